@@ -1,0 +1,1 @@
+"""Senapas engine: runs BPMN definitions on SpiffWorkflow with SQL persistence; never imports flask."""

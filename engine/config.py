@@ -1,0 +1,44 @@
+"""Configuration: read once from the environment, then passed on as arguments.
+
+SENAPAS_DATABASE_URL    SQLAlchemy URL; default a SQLite file in ./instance
+SENAPAS_SECRET_KEY      signs sessions and CSRF tokens; default a random key per start (dev only)
+SENAPAS_PROCESSES_DIR   BPMN, DMN, forms and instruments; default ./processes of the project
+SENAPAS_SCRIPT_TIME_LIMIT  seconds one script or expression may run (default 2)
+SENAPAS_MAX_ENGINE_STEPS   engine steps one action may take (default 500)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.execution import Limits
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a Senapas process."""
+
+    database_url: str
+    secret_key: str
+    processes_dir: Path
+    instance_dir: Path
+    limits: Limits = field(default_factory=Limits)
+
+
+def from_env(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from environment variables, with defaults for a local checkout."""
+    env = dict(os.environ if environ is None else environ)
+    instance_dir = Path(env.get("SENAPAS_INSTANCE_DIR", PROJECT_DIR / "instance"))
+    return Settings(
+        database_url=env.get("SENAPAS_DATABASE_URL") or f"sqlite:///{instance_dir / 'senapas.db'}",
+        secret_key=env.get("SENAPAS_SECRET_KEY") or secrets.token_hex(32),
+        processes_dir=Path(env.get("SENAPAS_PROCESSES_DIR", PROJECT_DIR / "processes")),
+        instance_dir=instance_dir,
+        limits=Limits(max_engine_steps=int(env.get("SENAPAS_MAX_ENGINE_STEPS", 500)),
+                      script_time_limit=float(env.get("SENAPAS_SCRIPT_TIME_LIMIT", 2.0))),
+    )

@@ -1,0 +1,124 @@
+"""Database plumbing: the declarative base, engines for SQLite and PostgreSQL, and the retried unit of work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.types import JSON, TypeDecorator
+
+from engine.errors import StaleState
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes on both databases (SQLite stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if dialect.name == "postgresql" else value.astimezone(UTC).replace(
+            tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Senapas table."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys, PostgreSQL uses psycopg 3."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory whose objects stay readable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for errors after which the whole unit of work may simply run again.
+
+    A stale instance version means another transaction changed the instance after we read it.
+    SQLite answers "database is locked" when a writer's read snapshot went stale (WAL mode gives
+    SQLITE_BUSY_SNAPSHOT without waiting); PostgreSQL answers serialization failures (40001) and
+    deadlocks (40P01). In every case the transaction was rolled back and nothing was written.
+    """
+    if isinstance(exc, StaleState | StaleDataError):
+        return True
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+        return True
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "sqlstate", None)
+        return code in {"40001", "40P01"}
+    return False
+
+
+def run_in_transaction(factory: sessionmaker[Session], work: Callable[[Session], T], *,
+                       attempts: int = 8) -> T:
+    """Run `work` in one transaction and commit; retry the whole unit on a retryable conflict."""
+    for attempt in range(1, attempts + 1):
+        session = factory()
+        try:
+            with session.begin():
+                return work(session)
+        except Exception as exc:
+            if attempt == attempts or not is_retryable(exc):
+                raise
+            log.debug("retrying unit of work after %s (attempt %d)", type(exc).__name__, attempt)
+        finally:
+            session.close()
+    raise AssertionError("unreachable")

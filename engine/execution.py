@@ -1,0 +1,287 @@
+"""Load an instance's workflow, advance it safely, and save state plus projections in one go.
+
+Everything here runs inside the caller's transaction. Engine rules 2, 4, 5 and 7 of the design
+live here: state without spec, our own READY checks, a cap on engine steps, the "completed while
+tasks are unfinished" check, and the next timer due time stored after every save.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import spiff
+from engine.db import utcnow
+from engine.errors import EngineFailure, NotFound
+from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
+
+log = logging.getLogger(__name__)
+
+# Task states that are real work not yet done (predicted MAYBE/LIKELY branches are not).
+UNFINISHED = TaskState.FUTURE | TaskState.WAITING | TaskState.READY | TaskState.STARTED | TaskState.ERROR
+TITLE_KEYS = ("title", "judul", "periode", "reference")
+# The agency's time zone; a due date given as a plain date means the end of that service day.
+WIB = timezone(timedelta(hours=7), "WIB")
+END_OF_SERVICE_DAY = time(16, 0)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one user action may make the engine do."""
+
+    max_engine_steps: int = 500
+    script_time_limit: float = 2.0
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Loaded:
+    """An instance row with its definition and its restored workflow."""
+
+    instance: Instance
+    definition: Definition
+    workflow: BpmnWorkflow
+
+
+def get_definition(session: Session, definition_id: int) -> Definition:
+    """A definition by id (identity-mapped, so cheap within one session)."""
+    definition = session.get(Definition, definition_id)
+    if definition is None:
+        raise NotFound("definisi tidak ditemukan")
+    return definition
+
+
+def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Restore the workflow of an instance around its definition's cached spec."""
+    definition = get_definition(session, instance.definition_id)
+    spec, subprocess_specs = spiff.specs_for(definition.hash, definition.spec)
+    workflow = spiff.load_state(instance.state, spec, subprocess_specs, limits.script_time_limit)
+    return Loaded(instance, definition, workflow)
+
+
+def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
+    """Every task of the workflow and its subprocesses, without the depth-limited iterator."""
+    yield from workflow.tasks.values()
+    for subprocess in workflow.subprocesses.values():
+        yield from subprocess.tasks.values()
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str) -> SpiffTask | None:
+    """A task by its id string anywhere in the workflow."""
+    for task in all_tasks(workflow):
+        if str(task.id) == task_id:
+            return task
+    return None
+
+
+def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Run engine tasks until people must act; raise EngineFailure on any engine trouble."""
+    steps = 0
+
+    def count(_task: SpiffTask) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > limits.max_engine_steps:
+            raise EngineFailure(f"batas {limits.max_engine_steps} langkah mesin per aksi terlampaui")
+
+    try:
+        workflow.do_engine_steps(did_complete_task=count)
+    except EngineFailure:
+        raise
+    except Exception as exc:  # the engine's own errors and script errors alike become incidents
+        raise EngineFailure(_describe(exc), getattr(getattr(exc, "task", None), "task_spec", None)
+                            and exc.task.task_spec.name) from exc  # type: ignore[attr-defined]
+    check_consistent(workflow)
+
+
+def run_task(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any],
+             limits: Limits = DEFAULT_LIMITS) -> None:
+    """Put the submitted data on a READY manual task, run it and advance the workflow."""
+    task.data.update(data)
+    try:
+        task.run()
+    except Exception as exc:
+        raise EngineFailure(_describe(exc), task.task_spec.name) from exc
+    advance(workflow, limits)
+
+
+def check_consistent(workflow: BpmnWorkflow) -> None:
+    """Refuse states the library reports wrongly (its iterator stops at depth 1000)."""
+    tasks = list(all_tasks(workflow))
+    stalled = [t for t in tasks if t.state == TaskState.READY and not t.task_spec.manual]
+    if stalled:
+        raise EngineFailure(f"mesin berhenti dengan langkah otomatis belum dijalankan: "
+                            f"{stalled[0].task_spec.name}")
+    if workflow.is_completed():
+        left = [t for t in tasks if t.state & UNFINISHED]
+        if left:
+            raise EngineFailure(f"alur dilaporkan selesai padahal {len(left)} langkah belum selesai "
+                                f"(mis. {left[0].task_spec.name})")
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    inner = getattr(exc, "error", None) or exc.__cause__
+    if inner is not None and str(inner) not in text:
+        text = f"{text}: {inner}"
+    return f"{type(exc).__name__}: {text}"[:2000]
+
+
+def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None = None,
+         completed_by: tuple[str, str] | None = None) -> list[Task]:
+    """Write the workflow's state, status, next timer and task projection; return new open tasks.
+
+    `completed_by` is (task id, username) of the person whose completion this save records.
+    """
+    instance, workflow = loaded.instance, loaded.workflow
+    now = utcnow()
+    instance.state = spiff.dump_state(workflow)
+    instance.updated_at = now
+    instance.next_due_at = next_due(workflow)
+    if submitted:
+        _update_title(instance, submitted)
+    created = refresh_tasks(session, loaded, now, completed_by)
+    if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
+        instance.status = InstanceStatus.COMPLETED
+        instance.ended_at = now
+        instance.next_due_at = None
+    return created
+
+
+def _update_title(instance: Instance, data: dict[str, Any]) -> None:
+    for key in TITLE_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            instance.title = value.strip()[:300]
+            _add_search(instance, instance.title)
+            return
+
+
+def _add_search(instance: Instance, text: str) -> None:
+    if text and text.lower() not in (instance.search_text or ""):
+        instance.search_text = ((instance.search_text or "") + " " + text.lower()).strip()
+
+
+def next_due(workflow: BpmnWorkflow) -> datetime | None:
+    """The earliest due time among the workflow's waiting timers."""
+    due: list[datetime] = []
+    for event in workflow.waiting_events():
+        if "Timer" not in event.event_type or event.value is None:
+            continue
+        try:
+            due.append(TimerEventDefinition.get_datetime(str(event.value)))
+        except (ValueError, TypeError):
+            log.warning("unreadable timer value %r", event.value)
+    return min(due) if due else None
+
+
+def refresh_tasks(session: Session, loaded: Loaded, now: datetime,
+                  completed_by: tuple[str, str] | None = None) -> list[Task]:
+    """Make the open rows of the task table match the workflow's READY manual tasks."""
+    instance, workflow = loaded.instance, loaded.workflow
+    ready = {str(t.id): t for t in all_tasks(workflow) if t.state == TaskState.READY and t.task_spec.manual}
+    rows = session.scalars(select(Task).where(Task.instance_id == instance.id,
+                                              Task.status == TaskStatus.OPEN)).all()
+    known = {row.id for row in rows}
+    for row in rows:
+        if row.id not in ready:
+            spiff_task = find_task(workflow, row.id)
+            finished = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
+            row.status = TaskStatus.COMPLETED if finished else TaskStatus.CANCELLED
+            row.completed_at = row.completed_at or now
+            if finished and completed_by and completed_by[0] == row.id:
+                row.completed_by = row.assignee = completed_by[1]
+    created = []
+    for task_id, task in ready.items():
+        if task_id in known:
+            continue
+        row = project(instance, task, now)
+        session.add(row)
+        created.append(row)
+        if row.item_label:
+            _add_search(instance, row.item_label)
+    instance.open_tasks = len(ready)
+    return created
+
+
+def project(instance: Instance, task: SpiffTask, now: datetime) -> Task:
+    """The task-table row for one READY manual task."""
+    spec = task.task_spec
+    props = (spec.extensions or {}).get("properties", {}) if hasattr(spec, "extensions") else {}
+    item_key, item_label = item_of(task)
+    return Task(
+        id=str(task.id), instance_id=instance.id, definition_key=instance.definition_key,
+        name=spec.bpmn_id or spec.name, title=spec.bpmn_name or spec.bpmn_id or spec.name,
+        lane=spec.lane, status=TaskStatus.OPEN, form=props.get("formJsonSchemaFilename"),
+        item_key=item_key, item_label=item_label, created_at=now, due_at=due_at(task, props, now),
+    )
+
+
+def item_of(task: SpiffTask) -> tuple[str | None, str | None]:
+    """The business key and label of the multi-instance item (e.g. the library) a task works on."""
+    current: SpiffTask | None = task
+    while current is not None:
+        parent = current.parent
+        if parent is not None and isinstance(parent.task_spec, MultiInstanceTask):
+            variable = parent.task_spec.input_item
+            value = task.data.get(variable.bpmn_id) if variable is not None else None
+            return _item_key_label(value)
+        if parent is None:
+            owner = current.workflow
+            parent_id = getattr(owner, "parent_task_id", None)
+            current = owner.top_workflow.get_task_from_id(parent_id) if parent_id else None
+        else:
+            current = parent
+    return None, None
+
+
+def _item_key_label(value: Any) -> tuple[str | None, str | None]:
+    if isinstance(value, dict):
+        key = next((value[k] for k in ("library", "id", "key") if value.get(k) is not None), None)
+        label = next((value[k] for k in ("library_name", "name", "label", "title") if value.get(k)), None)
+        return (None if key is None else str(key)[:200],
+                None if label is None else str(label)[:300])
+    if value is None:
+        return None, None
+    return str(value)[:200], str(value)[:300]
+
+
+def due_at(task: SpiffTask, props: dict[str, Any], now: datetime) -> datetime | None:
+    """The due date from the task's `dueDate` expression or `dueDuration`, if it has one."""
+    try:
+        if props.get("dueDate"):
+            value = task.workflow.script_engine.evaluate(task, props["dueDate"])
+            return _as_datetime(value)
+        if props.get("dueDuration"):
+            duration = TimerEventDefinition.parse_iso_duration(props["dueDuration"])
+            return now + TimerEventDefinition.get_timedelta_from_start(duration, now)
+    except Exception as exc:  # a bad due date must not stop the work; it is logged and left empty
+        log.warning("due date of %s not computed: %s", task.task_spec.name, exc)
+    return None
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=WIB)
+    if isinstance(value, date):
+        return datetime.combine(value, END_OF_SERVICE_DAY, tzinfo=WIB)
+    if isinstance(value, timedelta):
+        return utcnow() + value
+    raise ValueError(f"bukan tanggal: {value!r}")

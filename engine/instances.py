@@ -1,0 +1,195 @@
+"""Instances: start one, see it, and the supervisor actions that change its status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from engine import audit, definitions, execution, forms, roles, spiff
+from engine.db import utcnow
+from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
+from engine.execution import DEFAULT_LIMITS, Limits, Loaded
+from engine.models import Instance, InstanceStatus, Task, TaskStatus
+from engine.paging import Page, clamp, paginate
+from engine.users import Actor
+
+S = InstanceStatus
+# Allowed status changes; anything else is refused by `transition`.
+TRANSITIONS: dict[InstanceStatus, frozenset[InstanceStatus]] = {
+    S.RUNNING: frozenset({S.SUSPENDED, S.CANCELLED, S.COMPLETED, S.ERROR}),
+    S.SUSPENDED: frozenset({S.RUNNING, S.CANCELLED}),
+    S.ERROR: frozenset({S.RUNNING, S.CANCELLED, S.ERROR}),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+STATUS_WORDS = {S.RUNNING: "berjalan", S.SUSPENDED: "ditangguhkan", S.COMPLETED: "selesai",
+                S.CANCELLED: "dibatalkan", S.ERROR: "insiden"}
+
+
+def transition(instance: Instance, target: InstanceStatus) -> None:
+    """Change an instance's status, refusing a change its current status does not allow."""
+    current = InstanceStatus(instance.status)
+    if target not in TRANSITIONS[current]:
+        raise Conflict(f"instance berstatus {STATUS_WORDS[current]}; tidak dapat menjadi {STATUS_WORDS[target]}")
+    instance.status = target
+    if target in (S.COMPLETED, S.CANCELLED):
+        instance.ended_at = utcnow()
+        instance.next_due_at = None
+
+
+def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
+          public: bool = False, limits: Limits = DEFAULT_LIMITS) -> Instance:
+    """Start the latest version of a definition; only its start lane's roles (or the public form) may."""
+    data = dict(data or {})
+    forms.check_shape(data)
+    definition = definitions.latest(session, key)
+    allowed = frozenset(definition.start_roles)
+    if public:
+        if allowed:
+            raise Forbidden(f"proses {key} tidak dapat dimulai tanpa login")
+    elif not allowed & actor.roles:
+        raise Forbidden(f"peran Anda tidak boleh memulai proses {key}")
+    spec, subprocess_specs = spiff.specs_for(definition.hash, definition.spec)
+    workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
+    workflow.task_tree.data.update(data)
+    for task in workflow.task_tree.children:
+        task.data.update(data)
+    instance = Instance(definition_id=definition.id, definition_key=definition.key, started_by=actor.username,
+                        state=spiff.dump_state(workflow), title=definition.name)
+    session.add(instance)
+    session.flush()
+    instance.title = f"{definition.name} #{instance.id}"
+    audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
+    loaded = Loaded(instance, definition, workflow)
+    try:
+        execution.advance(workflow, limits)
+    except EngineFailure as failure:
+        mark_incident(session, instance, failure, {"action": "steps"})
+        return instance
+    execution.save(session, loaded, submitted=data)
+    return instance
+
+
+def mark_incident(session: Session, instance: Instance, failure: EngineFailure,
+                  replay: dict[str, Any]) -> None:
+    """Stop an instance on an engine error, keeping the message and what to replay on retry."""
+    transition(instance, S.ERROR)
+    instance.incident = {"message": failure.message, "task": failure.task_name, "at": utcnow().isoformat(),
+                         **replay}
+    instance.updated_at = utcnow()
+    audit.record(session, "sistem", "incident", instance_id=instance.id, task_name=failure.task_name,
+                 reason=failure.message)
+
+
+def get(session: Session, instance_id: int, actor: Actor | None = None) -> Instance:
+    """An instance; with an actor, one they may see (others are reported as not found)."""
+    instance = session.get(Instance, instance_id)
+    if instance is None or (actor is not None and not can_view(session, actor, instance)):
+        raise NotFound(f"instance {instance_id} tidak ditemukan")
+    return instance
+
+
+def can_view(session: Session, actor: Actor, instance: Instance) -> bool:
+    """Supervisors see every instance; others those they started or whose tasks are theirs."""
+    if roles.is_supervisor(actor.roles) or instance.started_by == actor.username:
+        return True
+    return bool(session.scalar(select(exists().where(Task.instance_id == instance.id, _involves(actor)))))
+
+
+def _involves(actor: Actor) -> Any:
+    lanes = [lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles]
+    return or_(Task.lane.in_(lanes), Task.completed_by == actor.username, Task.assignee == actor.username)
+
+
+def list_instances(session: Session, actor: Actor, *, definition: str | None = None,
+                   status: str | None = None, q: str | None = None, page: Any = 1,
+                   per_page: Any = 50) -> Page[Instance]:
+    """Instances the actor may see, newest first, filtered by definition, status and business text."""
+    page_n, per_page_n = clamp(page, per_page)
+    query = select(Instance).order_by(Instance.started_at.desc(), Instance.id.desc())
+    if definition:
+        query = query.where(Instance.definition_key == definition)
+    if status:
+        if status not in {s.value for s in S}:
+            raise BadRequest(f"status tidak dikenal: {status}")
+        query = query.where(Instance.status == status)
+    if q:
+        if len(q) > 200:
+            raise BadRequest("teks pencarian maksimal 200 karakter")
+        like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(Instance.search_text.like(like, escape="\\"),
+                                Instance.title.ilike(like, escape="\\")))
+    if not roles.is_supervisor(actor.roles):
+        involved = exists().where(Task.instance_id == Instance.id, _involves(actor))
+        query = query.where(or_(Instance.started_by == actor.username, involved))
+    return paginate(session, query, page_n, per_page_n)
+
+
+def _supervise(session: Session, instance_id: int, actor: Actor, reason: str) -> Instance:
+    if not roles.is_supervisor(actor.roles):
+        raise Forbidden("hanya supervisor yang boleh melakukan tindakan ini")
+    if not (reason or "").strip():
+        raise BadRequest("alasan wajib diisi")
+    return get(session, instance_id)
+
+
+def suspend(session: Session, instance_id: int, actor: Actor, reason: str) -> Instance:
+    """Pause an instance: its tasks stay listed but cannot be completed, its timers wait."""
+    instance = _supervise(session, instance_id, actor, reason)
+    transition(instance, S.SUSPENDED)
+    audit.record(session, actor.username, "suspend", instance_id=instance.id, reason=reason)
+    return instance
+
+
+def resume(session: Session, instance_id: int, actor: Actor, reason: str) -> Instance:
+    """Let a suspended instance run again."""
+    instance = _supervise(session, instance_id, actor, reason)
+    transition(instance, S.RUNNING)
+    audit.record(session, actor.username, "resume", instance_id=instance.id, reason=reason)
+    return instance
+
+
+def cancel(session: Session, instance_id: int, actor: Actor, reason: str) -> Instance:
+    """End an instance for good; its open tasks are withdrawn."""
+    instance = _supervise(session, instance_id, actor, reason)
+    transition(instance, S.CANCELLED)
+    instance.open_tasks = 0
+    for task in session.scalars(select(Task).where(Task.instance_id == instance.id,
+                                                   Task.status == TaskStatus.OPEN)):
+        task.status = TaskStatus.CANCELLED
+        task.completed_at = utcnow()
+    audit.record(session, actor.username, "cancel", instance_id=instance.id, reason=reason)
+    return instance
+
+
+def retry(session: Session, instance_id: int, actor: Actor, reason: str, *,
+          limits: Limits = DEFAULT_LIMITS) -> Instance:
+    """Run again what failed (a completion or engine steps); a new failure stays an incident."""
+    instance = _supervise(session, instance_id, actor, reason)
+    if instance.status != S.ERROR:
+        raise Conflict("hanya instance berstatus insiden yang dapat dicoba ulang")
+    replay = dict(instance.incident or {"action": "steps"})
+    audit.record(session, actor.username, "retry", instance_id=instance.id, reason=reason)
+    loaded = execution.load(session, instance, limits)
+    try:
+        if replay.get("action") == "complete":
+            task = execution.find_task(loaded.workflow, str(replay.get("task_id")))
+            if task is None or not task.task_spec.manual:
+                raise Conflict("tugas yang gagal tidak lagi ada pada instance ini")
+            execution.run_task(loaded.workflow, task, dict(replay.get("data") or {}), limits)
+        else:
+            execution.advance(loaded.workflow, limits)
+    except EngineFailure as failure:
+        mark_incident(session, instance, failure, replay)
+        return instance
+    transition(instance, S.RUNNING)
+    instance.incident = None
+    finished = ((str(replay["task_id"]), str(replay.get("actor") or actor.username))
+                if replay.get("action") == "complete" else None)
+    execution.save(session, loaded, submitted=replay.get("data"), completed_by=finished)
+    if finished:
+        audit.record(session, finished[1], "complete", instance_id=instance.id, task_id=finished[0],
+                     task_name=replay.get("task_name"), data=replay.get("data"))
+    return instance

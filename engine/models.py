@@ -1,0 +1,152 @@
+"""The core tables: users, definitions, instances, the task projection and the audit trail."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base, intpk, utcnow
+
+
+class InstanceStatus(enum.StrEnum):
+    """Where an instance is in its life; `engine.instances.transition` guards every change."""
+
+    RUNNING = "running"
+    SUSPENDED = "suspended"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ERROR = "error"
+
+
+class TaskStatus(enum.StrEnum):
+    """A projected human task: open until completed, or cancelled when the engine drops it."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class User(Base):
+    """A person who logs in; roles are role keys from `engine.roles.ROLES`."""
+
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[Any]] = mapped_column(default=list)
+    nip: Mapped[str] = mapped_column(String(32), default="")
+    rank: Mapped[str] = mapped_column(String(100), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Definition(Base):
+    """One deployed, immutable BPMN version; the spec is serialized here once, not per instance."""
+
+    __tablename__ = "definitions"
+    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "hash"))
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(300))
+    bpmn: Mapped[bytes] = mapped_column(LargeBinary)
+    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    forms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    spec: Mapped[str] = mapped_column(Text)
+    start_roles: Mapped[list[Any]] = mapped_column(default=list)
+    deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deployed_by: Mapped[str] = mapped_column(String(64))
+
+
+class Instance(Base):
+    """One run of a definition: its serialized state plus what lists and the timer worker need."""
+
+    __tablename__ = "instances"
+    __table_args__ = (Index("ix_instances_due", "status", "next_due_at"),)
+
+    id: Mapped[intpk]
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
+    definition_key: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=InstanceStatus.RUNNING, index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(Text)
+    row_version: Mapped[int] = mapped_column(default=1)
+    started_by: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    next_due_at: Mapped[datetime | None]
+    open_tasks: Mapped[int] = mapped_column(default=0)
+    incident: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class Task(Base):
+    """Projection of one human task, refreshed in the same transaction as every engine step."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_queue", "status", "lane", "assignee", "due_at"),
+        Index("ix_tasks_inbox", "assignee", "status", "due_at"),
+        Index("ix_tasks_archive", "completed_by", "completed_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    definition_key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.OPEN)
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    form: Mapped[str | None] = mapped_column(String(300))
+    item_key: Mapped[str | None] = mapped_column(String(200))
+    item_label: Mapped[str | None] = mapped_column(String(300))
+    draft: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditEvent(Base):
+    """Something a person (or the timer worker) did: who, when, what, why, and the data submitted."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[intpk]
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"),
+                                                    index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    task_name: Mapped[str | None] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any] | None] = mapped_column(default=None)

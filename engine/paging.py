@@ -1,0 +1,50 @@
+"""Pages of list results, with the page arguments checked once for every list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from engine.errors import BadRequest
+
+T = TypeVar("T")
+MAX_PER_PAGE = 200
+MAX_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of items and the total count across all pages."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the total fills."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def clamp(page: Any = 1, per_page: Any = 50) -> tuple[int, int]:
+    """Parse page arguments; anything but a sane positive integer is a BadRequest."""
+    try:
+        page_n, per_page_n = int(str(page)), int(str(per_page))
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("parameter page dan per_page harus bilangan bulat") from exc
+    if not 1 <= page_n <= MAX_PAGE:
+        raise BadRequest(f"page harus antara 1 dan {MAX_PAGE}")
+    if not 1 <= per_page_n <= MAX_PER_PAGE:
+        raise BadRequest(f"per_page harus antara 1 dan {MAX_PER_PAGE}")
+    return page_n, per_page_n
+
+
+def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
+    """Run a select for one page and count its total without loading the rows."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total, page, per_page)

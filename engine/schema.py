@@ -1,0 +1,9 @@
+"""The complete metadata: importing every module that declares tables, for Alembic and checks."""
+
+from __future__ import annotations
+
+from engine import models
+from engine.db import Base
+
+metadata = Base.metadata
+__all__ = ["metadata", "models"]

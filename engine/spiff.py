@@ -1,0 +1,88 @@
+"""The one place that builds, stores and restores SpiffWorkflow objects.
+
+Specs are serialized once per definition version and cached per process; an instance's state is
+the serializer's output without the spec, so it stays small and loads without re-parsing BPMN.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.scripts import RestrictedScriptEngine
+
+REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
+# A converter instance of our own (it registers itself, replacing the equivalent default), so
+# that a workflow can be restored around an already-restored, cached spec.
+_WORKFLOW_CONVERTER = BpmnWorkflowConverter(BpmnWorkflow, REGISTRY)
+
+_SPECS: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
+_SPECS_LOCK = threading.Lock()
+_ENCODER_LOCK = threading.Lock()
+
+
+def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
+    """Serialize a process spec and the specs it calls to JSON, once per definition version."""
+    return json.dumps({
+        "spec": REGISTRY.convert(spec),
+        "subprocess_specs": {name: REGISTRY.convert(s) for name, s in subprocess_specs.items()},
+    }, cls=SERIALIZER._encoder_cls)
+
+
+def specs_for(content_hash: str, spec_json: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """The restored specs of a definition version, cached by content hash for the life of the process."""
+    cached = _SPECS.get(content_hash)
+    if cached is not None:
+        return cached
+    dct = json.loads(spec_json)
+    restored = (REGISTRY.restore(dct["spec"]),
+                {name: REGISTRY.restore(s) for name, s in dct["subprocess_specs"].items()})
+    with _SPECS_LOCK:
+        return _SPECS.setdefault(content_hash, restored)
+
+
+def new_workflow(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+                 time_limit: float) -> BpmnWorkflow:
+    """A fresh workflow on the restricted script engine."""
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=RestrictedScriptEngine(time_limit))
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """The workflow's state as JSON, without its spec."""
+    # The registry switches to "encoder mode" for a dump; that flag is shared, hence the lock.
+    with _ENCODER_LOCK:
+        REGISTRY._encoder_mode = True
+        try:
+            dct = SERIALIZER.to_dict(workflow)
+            dct.pop("spec")
+            dct.pop("subprocess_specs")
+            dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
+            return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
+        finally:
+            REGISTRY._encoder_mode = False
+
+
+def load_state(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+               time_limit: float) -> BpmnWorkflow:
+    """Restore a workflow from `dump_state` output around its cached spec, on our script engine."""
+    dct: dict[str, Any] = json.loads(state)
+    SERIALIZER.migrate(dct)
+    conv = _WORKFLOW_CONVERTER
+    workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)
+    workflow.tasks = conv.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+    workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+    conv.set_default_attributes(workflow, dct)
+    conv.subprocesses_from_dict(dct["subprocesses"], workflow)
+    workflow.bpmn_events = REGISTRY.restore(dct.pop("bpmn_events", []))
+    # Deserialization attaches the library's unrestricted engine: put ours back every time.
+    workflow.script_engine = RestrictedScriptEngine(time_limit)
+    return workflow

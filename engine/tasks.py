@@ -1,0 +1,198 @@
+"""Human tasks: complete, claim, unclaim, assign, drafts, and the inbox / queue / archive queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from engine import audit, execution, forms, instances, roles
+from engine.db import utcnow
+from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
+from engine.execution import DEFAULT_LIMITS, Limits
+from engine.models import Instance, InstanceStatus, Task, TaskStatus, User
+from engine.paging import Page, clamp, paginate
+from engine.users import Actor
+
+
+@dataclass
+class Completion:
+    """What a completion led to: the instance's status and the tasks it opened."""
+
+    instance_id: int
+    status: str
+    next_tasks: list[Task] = field(default_factory=list)
+    incident: str | None = None
+
+
+def get(session: Session, task_id: str, actor: Actor | None = None) -> Task:
+    """A task row; with an actor, one they may see (others are reported as not found)."""
+    task = session.get(Task, str(task_id)) if task_id else None
+    if task is None or (actor is not None and not can_view(session, actor, task)):
+        raise NotFound("tugas tidak ditemukan")
+    return task
+
+
+def can_view(session: Session, actor: Actor, task: Task) -> bool:
+    """Supervisors see every task; others tasks of their lanes and tasks they hold or did."""
+    return (roles.is_supervisor(actor.roles) or roles.may_work_lane(actor.roles, task.lane)
+            or actor.username in (task.assignee, task.completed_by))
+
+
+def form_of(session: Session, task: Task) -> dict[str, Any] | None:
+    """The JSON Schema pinned with the task's definition version, or None for a task without form."""
+    if not task.form:
+        return None
+    instance = session.get(Instance, task.instance_id)
+    assert instance is not None
+    definition = execution.get_definition(session, instance.definition_id)
+    return (definition.forms or {}).get(task.form)
+
+
+def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Instance]:
+    """The open task and its running instance, if the actor may work on it now."""
+    task = get(session, task_id, actor)
+    if not roles.may_work_lane(actor.roles, task.lane):
+        raise Forbidden("tugas ini bukan untuk peran Anda")
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("tugas sudah diselesaikan" if task.status == TaskStatus.COMPLETED
+                       else "tugas sudah dibatalkan")
+    if task.assignee and task.assignee != actor.username:
+        raise Conflict(f"tugas sedang dikerjakan oleh {task.assignee}")
+    instance = session.get(Instance, task.instance_id)
+    assert instance is not None
+    if instance.status != InstanceStatus.RUNNING:
+        raise Conflict(f"instance berstatus {instances.STATUS_WORDS[InstanceStatus(instance.status)]}")
+    return task, instance
+
+
+def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any], *,
+             limits: Limits = DEFAULT_LIMITS) -> Completion:
+    """Validate the submission, run the task and the engine, and record it, in the caller's transaction.
+
+    A lost race on the instance row surfaces as StaleState from the flush; the caller's unit of
+    work (`engine.db.run_in_transaction`) runs this again, and then the task is either still
+    READY (another task of the instance won: we succeed) or done (this task won: Conflict).
+    """
+    task, instance = _workable(session, task_id, actor)
+    forms.validate(form_of(session, task), data)
+    loaded = execution.load(session, instance, limits)
+    spiff_task = execution.find_task(loaded.workflow, task.id)
+    if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != execution.TaskState.READY:
+        raise Conflict("tugas tidak lagi siap dikerjakan")
+    try:
+        execution.run_task(loaded.workflow, spiff_task, data, limits)
+    except EngineFailure as failure:
+        instances.mark_incident(session, instance, failure, {
+            "action": "complete", "task_id": task.id, "task_name": task.name, "actor": actor.username,
+            "data": data})
+        return Completion(instance.id, instance.status, [], failure.message)
+    created = execution.save(session, loaded, submitted=data, completed_by=(task.id, actor.username))
+    audit.record(session, actor.username, "complete", instance_id=instance.id, task_id=task.id,
+                 task_name=task.name, data=data)
+    return Completion(instance.id, instance.status, created)
+
+
+def claim(session: Session, task_id: str, actor: Actor) -> Task:
+    """Take an unclaimed task of one's lane; a task someone else holds is a Conflict."""
+    task, _ = _workable(session, task_id, actor)
+    result = session.execute(
+        update(Task).where(Task.id == task.id, Task.status == TaskStatus.OPEN,
+                           or_(Task.assignee.is_(None), Task.assignee == actor.username))
+        .values(assignee=actor.username, claimed_at=utcnow()).execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("tugas baru saja diambil orang lain")
+    session.refresh(task)
+    audit.record(session, actor.username, "claim", instance_id=task.instance_id, task_id=task.id,
+                 task_name=task.name)
+    return task
+
+
+def unclaim(session: Session, task_id: str, actor: Actor) -> Task:
+    """Give a held task back to the queue (its holder or a supervisor)."""
+    task = get(session, task_id, actor)
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("tugas sudah tidak terbuka")
+    if task.assignee != actor.username and not roles.is_supervisor(actor.roles):
+        raise Forbidden("hanya pemegang tugas atau supervisor yang boleh melepasnya")
+    task.assignee = None
+    task.claimed_at = None
+    audit.record(session, actor.username, "unclaim", instance_id=task.instance_id, task_id=task.id,
+                 task_name=task.name)
+    return task
+
+
+def assign(session: Session, task_id: str, actor: Actor, username: str, reason: str) -> Task:
+    """A supervisor hands an open task to a person whose roles fit its lane, with a reason."""
+    if not roles.is_supervisor(actor.roles):
+        raise Forbidden("hanya supervisor yang boleh menugaskan ulang")
+    if not (reason or "").strip():
+        raise BadRequest("alasan wajib diisi")
+    task = get(session, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("tugas sudah tidak terbuka")
+    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    if user is None or not user.active:
+        raise BadRequest(f"pengguna {username} tidak ditemukan")
+    if not roles.may_work_lane(frozenset(user.roles), task.lane):
+        raise BadRequest(f"peran {user.username} tidak sesuai dengan lajur tugas ini")
+    previous = task.assignee
+    task.assignee = user.username
+    task.claimed_at = utcnow()
+    audit.record(session, actor.username, "assign", instance_id=task.instance_id, task_id=task.id,
+                 task_name=task.name, reason=reason, data={"from": previous, "to": user.username})
+    return task
+
+
+def save_draft(session: Session, task_id: str, actor: Actor, data: dict[str, Any]) -> Task:
+    """Keep unfinished form values on the task; they are not validated against the schema."""
+    task, _ = _workable(session, task_id, actor)
+    forms.check_shape(data)
+    task.draft = data
+    return task
+
+
+def comment(session: Session, task_id: str, actor: Actor, text: str) -> None:
+    """Add a comment to a task's instance history."""
+    task = get(session, task_id, actor)
+    text = (text or "").strip()
+    if not text or len(text) > 5000:
+        raise BadRequest("komentar wajib diisi (maks. 5000 karakter)")
+    audit.record(session, actor.username, "comment", instance_id=task.instance_id, task_id=task.id,
+                 task_name=task.name, reason=text)
+
+
+def open_tasks(session: Session, instance_id: int) -> list[Task]:
+    """The open tasks of one instance, by due date."""
+    return list(session.scalars(select(Task).where(Task.instance_id == instance_id,
+                                                   Task.status == TaskStatus.OPEN)
+                                .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)))
+
+
+def inbox(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Task]:
+    """Open tasks assigned to me, soonest due first."""
+    query = select(Task).where(Task.assignee == actor.username, Task.status == TaskStatus.OPEN)
+    return paginate(session, _by_due(query), *clamp(page, per_page))
+
+
+def queue(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Task]:
+    """Open unassigned tasks of the lanes my roles may work, soonest due first."""
+    lanes = sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles)
+    lane_filter = Task.lane.in_(lanes)
+    if roles.is_supervisor(actor.roles):
+        lane_filter = or_(lane_filter, Task.lane.is_(None))
+    query = select(Task).where(Task.status == TaskStatus.OPEN, Task.assignee.is_(None), lane_filter)
+    return paginate(session, _by_due(query), *clamp(page, per_page))
+
+
+def archive(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Task]:
+    """Tasks I completed, most recent first."""
+    query = (select(Task).where(Task.completed_by == actor.username)
+             .order_by(Task.completed_at.desc(), Task.id))
+    return paginate(session, query, *clamp(page, per_page))
+
+
+def _by_due(query: Any) -> Any:
+    return query.order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)

@@ -1,0 +1,193 @@
+"""Completing, claiming and listing tasks through the engine functions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from engine import audit, tasks
+from engine.db import run_in_transaction
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.models import AuditEvent, Instance
+from tests.engine.helpers import ADMIN, KABID, MITRA, PETUGAS, PETUGAS2, complete, deploy, instance, \
+    open_names, open_task, start
+
+
+@pytest.fixture
+def approval(factory):
+    deploy(factory, "approval.bpmn")
+    return start(factory, "approval", PETUGAS)
+
+
+def test_lane_decides_who_starts(factory):
+    deploy(factory, "approval.bpmn")
+    with pytest.raises(Forbidden):
+        start(factory, "approval", MITRA)
+    assert open_names(factory, start(factory, "approval", PETUGAS)) == ["submit"]
+
+
+def test_gateway_and_script_run_after_review(factory, approval):
+    complete(factory, open_task(factory, approval, "submit"), PETUGAS, {"amount": 21, "visit_date": "2027-02-01"})
+    result = complete(factory, open_task(factory, approval, "review"), KABID, {"decision": "setuju"})
+    assert result.status == "completed"
+    row = instance(factory, approval)
+    assert row.status == "completed" and row.ended_at is not None and row.open_tasks == 0
+    state = json.loads(row.state)
+    assert '"total":42' in row.state.replace(" ", "") and '"approved_on":"2027-01-03"' in row.state.replace(" ", "")
+    assert "spec" not in state  # the spec lives once per definition, not in every instance
+
+
+def test_default_flow_when_no_condition_holds(factory, approval):
+    complete(factory, open_task(factory, approval, "submit"), PETUGAS, {"amount": 1, "visit_date": "2027-02-01"})
+    complete(factory, open_task(factory, approval, "review"), KABID, {"decision": "tolak"})
+    assert instance(factory, approval).status == "completed"
+    assert "total" not in instance(factory, approval).state
+
+
+def test_wrong_role_is_refused(factory, approval):
+    with pytest.raises(Forbidden):
+        complete(factory, open_task(factory, approval, "submit"), KABID, {"amount": 1, "visit_date": "2027-02-01"})
+    assert open_names(factory, approval) == ["submit"]
+
+
+def test_invalid_form_data_lists_field_errors_and_changes_nothing(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    before = instance(factory, approval)
+    with pytest.raises(ValidationFailed) as err:
+        complete(factory, task_id, PETUGAS, {"amount": 0, "visit_date": "31-12-2027", "note": "x" * 501})
+    paths = {d["path"]: d["message"] for d in err.value.details}
+    assert paths == {"amount": "minimal 1", "visit_date": "harus tanggal dengan format YYYY-MM-DD",
+                     "note": "maksimal 500 karakter"}
+    with pytest.raises(ValidationFailed) as err:
+        complete(factory, task_id, PETUGAS, {})
+    assert {d["path"] for d in err.value.details} == {"amount", "visit_date"}
+    after = instance(factory, approval)
+    assert (after.state, after.row_version) == (before.state, before.row_version)
+    with factory() as s:
+        assert [e.action for e in audit.history(s, approval)] == ["start"]
+
+
+def test_completed_task_cannot_be_completed_again(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    complete(factory, task_id, PETUGAS, {"amount": 3, "visit_date": "2027-02-01"})
+    with pytest.raises(Conflict):
+        complete(factory, task_id, PETUGAS, {"amount": 3, "visit_date": "2027-02-01"})
+    assert open_names(factory, approval) == ["review"]
+
+
+def test_non_ready_task_id_is_not_found(factory, approval):
+    with pytest.raises(NotFound):
+        complete(factory, "00000000-0000-0000-0000-000000000000", PETUGAS, {})
+
+
+def test_audit_keeps_a_snapshot_of_submitted_data(factory, approval):
+    data = {"amount": 5, "visit_date": "2027-02-01", "note": "catatan"}
+    complete(factory, open_task(factory, approval, "submit"), PETUGAS, data)
+    data["note"] = "changed by caller"
+    with factory() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "complete")).one()
+    assert event.actor == "petugas" and event.data["note"] == "catatan" and event.task_name == "submit"
+
+
+def test_due_duration_sets_due_date(factory, approval):
+    with factory() as s:
+        task = tasks.get(s, open_task(factory, approval, "submit"))
+    assert task.due_at is not None
+    assert 6.9 * 3600 < (task.due_at - task.created_at).total_seconds() < 7.1 * 3600
+
+
+def test_claim_unclaim_and_conflicting_claim(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    run_in_transaction(factory, lambda s: tasks.claim(s, task_id, PETUGAS))
+    with pytest.raises(Conflict):
+        run_in_transaction(factory, lambda s: tasks.claim(s, task_id, PETUGAS2))
+    with pytest.raises(Conflict):
+        complete(factory, task_id, PETUGAS2, {"amount": 1, "visit_date": "2027-02-01"})
+    with factory() as s:
+        assert [t.id for t in tasks.inbox(s, PETUGAS).items] == [task_id]
+        assert tasks.queue(s, PETUGAS2).total == 0
+    run_in_transaction(factory, lambda s: tasks.unclaim(s, task_id, PETUGAS))
+    with factory() as s:
+        assert tasks.inbox(s, PETUGAS).total == 0 and tasks.queue(s, PETUGAS2).total == 1
+
+
+def test_assign_needs_supervisor_reason_and_fitting_role(factory, approval):
+    from engine import users
+    run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia1", ["petugas"]))
+    run_in_transaction(factory, lambda s: users.create_user(s, "mitra1", "rahasia1", ["mitra"]))
+    task_id = open_task(factory, approval, "submit")
+    with pytest.raises(Forbidden):
+        run_in_transaction(factory, lambda s: tasks.assign(s, task_id, PETUGAS, "budi", "cuti"))
+    with pytest.raises(Exception, match="alasan"):
+        run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "budi", " "))
+    with pytest.raises(Exception, match="tidak sesuai"):
+        run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "mitra1", "coba"))
+    run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "budi", "petugas cuti"))
+    with factory() as s:
+        assert tasks.get(s, task_id).assignee == "budi"
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "assign")).one()
+    assert event.reason == "petugas cuti" and event.data == {"from": None, "to": "budi"}
+
+
+def test_draft_is_kept_without_validation(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    run_in_transaction(factory, lambda s: tasks.save_draft(s, task_id, PETUGAS, {"amount": "belum"}))
+    with factory() as s:
+        assert tasks.get(s, task_id).draft == {"amount": "belum"}
+    assert open_names(factory, approval) == ["submit"]
+
+
+def test_archive_lists_what_i_completed(factory, approval):
+    complete(factory, open_task(factory, approval, "submit"), PETUGAS, {"amount": 2, "visit_date": "2027-02-01"})
+    with factory() as s:
+        assert [t.name for t in tasks.archive(s, PETUGAS).items] == ["submit"]
+        assert tasks.archive(s, KABID).total == 0
+        assert [t.name for t in tasks.queue(s, KABID).items] == ["review"]
+
+
+def test_other_roles_cannot_see_a_task(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    with factory() as s, pytest.raises(NotFound):
+        tasks.get(s, task_id, MITRA)
+    with factory() as s:
+        assert tasks.get(s, task_id, ADMIN).id == task_id
+
+
+def test_parallel_branches_join(factory):
+    deploy(factory, "parallel.bpmn")
+    iid = start(factory, "parallel", PETUGAS)
+    assert open_names(factory, iid) == ["a", "b"]
+    complete(factory, open_task(factory, iid, "b"), PETUGAS)
+    assert open_names(factory, iid) == ["a"]
+    complete(factory, open_task(factory, iid, "a"), PETUGAS)
+    assert open_names(factory, iid) == ["c"]
+
+
+def test_multi_instance_tasks_carry_their_library(factory):
+    deploy(factory, "multi.bpmn")
+    libraries = [{"library": 7, "library_name": "Perpustakaan Contoh Baki", "visit_date": "2027-03-01"},
+                 {"library": 9, "library_name": "TBM Contoh Weru", "visit_date": "2027-03-02"}]
+    iid = start(factory, "multi", PETUGAS, {"libraries": libraries})
+    with factory() as s:
+        rows = sorted(tasks.queue(s, PETUGAS).items, key=lambda t: t.item_key or "")
+        assert [(t.item_key, t.item_label) for t in rows] == [("7", "Perpustakaan Contoh Baki"),
+                                                            ("9", "TBM Contoh Weru")]
+        assert [t.due_at.date().isoformat() for t in rows] == ["2027-03-01", "2027-03-02"]
+        found = s.get(Instance, iid)
+        assert found is not None and "tbm contoh weru" in found.search_text
+    for row in rows:
+        complete(factory, row.id, PETUGAS, {"result": row.item_key})
+    assert instance(factory, iid).status == "completed"
+
+
+def test_call_activity_runs_the_called_process(factory):
+    deploy(factory, "callee.bpmn")
+    deploy(factory, "caller.bpmn")
+    iid = start(factory, "caller", KABID)
+    assert open_names(factory, iid) == ["inner"]
+    with factory() as s:
+        assert tasks.get(s, open_task(factory, iid, "inner")).lane == "petugas"
+    complete(factory, open_task(factory, iid, "inner"), PETUGAS)
+    assert open_names(factory, iid) == ["after"]

@@ -1,0 +1,103 @@
+"""The `senapas` command: database, deploys, users, the timer worker and the demo."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import config, definitions, timers, users
+from engine.db import make_engine, make_session_factory, run_in_transaction
+from engine.errors import SenapasError
+from engine.migrate import upgrade
+from engine.roles import ROLES
+
+ADMIN = users.Actor("admin", frozenset({"admin"}))
+
+
+def _factory(settings: config.Settings) -> sessionmaker[Session]:
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    return make_session_factory(make_engine(settings.database_url))
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Senapas: the KITAPUN SENAPAS SOP as executable BPMN."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = config.from_env()
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(settings: config.Settings) -> None:
+    """Apply every pending migration."""
+    factory = _factory(settings)
+    upgrade(factory.kw["bind"])
+    click.echo("basis data mutakhir")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.pass_obj
+def deploy(settings: config.Settings, path: Path) -> None:
+    """Deploy a BPMN file or every BPMN file of a folder."""
+    factory = _factory(settings)
+    try:
+        if path.is_dir():
+            results = run_in_transaction(factory, lambda s: definitions.deploy_folder(s, path, ADMIN))
+        else:
+            results = [run_in_transaction(factory, lambda s: definitions.deploy(
+                s, path.read_bytes(), path.name, ADMIN, processes_dir=path.parent))]
+    except SenapasError as exc:
+        raise click.ClickException(exc.message) from exc
+    for result in results:
+        d = result.definition
+        click.echo(f"{d.key} versi {d.version} {'baru' if result.created else 'sudah ada'} ({d.hash[:12]})")
+
+
+@main.group("users")
+def users_group() -> None:
+    """People and their roles."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--name", default="")
+@click.password_option()
+@click.pass_obj
+def users_add(settings: config.Settings, username: str, roles: tuple[str, ...], name: str,
+              password: str) -> None:
+    """Add a user with one or more roles."""
+    try:
+        run_in_transaction(_factory(settings), lambda s: users.create_user(
+            s, username, password, list(roles), name=name))
+    except SenapasError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"pengguna {username} ditambahkan")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Fire what is due now, then stop.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
+@click.pass_obj
+def worker(settings: config.Settings, once: bool, interval: float) -> None:
+    """Fire due timers; several workers may run against PostgreSQL."""
+    factory = _factory(settings)
+    while True:
+        fired = timers.run_due(factory, limits=settings.limits)
+        if fired:
+            click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
+        if once:
+            return
+        time.sleep(interval)
