@@ -220,7 +220,7 @@ def refresh_tasks(session: Session, loaded: Loaded, now: datetime,
 def project(instance: Instance, task: SpiffTask, now: datetime) -> Task:
     """The task-table row for one READY manual task."""
     spec = task.task_spec
-    props = (spec.extensions or {}).get("properties", {}) if hasattr(spec, "extensions") else {}
+    props = properties(task)
     item_key, item_label = item_of(task)
     return Task(
         id=str(task.id), instance_id=instance.id, definition_key=instance.definition_key,
@@ -228,6 +228,41 @@ def project(instance: Instance, task: SpiffTask, now: datetime) -> Task:
         lane=spec.lane, status=TaskStatus.OPEN, form=props.get("formJsonSchemaFilename"),
         item_key=item_key, item_label=item_label, created_at=now, due_at=due_at(task, props, now),
     )
+
+
+def properties(task: SpiffTask) -> dict[str, str]:
+    """The `spiffworkflow:properties` of a task's spec."""
+    return dict((getattr(task.task_spec, "extensions", None) or {}).get("properties", {}))
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """A task (human or script) that completed during one action, as plain values for listeners."""
+
+    task_id: str
+    name: str
+    title: str
+    properties: dict[str, str]
+    data: dict[str, Any]
+    item_key: str | None
+    item_label: str | None
+
+    def listed(self, prop: str) -> list[str]:
+        """The comma-separated values of one property (e.g. the `documents` kinds)."""
+        return [v.strip() for v in self.properties.get(prop, "").split(",") if v.strip()]
+
+
+def steps_done(workflow: BpmnWorkflow, since: float) -> list[StepDone]:
+    """Tasks with extension properties that completed at or after `since` (a time.time() value)."""
+    done = []
+    for task in all_tasks(workflow):
+        props = properties(task)
+        if props and task.state == TaskState.COMPLETED and task.last_state_change >= since:
+            key, label = item_of(task)
+            spec = task.task_spec
+            done.append(StepDone(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, props,
+                                 dict(task.data), key, label))
+    return sorted(done, key=lambda step: step.name)
 
 
 def item_of(task: SpiffTask) -> tuple[str | None, str | None]:

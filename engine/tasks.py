@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, execution, forms, instances, roles
+from engine import audit, documents, execution, forms, instances, libraries, roles
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits
@@ -77,11 +78,14 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     READY (another task of the instance won: we succeed) or done (this task won: Conflict).
     """
     task, instance = _workable(session, task_id, actor)
-    forms.validate(form_of(session, task), data)
+    schema = form_of(session, task)
+    forms.validate(schema, data)
+    data = libraries.resolve_sources(session, schema, data)
     loaded = execution.load(session, instance, limits)
     spiff_task = execution.find_task(loaded.workflow, task.id)
     if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != execution.TaskState.READY:
         raise Conflict("tugas tidak lagi siap dikerjakan")
+    started = time.time()
     try:
         execution.run_task(loaded.workflow, spiff_task, data, limits)
     except EngineFailure as failure:
@@ -92,6 +96,9 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     created = execution.save(session, loaded, submitted=data, completed_by=(task.id, actor.username))
     audit.record(session, actor.username, "complete", instance_id=instance.id, task_id=task.id,
                  task_name=task.name, data=data)
+    for step in execution.steps_done(loaded.workflow, started):
+        documents.on_step_done(session, instance, step, actor)
+        libraries.on_step_done(session, instance, step, actor)
     return Completion(instance.id, instance.status, created)
 
 
