@@ -136,7 +136,7 @@ def _dependencies(root: etree._Element, filename: str, library: dict[str, bytes]
             parsed[name] = bpmn_xml.parse(content, name)
         except InvalidDefinition:
             continue  # a broken neighbour matters only if it is needed; then it is reported as missing
-        for element in parsed[name].iter("{%s}process" % NS["bpmn"], "{*}decision"):
+        for element in parsed[name].iter(f"{{{NS['bpmn']}}}process", "{*}decision"):
             index.setdefault(str(element.get("id")), name)
     needed: dict[str, etree._Element] = {}
     queue = [(filename, root)]
@@ -152,11 +152,19 @@ def _dependencies(root: etree._Element, filename: str, library: dict[str, bytes]
             source = index.get(target)
             if source is None:
                 problems.append(Problem(f"'{target}' yang dipanggil tidak ditemukan", current_name,
-                                        element.sourceline, element.getparent().get("id") or element.get("id")))
+                                        element.sourceline, _owner_id(element)))
             elif source not in needed:
                 needed[source] = parsed[source]
                 queue.append((source, parsed[source]))
     return needed
+
+
+def _owner_id(element: etree._Element) -> str | None:
+    """The id of the element itself or of its nearest ancestor that has one."""
+    for candidate in (element, *element.iterancestors()):
+        if candidate.get("id"):
+            return str(candidate.get("id"))
+    return None
 
 
 def _build_spec(root: etree._Element, filename: str, deps: dict[str, etree._Element], key: str) -> Any:

@@ -98,13 +98,30 @@ def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS) -> None:
             raise EngineFailure(f"batas {limits.max_engine_steps} langkah mesin per aksi terlampaui")
 
     try:
-        workflow.do_engine_steps(did_complete_task=count)
+        # do_engine_steps refreshes timers only after its last pass, so a timer that fires there
+        # leaves its event READY but unrun: keep going while passes make progress.
+        workflow.refresh_timers()
+        idle_passes = 0
+        while idle_passes < 2:
+            before = steps
+            workflow.do_engine_steps(did_complete_task=count)
+            if not _runnable(workflow):
+                break
+            idle_passes = idle_passes + 1 if steps == before else 0
     except EngineFailure:
         raise
     except Exception as exc:  # the engine's own errors and script errors alike become incidents
-        raise EngineFailure(_describe(exc), getattr(getattr(exc, "task", None), "task_spec", None)
-                            and exc.task.task_spec.name) from exc  # type: ignore[attr-defined]
+        raise EngineFailure(_describe(exc), _task_name(exc)) from exc
     check_consistent(workflow)
+
+
+def _runnable(workflow: BpmnWorkflow) -> bool:
+    return any(t.state == TaskState.READY and not t.task_spec.manual for t in all_tasks(workflow))
+
+
+def _task_name(exc: BaseException) -> str | None:
+    task = getattr(exc, "task", None)
+    return task.task_spec.name if task is not None else None
 
 
 def run_task(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from engine.errors import Problem
 from engine.scripts import RestrictedEnvironment
 
 TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
+# An unquoted ISO 8601 value is a Python name or arithmetic: valid syntax, wrong at run time.
+ISO_LOOKING = re.compile(r"(R\d*/)?P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?")
 
 
 def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Problem], dict[str, Any]]:
@@ -84,6 +87,10 @@ def _check_expression(expression: str, element: etree._Element, add: Any, what: 
 
 def _check_timer(expression: str, element: etree._Element, add: Any) -> None:
     """A timer must be a Python expression; a literal one must also be a valid ISO 8601 value."""
+    if ISO_LOOKING.fullmatch(expression.strip()):
+        add(f"nilai timer {expression.strip()} harus dikutip sebagai teks Python, mis. \"{expression.strip()}\"",
+            element)
+        return
     if not _check_code(expression, element, add, "ekspresi timer", mode="eval"):
         return
     tree = ast.parse(expression.strip(), mode="eval")

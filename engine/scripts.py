@@ -22,10 +22,11 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from engine import instruments
 
 SAFE_BUILTIN_NAMES = (
-    "abs all any bool dict divmod enumerate filter float format frozenset int isinstance len list "
-    "map max min next range repr reversed round set slice sorted str sum tuple zip "
-    "ArithmeticError Exception KeyError IndexError TypeError ValueError ZeroDivisionError"
-).split()
+    "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "filter", "float", "format", "frozenset",
+    "int", "isinstance", "len", "list", "map", "max", "min", "next", "range", "repr", "reversed", "round",
+    "set", "slice", "sorted", "str", "sum", "tuple", "zip", "ArithmeticError", "Exception", "KeyError",
+    "IndexError", "TypeError", "ValueError", "ZeroDivisionError",
+)
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
 
 DEFAULT_TIME_LIMIT = 2.0

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, documents, execution, forms, instances, libraries, roles
@@ -187,7 +187,7 @@ def inbox(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> 
 def queue(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Task]:
     """Open unassigned tasks of the lanes my roles may work, soonest due first."""
     lanes = sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles)
-    lane_filter = Task.lane.in_(lanes)
+    lane_filter: ColumnElement[bool] = Task.lane.in_(lanes)
     if roles.is_supervisor(actor.roles):
         lane_filter = or_(lane_filter, Task.lane.is_(None))
     query = select(Task).where(Task.status == TaskStatus.OPEN, Task.assignee.is_(None), lane_filter)

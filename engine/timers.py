@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, execution, instances
-from engine.db import run_in_transaction, utcnow
+from engine.db import is_retryable, run_in_transaction, utcnow
 from engine.errors import EngineFailure
 from engine.execution import DEFAULT_LIMITS, Limits
 from engine.models import Instance, InstanceStatus
@@ -40,10 +40,15 @@ def fire_next(session: Session, now: datetime | None = None, *, limits: Limits =
 
 
 def run_due(factory: sessionmaker[Session], *, limit: int = 1000, limits: Limits = DEFAULT_LIMITS) -> int:
-    """Fire every due timer, one instance per transaction; return how many instances were handled."""
+    """Fire every due timer, one instance per transaction; return how many instances this worker handled."""
     handled: set[int] = set()
     for _ in range(limit):
-        fired = run_in_transaction(factory, lambda s: fire_next(s, limits=limits))
+        try:
+            fired = run_in_transaction(factory, lambda s: fire_next(s, limits=limits), attempts=1)
+        except Exception as exc:
+            if is_retryable(exc):
+                continue  # another worker fired that instance first (SQLite has no SKIP LOCKED)
+            raise
         if fired is None or fired in handled:
             break
         handled.add(fired)

@@ -11,8 +11,19 @@ from engine import audit, tasks
 from engine.db import run_in_transaction
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import AuditEvent, Instance
-from tests.engine.helpers import ADMIN, KABID, MITRA, PETUGAS, PETUGAS2, complete, deploy, instance, \
-    open_names, open_task, start
+from tests.engine.helpers import (
+    ADMIN,
+    KABID,
+    MITRA,
+    PETUGAS,
+    PETUGAS2,
+    complete,
+    deploy,
+    instance,
+    open_names,
+    open_task,
+    start,
+)
 
 
 @pytest.fixture
