@@ -1,0 +1,51 @@
+"""Users: hashed passwords, roles, bearer tokens that expire and can be revoked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine import users
+from engine.db import run_in_transaction, utcnow
+from engine.errors import BadRequest
+
+
+def test_password_is_hashed_and_checked(factory):
+    run_in_transaction(factory, lambda s: users.create_user(s, "Kabid", "rahasia", ["kabid"], name="Bu Kabid"))
+    with factory() as s:
+        user = users.get_user(s, "kabid")
+        assert user.password_hash.startswith("scrypt$") and "rahasia" not in user.password_hash
+        assert users.authenticate(s, "KABID ", "rahasia") is not None
+        assert users.authenticate(s, "kabid", "salah") is None
+        assert users.authenticate(s, "tidakada", "rahasia") is None
+        assert users.Actor.of(user) == users.Actor("kabid", frozenset({"kabid"}))
+
+
+@pytest.mark.parametrize("username,password,roles,message", [
+    ("x", "rahasia", ["raja"], "peran tidak dikenal"),
+    ("", "rahasia", ["kabid"], "wajib diisi"),
+    ("y", "abc", ["kabid"], "minimal 4"),
+])
+def test_bad_users_are_refused(factory, username, password, roles, message):
+    with pytest.raises(BadRequest, match=message):
+        run_in_transaction(factory, lambda s: users.create_user(s, username, password, roles))
+
+
+def test_duplicate_username_is_refused(factory):
+    run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia", ["petugas"]))
+    with pytest.raises(BadRequest, match="sudah ada"):
+        run_in_transaction(factory, lambda s: users.create_user(s, "BUDI", "rahasia", ["mitra"]))
+
+
+def test_tokens_expire_and_can_be_revoked(factory):
+    def issue(s):
+        return users.issue_token(s, users.create_user(s, "budi", "rahasia", ["petugas"]), lifetime=timedelta(hours=1))
+    token = run_in_transaction(factory, issue)
+    with factory() as s:
+        assert users.user_for_token(s, token).username == "budi"
+        assert users.user_for_token(s, token, now=utcnow() + timedelta(hours=2)) is None
+        assert users.user_for_token(s, token + "x") is None
+    assert run_in_transaction(factory, lambda s: users.revoke_token(s, token))
+    with factory() as s:
+        assert users.user_for_token(s, token) is None
