@@ -45,7 +45,8 @@ def test_same_task_by_two_people_at_once_gives_one_success_and_one_conflict(fact
     for _ in range(3):
         iid = start(factory, "parallel", PETUGAS)
         task_id = open_task(factory, iid, "a")
-        results = race(lambda: complete(factory, task_id, PETUGAS), lambda: complete(factory, task_id, PETUGAS2))
+        results = race(lambda t=task_id: complete(factory, t, PETUGAS),
+                       lambda t=task_id: complete(factory, t, PETUGAS2))
         assert sorted(type(r).__name__ for r in results) == ["Completion", "Conflict"]
         assert open_names(factory, iid) == ["b"]
     assert completions(factory) == 3
@@ -56,7 +57,7 @@ def test_two_parallel_tasks_of_one_instance_both_succeed(factory):
     for _ in range(3):
         iid = start(factory, "parallel", PETUGAS)
         a, b = open_task(factory, iid, "a"), open_task(factory, iid, "b")
-        results = race(lambda: complete(factory, a, PETUGAS), lambda: complete(factory, b, PETUGAS2))
+        results = race(lambda a=a: complete(factory, a, PETUGAS), lambda b=b: complete(factory, b, PETUGAS2))
         assert [type(r).__name__ for r in results] == ["Completion", "Completion"], results
         assert open_names(factory, iid) == ["c"]  # the join saw both branches: no lost update
     assert completions(factory) == 6

@@ -121,9 +121,11 @@ def test_lint_finds_bare_task_gateway_without_default_and_unknown_lane(factory):
             '<bpmn:task id="bare"><bpmn:incoming>f2</bpmn:incoming></bpmn:task>'
             '<bpmn:endEvent id="e"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>'
             '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="gw"/>'
-            '<bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="bare"><bpmn:conditionExpression>x ==</bpmn:conditionExpression></bpmn:sequenceFlow>'
+            '<bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="bare">'
+            '<bpmn:conditionExpression>x ==</bpmn:conditionExpression></bpmn:sequenceFlow>'
             '<bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="e"/>')
-    lanes = '<bpmn:laneSet id="ls"><bpmn:lane id="l1" name="tamu"><bpmn:flowNodeRef>s</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+    lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="l1" name="tamu"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>'
+             '</bpmn:lane></bpmn:laneSet>')
     found = {(d["element"], d["message"].split(" ")[0]) for d in problems(factory, process(body, lanes=lanes))}
     assert found == {("bare", "tugas"), ("gw", "gateway"), ("l1", "lane"), (None, "kondisi")}
 

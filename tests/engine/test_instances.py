@@ -11,8 +11,7 @@ from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.execution import Limits
 from engine.models import Instance
 from engine.users import SYSTEM_ACTOR
-from tests.engine.helpers import ADMIN, KABID, MITRA, PETUGAS, complete, deploy, instance, open_names, \
-    open_task, start
+from tests.engine.helpers import ADMIN, KABID, MITRA, PETUGAS, complete, deploy, instance, open_names, open_task, start
 
 
 def act(factory, fn, *args):
