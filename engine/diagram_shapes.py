@@ -159,6 +159,12 @@ def wrap(text: str, width: float, size: float, max_lines: int) -> list[str]:
     return lines
 
 
+def fit_size(text: str, width: float, size: float, smallest: float = 9) -> float:
+    """Shrink the font size, down to smallest, until the longest word fits in width."""
+    longest = max((len(word) for word in text.split()), default=1)
+    return max(smallest, min(size, width / (longest * CHAR_WIDTH)))
+
+
 def text_block(parent: etree._Element, lines: list[str], x: float, y: float, size: float,
                anchor: str = "middle", **attrs: str | float | None) -> Box:
     """Write lines as one text element whose first line's top is at y; return its box."""
@@ -186,7 +192,9 @@ def outer_label(parent: etree._Element, name: str, box: Box, label: Box | None) 
     if label is None:
         label = Box(box.cx - 50, box.bottom + 4, 100, 0)
     lines = wrap(name, max(label.w + 10, 60), LABEL_SIZE, 4)
-    return box.union(text_block(parent, lines, label.cx, label.y, LABEL_SIZE))
+    written = text_block(parent, lines, label.cx, label.y, LABEL_SIZE, stroke="#ffffff",
+                         stroke_width=3, paint_order="stroke", stroke_linejoin="round")
+    return box.union(written)
 
 
 def icon(parent: etree._Element, path: str, x: float, y: float, stroke: str, *,
@@ -249,8 +257,7 @@ def _container(g: etree._Element, box: Box, name: str, paint: Paint, *, pool: bo
             el(g, "path", d=f"M{fmt(box.x + band)} {fmt(box.y)}v{fmt(box.h)}", stroke=INK,
                stroke_width=1.5)
         cx, cy = box.x + band / 2, box.cy
-        longest = max((len(word) for word in name.split()), default=1)
-        size = max(8.0, min(FONT_SIZE, (box.h - 10) / (longest * CHAR_WIDTH)))
+        size = fit_size(name, box.h - 10, FONT_SIZE)
         lines = wrap(name, box.h - 10, size, 2)
         text_block(g, lines, cx, cy - len(lines) * size * LINE_HEIGHT / 2, size,
                    transform=f"rotate(-90 {fmt(cx)} {fmt(cy)})")
@@ -274,18 +281,35 @@ def _activity(g: etree._Element, sem: etree._Element, box: Box, name: str, paint
         el(g, "rect", x=box.x + 4, y=box.y + 4, width=box.w - 8, height=box.h - 8, rx=7,
            fill="none", stroke=paint.stroke, stroke_width=1)
     _task_icon(g, tag, box, paint)
+    marks = _activity_marks(sem, collapsed=subprocess and not expanded)
     if subprocess and expanded:
         lines = wrap(name, box.w - 20, FONT_SIZE, 2)
         text_block(g, lines, box.x + 10, box.y + 8, FONT_SIZE, anchor="start")
     else:
-        inner = Box(box.x, box.y + 10, box.w, box.h - 28) if box.h > 60 else box
-        centred_text(g, name, inner)
-    marks = _activity_marks(sem, collapsed=subprocess and not expanded)
+        _activity_name(g, name, box, icon_above=tag in TASK_ICONS or tag == "serviceTask",
+                       marks_below=bool(marks))
     for index, mark in enumerate(marks):
         x = box.cx + (index - (len(marks) - 1) / 2) * 18
         icon(g, ACTIVITY_MARKS[mark], x, box.bottom - 11, INK, width=1.6)
     if paint is PAINTS["done"]:
         check_mark(g, box.x + box.w - 11, box.y + 11)
+
+
+def _activity_name(g: etree._Element, name: str, box: Box, *, icon_above: bool,
+                   marks_below: bool) -> None:
+    """Write an activity's name centred, moved clear of its icon and markers where it fits."""
+    top_limit = box.y + (22 if icon_above else 4)
+    bottom_limit = box.bottom - (20 if marks_below else 4)
+    size = fit_size(name, box.w - 12, FONT_SIZE)
+    while True:
+        step = size * LINE_HEIGHT
+        lines = wrap(name, box.w - 12, size, max(1, int((bottom_limit - box.y - 4) // step)))
+        height = len(lines) * step
+        if height <= bottom_limit - top_limit or size <= 9:
+            break
+        size -= 0.5
+    top = max(min(max(box.cy - height / 2, top_limit), bottom_limit - height), box.y + 4)
+    text_block(g, lines, box.cx, top, size)
 
 
 def _task_icon(g: etree._Element, tag: str, box: Box, paint: Paint) -> None:
