@@ -45,7 +45,6 @@ STYLE = f"""
 .senapas-diagram [data-element-id]:hover > .outline {{ filter: drop-shadow(0 0 3px #90caf9); }}
 .senapas-diagram .active > .outline {{ filter: drop-shadow(0 0 4px #90caf9); }}
 """
-SUBPROCESS_TAGS = {"subProcess", "transaction", "adHocSubProcess"}
 
 
 @dataclass(frozen=True)
@@ -172,7 +171,7 @@ def _items(plane: etree._Element, model: dict[str, etree._Element]) -> list[Item
             continue
         box = _bounds(node)
         if box is not None:
-            expanded = local(sem) in SUBPROCESS_TAGS and node.get("isExpanded") == "true"
+            expanded = kind_of(sem) == "subprocess" and node.get("isExpanded") == "true"
             horizontal = node.get("isHorizontal", "true") != "false"
             items.append(Item(sem, box, [], label, expanded, horizontal))
     return sorted(items, key=lambda item: item.order)

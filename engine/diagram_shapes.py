@@ -1,4 +1,4 @@
-"""Draw single BPMN shapes and edges as SVG elements, for engine.diagram."""
+"""Draw single BPMN shapes, with their icons, markers and wrapped names, as SVG for engine.diagram."""
 
 from __future__ import annotations
 
@@ -87,16 +87,17 @@ ACTIVITY_MARKS = {
     "loop": "M3.5 5A6.5 6.5 0 1 0-3.5 5 M3.5 5l1-4 M3.5 5l4 0.5",
     "collapsed": "M-7-7h14v14h-14z M0-4v8 M-4 0h8",
 }
-TASKS = {"task", "userTask", "scriptTask", "businessRuleTask", "serviceTask", "sendTask",
-         "receiveTask", "manualTask", "callActivity"}
-SUBPROCESSES = {"subProcess", "transaction", "adHocSubProcess"}
-EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-          "boundaryEvent"}
-KINDS = {"participant": "pool", "lane": "lane", "sequenceFlow": "flow",
-         "messageFlow": "message-flow", "association": "association",
-         "dataInputAssociation": "association", "dataOutputAssociation": "association",
-         "dataObjectReference": "data", "dataStoreReference": "data",
-         "dataInput": "data", "dataOutput": "data", "textAnnotation": "annotation"}
+KINDS = {  # BPMN tag -> family, also the element group's CSS class; gateways are matched by suffix
+    **dict.fromkeys(("task", "userTask", "scriptTask", "businessRuleTask", "serviceTask", "sendTask",
+                     "receiveTask", "manualTask", "callActivity"), "task"),
+    **dict.fromkeys(("subProcess", "transaction", "adHocSubProcess"), "subprocess"),
+    **dict.fromkeys(("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+                     "boundaryEvent"), "event"),
+    **dict.fromkeys(("dataObjectReference", "dataStoreReference", "dataInput", "dataOutput"), "data"),
+    **dict.fromkeys(("association", "dataInputAssociation", "dataOutputAssociation"), "association"),
+    "participant": "pool", "lane": "lane", "sequenceFlow": "flow", "messageFlow": "message-flow",
+    "textAnnotation": "annotation",
+}
 
 
 def local(node: etree._Element) -> str:
@@ -107,15 +108,7 @@ def local(node: etree._Element) -> str:
 def kind_of(sem: etree._Element) -> str:
     """Return the CSS class naming the family of a BPMN element."""
     name = local(sem)
-    if name in TASKS:
-        return "task"
-    if name in SUBPROCESSES:
-        return "subprocess"
-    if name in EVENTS:
-        return "event"
-    if name.endswith("Gateway"):
-        return "gateway"
-    return KINDS.get(name, "shape")
+    return KINDS.get(name) or ("gateway" if name.endswith("Gateway") else "shape")
 
 
 def fmt(value: float) -> str:
@@ -176,13 +169,6 @@ def text_block(parent: etree._Element, lines: list[str], x: float, y: float, siz
     width = max((len(line) for line in lines), default=0) * size * CHAR_WIDTH
     left = {"middle": x - width / 2, "start": x, "end": x - width}[anchor]
     return Box(left, y, width, len(lines) * step)
-
-
-def centred_text(parent: etree._Element, name: str, box: Box, pad: float = 6) -> None:
-    """Write a name wrapped and centred inside a box."""
-    size = FONT_SIZE
-    lines = wrap(name, box.w - 2 * pad, size, max(1, int((box.h - pad) // (size * LINE_HEIGHT))))
-    text_block(parent, lines, box.cx, box.cy - len(lines) * size * LINE_HEIGHT / 2, size)
 
 
 def outer_label(parent: etree._Element, name: str, box: Box, label: Box | None) -> Box:
@@ -265,14 +251,14 @@ def _container(g: etree._Element, box: Box, name: str, paint: Paint, *, pool: bo
         if pool:
             el(g, "path", d=f"M{fmt(box.x)} {fmt(box.y + band)}h{fmt(box.w)}", stroke=INK,
                stroke_width=1.5)
-        centred_text(g, name, Box(box.x, box.y, box.w, band), pad=4)
+        text_block(g, wrap(name, box.w - 8, FONT_SIZE, 1), box.cx, box.y + 8, FONT_SIZE)
 
 
 def _activity(g: etree._Element, sem: etree._Element, box: Box, name: str, paint: Paint, *,
               expanded: bool) -> None:
     """Draw a task or sub-process: rounded box, type icon, name and bottom markers."""
     tag = local(sem)
-    subprocess = tag in SUBPROCESSES
+    subprocess = kind_of(sem) == "subprocess"
     width = 4.0 if tag == "callActivity" else 2.0
     dash = "2 3" if sem.get("triggeredByEvent") == "true" else None
     _outline(g, "rect", paint, width, x=box.x, y=box.y, width=box.w, height=box.h, rx=10,
@@ -340,12 +326,6 @@ def _activity_marks(sem: etree._Element, *, collapsed: bool) -> list[str]:
     return marks
 
 
-def _definitions(sem: etree._Element) -> list[str]:
-    """Return the kinds of event definitions an event carries."""
-    return [local(child) for child in sem
-            if isinstance(child.tag, str) and local(child).endswith("EventDefinition")]
-
-
 def _event(g: etree._Element, sem: etree._Element, box: Box, paint: Paint) -> None:
     """Draw an event: thin circle to start, thick to end, double in between."""
     tag = local(sem)
@@ -359,18 +339,19 @@ def _event(g: etree._Element, sem: etree._Element, box: Box, paint: Paint) -> No
            stroke_width=1.5, stroke_dasharray=dash)
     throwing = tag in ("endEvent", "intermediateThrowEvent")
     scale = r / 18
-    for definition in _definitions(sem)[:1]:
-        if definition == "timerEventDefinition":
-            el(g, "circle", cx=box.cx, cy=box.cy, r=11 * scale, fill="#ffffff", stroke=INK,
-               stroke_width=1.5)
-            icon(g, TIMER_ICON, box.cx, box.cy, INK, scale=scale, width=1.5)
-        elif definition == "terminateEventDefinition":
-            el(g, "circle", cx=box.cx, cy=box.cy, r=r * 0.55, fill=INK)
-        elif definition in EVENT_ICONS:
-            icon(g, EVENT_ICONS[definition], box.cx, box.cy, INK, scale=scale,
-                 fill=INK if throwing else "none", width=1.5)
-            if throwing and definition == "messageEventDefinition":
-                icon(g, "M-8-5.5l8 6l8-6", box.cx, box.cy, "#ffffff", scale=scale, width=1.5)
+    definition = next((local(child) for child in sem if isinstance(child.tag, str)
+                       and local(child).endswith("EventDefinition")), "")
+    if definition == "timerEventDefinition":
+        el(g, "circle", cx=box.cx, cy=box.cy, r=11 * scale, fill="#ffffff", stroke=INK,
+           stroke_width=1.5)
+        icon(g, TIMER_ICON, box.cx, box.cy, INK, scale=scale, width=1.5)
+    elif definition == "terminateEventDefinition":
+        el(g, "circle", cx=box.cx, cy=box.cy, r=r * 0.55, fill=INK)
+    elif definition in EVENT_ICONS:
+        icon(g, EVENT_ICONS[definition], box.cx, box.cy, INK, scale=scale,
+             fill=INK if throwing else "none", width=1.5)
+        if throwing and definition == "messageEventDefinition":
+            icon(g, "M-8-5.5l8 6l8-6", box.cx, box.cy, "#ffffff", scale=scale, width=1.5)
 
 
 def _gateway(g: etree._Element, sem: etree._Element, box: Box, paint: Paint) -> None:
