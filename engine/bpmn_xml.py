@@ -33,7 +33,8 @@ def parse(content: bytes, filename: str) -> etree._Element:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:
         raise InvalidDefinition([Problem(f"XML tidak sah: {exc.msg}", filename, exc.lineno)]) from exc
-    if root.getroottree().docinfo.doctype:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 file the byte scan missed
         raise InvalidDefinition([Problem("DOCTYPE tidak diizinkan", filename, 1)])
     return root
 

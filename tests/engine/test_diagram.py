@@ -132,7 +132,7 @@ def test_doctype_is_refused_in_any_encoding() -> None:
 
 
 def test_malformed_xml_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="well-formed"):
+    with pytest.raises(ValueError, match="XML tidak sah"):
         render_svg(b"<bpmn:definitions")
 
 
