@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine import models, settings
+from engine import libraries, models, settings
 from engine.db import Base
 
 metadata = Base.metadata
-__all__ = ["metadata", "models", "settings"]
+__all__ = ["libraries", "metadata", "models", "settings"]
