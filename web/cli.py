@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import config, definitions, timers, users
+from engine import config, definitions, libraries, timers, users
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.errors import SenapasError
 from engine.migrate import upgrade
@@ -85,6 +85,26 @@ def users_add(settings: config.Settings, username: str, roles: tuple[str, ...], 
     except SenapasError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"pengguna {username} ditambahkan")
+
+
+@main.group("libraries")
+def libraries_group() -> None:
+    """The library registry."""
+
+
+@libraries_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def libraries_import(settings: config.Settings, path: Path) -> None:
+    """Create or update libraries from a CSV file; the whole file is refused if a row is invalid."""
+    report = run_in_transaction(_factory(settings), lambda s: libraries.import_csv(s, path, ADMIN))
+    for line, message in report.warnings:
+        click.echo(f"baris {line}: peringatan: {message}")
+    if report.errors:
+        for line, message in report.errors:
+            click.echo(f"baris {line}: {message}", err=True)
+        raise click.ClickException(f"berkas ditolak ({len(report.errors)} kesalahan); tidak ada data yang disimpan")
+    click.echo(f"{report.created} perpustakaan baru, {report.updated} diperbarui, {report.unchanged} tidak berubah")
 
 
 @main.command()
