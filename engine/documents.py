@@ -1,16 +1,228 @@
-"""Documents produced when SOP steps complete (letters and reports)."""
+"""Documents produced when SOP steps complete: official letters and reports, numbered and reproducible.
+
+Creating a document runs inside the completion's transaction, so it only writes a row: the kind,
+the letter number and a JSON context holding everything the template needs (a snapshot of the
+step's data, the agency settings and signatories of that moment, the officers named in the data).
+The PDF is rendered later from (kind, context) by `letters.render_pdf`, injected into `pdf_bytes`,
+and cached on the row; rendering the same context always gives the same file.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine.execution import StepDone
-from engine.models import Instance
+from engine import letter_numbers
+from engine.db import Base, intpk, is_retryable, utcnow
+from engine.errors import BadRequest, NotFound
+from engine.execution import WIB, StepDone
+from engine.models import Instance, User
+from engine.settings import DEFAULTS, Setting
 from engine.users import Actor
 
+log = logging.getLogger(__name__)
 
-def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Actor) -> list[Any]:
+# The kinds a BPMN task may list in its `documents` property, with the title shown in lists.
+KINDS: dict[str, str] = {
+    "monev_notification": "Surat Pemberitahuan Jadwal Monev",
+    "surat_tugas": "Surat Tugas",
+    "monev_report": "Laporan Hasil Monev",
+    "monev_summary": "Rekapitulasi Hasil Monev",
+    "coaching_notification": "Surat Pemberitahuan Jadwal Pembinaan",
+    "accreditation_summary": "Ringkasan Hasil Akreditasi",
+    "complaint_reply": "Surat Balasan Pengaduan",
+}
+# Settings copied into every context, read in one query.
+SETTING_KEYS = ("agency_government", "agency_name", "agency_address", "agency_phone", "agency_fax",
+                "agency_email", "agency_website", "agency_place", "letter_unit", "letter_number_pattern",
+                "letter_codes", "letter_signatories", "letter_signers", "letter_legal_bases",
+                "letter_recipients", "letter_copies")
+# Data keys whose string values name users whose name, NIP, rank and position a letter prints.
+OFFICER_KEYS = frozenset({"officer", "petugas"})
+
+
+class Document(Base):
+    """A generated letter or report; `context` is everything its template needs, frozen at creation."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("code", "year", "seq"),)
+
+    id: Mapped[intpk]
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    step: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(100), unique=True)
+    code: Mapped[str | None] = mapped_column(String(50))
+    year: Mapped[int | None]
+    seq: Mapped[int | None]
+    context: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    rendered_at: Mapped[datetime | None]
+
+    @property
+    def filename(self) -> str:
+        """A download name built from the kind and the number (or id), never from user input."""
+        stem = self.kind.replace("_", "-")
+        if self.code and self.seq and self.year:
+            code = re.sub(r"[^0-9a-z]+", "-", self.code.lower()).strip("-")
+            return f"{stem}-{code}-{self.seq}-{self.year}.pdf"
+        return f"{stem}-{self.id}.pdf"
+
+
+def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Actor) -> list[Document]:
     """Create the documents a completed step is configured to produce (its `documents` property)."""
-    return []
+    created = []
+    for kind in step.listed("documents"):
+        if kind not in KINDS:
+            # Lint should refuse this at deploy; a running instance must still be able to move on.
+            log.warning("step %s of instance %s lists unknown document kind %r", step.name, instance.id, kind)
+            continue
+        created.append(create(session, instance, kind, step.data, actor, task_id=step.task_id,
+                              step=step.name, item_key=step.item_key, item_label=step.item_label))
+    return created
+
+
+def create(session: Session, instance: Instance, kind: str, data: dict[str, Any], actor: Actor, *,
+           task_id: str | None = None, step: str = "", item_key: str | None = None,
+           item_label: str | None = None) -> Document:
+    """Number and store one document of `kind` from a step's data, in the caller's transaction."""
+    if kind not in KINDS:
+        raise BadRequest(f"jenis dokumen tidak dikenal: {kind}")
+    now = utcnow()
+    local = now.astimezone(WIB)
+    config = _settings(session)
+    snapshot = _json_safe(data)
+    code = str(config["letter_codes"].get(kind) or "").strip() or None
+    seq = letter_numbers.allocate(session, code, local.year) if code else None
+    number = None if seq is None or code is None else letter_numbers.format_number(
+        config["letter_number_pattern"], code=code, seq=seq, unit=config["letter_unit"], when=local)
+    context = {
+        "kind": kind,
+        "number": number,
+        "date": local.date().isoformat(),
+        "place": config["agency_place"],
+        "agency": {key[len("agency_"):]: config[key] for key in SETTING_KEYS if key.startswith("agency_")},
+        "signatory": _signatory(config, kind),
+        "copies": list(config["letter_copies"].get(kind, [])),
+        "recipients": dict(config["letter_recipients"]),
+        "legal_bases": list(config["letter_legal_bases"]) if kind == "surat_tugas" else [],
+        "officers": _officers(session, {actor.username, *_officer_names(snapshot)}),
+        "actor": actor.username,
+        "item": {"key": item_key, "label": item_label},
+        "step": step,
+        "instance": {"id": instance.id, "title": instance.title},
+        "data": snapshot,
+    }
+    document = Document(instance_id=instance.id, task_id=task_id, step=step, kind=kind,
+                        title=_title(kind, snapshot, item_label)[:300], number=number,
+                        code=code if seq else None, year=local.year if seq else None, seq=seq,
+                        context=context, created_at=now, created_by=actor.username)
+    session.add(document)
+    return document
+
+
+def get(session: Session, document_id: int) -> Document:
+    """One document by id."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound("dokumen tidak ditemukan")
+    return document
+
+
+def list_for_instance(session: Session, instance_id: int) -> list[Document]:
+    """The documents of an instance, oldest first."""
+    return list(session.scalars(select(Document).where(Document.instance_id == instance_id)
+                                .order_by(Document.created_at, Document.id)))
+
+
+def list_for_task(session: Session, task_id: str) -> list[Document]:
+    """The documents the completion of one task produced."""
+    return list(session.scalars(select(Document).where(Document.task_id == task_id)
+                                .order_by(Document.created_at, Document.id)))
+
+
+def pdf_bytes(session: Session, document: Document, render: Callable[[Document], bytes]) -> bytes:
+    """The document's PDF: the cached one, or rendered now and cached in the caller's transaction.
+
+    Caching is best effort: two first downloads may both render (the result is the same), and a
+    cache write that loses a lock race is dropped rather than failing the download.
+    """
+    if document.pdf is not None:
+        return document.pdf
+    pdf = render(document)
+    try:
+        with session.begin_nested():
+            session.execute(update(Document).where(Document.id == document.id, Document.pdf.is_(None))
+                            .values(pdf=pdf, rendered_at=utcnow()).execution_options(synchronize_session=False))
+    except DBAPIError as exc:
+        if not is_retryable(exc):
+            raise
+        log.debug("PDF of document %s not cached: %s", document.id, exc)
+    return pdf
+
+
+def _settings(session: Session) -> dict[str, Any]:
+    """The settings a context needs, stored values over defaults, in one query."""
+    values = {key: DEFAULTS[key] for key in SETTING_KEYS}
+    for row in session.scalars(select(Setting).where(Setting.key.in_(SETTING_KEYS))):
+        values[row.key] = row.value["value"]
+    return json.loads(json.dumps(values))
+
+
+def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:
+    signers: dict[str, Any] = config["letter_signatories"]
+    role = config["letter_signers"].get(kind, "kepala_dinas")
+    chosen: dict[str, Any] = signers.get(role) or next(iter(signers.values()), {})
+    return {key: str(chosen.get(key, "")) for key in ("position", "name", "rank", "nip")}
+
+
+def _officers(session: Session, usernames: set[str]) -> dict[str, dict[str, str]]:
+    """Name, NIP, rank and position of the named users that exist, by username."""
+    names = sorted(u for u in usernames if u)
+    if not names:
+        return {}
+    users = session.scalars(select(User).where(User.username.in_(names)))
+    return {u.username: {"name": u.name, "nip": u.nip, "rank": u.rank, "position": u.position} for u in users}
+
+
+def _officer_names(value: Any, depth: int = 0) -> Iterator[str]:
+    if depth > 4:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in OFFICER_KEYS and isinstance(item, str):
+                yield item.strip().lower()
+            else:
+                yield from _officer_names(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _officer_names(item, depth + 1)
+
+
+def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
+    """A JSON copy of task data; dates and other script values become their string form."""
+    return dict(json.loads(json.dumps(data, default=str)))
+
+
+def _title(kind: str, data: dict[str, Any], item_label: str | None) -> str:
+    letter = data.get({"monev_notification": "surat_monev", "coaching_notification": "surat_pembinaan"}
+                      .get(kind, ""))
+    if isinstance(letter, dict) and isinstance(letter.get("perihal"), str) and letter["perihal"].strip():
+        return letter["perihal"].strip()
+    if kind == "complaint_reply" and data.get("reference"):
+        return f"{KINDS[kind]} {data['reference']}"
+    if kind == "monev_summary" and isinstance(data.get("periode"), str):
+        return f"{KINDS[kind]} – {data['periode']}"
+    return f"{KINDS[kind]} – {item_label}" if item_label else KINDS[kind]

@@ -21,6 +21,76 @@ DEFAULTS: dict[str, Any] = {
     "not_accredited_label": "Tidak Terakreditasi",
     # Monev total score from which the DMN suggests a library is ready for coaching.
     "coaching_threshold": 60.0,
+    # Letterhead (kop surat) and the agency's contact lines printed on every document.
+    "agency_government": "PEMERINTAH KABUPATEN SUKOHARJO",
+    "agency_name": "DINAS PERPUSTAKAAN DAN KEARSIPAN",
+    "agency_address": "Jl. Contoh Alamat No. 1 (alamat contoh, ganti di pengaturan), Sukoharjo 57512",
+    "agency_phone": "(0271) 593068",
+    "agency_fax": "(0271) 5991146",
+    "agency_email": "perpussukoharjo@gmail.com",
+    "agency_website": "dispusip.sukoharjokab.go.id",
+    # Where letters are signed ("Sukoharjo, 12 Maret 2027") and the unit part of letter numbers.
+    "agency_place": "Sukoharjo",
+    "letter_unit": "Dispusip",
+    # Placeholders {code} {seq} {unit} {year} {month} (Roman); code, seq and year are required.
+    "letter_number_pattern": "{code}/{seq}/{unit}/{year}",
+    # Archive classification code per document kind (Permendagri 83/2022); "" = no number.
+    "letter_codes": {
+        "monev_notification": "000.4",
+        "surat_tugas": "800.1.11.1",
+        "monev_report": "000.4",
+        "monev_summary": "000.4",
+        "coaching_notification": "000.4",
+        "accreditation_summary": "000.4",
+        "complaint_reply": "000.4",
+    },
+    # Signatories; the demo values are fictional and must be replaced by the agency's officials.
+    "letter_signatories": {
+        "kepala_dinas": {
+            "position": "Kepala Dinas Perpustakaan dan Kearsipan Kabupaten Sukoharjo",
+            "name": "Drs. Contoh Nama, M.Si. (fiktif)",
+            "rank": "Pembina Utama Muda (IV/c)",
+            "nip": "197001011990031001",
+        },
+        "kabid": {
+            "position": "Kepala Bidang Perpustakaan",
+            "name": "Contoh Kabid, S.Sos. (fiktif)",
+            "rank": "Pembina (IV/a)",
+            "nip": "198002022005012002",
+        },
+    },
+    # Which signatory (a key of letter_signatories) signs each document kind.
+    "letter_signers": {
+        "monev_notification": "kepala_dinas",
+        "surat_tugas": "kepala_dinas",
+        "monev_report": "kabid",
+        "monev_summary": "kabid",
+        "coaching_notification": "kepala_dinas",
+        "accreditation_summary": "kabid",
+        "complaint_reply": "kepala_dinas",
+    },
+    # Legal bases (Dasar) of a surat tugas, in order.
+    "letter_legal_bases": [
+        "Undang-Undang Nomor 43 Tahun 2007 tentang Perpustakaan;",
+        "Peraturan Pemerintah Nomor 24 Tahun 2014 tentang Pelaksanaan Undang-Undang Nomor 43 Tahun 2007 "
+        "tentang Perpustakaan;",
+        "Peraturan Perpustakaan Nasional Nomor 1 Tahun 2024 tentang Pedoman Monitoring dan Evaluasi "
+        "Penyelenggaraan Perpustakaan;",
+        "Keputusan Kepala Dinas Perpustakaan dan Kearsipan Kabupaten Sukoharjo Nomor 041/155/2023 tentang "
+        "Standar Operasional Prosedur KITAPUN SENAPAS.",
+    ],
+    # Addressees of notification letters, by the recipient keys of the letter forms.
+    "letter_recipients": {
+        "dindikbud": "Kepala Dinas Pendidikan dan Kebudayaan Kabupaten Sukoharjo",
+        "kemenag": "Kepala Kantor Kementerian Agama Kabupaten Sukoharjo",
+    },
+    # Copies (Tembusan) per document kind.
+    "letter_copies": {
+        "monev_notification": ["Kepala Bidang Perpustakaan", "Arsip"],
+        "surat_tugas": ["Arsip"],
+        "coaching_notification": ["Kepala Bidang Perpustakaan", "Arsip"],
+        "complaint_reply": ["Kepala Bidang Perpustakaan", "Arsip"],
+    },
 }
 
 
