@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
@@ -352,3 +353,9 @@ def test_demo_registry_imports(factory):
         found = list(s.scalars(select(Library)))
     assert {lib.kecamatan for lib in found} <= set(libraries.KECAMATAN)
     assert len({lib.library_type for lib in found}) >= 4
+    # The file's `id` column documents the ids a fresh import assigns (row order).
+    with DEMO.open(encoding="utf-8", newline="") as handle:
+        expected = {row["name"]: int(row["id"]) for row in csv.DictReader(handle)}
+    assert {lib.name: lib.id for lib in found} == expected
+    again = import_file(factory, DEMO)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, report.created)
