@@ -1,0 +1,155 @@
+"""Run the process models of processes/ in memory (SpiffWorkflow only, no database) for the tests."""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import csv
+import json
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine import instruments
+
+PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
+FORMS_DIR = PROCESSES_DIR / "forms"
+LIBRARIES_CSV = PROCESSES_DIR / "demo" / "libraries.csv"
+INSTRUMENT_ID = "akreditasi-sekolah-2018"
+
+# Multi-instance item variables whose `library` tells the parallel tracks apart.
+ITEM_VARIABLES = ("kunjungan", "binaan")
+# The builtins our BPMN expressions may use: a subset of the engine's allow-list (engine/scripts.py),
+# so a script that needs anything else fails here first.
+SCRIPT_BUILTINS = {name: getattr(builtins, name) for name in (
+    "len", "dict", "list", "str", "int", "float", "bool", "min", "max", "round", "sorted", "sum", "any", "all")}
+
+
+def parse(process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """Parse `processes/<process_id>.bpmn` with XSD validation and every DMN file of the folder."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    for dmn in sorted(PROCESSES_DIR.glob("*.dmn")):
+        parser.add_dmn_file(str(dmn))
+    parser.add_bpmn_file(str(PROCESSES_DIR / f"{process_id}.bpmn"))
+    return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+
+
+def script_engine() -> PythonScriptEngine:
+    """A script engine with the globals the engine provides to BPMN scripts, timers and DMN."""
+    return PythonScriptEngine(environment=TaskDataEnvironment({
+        "__builtins__": SCRIPT_BUILTINS,
+        "datetime": datetime,
+        "timedelta": timedelta,
+        "date": date,
+        "monev_score": instruments.monev_score,
+    }))
+
+
+@cache
+def _form_json(filename: str) -> str:
+    raw = json.loads((FORMS_DIR / filename).read_text(encoding="utf-8"))
+    return json.dumps(instruments.expand_schema(raw, PROCESSES_DIR))
+
+
+def load_form(filename: str) -> dict[str, Any]:
+    """A form schema as the engine deploys it: instrument references expanded."""
+    loaded: dict[str, Any] = json.loads(_form_json(filename))
+    return loaded
+
+
+def form_errors(filename: str, data: dict[str, Any]) -> list[str]:
+    """Every JSON Schema error of `data` against a form, formats included."""
+    validator = Draft202012Validator(load_form(filename), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{'.'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+
+
+def properties(task: Task) -> dict[str, str]:
+    """The `spiffworkflow:properties` of a task's spec."""
+    return dict((getattr(task.task_spec, "extensions", None) or {}).get("properties", {}))
+
+
+@cache
+def _registry() -> dict[int, dict[str, str]]:
+    with LIBRARIES_CSV.open(encoding="utf-8", newline="") as fh:
+        return {int(row["id"]): row for row in csv.DictReader(fh)}
+
+
+def registry_entry(library_id: int) -> dict[str, Any]:
+    """What the engine adds to a schedule entry when it resolves a library id against the registry."""
+    row = _registry()[library_id]
+    return {"library_name": row["name"], "npp": row["npp"], "library_type": row["library_type"],
+            "subtype": row["subtype"], "institution": row["institution"], "supervisor": row["supervisor"],
+            "address": row["address"], "desa": row["desa"], "kecamatan": row["kecamatan"]}
+
+
+def answers(letters: dict[str, str], default: str = "a") -> dict[str, dict[str, str]]:
+    """Instrument answers: `letters` maps indicator ids to a–e, every other indicator gets `default`."""
+    instrument = instruments.load(INSTRUMENT_ID, PROCESSES_DIR)
+    return {c.key: {i.id: letters.get(i.id, default) for i in c.indicators} for c in instrument.components}
+
+
+class ProcessRun:
+    """One workflow in memory, advanced the way the engine does: complete a READY user task, then steps."""
+
+    def __init__(self, process_id: str, start_data: dict[str, Any] | None = None) -> None:
+        spec, subprocess_specs = parse(process_id)
+        self.workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine())
+        if start_data:
+            self.workflow.task_tree.data.update(copy.deepcopy(start_data))
+            for task in self.workflow.task_tree.children:
+                task.data.update(copy.deepcopy(start_data))
+        self.workflow.do_engine_steps()
+
+    def ready(self, spec_name: str | None = None, library: int | None = None) -> list[Task]:
+        """READY user tasks, optionally of one spec and of one library's track."""
+        tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        if spec_name is not None:
+            tasks = [t for t in tasks if t.task_spec.name == spec_name]
+        if library is not None:
+            tasks = [t for t in tasks if library_of(t) == library]
+        return tasks
+
+    def ready_names(self) -> list[str]:
+        """Spec names of the READY user tasks, sorted, one entry per task."""
+        return sorted(t.task_spec.name for t in self.ready())
+
+    def complete(self, spec_name: str, data: dict[str, Any], *, library: int | None = None,
+                 resolved: dict[str, Any] | None = None) -> Task:
+        """Complete the one READY user task `spec_name` (of `library`'s track) with form data.
+
+        The data must pass the task's form schema; `resolved` is merged after validation, the way the
+        engine adds registry details (library names) to a submission.
+        """
+        matches = self.ready(spec_name, library)
+        assert len(matches) == 1, f"{spec_name} (library {library}) not READY once; READY: {self.ready_names()}"
+        task = matches[0]
+        errors = form_errors(properties(task)["formJsonSchemaFilename"], data)
+        assert not errors, errors
+        task.data.update(copy.deepcopy(data))
+        if resolved:
+            task.data.update(copy.deepcopy(resolved))
+        task.run()
+        self.workflow.do_engine_steps()
+        return task
+
+    def unfinished(self) -> list[Task]:
+        """Tasks not finished (a completed workflow must have none)."""
+        return self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK)
+
+
+def library_of(task: Task) -> int | None:
+    """The library id of the multi-instance item a task works on, if any."""
+    for name in ITEM_VARIABLES:
+        item = task.data.get(name)
+        if isinstance(item, dict) and "library" in item:
+            return int(item["library"])
+    return None
