@@ -96,9 +96,11 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     created = execution.save(session, loaded, submitted=data, completed_by=(task.id, actor.username))
     audit.record(session, actor.username, "complete", instance_id=instance.id, task_id=task.id,
                  task_name=task.name, data=data)
-    for step in execution.steps_done(loaded.workflow, started):
-        documents.on_step_done(session, instance, step, actor)
+    steps = execution.steps_done(loaded.workflow, started)
+    for step in steps:  # results first: the documents of the same action report them
         libraries.on_step_done(session, instance, step, actor)
+    for step in steps:
+        documents.on_step_done(session, instance, step, actor)
     return Completion(instance.id, instance.status, created)
 
 
