@@ -20,7 +20,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import letter_numbers
+from engine import letter_numbers, libraries
 from engine.db import Base, intpk, is_retryable, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.execution import WIB, StepDone
@@ -45,6 +45,9 @@ SETTING_KEYS = ("agency_government", "agency_name", "agency_address", "agency_ph
                 "agency_email", "agency_website", "agency_place", "letter_unit", "letter_number_pattern",
                 "letter_codes", "letter_signatories", "letter_signers", "letter_legal_bases",
                 "letter_recipients", "letter_copies")
+# Kinds about one library (the step's work item), and those that list the cycle's monev results.
+LIBRARY_KINDS = frozenset({"surat_tugas", "monev_report", "accreditation_summary"})
+RESULT_KINDS = frozenset({"monev_summary", "accreditation_summary"})
 # Data keys whose string values name users whose name, NIP, rank and position a letter prints.
 OFFICER_KEYS = frozenset({"officer", "petugas"})
 
@@ -104,10 +107,16 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     local = now.astimezone(WIB)
     config = _settings(session)
     snapshot = _json_safe(data)
+    library = _library(session, item_key) if kind in LIBRARY_KINDS else None
+    results = cycle_results(session, instance.id, _int(item_key) if kind in LIBRARY_KINDS else None) \
+        if kind in RESULT_KINDS else []
+    officers = _officers(session, {actor.username, *_officer_names(snapshot), *_officer_names(results)})
+    # The number is taken last: on PostgreSQL its row stays locked until the transaction ends.
     code = str(config["letter_codes"].get(kind) or "").strip() or None
     seq = letter_numbers.allocate(session, code, local.year) if code else None
     number = None if seq is None or code is None else letter_numbers.format_number(
         config["letter_number_pattern"], code=code, seq=seq, unit=config["letter_unit"], when=local)
+    item_label = item_label or (library or {}).get("library_name")
     context = {
         "kind": kind,
         "number": number,
@@ -118,9 +127,11 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
         "copies": list(config["letter_copies"].get(kind, [])),
         "recipients": dict(config["letter_recipients"]),
         "legal_bases": list(config["letter_legal_bases"]) if kind == "surat_tugas" else [],
-        "officers": _officers(session, {actor.username, *_officer_names(snapshot)}),
+        "officers": officers,
         "actor": actor.username,
         "item": {"key": item_key, "label": item_label},
+        "library": library,
+        "results": results,
         "step": step,
         "instance": {"id": instance.id, "title": instance.title},
         "data": snapshot,
@@ -131,6 +142,24 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
                         context=context, created_at=now, created_by=actor.username)
     session.add(document)
     return document
+
+
+def cycle_results(session: Session, instance_id: int, library_id: int | None = None) -> list[dict[str, Any]]:
+    """A cycle's monev results (optionally one library's) as JSON rows: registry facts, score, grade, readiness."""
+    query = (select(libraries.LibraryResult, libraries.Library)
+             .join(libraries.Library, libraries.Library.id == libraries.LibraryResult.library_id)
+             .where(libraries.LibraryResult.instance_id == instance_id, libraries.LibraryResult.kind == "monev")
+             .order_by(libraries.LibraryResult.recorded_at, libraries.LibraryResult.id))
+    if library_id is not None:
+        query = query.where(libraries.LibraryResult.library_id == library_id)
+    rows = []
+    for result, library in session.execute(query):
+        details = result.details or {}
+        rows.append({**libraries.summary(library), "total": result.score, "grade": result.grade,
+                     "components": list(result.components or []), "officer": result.recorded_by,
+                     "date": result.recorded_at.astimezone(WIB).date().isoformat(),
+                     "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument")})
+    return _json_safe({"rows": rows})["rows"]
 
 
 def get(session: Session, document_id: int) -> Document:
@@ -179,6 +208,20 @@ def _settings(session: Session) -> dict[str, Any]:
     for row in session.scalars(select(Setting).where(Setting.key.in_(SETTING_KEYS))):
         values[row.key] = row.value["value"]
     return json.loads(json.dumps(values))
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _library(session: Session, item_key: str | None) -> dict[str, Any] | None:
+    """The registry facts of the step's library, when its work item is a registered library."""
+    library_id = _int(item_key)
+    library = session.get(libraries.Library, library_id) if library_id is not None else None
+    return _json_safe(libraries.summary(library)) if library is not None else None
 
 
 def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:

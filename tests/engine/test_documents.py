@@ -12,7 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, documents, letter_numbers, settings, tasks
+from engine import definitions, documents, letter_numbers, libraries, settings, tasks
 from engine.db import run_in_transaction
 from engine.errors import NotFound
 from engine.execution import StepDone
@@ -108,8 +108,9 @@ def test_concurrent_documents_get_distinct_consecutive_numbers(factory: sessionm
             worker.join(timeout=120)
     assert not errors, errors
     with factory() as s:
-        numbers = s.scalars(select(documents.Document.number)).all()
-        seqs = s.scalars(select(documents.Document.seq)).all()
+        numbers = [n for n in s.scalars(select(documents.Document.number)) if n is not None]
+        seqs = [n for n in s.scalars(select(documents.Document.seq)) if n is not None]
+    assert len(numbers) == len(seqs) == threads * each
     assert sorted(seqs) == list(range(1, threads * each + 1))
     assert sorted(numbers) == sorted(f"000.4/{n}/Dispusip/2027" for n in range(1, threads * each + 1))
 
@@ -291,3 +292,33 @@ def test_completing_a_task_produces_its_documents(factory: sessionmaker[Session]
         assert all(d.instance_id == instance_id and d.created_by == "petugas" for d in docs)
         assert docs[0].context["data"]["periode"] == "Monev 2027"
         assert [d.seq for d in docs] == [1, 1]
+
+
+def test_summaries_snapshot_the_results_recorded_in_the_registry(factory: sessionmaker[Session]) -> None:
+    instance_id = _instance(factory)
+
+    def record(s: Session) -> tuple[int, int]:
+        ids = []
+        for name, score, ready in (("SD Negeri 1 Contoh", 79.5, True), ("TBM Pelangi", 48.4, False)):
+            library, _ = libraries.create_library(s, name=name, kecamatan="Weru", library_type="tbm")
+            s.flush()
+            libraries.record_result(s, library.id, "monev", score, "budi", grade="B", instance_id=instance_id,
+                                    components=[{"key": "koleksi", "title": "Koleksi", "score": 16.0}],
+                                    details={"ready_for_coaching": ready})
+            ids.append(library.id)
+        return ids[0], ids[1]
+
+    first, second = run_in_transaction(factory, record)
+    [summary] = _generate(factory, instance_id, _step("monev_summary", {"pembinaan": [first]}, name="pemilihan"))
+    [accreditation] = _generate(factory, instance_id, _step("accreditation_summary", name="pendampingan",
+                                                            item=(str(second), None)))
+    with factory() as s:
+        rows = documents.get(s, summary).context["results"]
+        assert [(r["library"], r["library_name"], r["total"], r["ready"]) for r in rows] == [
+            (first, "SD Negeri 1 Contoh", 79.5, True), (second, "TBM Pelangi", 48.4, False)]
+        assert rows[0]["components"] == [{"key": "koleksi", "title": "Koleksi", "score": 16.0}]
+        document = documents.get(s, accreditation)
+        assert [r["library"] for r in document.context["results"]] == [second]
+        assert document.context["library"]["library_name"] == "TBM Pelangi"
+        assert document.title == "Ringkasan Hasil Akreditasi – TBM Pelangi"
+        assert documents.cycle_results(s, instance_id, first)[0]["kecamatan"] == "Weru"
