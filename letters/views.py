@@ -1,0 +1,227 @@
+"""What each template shows, read from a document's stored context and robust to missing keys.
+
+The context holds the raw data of the step that produced the document; the process files decide
+its keys. Each function here picks what one kind of document needs, with a fallback for every
+key, so a document always renders (a missing value prints as `-`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from letters.formatting import count_words
+
+SIFAT = {"biasa": "Biasa", "segera": "Segera", "penting": "Penting", "rahasia": "Rahasia"}
+CHANNELS = {"kotak_saran": "kotak saran", "telepon": "telepon", "email": "surat elektronik (email)",
+            "whatsapp": "WhatsApp", "lapor": "kanal LAPOR!"}
+MONEV_PURPOSE = "Melaksanakan monitoring dan evaluasi (monev) penyelenggaraan perpustakaan"
+COACHING_PURPOSE = ("Melaksanakan pembinaan dan pendampingan perpustakaan menuju akreditasi, meliputi "
+                    "administrasi dan tata kelola serta otomasi perpustakaan")
+
+
+def view(kind: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The template variables of one document: the context itself plus what its kind derives."""
+    data = _dict(context.get("data"))
+    values: dict[str, Any] = {**context, "data": data, "officer": _officer(context, context.get("actor"))}
+    builder = BUILDERS.get(kind)
+    if builder is not None:
+        values.update(builder(context, data))
+    return values
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _officer(context: dict[str, Any], username: Any) -> dict[str, str]:
+    """Name, NIP, rank and position of a user named in the data, as snapshotted at creation."""
+    name = _text(username).lower()
+    known = _dict(_dict(context.get("officers")).get(name))
+    return {"username": name, "name": _text(known.get("name")) or name or "-", "nip": _text(known.get("nip")),
+            "rank": _text(known.get("rank")), "position": _text(known.get("position"))}
+
+
+def library_of(row: dict[str, Any], label: str | None = None,
+               registry: dict[str, Any] | None = None) -> dict[str, str]:
+    """Name, address, desa and kecamatan of the library a schedule row or work item refers to.
+
+    `registry` is the library's profile summary snapshotted from the registry; it wins over copies.
+    """
+    nested: dict[str, Any] = next((row[k] for k in ("library", "library_profile", "profile", "perpustakaan")
+                                   if isinstance(row.get(k), dict)), {})
+    merged = {**row, **nested, **{k: v for k, v in _dict(registry).items() if v not in (None, "")}}
+    ref = row.get("library") if not isinstance(row.get("library"), dict) else nested.get("id")
+    name = next((_text(merged[k]) for k in ("library_name", "name", "nama", "label") if _text(merged.get(k))),
+                "")
+    address = next((_text(merged[k]) for k in ("library_address", "address", "alamat") if _text(merged.get(k))),
+                   "")
+    kecamatan, desa = _text(merged.get("kecamatan")), _text(merged.get("desa"))
+    if desa and desa.lower() in address.lower():
+        desa = ""
+    parts = (address, desa, f"Kec. {kecamatan}" if kecamatan else "")
+    return {"name": name or label or (f"Perpustakaan #{ref}" if ref not in (None, "") else "-"),
+            "address": address, "kecamatan": kecamatan, "place": ", ".join(p for p in parts if p) or "-"}
+
+
+def score_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The instrument score (`engine.instruments.score` output) in a step's data, wherever the process put it."""
+    for key in ("skor_monev", "hasil", "score"):
+        if isinstance(data.get(key), dict) and ("total" in data[key] or "components" in data[key]):
+            return dict(data[key])
+    return next((dict(v) for v in data.values() if isinstance(v, dict) and "components" in v and "total" in v), {})
+
+
+def schedule(context: dict[str, Any], rows: Any) -> list[dict[str, Any]]:
+    """A schedule table (date, library, address/kecamatan, officer), sorted by date."""
+    table = []
+    for row in rows if isinstance(rows, list) else []:
+        row = _dict(row)
+        table.append({"date": row.get("visit_date") or row.get("tanggal") or row.get("date"),
+                      "library": library_of(row), "officer": _officer(context, row.get("officer"))})
+    return sorted(table, key=lambda r: str(r["date"] or ""))
+
+
+def _addressees(context: dict[str, Any], letter: dict[str, Any]) -> list[str]:
+    known = _dict(context.get("recipients"))
+    chosen = letter.get("penerima")
+    keys = chosen if isinstance(chosen, list) else [chosen] if chosen else []
+    names = []
+    for key in keys:
+        if key == "lainnya":
+            names.append(_text(letter.get("penerima_lain")) or "Pimpinan Instansi Terkait")
+        else:
+            names.append(_text(known.get(key)) or _text(key))
+    return names or ["Pimpinan Instansi Terkait"]
+
+
+def _notification(letter_key: str, schedule_key: str,
+                  default_hal: str) -> Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]:
+    def build(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        letter = _dict(data.get(letter_key))
+        rows = schedule(context, data.get(schedule_key))
+        return {"letter": letter, "addressees": _addressees(context, letter), "schedule": rows,
+                "sifat": SIFAT.get(_text(letter.get("sifat")), _text(letter.get("sifat")) or "Biasa"),
+                "hal": _text(letter.get("perihal")) or default_hal,
+                "lampiran": count_words(1, "berkas") if rows else "-",
+                "periode": _text(data.get("periode")), "notes": _text(letter.get("catatan"))}
+    return build
+
+
+def _item_row(context: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The work item (schedule row) of a per-library step, and whether it is a coaching row."""
+    key = _text(_dict(context.get("item")).get("key"))
+
+    def matches(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return False
+        ref = value.get("library")
+        ref = ref.get("id") if isinstance(ref, dict) else ref
+        return bool(key) and _text(ref if ref is not None else value.get("id")) == key
+
+    for name, value in data.items():
+        if matches(value):
+            return value, "pembinaan" in name
+    for name in ("jadwal_pembinaan", "jadwal"):
+        for row in data.get(name) or []:
+            if matches(row):
+                return row, name == "jadwal_pembinaan"
+    return {}, False
+
+
+def _surat_tugas(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    row, coaching_row = _item_row(context, data)
+    step = _text(context.get("step")).lower()
+    coaching = coaching_row or "pembinaan" in step or "coach" in step
+    work = _dict(data.get("kunjungan_pembinaan" if coaching else "kunjungan_monev"))
+    when = row.get("visit_date") or row.get("tanggal") or work.get("tanggal") or context.get("date")
+    days = data["durasi_hari"] if isinstance(data.get("durasi_hari"), int) else 1
+    return {"assignee": _officer(context, row.get("officer") or context.get("actor")),
+            "library": _item_library(context, row),
+            "purpose": COACHING_PURPOSE if coaching else MONEV_PURPOSE, "when": when,
+            "duration": count_words(max(days, 1), "hari")}
+
+
+def _monev_report(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    row, _ = _item_row(context, data)
+    score = score_of(data)
+    report = _dict(data.get("laporan_monev"))
+    readiness = _dict(data.get("kesiapan"))
+    return {"library": _item_library(context, row), "score": score,
+            "components": [_dict(c) for c in score.get("components") or []], "report": report,
+            "readiness": _text(readiness.get("saran")),
+            "when": report.get("tanggal") or _dict(data.get("kunjungan_monev")).get("tanggal") or context.get("date"),
+            "officer": _officer(context, row.get("officer") or context.get("actor"))}
+
+
+def _item_library(context: dict[str, Any], row: dict[str, Any]) -> dict[str, str]:
+    return library_of(row, _dict(context.get("item")).get("label"), _dict(context.get("library")))
+
+
+def _readiness(item: dict[str, Any]) -> str:
+    if isinstance(item.get("ready"), bool):
+        return "Siap dibina" if item["ready"] else "Belum siap"
+    return _text(_dict(item.get("kesiapan")).get("saran") or item.get("saran")) or "-"
+
+
+def summary_rows(context: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per library of the cycle's monev results, highest score first.
+
+    The results recorded in the registry (`context.results`) are used; a process that keeps its
+    results only in its data may list them as `hasil_monev`.
+    """
+    results = context.get("results") or data.get("hasil_monev")
+    chosen = {_text(c.get("library") if isinstance(c, dict) else c) for c in data.get("pembinaan") or []}
+    rows = []
+    for item in results if isinstance(results, list) else []:
+        item = _dict(item)
+        score = score_of(item)
+        ref = item.get("library")
+        ref = ref.get("id") if isinstance(ref, dict) else ref
+        total = score.get("total", item.get("total"))
+        rows.append({"library": library_of(item), "officer": _officer(context, item.get("officer")),
+                     "date": item.get("visit_date") or item.get("date") or item.get("tanggal"),
+                     "total": total if isinstance(total, int | float) else None,
+                     "grade": _text(score.get("grade") or item.get("grade")) or "-",
+                     "readiness": _readiness(item), "chosen": ref is not None and _text(ref) in chosen})
+    return sorted(rows, key=lambda r: -(r["total"] or 0))
+
+
+def _monev_summary(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    rows = summary_rows(context, data)
+    return {"rows": rows, "periode": _text(data.get("periode")), "chosen_count": sum(r["chosen"] for r in rows),
+            "notes": _text(data.get("catatan_pemilihan"))}
+
+
+def _accreditation(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    row, _ = _item_row(context, data)
+    recorded = [_dict(r) for r in context.get("results") or []]
+    return {"library": _item_library(context, row),
+            "result": _dict(data.get("akreditasi")), "monev": recorded[-1] if recorded else score_of(data),
+            "officer": _officer(context, row.get("officer") or context.get("actor"))}
+
+
+def _complaint_reply(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    reply = _dict(data.get("balasan"))
+    return {"complainant": _text(data.get("name")) or "Pelapor", "reference": _text(data.get("reference")),
+            "channel": CHANNELS.get(_text(data.get("channel")), _text(data.get("channel"))),
+            "reply": reply, "sifat": "Biasa", "lampiran": "-",
+            "hal": "Tanggapan atas Pengaduan" + (f" Nomor Referensi {data['reference']}"
+                                                  if _text(data.get("reference")) else "")}
+
+
+BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]] = {
+    "monev_notification": _notification("surat_monev", "jadwal",
+                                        "Pemberitahuan Jadwal Monitoring dan Evaluasi Perpustakaan"),
+    "coaching_notification": _notification("surat_pembinaan", "jadwal_pembinaan",
+                                           "Pemberitahuan Jadwal Pembinaan Perpustakaan"),
+    "surat_tugas": _surat_tugas,
+    "monev_report": _monev_report,
+    "monev_summary": _monev_summary,
+    "accreditation_summary": _accreditation,
+    "complaint_reply": _complaint_reply,
+}

@@ -1,0 +1,189 @@
+"""Every document kind renders to a PDF holding the parts tata naskah dinas requires."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+import letters
+from engine import documents
+from engine.db import run_in_transaction
+from engine.execution import StepDone
+from engine.models import Instance
+from engine.settings import DEFAULTS
+from engine.users import Actor, create_user
+from tests.letters.samples import RESULTS, context, instance_row
+
+KEPALA = DEFAULTS["letter_signatories"]["kepala_dinas"]
+KABID = DEFAULTS["letter_signatories"]["kabid"]
+LETTERHEAD = ["PEMERINTAH KABUPATEN SUKOHARJO", "DINAS PERPUSTAKAAN DAN KEARSIPAN", "Telepon (0271) 593068",
+              "Faksimile (0271) 5991146", "perpussukoharjo@gmail.com", "dispusip.sukoharjokab.go.id"]
+LETTER_KINDS = ["monev_notification", "coaching_notification", "complaint_reply"]
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                     reason="pdftotext (poppler-utils) is not installed")
+
+
+def render(kind: str, **changes: Any) -> bytes:
+    return letters.render_pdf(SimpleNamespace(kind=kind, context=context(kind, **changes)))
+
+
+def text_of(pdf: bytes) -> str:
+    """The PDF's text in reading order, then in layout order (rows of label, colon, value kept together),
+    each with runs of whitespace collapsed."""
+    texts = []
+    for mode in ([], ["-layout"]):
+        out = subprocess.run(["pdftotext", *mode, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                             check=True)
+        texts.append(" ".join(out.stdout.decode("utf-8").split()))
+    return " ||| ".join(texts)
+
+
+def assert_has(text: str, *parts: str) -> None:
+    missing = [p for p in parts if p not in text]
+    assert not missing, f"missing {missing} in: {text[:3000]}"
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("kind", LETTER_KINDS)
+def test_letters_have_letterhead_header_addressee_signature_and_copies(kind: str) -> None:
+    text = text_of(render(kind))
+    assert_has(text, *LETTERHEAD, "Sukoharjo, 12 Maret 2027", "Nomor : 000.4/12/Dispusip/2027", "Sifat :",
+               "Lampiran :", "Hal :", "Yth.", "di Tempat", KEPALA["position"], KEPALA["name"],
+               KEPALA["rank"], "NIP 19700101 199003 1 001", "Tembusan:", "Kepala Bidang Perpustakaan;", "Arsip.")
+
+
+@needs_pdftotext
+def test_monev_notification_names_both_institutions_and_attaches_the_schedule() -> None:
+    text = text_of(render("monev_notification"))
+    assert_has(text, "Sifat : Segera", "Lampiran : 1 (satu) berkas",
+               "Hal : Pemberitahuan Jadwal Monitoring dan Evaluasi Perpustakaan",
+               "Kepala Dinas Pendidikan dan Kebudayaan Kabupaten Sukoharjo",
+               "Kepala Kantor Kementerian Agama Kabupaten Sukoharjo",
+               "Dinas Perpustakaan dan Kearsipan Kabupaten Sukoharjo akan melaksanakan monitoring",
+               "Mohon kepala sekolah/madrasah menyiapkan data koleksi", "LAMPIRAN",
+               "JADWAL MONITORING DAN EVALUASI PERPUSTAKAAN", "Monev Perpustakaan 2027 Tahap I",
+               "Senin, 15 Maret 2027", "Perpustakaan SD Negeri 1 Contoh", "Kec. Bendosari",
+               "Kamis, 18 Maret 2027", "TBM Pelangi (contoh)", "Budi Santoso", "Sari Lestari", "Halaman 2 dari 2")
+
+
+@needs_pdftotext
+def test_coaching_notification_lists_the_coaching_schedule_and_another_institution() -> None:
+    text = text_of(render("coaching_notification"))
+    assert_has(text, "Sifat : Biasa", "Kepala Desa Contoh Makmur",
+               "Hal : Pemberitahuan Jadwal Pembinaan Perpustakaan Menuju Akreditasi",
+               "JADWAL PEMBINAAN PERPUSTAKAAN MENUJU AKREDITASI", "Senin, 3 Mei 2027", "Rabu, 5 Mei 2027")
+
+
+@needs_pdftotext
+def test_surat_tugas_has_its_parts_and_the_officer() -> None:
+    text = text_of(render("surat_tugas"))
+    assert_has(text, *LETTERHEAD, "SURAT TUGAS", "NOMOR 800.1.11.1/3/Dispusip/2027", "Dasar",
+               "Undang-Undang Nomor 43 Tahun 2007 tentang Perpustakaan", "Peraturan Pemerintah Nomor 24 Tahun 2014",
+               "Peraturan Perpustakaan Nasional Nomor 1 Tahun 2024", "041/155/2023", "MEMERINTAHKAN", "Kepada",
+               "Budi Santoso, S.IP. (fiktif)", "NIP : 19850505 201001 1 005", "Penata (III/c)",
+               "Pustakawan Ahli Muda", "Untuk", "monitoring dan evaluasi (monev)",
+               "Perpustakaan SD Negeri 1 Contoh, Jl. Melati No. 3, Desa Contoh, Kec. Bendosari",
+               "Senin, 15 Maret 2027", "1 (satu) hari", "Melaporkan hasil", "Ditetapkan di : Sukoharjo",
+               "pada tanggal : 12 Maret 2027", KEPALA["name"], "NIP 19700101 199003 1 001", "Tembusan:")
+
+
+@needs_pdftotext
+def test_surat_tugas_for_a_coaching_visit_states_the_coaching_purpose() -> None:
+    ctx = context("surat_tugas", step="kunjungan_pembinaan", item={"key": "15", "label": None})
+    ctx["data"]["kunjungan"] = ctx["data"]["jadwal_pembinaan"][1]
+    ctx["library"] = {"library": 15, "library_name": "TBM Pelangi (registri)", "address": "Dukuh Contoh",
+                      "desa": "Contoh", "kecamatan": "Weru"}
+    text = text_of(letters.render_pdf(SimpleNamespace(kind="surat_tugas", context=ctx)))
+    assert_has(text, "pembinaan dan pendampingan perpustakaan menuju akreditasi", "TBM Pelangi (registri)",
+               "Rabu, 5 Mei 2027", "Sari Lestari, A.Md. (fiktif)", "NIP : 19900303 201503 2 002")
+
+
+@needs_pdftotext
+def test_monev_report_shows_component_scores_total_grade_and_both_signatures() -> None:
+    text = text_of(render("monev_report"))
+    assert_has(text, *LETTERHEAD, "LAPORAN HASIL MONITORING DAN EVALUASI PERPUSTAKAAN",
+               "Nomor: 000.4/12/Dispusip/2027", "Perpustakaan SD Negeri 1 Contoh", "15 Maret 2027",
+               "Koleksi", "Sarana dan Prasarana", "Komponen Penguat", "56 / 70", "20,83", "Nilai Total", "79,50",
+               "Predikat", "Siap dibina menuju akreditasi", "Koleksi nonfiksi masih kurang dari 65%.",
+               "Perpanjang jam layanan menjadi 7 jam.", "Mengetahui,", KABID["name"], "NIP 19800202 200501 2 002",
+               "Petugas Monev", "Budi Santoso, S.IP. (fiktif)", "NIP 19850505 201001 1 005")
+
+
+@needs_pdftotext
+def test_monev_summary_lists_the_cycle_highest_score_first() -> None:
+    text = text_of(render("monev_summary"))
+    assert_has(text, "REKAPITULASI HASIL MONITORING DAN EVALUASI PERPUSTAKAAN", "Monev Perpustakaan 2027 Tahap I",
+               "92,02", "79,50", "61,00", "48,40", "dimonev: 4; dipilih untuk dibina menuju akreditasi: 2",
+               KABID["name"], "NIP 19800202 200501 2 002")
+    assert text.index("MTs Negeri Contoh") < text.index("SD Negeri 1 Contoh") < text.index("TBM Pelangi")
+
+
+@needs_pdftotext
+def test_monev_summary_prefers_the_results_recorded_in_the_registry() -> None:
+    text = text_of(render("monev_summary", results=RESULTS))
+    assert_has(text, "Perpustakaan SD Negeri 1 Contoh", "Perpustakaan Desa Contoh Makmur", "Siap dibina",
+               "Belum siap", "dimonev: 2; dipilih untuk dibina menuju akreditasi: 1")
+    assert "MTs Negeri Contoh" not in text
+
+
+@needs_pdftotext
+def test_accreditation_summary_shows_the_result() -> None:
+    text = text_of(render("accreditation_summary", results=RESULTS[:1]))
+    assert_has(text, *LETTERHEAD, "RINGKASAN HASIL AKREDITASI PERPUSTAKAAN", "Nomor: 000.4/12/Dispusip/2027",
+               "Perpustakaan SD Negeri 1 Contoh", "20 September 2027", "Nilai akreditasi : 91,17",
+               "CONTOH-123/AKRED/2027", "20 September 2032", "79,50 (B)", KABID["name"], "NIP 19800202 200501 2 002")
+    assert re.search(r"Predikat ?: ?A ", text)
+
+
+@needs_pdftotext
+def test_user_text_prints_literally() -> None:
+    text = text_of(render("complaint_reply"))
+    assert_has(text, "Yth. Sdr. Rina <b>Warga</b> & Rekan", "Jam layanan <b>sudah</b> disesuaikan & diumumkan.",
+               "nomor referensi ADU-2027-0001", "surat elektronik (email)",
+               "Hal : Tanggapan atas Pengaduan Nomor Referensi ADU-2027-0001")
+    html = letters.render_html("complaint_reply", context("complaint_reply"))
+    assert "Rina &lt;b&gt;Warga&lt;/b&gt; &amp; Rekan" in html
+    assert "<b>" not in html
+
+
+@pytest.mark.parametrize("kind", sorted(documents.KINDS))
+def test_every_kind_renders_without_data(kind: str) -> None:
+    bare = context(kind, data={}, officers={}, item={"key": None, "label": None}, copies=[], number=None)
+    assert render(kind, **{k: bare[k] for k in ("data", "officers", "item", "copies", "number")}).startswith(b"%PDF")
+
+
+def test_rendering_is_reproducible() -> None:
+    assert render("surat_tugas") == render("surat_tugas")
+
+
+@needs_pdftotext
+def test_a_stored_document_renders_and_is_cached(factory: sessionmaker[Session]) -> None:
+    run_in_transaction(factory, lambda s: create_user(s, "budi", "rahasia", ["petugas"], name="Budi Nyata",
+                                                      nip="198505052010011005"))
+    instance_id = instance_row(factory)
+    step = StepDone("t1", "kunjungan_monev", "Kunjungan", {"documents": "surat_tugas"},
+                    {"kunjungan": {"library": 7, "library_name": "SD Contoh", "visit_date": "2027-03-15",
+                                   "officer": "budi"}}, "7", "SD Contoh")
+
+    def generate(s: Session) -> int:
+        instance = s.get(Instance, instance_id)
+        assert instance is not None
+        [document] = documents.on_step_done(s, instance, step, Actor("kabid", frozenset({"kabid"})))
+        s.flush()
+        return document.id
+
+    doc_id = run_in_transaction(factory, generate)
+    pdf = run_in_transaction(factory, lambda s: documents.pdf_bytes(s, documents.get(s, doc_id), letters.render_pdf))
+    with factory() as s:
+        document = documents.get(s, doc_id)
+        assert document.pdf == pdf
+        text = text_of(pdf)
+    assert_has(text, f"NOMOR {document.number}", "Budi Nyata", "NIP : 19850505 201001 1 005", "SD Contoh",
+               "Senin, 15 Maret 2027")
