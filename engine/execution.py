@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
@@ -31,6 +36,8 @@ log = logging.getLogger(__name__)
 # Task states that are real work not yet done (predicted MAYBE/LIKELY branches are not).
 UNFINISHED = TaskState.FUTURE | TaskState.WAITING | TaskState.READY | TaskState.STARTED | TaskState.ERROR
 TITLE_KEYS = ("title", "judul", "periode", "reference")
+TIMER_EVENT_TYPES = frozenset(cls.__name__ for cls in (
+    TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition))
 # The agency's time zone; a due date given as a plain date means the end of that service day.
 WIB = timezone(timedelta(hours=7), "WIB")
 END_OF_SERVICE_DAY = time(16, 0)
@@ -196,7 +203,7 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
     """The earliest due time among the workflow's waiting timers."""
     due: list[datetime] = []
     for event in workflow.waiting_events():
-        if "Timer" not in event.event_type or event.value is None:
+        if event.event_type not in TIMER_EVENT_TYPES or not isinstance(event.value, str):
             continue
         try:
             due.append(TimerEventDefinition.get_datetime(str(event.value)))

@@ -53,8 +53,12 @@ def form_of(session: Session, task: Task) -> dict[str, Any] | None:
 
 
 def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Instance]:
-    """The open task and its running instance, if the actor may work on it now."""
-    task = get(session, task_id, actor)
+    """The open task and its running instance, if the actor may work on it now.
+
+    A task of another lane is Forbidden here, not NotFound: the API contract answers 403 for
+    "not my lane" on task actions (viewing such a task is still a 404).
+    """
+    task = get(session, task_id)
     if not roles.may_work_lane(actor.roles, task.lane):
         raise Forbidden("tugas ini bukan untuk peran Anda")
     if task.status != TaskStatus.OPEN:
