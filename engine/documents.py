@@ -47,7 +47,7 @@ SETTING_KEYS = ("agency_government", "agency_name", "agency_address", "agency_ph
                 "letter_recipients", "letter_copies")
 # Kinds about one library (the step's work item), and those that list the cycle's monev results.
 LIBRARY_KINDS = frozenset({"surat_tugas", "monev_report", "accreditation_summary"})
-RESULT_KINDS = frozenset({"monev_summary", "accreditation_summary"})
+RESULT_KINDS = frozenset({"monev_report", "monev_summary", "accreditation_summary"})
 # Data keys whose string values name users whose name, NIP, rank and position a letter prints.
 OFFICER_KEYS = frozenset({"officer", "petugas"})
 

@@ -61,9 +61,14 @@ def library_of(row: dict[str, Any], label: str | None = None,
     address = next((_text(merged[k]) for k in ("library_address", "address", "alamat") if _text(merged.get(k))),
                    "")
     kecamatan, desa = _text(merged.get("kecamatan")), _text(merged.get("desa"))
-    if desa and desa.lower() in address.lower():
+    lowered = address.lower()
+    if desa and desa.lower() in lowered:
         desa = ""
-    parts = (address, desa, f"Kec. {kecamatan}" if kecamatan else "")
+    if kecamatan and (f"kec. {kecamatan.lower()}" in lowered or f"kecamatan {kecamatan.lower()}" in lowered):
+        kecamatan_part = ""
+    else:
+        kecamatan_part = f"Kec. {kecamatan}" if kecamatan else ""
+    parts = (address, desa, kecamatan_part)
     return {"name": name or label or (f"Perpustakaan #{ref}" if ref not in (None, "") else "-"),
             "address": address, "kecamatan": kecamatan, "place": ", ".join(p for p in parts if p) or "-"}
 
@@ -138,7 +143,8 @@ def _surat_tugas(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     step = _text(context.get("step")).lower()
     coaching = coaching_row or "pembinaan" in step or "coach" in step
     work = _dict(data.get("kunjungan_pembinaan" if coaching else "kunjungan_monev"))
-    when = row.get("visit_date") or row.get("tanggal") or work.get("tanggal") or context.get("date")
+    planned = data.get("tanggal_pembinaan") if coaching else None
+    when = work.get("tanggal") or planned or row.get("visit_date") or row.get("tanggal") or context.get("date")
     days = data["durasi_hari"] if isinstance(data.get("durasi_hari"), int) else 1
     return {"assignee": _officer(context, row.get("officer") or context.get("actor")),
             "library": _item_library(context, row),
@@ -148,12 +154,15 @@ def _surat_tugas(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
 
 def _monev_report(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     row, _ = _item_row(context, data)
-    score = score_of(data)
+    # The score is computed by a script after the monev task, so its data may not hold it yet; the
+    # result recorded in the registry in the same action (context.results) does.
+    recorded = [_dict(r) for r in context.get("results") or []]
+    score = score_of(data) or (recorded[-1] if recorded else {})
     report = _dict(data.get("laporan_monev"))
-    readiness = _dict(data.get("kesiapan"))
+    readiness = _text(_dict(data.get("kesiapan")).get("saran")) or (_readiness(recorded[-1]) if recorded else "")
     return {"library": _item_library(context, row), "score": score,
             "components": [_dict(c) for c in score.get("components") or []], "report": report,
-            "readiness": _text(readiness.get("saran")),
+            "readiness": "" if readiness == "-" else readiness,
             "when": report.get("tanggal") or _dict(data.get("kunjungan_monev")).get("tanggal") or context.get("date"),
             "officer": _officer(context, row.get("officer") or context.get("actor"))}
 

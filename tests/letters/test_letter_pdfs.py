@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +16,7 @@ from engine.execution import StepDone
 from engine.models import Instance
 from engine.settings import DEFAULTS
 from engine.users import Actor, create_user
+from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
 from tests.letters.samples import RESULTS, context, instance_row
 
 KEPALA = DEFAULTS["letter_signatories"]["kepala_dinas"]
@@ -26,28 +25,9 @@ LETTERHEAD = ["PEMERINTAH KABUPATEN SUKOHARJO", "DINAS PERPUSTAKAAN DAN KEARSIPA
               "Faksimile (0271) 5991146", "perpussukoharjo@gmail.com", "dispusip.sukoharjokab.go.id"]
 LETTER_KINDS = ["monev_notification", "coaching_notification", "complaint_reply"]
 
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                     reason="pdftotext (poppler-utils) is not installed")
-
 
 def render(kind: str, **changes: Any) -> bytes:
     return letters.render_pdf(SimpleNamespace(kind=kind, context=context(kind, **changes)))
-
-
-def text_of(pdf: bytes) -> str:
-    """The PDF's text in reading order, then in layout order (rows of label, colon, value kept together),
-    each with runs of whitespace collapsed."""
-    texts = []
-    for mode in ([], ["-layout"]):
-        out = subprocess.run(["pdftotext", *mode, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                             check=True)
-        texts.append(" ".join(out.stdout.decode("utf-8").split()))
-    return " ||| ".join(texts)
-
-
-def assert_has(text: str, *parts: str) -> None:
-    missing = [p for p in parts if p not in text]
-    assert not missing, f"missing {missing} in: {text[:3000]}"
 
 
 @needs_pdftotext
