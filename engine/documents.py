@@ -206,7 +206,10 @@ def _settings(session: Session) -> dict[str, Any]:
     """The settings a context needs, stored values over defaults, in one query."""
     values = {key: DEFAULTS[key] for key in SETTING_KEYS}
     for row in session.scalars(select(Setting).where(Setting.key.in_(SETTING_KEYS))):
-        values[row.key] = row.value["value"]
+        stored = row.value["value"]
+        # A stored table (codes per kind, signatories…) overrides the defaults key by key, so a kind
+        # added later, or left out by the administrator, keeps its default instead of losing it.
+        values[row.key] = {**DEFAULTS[row.key], **stored} if isinstance(stored, dict) else stored
     return json.loads(json.dumps(values))
 
 

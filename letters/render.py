@@ -10,9 +10,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote, urlparse
 
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weasyprint.urls import URLFetcher
 
 from letters import formatting
 from letters.views import view
@@ -40,16 +42,25 @@ def environment() -> Environment:
     return env
 
 
+def allowed_path(url: str) -> Path:
+    """The file a URL names, if it is inside this package; anything else raises ValueError."""
+    parsed = urlparse(url)
+    path = Path(unquote(parsed.path)).resolve()
+    if parsed.scheme != "file" or parsed.netloc or not path.is_relative_to(HERE):
+        raise ValueError(f"sumber luar tidak diizinkan: {url[:100]}")
+    return path
+
+
+class PackageFetcher(URLFetcher):
+    """WeasyPrint's fetcher limited to the files of this package (templates, stylesheet)."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        return super().fetch(allowed_path(url).as_uri(), headers)
+
+
 @cache
 def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=_fetch)
-
-
-def _fetch(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Serve only files inside this package; refuse every other URL."""
-    if not url.startswith(HERE.as_uri() + "/"):
-        raise ValueError(f"sumber luar tidak diizinkan: {url[:100]}")
-    return dict(weasyprint.default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context))
+    return weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=PackageFetcher())
 
 
 def render_html(kind: str, context: dict[str, Any]) -> str:
@@ -60,7 +71,7 @@ def render_html(kind: str, context: dict[str, Any]) -> str:
 def render_pdf(document: Renderable) -> bytes:
     """The PDF of one document; the same context always gives the same bytes."""
     html = weasyprint.HTML(string=render_html(document.kind, document.context), base_url=str(TEMPLATES) + "/",
-                           url_fetcher=_fetch)
+                           url_fetcher=PackageFetcher())
     pdf = html.write_pdf(stylesheets=[_stylesheet()])
     assert pdf is not None
     return bytes(pdf)

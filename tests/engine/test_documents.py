@@ -322,3 +322,12 @@ def test_summaries_snapshot_the_results_recorded_in_the_registry(factory: sessio
         assert document.context["library"]["library_name"] == "TBM Pelangi"
         assert document.title == "Ringkasan Hasil Akreditasi – TBM Pelangi"
         assert documents.cycle_results(s, instance_id, first)[0]["kecamatan"] == "Weru"
+
+
+def test_a_partly_stored_table_setting_keeps_the_defaults_of_other_kinds(factory: sessionmaker[Session]) -> None:
+    run_in_transaction(factory, lambda s: settings.put(s, "letter_codes", {"surat_tugas": "000.1.2.3"}, "admin"))
+    instance_id = _instance(factory)
+    with time_machine.travel(MARCH_2027, tick=False):
+        ids = _generate(factory, instance_id, _step("surat_tugas,monev_report"))
+    with factory() as s:
+        assert [documents.get(s, i).number for i in ids] == ["000.1.2.3/1/Dispusip/2027", "000.4/1/Dispusip/2027"]

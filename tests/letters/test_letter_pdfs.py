@@ -16,6 +16,7 @@ from engine.execution import StepDone
 from engine.models import Instance
 from engine.settings import DEFAULTS
 from engine.users import Actor, create_user
+from letters import render as render_module
 from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
 from tests.letters.samples import RESULTS, context, instance_row
 
@@ -167,3 +168,16 @@ def test_a_stored_document_renders_and_is_cached(factory: sessionmaker[Session])
         text = text_of(pdf)
     assert_has(text, f"NOMOR {document.number}", "Budi Nyata", "NIP : 19850505 201001 1 005", "SD Contoh",
                "Senin, 15 Maret 2027")
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.org/x.css",
+                                 "file://" + str(render_module.HERE) + "/../../etc/passwd",
+                                 "file://" + str(render_module.HERE) + "/%2e%2e/%2e%2e/etc/passwd"])
+def test_the_renderer_fetches_nothing_outside_its_package(url: str) -> None:
+    with pytest.raises(ValueError):
+        render_module.PackageFetcher().fetch(url)
+    response = render_module.PackageFetcher().fetch(render_module.STYLESHEET.as_uri())
+    try:
+        assert b"@page" in response.read()
+    finally:
+        response.close()
