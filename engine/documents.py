@@ -85,9 +85,9 @@ class Document(Base):
 
 
 def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Actor) -> list[Document]:
-    """Create the documents a completed step is configured to produce (its `documents` property)."""
+    """Create the documents a step produces: `documents` when it completes, `documentsOnOpen` when it opens."""
     created = []
-    for kind in step.listed("documents"):
+    for kind in step.listed("documentsOnOpen" if step.opened else "documents"):
         if kind not in KINDS:
             # Lint should refuse this at deploy; a running instance must still be able to move on.
             log.warning("step %s of instance %s lists unknown document kind %r", step.name, instance.id, kind)

@@ -261,7 +261,7 @@ def properties(task: SpiffTask) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class StepDone:
-    """A task (human or script) that completed during one action, as plain values for listeners."""
+    """A task that completed (or, with `opened`, became READY) during one action, as plain values."""
 
     task_id: str
     name: str
@@ -270,6 +270,7 @@ class StepDone:
     data: dict[str, Any]
     item_key: str | None
     item_label: str | None
+    opened: bool = False
 
     def listed(self, prop: str) -> list[str]:
         """The comma-separated values of one property (e.g. the `documents` kinds)."""
@@ -287,6 +288,17 @@ def steps_done(workflow: BpmnWorkflow, since: float) -> list[StepDone]:
             done.append(StepDone(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, props,
                                  dict(task.data), key, label))
     return sorted(done, key=lambda step: step.name)
+
+
+def steps_opened(workflow: BpmnWorkflow, rows: list[Task]) -> list[StepDone]:
+    """The newly projected human tasks as opened steps (e.g. a visit whose surat tugas is due now)."""
+    opened = []
+    for row in rows:
+        task = find_task(workflow, row.id)
+        if task is not None:
+            opened.append(StepDone(row.id, row.name, row.title, properties(task), dict(task.data), row.item_key,
+                                   row.item_label, opened=True))
+    return opened
 
 
 def item_of(task: SpiffTask) -> tuple[str | None, str | None]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, execution, forms, roles, spiff
+from engine import audit, definitions, events, execution, forms, roles, spiff
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits, Loaded
@@ -63,12 +64,14 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     instance.title = f"{definition.name} #{instance.id}"
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     loaded = Loaded(instance, definition, workflow)
+    started = time.time()
     try:
         execution.advance(workflow, limits)
     except EngineFailure as failure:
         mark_incident(session, instance, failure, {"action": "steps"})
         return instance
-    execution.save(session, loaded, submitted=data)
+    opened = execution.save(session, loaded, submitted=data)
+    events.after_action(session, loaded, actor, started, opened)
     return instance
 
 
@@ -173,6 +176,7 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *,
     replay = dict(instance.incident or {"action": "steps"})
     audit.record(session, actor.username, "retry", instance_id=instance.id, reason=reason)
     loaded = execution.load(session, instance, limits)
+    started = time.time()
     try:
         if replay.get("action") == "complete":
             task = execution.find_task(loaded.workflow, str(replay.get("task_id")))
@@ -188,7 +192,8 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *,
     instance.incident = None
     finished = ((str(replay["task_id"]), str(replay.get("actor") or actor.username))
                 if replay.get("action") == "complete" else None)
-    execution.save(session, loaded, submitted=replay.get("data"), completed_by=finished)
+    opened = execution.save(session, loaded, submitted=replay.get("data"), completed_by=finished)
+    events.after_action(session, loaded, actor, started, opened)
     if finished:
         audit.record(session, finished[1], "complete", instance_id=instance.id, task_id=finished[0],
                      task_name=replay.get("task_name"), data=replay.get("data"))

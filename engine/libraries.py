@@ -741,6 +741,8 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
     output of `monev_score`; accreditation default: the step's own data). A misconfigured step is
     refused with a message naming it, so a result is never silently lost.
     """
+    if step.opened:
+        return
     kind = step.properties.get("libraryResult", "").strip()
     if not kind:
         return

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine import forms, roles
 from engine.bpmn_xml import NS, extension_properties
+from engine.documents import KINDS
 from engine.errors import Problem
 from engine.scripts import RestrictedEnvironment
 
@@ -45,6 +46,11 @@ def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Pro
         for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
             if props.get(key):
                 _load_form(props[key], forms_dir, loaded, element, add, schema=key.endswith("JsonSchemaFilename"))
+        for key in ("documents", "documentsOnOpen"):
+            unknown = [k.strip() for k in props.get(key, "").split(",") if k.strip() and k.strip() not in KINDS]
+            if unknown:
+                add(f"jenis dokumen tidak dikenal di {key}: {', '.join(unknown)} "
+                    f"(yang dikenal: {', '.join(sorted(KINDS))})", element)
         if props.get("dueDate"):
             _check_expression(props["dueDate"], element, add, "dueDate")
         if props.get("dueDuration"):

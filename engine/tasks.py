@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, documents, execution, forms, instances, libraries, roles
+from engine import audit, events, execution, forms, instances, libraries, roles
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits
@@ -100,11 +100,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     created = execution.save(session, loaded, submitted=data, completed_by=(task.id, actor.username))
     audit.record(session, actor.username, "complete", instance_id=instance.id, task_id=task.id,
                  task_name=task.name, data=data)
-    steps = execution.steps_done(loaded.workflow, started)
-    for step in steps:  # results first: the documents of the same action report them
-        libraries.on_step_done(session, instance, step, actor)
-    for step in steps:
-        documents.on_step_done(session, instance, step, actor)
+    events.after_action(session, loaded, actor, started, created)
     return Completion(instance.id, instance.status, created)
 
 

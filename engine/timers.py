@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit, execution, instances
+from engine import audit, events, execution, instances
 from engine.db import is_retryable, run_in_transaction, utcnow
 from engine.errors import EngineFailure
 from engine.execution import DEFAULT_LIMITS, Limits
 from engine.models import Instance, InstanceStatus
+from engine.users import SYSTEM_ACTOR
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +28,14 @@ def fire_next(session: Session, now: datetime | None = None, *, limits: Limits =
     if instance is None:
         return None
     loaded = execution.load(session, instance, limits)
+    started = time.time()
     try:
         execution.advance(loaded.workflow, limits)
     except EngineFailure as failure:
         instances.mark_incident(session, instance, failure, {"action": "steps"})
         return instance.id
-    execution.save(session, loaded)
+    opened = execution.save(session, loaded)
+    events.after_action(session, loaded, SYSTEM_ACTOR, started, opened)
     if instance.next_due_at is not None and instance.next_due_at <= now:
         # The library's clock disagrees with ours (or the timer keeps firing): wait a little.
         log.warning("instance %s still due after firing its timers", instance.id)

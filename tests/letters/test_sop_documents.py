@@ -120,9 +120,9 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
     kinds = [d.kind for d in docs]
     assert sorted(kinds) == sorted(["monev_notification", "surat_tugas", "monev_report", "surat_tugas",
                                     "monev_report", "coaching_notification", "surat_tugas",
-                                    "accreditation_summary"])
+                                    "accreditation_summary", "monev_summary"])
     year = docs[0].year
-    assert sorted(d.seq or 0 for d in docs if d.code == "000.4") == list(range(1, 6))
+    assert sorted(d.seq or 0 for d in docs if d.code == "000.4") == list(range(1, 7))
     assert sorted(d.seq or 0 for d in docs if d.code == "800.1.11.1") == [1, 2, 3]
     assert all(re.fullmatch(rf"{re.escape(d.code or '')}/\d+/Dispusip/{year}", d.number or "") for d in docs)
 
@@ -139,6 +139,7 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
     assert_has(reports[True], "Nilai Total", "100,00", "Predikat", "Siap dibina", "Tambah referensi.")
     assert_has(reports[False], "20,00", "Belum siap")
     assert_has(by_kind["accreditation_summary"][0], library_2, "91,17", "AKR/0001", "100,00")
+    assert_has(by_kind["monev_summary"][0], library_name(factory, 1), library_2, "100,00", "20,00")
 
 
 def test_a_complaint_reply_letter_is_produced(factory: sessionmaker[Session]) -> None:

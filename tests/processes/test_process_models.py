@@ -27,7 +27,7 @@ NS = {
 }
 PROCESSES = ("kitapun_senapas", "pengaduan")
 ROLE_LANES = {"koordinasi", "kabid", "subkoor", "petugas", "mitra", "publik"}
-DOCUMENT_KINDS = {"monev_notification", "surat_tugas", "monev_report", "coaching_notification",
+DOCUMENT_KINDS = {"monev_notification", "surat_tugas", "monev_report", "monev_summary", "coaching_notification",
                   "accreditation_summary", "complaint_reply"}
 FLOW_NODES = ("startEvent", "endEvent", "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent",
               "userTask", "scriptTask", "businessRuleTask", "serviceTask", "manualTask", "task", "sendTask",
@@ -221,7 +221,8 @@ def test_user_tasks_have_forms_instructions_and_known_documents(process_id: str)
         assert (FORMS_DIR / p["formUiSchemaFilename"]).is_file(), task.get("id")
         instructions = task.findtext("bpmn:extensionElements/spiffworkflow:instructionsForEndUser", "", NS)
         assert len(instructions.strip()) > 40, task.get("id")
-        kinds = [k.strip() for k in p.get("documents", "").split(",") if k.strip()]
+        kinds = [k.strip() for prop in ("documents", "documentsOnOpen") for k in p.get(prop, "").split(",")
+                 if k.strip()]
         assert set(kinds) <= DOCUMENT_KINDS, task.get("id")
     start = root.find(".//bpmn:process/bpmn:startEvent", NS)
     assert start is not None
@@ -233,16 +234,19 @@ def test_documents_are_produced_by_the_sop_steps() -> None:
     produced: dict[str, list[str]] = {}
     for process_id in PROCESSES:
         for task in tree(process_id).iterfind(".//bpmn:userTask", NS):
-            for kind in props(task).get("documents", "").split(","):
-                if kind:
-                    produced.setdefault(kind, []).append(str(task.get("id")))
+            for prop in ("documents", "documentsOnOpen"):
+                for kind in props(task).get(prop, "").split(","):
+                    if kind:
+                        produced.setdefault(kind, []).append(f"{task.get('id')} ({prop})")
     assert produced == {
-        "monev_notification": ["Surat_Pemberitahuan_Monev"],
-        "surat_tugas": ["Kunjungan_Monev", "Kunjungan_Pembinaan"],
-        "monev_report": ["Monev"],
-        "coaching_notification": ["Surat_Pemberitahuan_Pembinaan"],
-        "accreditation_summary": ["Pendampingan_Akreditasi"],
-        "complaint_reply": ["Balasan_Pengaduan"],
+        "monev_notification": ["Surat_Pemberitahuan_Monev (documents)"],
+        # a surat tugas is issued when the visit is due to be made, not after it
+        "surat_tugas": ["Kunjungan_Monev (documentsOnOpen)", "Kunjungan_Pembinaan (documentsOnOpen)"],
+        "monev_report": ["Monev (documents)"],
+        "monev_summary": ["Pemilihan_Pembinaan (documents)"],
+        "coaching_notification": ["Surat_Pemberitahuan_Pembinaan (documents)"],
+        "accreditation_summary": ["Pendampingan_Akreditasi (documents)"],
+        "complaint_reply": ["Balasan_Pengaduan (documents)"],
     }
 
 

@@ -92,6 +92,9 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
         assert instance.title == "Monev Perpustakaan 2027 Tahap I"
         visits = sorted((t.item_key, t.item_label) for t in tasks.queue(s, PETUGAS).items
                         if t.name == "Kunjungan_Monev")
+        issued = sorted(d.kind for d in documents.list_for_instance(s, iid))
+    # the notification twice (it was corrected once) and a surat tugas per visit before anyone visits
+    assert issued == ["monev_notification", "monev_notification", "surat_tugas", "surat_tugas", "surat_tugas"]
     assert visits == [("1", "Perpustakaan SD Negeri Contoh 1 Baki"), ("2", "Perpustakaan MI Contoh Al-Hikmah Kudu"),
                       ("3", "Perpustakaan Desa Contoh Siwal")]
     with pytest.raises(Forbidden):
@@ -131,7 +134,8 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
         numbers = [d.number for d in documents.list_for_instance(s, iid) if d.number]
         archive = {t.name for t in tasks.archive(s, PETUGAS, per_page=200).items}
     assert kinds.count("surat_tugas") == 6  # three monev visits, three coaching visits
-    assert {"monev_notification", "monev_report", "coaching_notification", "accreditation_summary"} <= set(kinds)
+    assert {"monev_notification", "monev_report", "monev_summary", "coaching_notification",
+            "accreditation_summary"} <= set(kinds)
     assert len(numbers) == len(set(numbers))
     assert {"Kunjungan_Monev", "Monev", "Kunjungan_Pembinaan"} <= archive
 

@@ -1,0 +1,22 @@
+"""What happens around an engine action: library results and documents of the steps it moved."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine import documents, execution, libraries
+from engine.execution import Loaded
+from engine.models import Task
+from engine.users import Actor
+
+
+def after_action(session: Session, loaded: Loaded, actor: Actor, since: float, opened: list[Task]) -> None:
+    """Record results of the steps completed since `since`, then the documents of completed and opened steps.
+
+    Results go first because the documents of the same action (a monev report) print them.
+    """
+    done = execution.steps_done(loaded.workflow, since)
+    for step in done:
+        libraries.on_step_done(session, loaded.instance, step, actor)
+    for step in done + execution.steps_opened(loaded.workflow, opened):
+        documents.on_step_done(session, loaded.instance, step, actor)
