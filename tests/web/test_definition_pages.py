@@ -1,0 +1,78 @@
+"""Definition pages: admins only; upload with problems listed by file, line and element; XML download."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import func, select
+
+from engine.models import Definition
+from tests.web.helpers import FIXTURES
+
+LAPORAN = (FIXTURES / "laporan.bpmn").read_bytes()
+RUSAK = (FIXTURES / "invalid" / "rusak.bpmn").read_bytes()
+
+
+def upload(browser, content, name, **extra):
+    return browser.post("/definitions", {"file": (io.BytesIO(content), name), **extra},
+                        content_type="multipart/form-data")
+
+
+def versions(factory):
+    with factory() as s:
+        return s.scalar(select(func.count()).select_from(Definition))
+
+
+def test_only_admins_see_definitions(web):
+    for username in ("kabid", "petugas", "mitra"):
+        browser = web(username)
+        assert browser.get("/definitions").status_code == 403
+        assert upload(browser, LAPORAN, "laporan.bpmn").status_code == 403
+    assert "Definisi" not in web("petugas").get("/tasks").text.split("<main")[0]
+    assert 'href="/definitions"' in web("admin").get("/tasks").text
+
+
+def test_upload_deploys_once_per_content(web, factory):
+    admin = web("admin")
+    response = upload(admin, LAPORAN, "laporan.bpmn")
+    assert response.status_code == 303
+    page = admin.get("/definitions").text
+    assert "laporan versi 1 dipasang." in page and "<code>laporan</code>" in page and "terbaru" in page
+    upload(admin, LAPORAN, "laporan.bpmn")
+    assert "tidak ada versi baru" in admin.get("/definitions").text and versions(factory) == 1
+    upload(admin, LAPORAN.replace(b"Tinjau laporan", b"Periksa laporan"), "laporan.bpmn")
+    assert versions(factory) == 2
+
+
+def test_invalid_upload_lists_file_line_and_element(web, factory):
+    response = upload(web("admin"), RUSAK, "rusak.bpmn")
+    assert response.status_code == 422
+    page = response.text
+    assert "rusak.bpmn tidak dipasang" in page
+    line = next(i for i, text in enumerate(RUSAK.decode().splitlines(), 1) if 'id="pilih"' in text)
+    assert f'data-label="Baris">{line}</td>' in page and "<code>pilih</code>" in page
+    assert "wajib punya alur default" in page and versions(factory) == 0
+
+
+def test_upload_refuses_other_files_missing_files_and_csrf(web, factory):
+    admin = web("admin")
+    assert upload(admin, b"a,b", "data.csv").status_code == 400
+    assert admin.post("/definitions", {}, content_type="multipart/form-data").status_code == 400
+    no_token = admin.client.post("/definitions", data={"file": (io.BytesIO(LAPORAN), "laporan.bpmn")},
+                                 content_type="multipart/form-data")
+    assert no_token.status_code == 400 and versions(factory) == 0
+
+
+def test_upload_over_the_size_cap_is_413(web, factory):
+    response = upload(web("admin"), b" " * (5 * 1024 * 1024 + 1), "besar.bpmn")
+    assert response.status_code == 413 and versions(factory) == 0
+
+
+def test_xml_download(web):
+    admin = web("admin")
+    upload(admin, LAPORAN, "laporan.bpmn")
+    response = admin.get("/definitions/laporan/versions/1/bpmn")
+    assert response.status_code == 200 and response.data == LAPORAN and response.mimetype == "application/xml"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="laporan-v1.bpmn"'
+    assert admin.get("/definitions/laporan/versions/9/bpmn").status_code == 404
+    assert web("kabid").get("/definitions/laporan/versions/1/bpmn").status_code == 403

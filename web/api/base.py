@@ -1,0 +1,90 @@
+"""The `/api/v1` blueprint: bearer-token (or cookie + CSRF) authentication, JSON bodies, pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, request
+from flask_login import current_user
+
+from engine import users
+from engine.errors import BadRequest
+from engine.paging import Page
+from web import db
+from web.auth import SessionUser
+from web.errors import NotAuthenticated
+from web.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.post_complaint", "api.openapi"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer` header; another scheme is refused as unauthenticated."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("header Authorization harus berbentuk 'Bearer <token>'")
+    return token.strip()
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Bearer tokens never touch the cookie session; cookie sessions must send their CSRF token."""
+    if not (request.content_type or "").startswith("multipart/"):
+        request.max_content_length = current_app.config["JSON_MAX_BYTES"]
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    token = bearer_token()
+    if token is not None:
+        user = users.user_for_token(db.session(), token)
+        if user is None:
+            raise NotAuthenticated("token tidak dikenal, kedaluwarsa, atau sudah dicabut")
+        g.api_user = SessionUser(user)
+        g.api_token = token
+        return
+    if current_user.is_authenticated:
+        if request.method not in SAFE_METHODS:
+            csrf.protect()
+        g.api_user = current_user._get_current_object()
+        return
+    raise NotAuthenticated("masuk terlebih dahulu atau kirim token Bearer")
+
+
+def json_body(required: bool = True) -> dict[str, Any]:
+    """The request's JSON object; malformed JSON or another type is a BadRequest (400)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if required:
+            raise BadRequest("isi permintaan harus objek JSON")
+        return {}
+    if not request.is_json:
+        raise BadRequest("Content-Type harus application/json")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("isi permintaan bukan objek JSON yang sah")
+    return body
+
+
+def text_field(body: dict[str, Any], key: str, *, required: bool = True) -> str:
+    """A string member of a JSON body."""
+    value = body.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise BadRequest(f"'{key}' wajib diisi sebagai teks")
+    return value
+
+
+def page_args() -> tuple[Any, Any]:
+    """The `page` and `per_page` query arguments, unchecked (the engine's clamp checks them)."""
+    return request.args.get("page", 1), request.args.get("per_page", 50)
+
+
+def listing(page: Page[Any], serialize: Any) -> dict[str, Any]:
+    """A list response: `{"items", "total"}` plus the page numbers."""
+    return {"items": [serialize(item) for item in page.items], "total": page.total, "page": page.page,
+            "per_page": page.per_page}

@@ -1,0 +1,44 @@
+"""API: definition versions, uploading a new one (admins), and the stored XML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from engine import definitions
+from engine.errors import Forbidden
+from web import db
+from web.api.base import bp
+from web.api.serialize import definition_item
+from web.auth import current_actor
+from web.definitions import bpmn_response, deploy_upload, read_upload
+
+
+@bp.get("/definitions")
+def list_definitions() -> Any:
+    """Every version, newest first per key."""
+    rows = definitions.list_definitions(db.session())
+    return {"items": [definition_item(d, latest) for d, latest in rows], "total": len(rows)}
+
+
+@bp.post("/definitions")
+def upload_definition() -> Any:
+    """Deploy a `.bpmn` upload: 201 for a new version, 200 when the bytes match an existing one."""
+    actor = current_actor()
+    if "admin" not in actor.roles:
+        raise Forbidden("hanya admin yang boleh memasang definisi proses")
+    content, filename = read_upload(request.files.get("file"))
+
+    def work(session: Any) -> tuple[dict[str, Any], bool]:
+        result = deploy_upload(session, content, filename, actor)
+        return definition_item(result.definition, True), result.created
+
+    item, created = db.transact(work)
+    return item, 201 if created else 200
+
+
+@bp.get("/definitions/<key>/versions/<int:version>/bpmn")
+def definition_bpmn(key: str, version: int) -> Any:
+    """The XML of one version."""
+    return bpmn_response(definitions.get_version(db.session(), key, version))

@@ -1,0 +1,85 @@
+"""API: start instances, list and read them, their diagram, and the supervisor actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from sqlalchemy.orm import Session
+
+from engine import audit, instances, tasks
+from engine.errors import BadRequest
+from engine.models import Instance
+from web import db, history, sources
+from web.api.base import bp, json_body, listing, page_args, text_field
+from web.api.serialize import document_item, event_item, instance_item, task_item
+from web.auth import current_actor
+from web.instances import diagram_of
+
+
+def instance_detail(session: Session, instance: Instance) -> dict[str, Any]:
+    """The listed fields plus open tasks, history, documents and business data."""
+    events = audit.history(session, instance.id)
+    return {**instance_item(session, instance),
+            "tasks": [task_item(t) for t in tasks.open_tasks(session, instance.id)],
+            "history": [event_item(e) for e in events],
+            "documents": [document_item(d) for d in sources.instance_documents(session, instance.id)],
+            "data": history.business_data(events)}
+
+
+@bp.post("/instances")
+def start_instance() -> Any:
+    """Start the latest version of a definition with start data: 201 and the new instance."""
+    body = json_body()
+    key = text_field(body, "definition")
+    data = body.get("data") if body.get("data") is not None else {}
+    if not isinstance(data, dict):
+        raise BadRequest("'data' harus objek JSON")
+    actor = current_actor()
+
+    def work(session: Session) -> dict[str, Any]:
+        return instance_detail(session, instances.start(session, key, actor, data, limits=db.limits()))
+
+    return db.transact(work), 201
+
+
+@bp.get("/instances")
+def list_instances() -> Any:
+    """Instances the caller may see, filtered by definition, status and business text."""
+    session = db.session()
+    page, per_page = page_args()
+    result = instances.list_instances(session, current_actor(), definition=request.args.get("definition") or None,
+                                      status=request.args.get("status") or None,
+                                      q=request.args.get("q") or None, page=page, per_page=per_page)
+    return listing(result, lambda row: instance_item(session, row))
+
+
+@bp.get("/instances/<int:instance_id>")
+def get_instance(instance_id: int) -> Any:
+    """One instance with its open tasks, history, documents and data."""
+    session = db.session()
+    return instance_detail(session, instances.get(session, instance_id, current_actor()))
+
+
+@bp.get("/instances/<int:instance_id>/diagram.svg")
+def instance_diagram(instance_id: int) -> Any:
+    """The BPMN diagram with open tasks and completed steps marked."""
+    session = db.session()
+    return Response(diagram_of(session, instances.get(session, instance_id, current_actor())),
+                    mimetype="image/svg+xml")
+
+
+@bp.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
+def supervise_instance(instance_id: int, action: str) -> Any:
+    """Suspend, resume, cancel or retry (an incident), with a required reason."""
+    reason = text_field(json_body(), "reason", required=False)
+    actor = current_actor()
+
+    def work(session: Session) -> dict[str, Any]:
+        if action == "retry":
+            row = instances.retry(session, instance_id, actor, reason, limits=db.limits())
+        else:
+            row = getattr(instances, action)(session, instance_id, actor, reason)
+        return instance_item(session, row)
+
+    return db.transact(work)

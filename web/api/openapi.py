@@ -1,0 +1,216 @@
+"""The OpenAPI 3.0 description of every `/api/v1` path, served at `/api/v1/openapi.json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web.api.base import bp
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["items", "total"],
+            "properties": {"items": {"type": "array", "items": _ref(name)}, "total": {"type": "integer"},
+                           "page": {"type": "integer"}, "per_page": {"type": "integer"}}}
+
+
+ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in (
+    ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"),
+    ("409", "Conflict"), ("413", "TooLarge"), ("422", "Invalid"), ("429", "RateLimited"))}
+
+
+def _op(summary: str, responses: dict[str, Any], *, errors: tuple[str, ...] = ("401",), body: Any = None,
+        params: list[dict[str, Any]] | None = None, public: bool = False, tag: str = "") -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {**responses, **{c: ERRORS[c] for c in errors}}}
+    if tag:
+        op["tags"] = [tag]
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": body}
+    if params:
+        op["parameters"] = params
+    if public:
+        op["security"] = []
+    return op
+
+
+def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PAGING = [_query("page", {"type": "integer", "minimum": 1, "default": 1}),
+          _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
+TASK_ID = [_path("task_id")]
+INSTANCE_ID = [_path("instance_id", {"type": "integer"})]
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"application/json": {"schema": {"type": "object", "required": required, "properties": properties}}}
+
+
+REASON = _body({"reason": {"type": "string"}}, ["reason"])
+DATA = _body({"data": {"type": "object"}}, ["data"])
+ISO = {"type": "string", "format": "date-time", "nullable": True}
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["code", "message", "details"],
+              "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                             "details": {"type": "array", "items": {"type": "object", "properties": {
+                                 "path": {"type": "string"}, "message": {"type": "string"},
+                                 "line": {"type": "integer", "nullable": True},
+                                 "element": {"type": "string", "nullable": True}}}}}}}},
+    "User": {"type": "object", "properties": {"username": {"type": "string"}, "name": {"type": "string"},
+                                              "roles": {"type": "array", "items": {"type": "string"}}}},
+    "Definition": {"type": "object", "properties": {
+        "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
+        "hash": {"type": "string"}, "deployed_at": ISO, "latest": {"type": "boolean"}}},
+    "Task": {"type": "object", "properties": {
+        "id": {"type": "string"}, "instance_id": {"type": "integer"}, "definition": {"type": "string"},
+        "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
+        "lane": {"type": "string", "nullable": True}, "status": {"type": "string", "enum": ["open", "completed",
+                                                                                          "cancelled"]},
+        "assignee": {"type": "string", "nullable": True}, "created_at": ISO, "due_at": ISO}},
+    "TaskDetail": {"allOf": [_ref("Task"), {"type": "object", "properties": {
+        "form": {"type": "object", "nullable": True, "properties": {"schema": {"type": "object"},
+                                                                     "ui_schema": {"type": "object"}}},
+        "data": {"type": "object"}, "instructions": {"type": "string"}}}]},
+    "Instance": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "definition": {"type": "string"}, "version": {"type": "integer"},
+        "status": {"type": "string", "enum": ["running", "suspended", "completed", "cancelled", "error"]},
+        "title": {"type": "string"}, "started_by": {"type": "string"}, "started_at": ISO, "ended_at": ISO,
+        "open_tasks": {"type": "integer"}}},
+    "Event": {"type": "object", "properties": {"at": ISO, "actor": {"type": "string"},
+                                               "action": {"type": "string"},
+                                               "task": {"type": "string", "nullable": True},
+                                               "details": {"type": "object"}}},
+    "Document": {"type": "object", "properties": {"id": {"type": "integer"}, "kind": {"type": "string"},
+                                                  "title": {"type": "string"}, "number": {"type": "string"},
+                                                  "created_at": ISO}},
+    "InstanceDetail": {"allOf": [_ref("Instance"), {"type": "object", "properties": {
+        "tasks": {"type": "array", "items": _ref("Task")}, "history": {"type": "array", "items": _ref("Event")},
+        "documents": {"type": "array", "items": _ref("Document")}, "data": {"type": "object"}}}]},
+    "Library": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}, "npp": {"type": "string", "nullable": True},
+        "library_type": {"type": "string"}, "kecamatan": {"type": "string"},
+        "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}}}},
+    "Completion": {"type": "object", "properties": {
+        "instance": {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
+        "next_tasks": {"type": "array", "items": _ref("Task")}, "incident": {"type": "string"}}},
+}
+RESPONSES = {name: {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
+             for name, text in (("BadRequest", "malformed request"), ("Unauthorized", "not authenticated"),
+                                ("Forbidden", "not allowed"), ("NotFound", "unknown or not visible"),
+                                ("Conflict", "stale, already done, or claimed by another"),
+                                ("TooLarge", "body over the size limit"), ("Invalid", "invalid data"),
+                                ("RateLimited", "rate limit reached"))}
+
+PATHS: dict[str, Any] = {
+    "/auth/token": {
+        "post": _op("Issue a bearer token", {"200": _json({"type": "object", "properties": {
+            "token": {"type": "string"}, "user": _ref("User")}})}, errors=("400", "401", "429"), public=True,
+            body=_body({"username": {"type": "string"}, "password": {"type": "string"}}, ["username", "password"]),
+            tag="auth"),
+        "delete": _op("Revoke the token of this request", {"200": _json({"type": "object"})}, tag="auth")},
+    "/me": {"get": _op("The caller", {"200": _json({"type": "object", "properties": {"user": _ref("User")}})},
+                       tag="auth")},
+    "/definitions": {
+        "get": _op("Definition versions", {"200": _json(_list_of("Definition"))}, tag="definitions"),
+        "post": _op("Deploy a BPMN file (admin)", {"201": _json(_ref("Definition"), "new version"),
+                                                    "200": _json(_ref("Definition"), "identical bytes")},
+                    errors=("400", "401", "403", "413", "422"), tag="definitions",
+                    body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary"}}}}})},
+    "/definitions/{key}/versions/{version}/bpmn": {
+        "get": _op("The XML of a version", {"200": {"description": "BPMN XML",
+                                                    "content": {"application/xml": {"schema": {"type": "string"}}}}},
+                   errors=("401", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
+                   tag="definitions")},
+    "/instances": {
+        "get": _op("Instances I may see", {"200": _json(_list_of("Instance"))}, errors=("400", "401"),
+                   params=[_query("definition", {"type": "string"}), _query("status", {"type": "string"}),
+                           _query("q", {"type": "string"}, "searches business data"), *PAGING], tag="instances"),
+        "post": _op("Start an instance", {"201": _json(_ref("InstanceDetail"))},
+                    errors=("400", "401", "403", "404", "413"), tag="instances",
+                    body=_body({"definition": {"type": "string"}, "data": {"type": "object"}}, ["definition"]))},
+    "/instances/{instance_id}": {
+        "get": _op("One instance", {"200": _json(_ref("InstanceDetail"))}, errors=("401", "404"),
+                   params=INSTANCE_ID, tag="instances")},
+    "/instances/{instance_id}/diagram.svg": {
+        "get": _op("The diagram", {"200": {"description": "SVG", "content": {"image/svg+xml": {
+            "schema": {"type": "string"}}}}}, errors=("401", "404"), params=INSTANCE_ID, tag="instances")},
+    **{f"/instances/{{instance_id}}/{action}": {
+        "post": _op(f"{action.capitalize()} an instance (supervisors)", {"200": _json(_ref("Instance"))},
+                    errors=("400", "401", "403", "404", "409"), params=INSTANCE_ID, body=REASON, tag="instances")}
+       for action in ("suspend", "resume", "cancel", "retry")},
+    "/tasks": {
+        "get": _op("Task list", {"200": _json(_list_of("Task"))}, errors=("400", "401"), tag="tasks",
+                   params=[_query("scope", {"type": "string", "enum": ["inbox", "queue", "archive"]}), *PAGING])},
+    "/tasks/{task_id}": {
+        "get": _op("One task with its form", {"200": _json(_ref("TaskDetail"))}, errors=("401", "404"),
+                   params=TASK_ID, tag="tasks")},
+    "/tasks/{task_id}/claim": {
+        "post": _op("Claim", {"200": _json(_ref("Task"))}, errors=("401", "403", "404", "409"), params=TASK_ID,
+                    tag="tasks")},
+    "/tasks/{task_id}/unclaim": {
+        "post": _op("Unclaim", {"200": _json(_ref("Task"))}, errors=("401", "403", "404", "409"), params=TASK_ID,
+                    tag="tasks")},
+    "/tasks/{task_id}/draft": {
+        "post": _op("Save a draft", {"200": _json(_ref("Task"))}, errors=("400", "401", "403", "404", "409", "413"),
+                    params=TASK_ID, body=DATA, tag="tasks")},
+    "/tasks/{task_id}/complete": {
+        "post": _op("Complete", {"200": _json(_ref("Completion"))},
+                    errors=("400", "401", "403", "404", "409", "413", "422"), params=TASK_ID, body=DATA, tag="tasks")},
+    "/tasks/{task_id}/assign": {
+        "post": _op("Reassign (supervisors)", {"200": _json(_ref("Task"))},
+                    errors=("400", "401", "403", "404", "409"), params=TASK_ID, tag="tasks",
+                    body=_body({"username": {"type": "string"}, "reason": {"type": "string"}},
+                               ["username", "reason"]))},
+    "/tasks/{task_id}/comment": {
+        "post": _op("Comment", {"201": _json({"type": "object"})}, errors=("400", "401", "404"), params=TASK_ID,
+                    body=_body({"text": {"type": "string"}}, ["text"]), tag="tasks")},
+    "/documents/{document_id}": {
+        "get": _op("Download a document", {"200": {"description": "the file", "content": {
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}, errors=("401", "404"),
+            params=[_path("document_id", {"type": "integer"})], tag="documents")},
+    "/libraries": {
+        "get": _op("The library registry", {"200": _json(_list_of("Library"))}, errors=("400", "401"),
+                   params=[_query("q", {"type": "string"}), _query("kecamatan", {"type": "string"}),
+                           _query("library_type", {"type": "string"}), *PAGING], tag="libraries")},
+    "/libraries/{library_id}": {
+        "get": _op("One library with its monev and accreditation results", {"200": _json(_ref("Library"))},
+                   errors=("401", "404"), params=[_path("library_id", {"type": "integer"})], tag="libraries")},
+    "/public/complaints": {
+        "post": _op("Send a complaint (no login)", {"201": _json({"type": "object", "properties": {
+            "reference": {"type": "string"}}})}, errors=("400", "413", "422", "429"), public=True, tag="public",
+            body=_body({k: {"type": "string"} for k in ("name", "contact", "channel", "message")},
+                       ["name", "contact", "channel", "message"]))},
+    "/openapi.json": {"get": _op("This document", {"200": _json({"type": "object"})}, errors=(), public=True)},
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Senapas API", "version": "1",
+             "description": "KITAPUN SENAPAS workflow: definitions, instances, tasks, documents, complaints. "
+                            "Errors: {\"error\": {\"code\", \"message\", \"details\"}}; messages in Indonesian, "
+                            "English with Accept-Language: en."},
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearer": []}],
+    "paths": PATHS,
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                   "schemas": SCHEMAS, "responses": RESPONSES},
+}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI document."""
+    return DOCUMENT

@@ -1,0 +1,61 @@
+"""Rows as the JSON shapes of the API contract (`/work/shared/api.md` → docs in openapi.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine import execution
+from engine.models import AuditEvent, Definition, Instance, Task
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with time zone, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def definition_item(definition: Definition, latest: bool) -> dict[str, Any]:
+    """A definition version."""
+    return {"key": definition.key, "name": definition.name, "version": definition.version,
+            "hash": definition.hash, "deployed_at": iso(definition.deployed_at), "latest": latest,
+            "filename": definition.filename, "deployed_by": definition.deployed_by,
+            "start_roles": list(definition.start_roles or [])}
+
+
+def instance_item(session: Session, instance: Instance) -> dict[str, Any]:
+    """An instance as listed."""
+    definition = execution.get_definition(session, instance.definition_id)
+    return {"id": instance.id, "definition": instance.definition_key, "version": definition.version,
+            "status": instance.status, "title": instance.title, "started_by": instance.started_by,
+            "started_at": iso(instance.started_at), "ended_at": iso(instance.ended_at),
+            "open_tasks": instance.open_tasks, "incident": (instance.incident or {}).get("message")}
+
+
+def task_item(task: Task) -> dict[str, Any]:
+    """A task as listed."""
+    return {"id": task.id, "instance_id": task.instance_id, "definition": task.definition_key,
+            "name": task.name, "title": task.title, "lane": task.lane, "status": task.status,
+            "assignee": task.assignee, "created_at": iso(task.created_at), "due_at": iso(task.due_at),
+            "item": task.item_label, "completed_at": iso(task.completed_at), "completed_by": task.completed_by}
+
+
+def event_item(event: AuditEvent) -> dict[str, Any]:
+    """One history entry."""
+    details: dict[str, Any] = {}
+    if event.reason:
+        details["reason"] = event.reason
+    if event.data is not None:
+        details["data"] = event.data
+    return {"at": iso(event.at), "actor": event.actor, "action": event.action, "task": event.task_name,
+            "task_id": event.task_id, "details": details}
+
+
+def document_item(document: Any) -> dict[str, Any]:
+    """A generated document's listing entry."""
+    def get(key: str) -> Any:
+        return document.get(key) if isinstance(document, dict) else getattr(document, key, None)
+    created = get("created_at")
+    return {"id": get("id"), "kind": get("kind"), "title": get("title"), "number": get("number"),
+            "created_at": iso(created) if isinstance(created, datetime) else created}

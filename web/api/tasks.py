@@ -1,0 +1,104 @@
+"""API: the task lists, one task with its form, and claim / unclaim / draft / complete / assign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from sqlalchemy.orm import Session
+
+from engine import audit, execution, instances, tasks
+from engine.errors import BadRequest
+from engine.models import TaskStatus
+from web import bpmn_info, db
+from web.api.base import bp, json_body, listing, page_args, text_field
+from web.api.serialize import event_item, task_item
+from web.auth import current_actor
+
+SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
+
+
+def _data(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise BadRequest("'data' harus objek JSON")
+    return data
+
+
+@bp.get("/tasks")
+def list_tasks() -> Any:
+    """inbox (mine), queue (unclaimed, my lanes) or archive (completed by me), soonest due first."""
+    scope = request.args.get("scope", "inbox")
+    if scope not in SCOPES:
+        raise BadRequest(f"scope harus salah satu dari: {', '.join(SCOPES)}")
+    page, per_page = page_args()
+    return listing(SCOPES[scope](db.session(), current_actor(), page, per_page), task_item)
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str) -> Any:
+    """A task with its form (JSON Schema and UI schema), current values and instructions."""
+    session = db.session()
+    task = tasks.get(session, task_id, current_actor())
+    definition = execution.get_definition(session, instances.get(session, task.instance_id).definition_id)
+    events = [e for e in audit.history(session, task.instance_id) if e.task_id == task.id]
+    submitted = next((e.data for e in reversed(events) if e.action == "complete"), None)
+    data = (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
+    schema = tasks.form_of(session, task)
+    return {**task_item(task),
+            "form": {"schema": schema, "ui_schema": bpmn_info.ui_schema(definition, task.name, task.form)}
+            if schema is not None else None,
+            "data": data, "instructions": bpmn_info.element_info(definition, task.name).instructions,
+            "history": [event_item(e) for e in events]}
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim_task(task_id: str) -> Any:
+    """Take the task; 409 when someone else holds it."""
+    return db.transact(lambda s: task_item(tasks.claim(s, task_id, current_actor())))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim_task(task_id: str) -> Any:
+    """Give the task back to the queue."""
+    return db.transact(lambda s: task_item(tasks.unclaim(s, task_id, current_actor())))
+
+
+@bp.post("/tasks/<task_id>/draft")
+def save_draft(task_id: str) -> Any:
+    """Keep unfinished values on the task (not validated against the schema)."""
+    data = _data(json_body())
+    return db.transact(lambda s: {**task_item(tasks.save_draft(s, task_id, current_actor(), data)), "data": data})
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete_task(task_id: str) -> Any:
+    """Complete the task with its form data: the instance's status and the tasks that opened."""
+    data = _data(json_body())
+    actor = current_actor()
+
+    def work(session: Session) -> dict[str, Any]:
+        done = tasks.complete(session, task_id, actor, data, limits=db.limits())
+        body: dict[str, Any] = {"instance": {"id": done.instance_id, "status": done.status},
+                                "next_tasks": [task_item(t) for t in done.next_tasks]}
+        if done.incident:
+            body["incident"] = done.incident
+        return body
+
+    return db.transact(work)
+
+
+@bp.post("/tasks/<task_id>/assign")
+def assign_task(task_id: str) -> Any:
+    """A supervisor hands the task to a person whose roles fit its lane, with a reason."""
+    body = json_body()
+    username, reason = text_field(body, "username"), text_field(body, "reason", required=False)
+    return db.transact(lambda s: task_item(tasks.assign(s, task_id, current_actor(), username, reason)))
+
+
+@bp.post("/tasks/<task_id>/comment")
+def comment_task(task_id: str) -> Any:
+    """Add a comment to the task's history: 201."""
+    text = text_field(json_body(), "text", required=False)
+    db.transact(lambda s: tasks.comment(s, task_id, current_actor(), text))
+    return {"ok": True}, 201

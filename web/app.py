@@ -1,0 +1,86 @@
+"""The Flask application factory: configuration, extensions, blueprints and error handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, redirect, request, url_for
+from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from engine import config
+from engine.config import Settings
+from engine.db import make_engine, make_session_factory
+from web import auth, db, errors, i18n, labels, security
+from web import config as web_config
+from web.extensions import csrf
+from web.forms_render import datetime_input
+from web.ratelimit import SlidingWindow
+
+
+def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `test_config` may carry SESSION_FACTORY to share an existing database."""
+    settings = settings or config.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session: long forms stay submittable
+        TEMPLATES_AUTO_RELOAD=False,
+        **web_config.from_env(),
+    )
+    if test_config:
+        app.config.update(test_config)
+    factory = app.config.get("SESSION_FACTORY") or _factory(settings.database_url)
+    app.extensions["senapas"] = db.WebState(
+        settings=settings, factory=factory,
+        complaints=SlidingWindow(*app.config["COMPLAINT_RATE_LIMIT"]),
+        logins=SlidingWindow(*app.config["LOGIN_RATE_LIMIT"]))
+    if app.config["PROXY_HOPS"]:
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    security.configure_cookies(app)
+    i18n.init(app)
+    csrf.init_app(app)
+    auth.login_manager.init_app(app)
+    errors.register(app)
+    app.teardown_appcontext(db.close_session)
+    app.jinja_env.filters.update(labels.FILTERS)
+    app.jinja_env.globals.update(csrf_token=generate_csrf, url_with=url_with)
+    app.jinja_env.filters["datetime_input"] = datetime_input
+    app.context_processor(lambda: {"lang": errors.locale()})
+    _register_blueprints(app)
+    app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))
+    return app
+
+
+def url_with(**changes: Any) -> str:
+    """The current path with some query arguments changed (None removes one)."""
+    args = request.args.to_dict()
+    args.update({k: str(v) for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        args.pop(key, None)
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _factory(url: str) -> Any:
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    return make_session_factory(make_engine(url))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web import complaints, definitions, documents, instances, libraries, tasks
+    from web.api import bp as api_bp
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(instances.bp)
+    app.register_blueprint(definitions.bp)
+    app.register_blueprint(complaints.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(libraries.bp)
+    csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated calls
+    app.register_blueprint(api_bp)

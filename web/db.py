@@ -1,0 +1,62 @@
+"""The database as the web layer sees it: a read session per request, and retried units of work.
+
+Reads use one session on `g`, opened on first use and closed when the request ends (nothing is
+committed through it). Every mutation runs in `transact`, i.e. `engine.db.run_in_transaction`,
+which commits once and runs the whole unit again after a stale-write conflict; whatever a view
+needs from the objects it changed is taken inside the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.config import Settings
+from engine.db import run_in_transaction
+from engine.execution import Limits
+from web.ratelimit import SlidingWindow
+
+T = TypeVar("T")
+
+
+@dataclass
+class WebState:
+    """What the web layer keeps per app: settings, the session factory and the rate limiters."""
+
+    settings: Settings
+    factory: sessionmaker[Session]
+    complaints: SlidingWindow
+    logins: SlidingWindow
+
+
+def state(app: Flask | None = None) -> WebState:
+    """The Senapas state of the current (or given) app."""
+    return (app or current_app).extensions["senapas"]
+
+
+def session() -> Session:
+    """The request's read session."""
+    if "db" not in g:
+        g.db = state().factory()
+    return g.db
+
+
+def transact(work: Callable[[Session], T]) -> T:
+    """Run one unit of work in its own transaction, committed once, retried on stale writes."""
+    return run_in_transaction(state().factory, work)
+
+
+def limits() -> Limits:
+    """The engine limits every engine call of this app receives."""
+    return state().settings.limits
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Close the request's read session (teardown); a broken connection is returned to the pool."""
+    db: Any = g.pop("db", None)
+    if db is not None:
+        db.close()

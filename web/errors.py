@@ -1,0 +1,167 @@
+"""The one place where errors become HTTP answers: JSON for the API, a page or a flash otherwise."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from psycopg import OperationalError as PgOperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from engine.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidDefinition,
+    NotFound,
+    SenapasError,
+    ValidationFailed,
+)
+from web.messages import GENERIC_EN, localize, localize_details
+
+log = logging.getLogger(__name__)
+
+
+class NotAuthenticated(SenapasError):
+    """No valid login or bearer token."""
+
+    code = "not_authenticated"
+
+
+class RateLimited(SenapasError):
+    """The client sent more requests than its window allows."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+STATUS: dict[type[SenapasError], int] = {
+    NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, BadRequest: 400,
+    InvalidDefinition: 422, NotAuthenticated: 401, RateLimited: 429,
+}
+HTTP_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "invalid_data",
+              429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
+# Page texts per status, in Indonesian (translated through the catalog).
+PAGE_TEXTS = {
+    400: _l("Permintaan tidak dapat diproses."),
+    401: _l("Silakan masuk terlebih dahulu."),
+    403: _l("Peran Anda tidak mengizinkan tindakan ini."),
+    404: _l("Halaman atau data yang dicari tidak ditemukan."),
+    405: _l("Metode ini tidak diizinkan di sini."),
+    409: _l("Tindakan tidak sesuai dengan keadaan terkini; muat ulang halaman lalu coba lagi."),
+    413: _l("Isi permintaan melebihi batas ukuran."),
+    429: _l("Terlalu banyak permintaan; coba lagi nanti."),
+    500: _l("Terjadi kesalahan pada server."),
+    503: _l("Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi."),
+}
+CSRF_TEXT = _l("Formulir kedaluwarsa atau tanpa token keamanan; muat ulang halaman lalu coba lagi.")
+
+
+def status_of(exc: SenapasError) -> int:
+    """The HTTP status of an engine error (the nearest mapped class in its hierarchy)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def wants_json() -> bool:
+    """True for requests to the REST API."""
+    return request.path.startswith("/api/")
+
+
+def locale() -> str:
+    """The language of the current request, "id" or "en"."""
+    return str(get_locale() or "id")
+
+
+def json_error(code: str, message: str, details: list[dict[str, Any]] | None, status: int,
+               headers: dict[str, str] | None = None) -> Response:
+    """The API error body `{"error": {"code", "message", "details"}}`."""
+    response = jsonify({"error": {"code": code, "message": message, "details": details or []}})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def safe_next(value: str | None) -> str | None:
+    """A same-site path to go back to, or None for anything that could leave the site."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    return value
+
+
+def _headers(exc: SenapasError) -> dict[str, str]:
+    if isinstance(exc, NotAuthenticated):
+        return {"WWW-Authenticate": 'Bearer realm="senapas"'}
+    if isinstance(exc, RateLimited):
+        return {"Retry-After": str(exc.retry_after)}
+    return {}
+
+
+def handle_engine_error(exc: SenapasError) -> Any:
+    """Map an engine (or edge) error to its status: JSON, a flash and redirect, or an error page."""
+    status, lang = status_of(exc), locale()
+    message = localize(exc.message, exc.code, lang)
+    details = localize_details(exc.details, lang)
+    if wants_json():
+        return json_error(exc.code, message, details, status, _headers(exc))
+    target = safe_next(request.form.get("next")) if request.method == "POST" else None
+    if target and isinstance(exc, Conflict | BadRequest | ValidationFailed):
+        flash(message, "error")
+        return redirect(target, 303)
+    return render_template("error.html", status=status, message=message, details=details), status, _headers(exc)
+
+
+def handle_http_error(exc: HTTPException) -> Any:
+    """Werkzeug's HTTP errors (404 routes, 405, 413, ...) in the same shapes as engine errors."""
+    status = exc.code or 500
+    if status >= 500:
+        log.error("request failed: %s %s", request.method, request.path,
+                  exc_info=getattr(exc, "original_exception", None) or exc)
+    code = HTTP_CODES.get(status, "error")
+    if wants_json():
+        text = GENERIC_EN.get(code, "") if locale() == "en" else str(PAGE_TEXTS.get(status, exc.description))
+        return json_error(code, text, [], status)
+    return render_template("error.html", status=status, message=PAGE_TEXTS.get(status, exc.description),
+                           details=[]), status
+
+
+def handle_csrf_error(exc: CSRFError) -> Any:
+    """A missing or stale CSRF token: 400, nothing changed."""
+    if wants_json():
+        return json_error("csrf_failed", GENERIC_EN["csrf_failed"] if locale() == "en" else str(CSRF_TEXT),
+                          [], 400)
+    return render_template("error.html", status=400, message=CSRF_TEXT, details=[]), 400
+
+
+def handle_database_error(exc: Exception) -> Any:
+    """A lost or unusable database connection is a clean 503; the pool reconnects for the next request."""
+    if isinstance(exc, IntegrityError):
+        return handle_engine_error(Conflict("data bentrok dengan perubahan lain; muat ulang lalu coba lagi"))
+    if isinstance(exc, DBAPIError) and not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+        log.exception("database error")
+        return handle_http_error(InternalServerError())
+    log.warning("database unavailable: %s", exc)
+    if wants_json():
+        text = GENERIC_EN["service_unavailable"] if locale() == "en" else str(PAGE_TEXTS[503])
+        return json_error("service_unavailable", text, [], 503, {"Retry-After": "5"})
+    return render_template("error.html", status=503, message=PAGE_TEXTS[503], details=[]), 503
+
+
+def register(app: Flask) -> None:
+    """Install every error handler on the app."""
+    app.register_error_handler(SenapasError, handle_engine_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PgOperationalError, handle_database_error)
