@@ -121,3 +121,74 @@ def worker(settings: config.Settings, once: bool, interval: float) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--password", default="demo", show_default=True, help="Password of every demo user.")
+@click.pass_obj
+def demo(settings: config.Settings, host: str, port: int, password: str) -> None:
+    """Prepare a demo database and run the web server and the timer worker in one process."""
+    from web import demo as demo_setup
+    from web.app import create_app
+
+    factory = _factory(settings)
+    demo_setup.prepare(settings, factory, password, say=click.echo)
+    demo_setup.start_timer_thread(settings, factory)
+    app = create_app(settings, {"SESSION_FACTORY": factory, "SECURE_COOKIES": False})
+    url = f"http://{host}:{port}/"
+    click.echo(f"\nSenapas berjalan di {url}")
+    click.echo(f"Pengaduan publik: {url}complaints/new")
+    click.echo(f"Login (kata sandi '{password}'): " + ", ".join(
+        f"{u.username} ({u.role})" for u in demo_setup.DEMO_USERS))
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--timeout", default=60, show_default=True, type=int)
+@click.pass_obj
+def serve(settings: config.Settings, bind: str, workers: int, timeout: int) -> None:
+    """Run the web app with gunicorn (run `senapas worker` beside it for timers)."""
+    import os
+
+    from web.app import create_app
+    from web.serve import SenapasServer
+
+    if not os.environ.get("SENAPAS_SECRET_KEY"):
+        click.echo("peringatan: SENAPAS_SECRET_KEY tidak diatur; sesi hilang setiap kali server dimulai ulang",
+                   err=True)
+    SenapasServer(create_app(settings), {"bind": bind, "workers": workers, "timeout": timeout,
+                                         "accesslog": "-"}).run()
+
+
+
+@main.command("check")
+@click.pass_obj
+def check_command(settings: config.Settings) -> None:
+    """Compare every instance's state with its task rows and audit trail; exit 1 on any finding."""
+    from engine import check
+
+    with _factory(settings)() as session:
+        findings = check.check(session)
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        raise SystemExit(1)
+    click.echo("tidak ada temuan")
+
+
+@main.command("bench")
+@click.option("--quick", is_flag=True, help="Small sizes that finish in a few minutes.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per result line.")
+@click.option("--only", multiple=True, help="Run only these scenarios (repeatable).")
+def bench_command(quick: bool, as_json: bool, only: tuple[str, ...]) -> None:
+    """Measure each scenario beside its floor on temporary databases."""
+    import bench
+
+    unknown = sorted(set(only) - set(bench.SCENARIOS))
+    if unknown:
+        raise click.BadParameter(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(bench.SCENARIOS)}")
+    bench.main(quick, as_json, only, echo=click.echo)
