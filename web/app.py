@@ -17,6 +17,7 @@ from web import auth, db, errors, i18n, labels, security
 from web import config as web_config
 from web.extensions import csrf
 from web.forms_render import datetime_input
+from web.history import columns
 from web.ratelimit import SlidingWindow
 
 
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.teardown_appcontext(db.close_session)
     app.jinja_env.filters.update(labels.FILTERS)
     app.jinja_env.globals.update(csrf_token=generate_csrf, url_with=url_with)
-    app.jinja_env.filters["datetime_input"] = datetime_input
+    app.jinja_env.filters.update(datetime_input=datetime_input, table_columns=columns)
     app.context_processor(lambda: {"lang": errors.locale()})
     _register_blueprints(app)
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

@@ -52,23 +52,26 @@ class _Context:
     libraries: Options | None
     choices: Options | None
     errors: dict[str, list[str]]
+    defaults: bool
     index: dict[str, Field] = field(default_factory=dict)
 
 
 def build(schema: dict[str, Any] | None, values: dict[str, Any] | None = None, *,
           errors: list[dict[str, Any]] | None = None, ui: dict[str, Any] | None = None, lang: str = "id",
-          libraries: Options | None = None, choices: Options | None = None) -> RenderedForm:
+          libraries: Options | None = None, choices: Options | None = None,
+          defaults: bool = False) -> RenderedForm:
     """The fields of a form with values and per-field error messages (by dotted data path).
 
     `libraries` are the registry's (id, label) pairs; `choices` the narrower list offered where a
     field names `x-senapas-choices` (the libraries monitored in this cycle), when there are any.
+    With `defaults`, fields without a value show their schema `default` (a form opened fresh).
     """
     schema = schema or {}
     english = ((schema.get("x-senapas-i18n") or {}).get("en") or {}) if lang == "en" else {}
     by_path: dict[str, list[str]] = {}
     for detail in errors or []:
         by_path.setdefault(str(detail.get("path") or ""), []).append(str(detail.get("message", "")))
-    ctx = _Context(english.get("fields") or {}, libraries, choices or None, by_path)
+    ctx = _Context(english.get("fields") or {}, libraries, choices or None, by_path, defaults)
     fields = _fields(schema, ui or {}, values or {}, "", "", ctx)
     general: list[str] = []
     for path, messages in by_path.items():
@@ -108,6 +111,8 @@ def _fields(schema: dict[str, Any], ui: dict[str, Any], values: Any, prefix: str
 def _field(prop: dict[str, Any], ui: dict[str, Any], value: Any, name: str, i18n_key: str, required: bool,
            ctx: _Context) -> Field:
     kind = kind_of(prop, ui, ctx.libraries is not None)
+    if value is None and ctx.defaults and "default" in prop:
+        value = prop["default"]
     text = ctx.lang_fields.get(i18n_key) or {}
     item = Field(name=name, kind=kind, required=required,
                  label=str(text.get("title") or prop.get("title") or name.rsplit(".", 1)[-1]),

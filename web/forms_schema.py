@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 TEXTAREA_AT = 200  # strings that may be longer than this get a textarea
+RADIO_UP_TO = 6  # choices shown as radio buttons; more become a select
 
 
 def type_of(schema: dict[str, Any]) -> str:
@@ -71,8 +72,8 @@ def kind_of(schema: dict[str, Any], ui: dict[str, Any], libraries: bool) -> str:
     if choices:
         if widget in ("radio", "select"):
             return str(widget)
-        longest = max(len(title) for _, title in choices)
-        return "radio" if len(choices) <= 6 and longest > 24 else "select"
+        # Few choices read and tap best as radio buttons (an instrument's a–e answers stay alike).
+        return "radio" if len(choices) <= RADIO_UP_TO else "select"
     if kind in ("integer", "number"):
         return kind
     fmt = schema.get("format")

@@ -15,6 +15,7 @@ from engine.errors import BadRequest
 from engine.models import Instance, InstanceStatus
 from web import bpmn_info, db, history, sources
 from web.auth import current_actor
+from web.errors import locale
 
 bp = Blueprint("instances", __name__)
 PER_PAGE = 25
@@ -69,7 +70,9 @@ def show(instance_id: int) -> Any:
     supervisor = roles.is_supervisor(actor.roles)
     return render_template(
         "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
-        svg=history.inline_svg(svg), data=history.business_data(events), supervisor=supervisor,
+        svg=history.inline_svg(svg), supervisor=supervisor,
+        data=history.business_data(events, sources.itemized_tasks(session, instance_id)),
+        titles=history.field_titles(definition.forms or {}, locale()),
         documents=sources.instance_documents(session, instance_id), names=bpmn_info.step_names(definition),
         offered=OFFERED.get(InstanceStatus(instance.status), ()) if supervisor else ())
 

@@ -32,6 +32,13 @@ PROFILE_LABELS: dict[str, Any] = {
     "collection_titles": _l("Koleksi (judul)"), "collection_copies": _l("Koleksi (eksemplar)"),
     "staff_count": _l("Jumlah tenaga perpustakaan"), "year_founded": _l("Tahun berdiri"),
 }
+# Keys of the library facts the engine copies into task data (engine.libraries.summary).
+REGISTRY_FIELDS: dict[str, Any] = {
+    "library": _l("Perpustakaan"), "library_name": _l("Nama perpustakaan"), "npp": "NPP",
+    "library_type": _l("Jenis"), "subtype": _l("Jenjang"), "institution": _l("Lembaga induk"),
+    "supervisor": _l("Instansi penaung"), "address": _l("Alamat"), "desa": _l("Desa/kelurahan"),
+    "kecamatan": _l("Kecamatan"),
+}
 SCOPES: dict[str, Any] = {"inbox": _l("Kotak masuk"), "queue": _l("Antrean"), "archive": _l("Arsip")}
 
 

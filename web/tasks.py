@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import audit, execution, instances, roles, tasks
 from engine.errors import BadRequest, ValidationFailed
 from engine.models import InstanceStatus, Task, TaskStatus
-from web import bpmn_info, db, forms_parse, forms_render, sources
+from web import bpmn_info, db, forms_parse, forms_render, history, sources
 from web.auth import current_actor
 from web.errors import locale, safe_next
 from web.messages import localize_details
@@ -52,7 +52,8 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
     actor = current_actor()
     instance = instances.get(session, task.instance_id)
     definition = execution.get_definition(session, instance.definition_id)
-    events = [e for e in audit.history(session, task.instance_id) if e.task_id == task.id]
+    history_events = audit.history(session, task.instance_id)
+    events = [e for e in history_events if e.task_id == task.id]
     mine = roles.may_work_lane(actor.roles, task.lane)
     workable = (task.status == TaskStatus.OPEN and instance.status == InstanceStatus.RUNNING and mine
                 and task.assignee in (None, actor.username))
@@ -61,7 +62,10 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
             "can_claim": workable and task.assignee is None,
             "can_unclaim": task.status == TaskStatus.OPEN and task.assignee is not None
             and (task.assignee == actor.username or roles.is_supervisor(actor.roles)),
-            "ui": bpmn_info.ui_schema(definition, task.name, task.form)}
+            "ui": bpmn_info.ui_schema(definition, task.name, task.form),
+            "data": history.business_data((e for e in history_events if e.task_id != task.id),
+                                          sources.itemized_tasks(session, task.instance_id)),
+            "titles": history.field_titles(definition.forms or {}, locale())}
 
 
 def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
@@ -69,6 +73,7 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
     session = db.session()
     task = tasks.get(session, task_id, current_actor())
     ctx = _context(session, task)
+    fresh = values is None and task.status == TaskStatus.OPEN and not task.draft
     if values is None:
         submitted = next((e.data for e in reversed(ctx["events"]) if e.action == "complete"), None)
         values = (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
@@ -76,7 +81,7 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
     form = forms_render.build(schema, values, errors=errors, ui=ctx["ui"], lang=locale(),
                               libraries=sources.library_options(session) if _mentions(schema, "library") else [],
                               choices=sources.monitored_options(session, task.instance_id)
-                              if _mentions(schema, "x-senapas-choices") else None)
+                              if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
     documents = sources.task_documents(session, task.id) if task.status == TaskStatus.COMPLETED else []
     return render_template("task.html", form=form, has_errors=bool(errors), documents=documents, **ctx), status
 

@@ -22,7 +22,7 @@ def kinds(form):
 def test_each_schema_type_gets_its_widget():
     form = build(SCHEMA, ui=UI, libraries=LIBRARIES)
     assert kinds(form) == {
-        "judul": "text", "tanggal": "date", "jenis": "select", "status": "select", "jumlah": "integer",
+        "judul": "text", "tanggal": "date", "jenis": "radio", "status": "radio", "jumlah": "integer",
         "rasio": "number", "layanan": "checkboxes", "daring": "boolean", "perpustakaan": "library",
         "jadwal": "rows", "alamat": "group", "catatan": "textarea"}
     fields = {f.name: f for f in form.fields}
@@ -45,11 +45,14 @@ def test_long_strings_and_the_widget_keyword_become_textareas():
     assert kinds(build(schema)) == {"a": "textarea", "b": "textarea", "c": "text"}
 
 
-def test_long_choice_titles_are_radio_buttons():
-    schema = {"type": "object", "properties": {"q": {"type": "string", "oneOf": [
-        {"const": "a", "title": "a. Lebih dari 2.500 judul buku tercetak"},
-        {"const": "b", "title": "b. 2.000 sampai 2.499 judul buku tercetak"}]}}}
-    assert kinds(build(schema)) == {"q": "radio"}
+def test_few_choices_are_radio_buttons_many_a_select():
+    schema = {"type": "object", "properties": {
+        "q": {"type": "string", "oneOf": [{"const": c, "title": f"{c}. jawaban"} for c in "abcde"]},
+        "kecamatan": {"type": "string", "enum": ["Baki", "Bendosari", "Bulu", "Gatak", "Grogol", "Kartasura",
+                                                 "Mojolaban"]},
+        "pilih": {"type": "string", "enum": ["x", "y"]}}}
+    assert kinds(build(schema, ui={"pilih": {"ui:widget": "select"}})) == {
+        "q": "radio", "kecamatan": "select", "pilih": "select"}
 
 
 def test_library_field_without_registry_is_a_number():
@@ -129,3 +132,11 @@ def test_values_are_shown_as_strings():
 
 def test_a_task_without_schema_has_no_fields():
     assert build(None).fields == [] and parse(None, MultiDict({"x": "1"})) == {}
+
+
+def test_defaults_fill_a_fresh_form_only():
+    schema = {"type": "object", "properties": {"sifat": {"type": "string", "default": "biasa",
+                                                         "enum": ["biasa", "segera"]}}}
+    assert build(schema, defaults=True).fields[0].value == "biasa"
+    assert build(schema).fields[0].value == ""
+    assert build(schema, {"sifat": "segera"}, defaults=True).fields[0].value == "segera"

@@ -71,7 +71,7 @@ def test_task_page_shows_instructions_and_every_widget(web, laporan, factory):
     page = web("petugas").get(f"/tasks/{laporan[1]}").text
     assert "Isi laporan setelah kunjungan." in page and 'class="instructions"' in page
     for marker in ('name="judul" type="text"', 'name="jumlah" type="number"', 'name="tanggal" type="date"',
-                   '<select id="f-jenis" name="jenis"', 'type="checkbox" name="layanan" value="internet"',
+                   'type="radio" name="jenis" value="desa"', 'type="checkbox" name="layanan" value="internet"',
                    '<select id="f-daring" name="daring"', 'name="jadwal.0.officer"', 'name="jadwal.__rows"',
                    'name="alamat.kecamatan"', '<textarea id="f-catatan"', ">Perpustakaan Desa Contoh — Weru<",
                    'name="_add" value="jadwal"', 'Tambah baris'):

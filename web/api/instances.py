@@ -24,7 +24,7 @@ def instance_detail(session: Session, instance: Instance) -> dict[str, Any]:
             "tasks": [task_item(t) for t in tasks.open_tasks(session, instance.id)],
             "history": [event_item(e) for e in events],
             "documents": [document_item(d) for d in sources.instance_documents(session, instance.id)],
-            "data": history.business_data(events)}
+            "data": history.business_data(events, sources.itemized_tasks(session, instance.id))}
 
 
 @bp.post("/instances")
