@@ -13,7 +13,7 @@ from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits, Loaded
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
-from engine.paging import Page, clamp, paginate
+from engine.paging import Page, clamp, like_pattern, paginate
 from engine.users import Actor
 
 S = InstanceStatus
@@ -118,10 +118,8 @@ def list_instances(session: Session, actor: Actor, *, definition: str | None = N
         if status not in {s.value for s in S}:
             raise BadRequest(f"status tidak dikenal: {status}")
         query = query.where(Instance.status == status)
-    if q:
-        if len(q) > 200:
-            raise BadRequest("teks pencarian maksimal 200 karakter")
-        like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    like = like_pattern(q)
+    if like:
         query = query.where(or_(Instance.search_text.like(like, escape="\\"),
                                 Instance.title.ilike(like, escape="\\")))
     if not roles.is_supervisor(actor.roles):

@@ -26,7 +26,7 @@ from engine.db import Base, intpk, utcnow
 from engine.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from engine.execution import WIB, StepDone
 from engine.models import Instance
-from engine.paging import Page, clamp, paginate
+from engine.paging import Page, clamp, like_pattern, paginate
 from engine.users import Actor
 
 KECAMATAN: tuple[str, ...] = ("Baki", "Bendosari", "Bulu", "Gatak", "Grogol", "Kartasura", "Mojolaban",
@@ -250,10 +250,8 @@ def list_libraries(session: Session, q: str | None = None, kecamatan: str | None
         query = query.where(Library.library_type == kind)
     if active is not None:
         query = query.where(Library.active.is_(active))
-    if q and q.strip():
-        if len(q) > 200:
-            raise BadRequest("teks pencarian maksimal 200 karakter")
-        like = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    like = like_pattern(q)
+    if like:
         query = query.where(or_(*(column.ilike(like, escape="\\") for column in (
             Library.name, Library.npp, Library.npsn, Library.desa, Library.kecamatan))))
     return paginate(session, query, page_n, per_page_n)

@@ -43,6 +43,21 @@ def clamp(page: Any = 1, per_page: Any = 50) -> tuple[int, int]:
     return page_n, per_page_n
 
 
+def like_pattern(q: str | None, *, max_length: int = 200) -> str | None:
+    """A LIKE pattern that matches `q` literally anywhere, or None for an empty search.
+
+    Control characters are refused: a NUL makes PostgreSQL fail and SQLite cut the pattern short.
+    """
+    text = (q or "").strip()
+    if not text:
+        return None
+    if len(text) > max_length:
+        raise BadRequest(f"teks pencarian maksimal {max_length} karakter")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise BadRequest("teks pencarian berisi karakter kendali yang tidak diizinkan")
+    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
     """Run a select for one page and count its total without loading the rows."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
