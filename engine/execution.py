@@ -64,10 +64,13 @@ class Loaded:
 
 
 def get_definition(session: Session, definition_id: int) -> Definition:
-    """A definition by id (identity-mapped, so cheap within one session)."""
+    """A definition by id, read once per session however often one action asks for it."""
     definition = session.get(Definition, definition_id)
     if definition is None:
         raise NotFound("definisi tidak ditemukan")
+    # The identity map holds objects weakly: without a strong reference the row (spec, forms, BPMN)
+    # is read again by the next lookup of the same action (form, then spec).
+    session.info.setdefault("senapas_definitions", {})[definition_id] = definition
     return definition
 
 
@@ -172,12 +175,14 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     """
     instance, workflow = loaded.instance, loaded.workflow
     now = utcnow()
+    # The projection first: its query autoflushes, and the instance changes made after it go out
+    # in one UPDATE (one version bump) instead of two.
+    created = refresh_tasks(session, loaded, now, completed_by)
     instance.state = spiff.dump_state(workflow)
     instance.updated_at = now
     instance.next_due_at = next_due(workflow)
     if submitted:
         _update_title(instance, submitted)
-    created = refresh_tasks(session, loaded, now, completed_by)
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
         instance.status = InstanceStatus.COMPLETED
         instance.ended_at = now
