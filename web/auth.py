@@ -109,6 +109,7 @@ def login() -> Any:
             session.clear()  # a fresh session: nothing from before the login survives (fixation)
             if lang:
                 session["lang"] = lang
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
             login_user(SessionUser(user))
             return redirect(target, 303)
     status = 401 if error else 200

@@ -7,12 +7,14 @@ SENAPAS_COMPLAINT_LIMIT    public complaints per client address and window, "cou
 SENAPAS_LOGIN_LIMIT        login and token attempts per client address, "count/seconds" (default 20/300)
 SENAPAS_PROXY_HOPS         reverse proxies in front whose X-Forwarded-For is trusted (default 0)
 SENAPAS_TOKEN_HOURS        lifetime of API bearer tokens in hours (default 12)
+SENAPAS_SESSION_HOURS      a page login ends after this many hours without a request (default 8)
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 MB = 1024 * 1024
@@ -38,6 +40,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": parse_limit(env.get("SENAPAS_LOGIN_LIMIT", "20/300")),
         "PROXY_HOPS": int(env.get("SENAPAS_PROXY_HOPS", "0")),
         "TOKEN_HOURS": float(env.get("SENAPAS_TOKEN_HOURS", "12")),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(env.get("SENAPAS_SESSION_HOURS", "8"))),
         # Uploads (BPMN files) may be larger than JSON bodies; both are refused with 413 beyond.
         "MAX_CONTENT_LENGTH": 5 * MB,
         "JSON_MAX_BYTES": 1 * MB,

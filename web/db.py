@@ -8,11 +8,13 @@ needs from the objects it changed is taken inside the unit of work.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
@@ -21,6 +23,7 @@ from engine.execution import Limits
 from web.ratelimit import SlidingWindow
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,7 +59,16 @@ def limits() -> Limits:
 
 
 def close_session(_exc: BaseException | None = None) -> None:
-    """Close the request's read session (teardown); a broken connection is returned to the pool."""
+    """Close the request's read session (teardown); a connection that died is dropped from the pool.
+
+    Closing rolls back, which fails on a connection the server terminated; the request has already
+    chosen its answer (a 503), so the failure must not turn into a raw error here.
+    """
     db: Any = g.pop("db", None)
-    if db is not None:
+    if db is None:
+        return
+    try:
         db.close()
+    except DBAPIError as exc:
+        log.warning("read session closed on a broken connection: %s", exc.orig)
+        db.invalidate()

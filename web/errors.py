@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request
+from flask import Flask, Response, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from psycopg import OperationalError as PgOperationalError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -63,6 +64,8 @@ PAGE_TEXTS = {
     500: _l("Terjadi kesalahan pada server."),
     503: _l("Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi."),
 }
+# Pages anyone may post to; a stale form there is a plain 400, not a detour to the login page.
+PUBLIC_BLUEPRINTS = {"auth", "complaints"}
 CSRF_TEXT = _l("Formulir kedaluwarsa atau tanpa token keamanan; muat ulang halaman lalu coba lagi.")
 
 
@@ -122,6 +125,12 @@ def handle_engine_error(exc: SenapasError) -> Any:
     return render_template("error.html", status=status, message=message, details=details), status, _headers(exc)
 
 
+def refuse_nul_bytes() -> None:
+    """Refuse query arguments holding NUL: PostgreSQL rejects them, SQLite cuts the text at them."""
+    if any("\x00" in value for values in request.args.listvalues() for value in values):
+        raise BadRequest("parameter permintaan tidak boleh memuat karakter NUL")
+
+
 def handle_http_error(exc: HTTPException) -> Any:
     """Werkzeug's HTTP errors (404 routes, 405, 413, ...) in the same shapes as engine errors."""
     status = exc.code or 500
@@ -137,7 +146,9 @@ def handle_http_error(exc: HTTPException) -> Any:
 
 
 def handle_csrf_error(exc: CSRFError) -> Any:
-    """A missing or stale CSRF token: 400, nothing changed."""
+    """A missing or stale CSRF token: 400, nothing changed; after the session ended, the login page."""
+    if not wants_json() and not current_user.is_authenticated and request.blueprint not in PUBLIC_BLUEPRINTS:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if wants_json():
         return json_error("csrf_failed", GENERIC_EN["csrf_failed"] if locale() == "en" else str(CSRF_TEXT),
                           [], 400)
@@ -160,6 +171,7 @@ def handle_database_error(exc: Exception) -> Any:
 
 def register(app: Flask) -> None:
     """Install every error handler on the app."""
+    app.before_request(refuse_nul_bytes)
     app.register_error_handler(SenapasError, handle_engine_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)

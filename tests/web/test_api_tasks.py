@@ -136,3 +136,11 @@ def test_assign_and_comment(api, laporan):
     assert [e["action"] for e in history] == ["start", "assign", "comment"]
     assert history[-1]["details"] == {"reason": "berangkat besok"}
     assert api("petugas2").post(f"/tasks/{task_id}/comment", {"text": ""}).status_code == 400
+
+
+def test_deeply_nested_json_is_a_400(api, laporan):
+    petugas = api("petugas")
+    body = '{"data": {"catatan": ' + "[" * 20000 + "]" * 20000 + "}}"
+    response = petugas.client.post(f"/api/v1/tasks/{laporan[1]}/draft", data=body, content_type="application/json",
+                                   headers=petugas.headers)
+    assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"

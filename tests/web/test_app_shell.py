@@ -118,3 +118,29 @@ def test_postgresql_backend_killed_between_requests_reconnects(db_engine, settin
             assert conn.execute(sa.text("SELECT pg_backend_pid()")).scalar() != pid
     finally:
         engine.dispose()
+
+
+def test_nul_bytes_in_query_arguments_are_refused(web, api):
+    assert web("kabid").get("/instances?q=a%00b").status_code == 400
+    response = api("kabid").get("/instances?q=%00")
+    assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"
+
+
+def test_closing_a_read_session_on_a_dead_connection_does_not_fail_the_request(app):
+    from flask import g
+
+    from web.db import close_session
+
+    class DeadSession:
+        invalidated = False
+
+        def close(self):
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection"), connection_invalidated=True)
+
+        def invalidate(self):
+            self.invalidated = True
+
+    with app.app_context():
+        g.db = dead = DeadSession()
+        close_session()
+        assert dead.invalidated and "db" not in g

@@ -83,3 +83,23 @@ def test_session_is_renewed_at_login(app, people):
     after = csrf_of(client.get("/tasks").text)
     assert before != after
     assert client.post("/logout", data={"csrf_token": before}).status_code == 400
+
+
+def test_a_form_posted_after_logout_goes_to_the_login_page(web, factory):
+    from tests.web.helpers import deploy, open_task, start
+    deploy(factory, "laporan.bpmn")
+    task_id = open_task(factory, start(factory, "laporan"), "isi")
+    browser = web("petugas")
+    token = csrf_of(browser.get(f"/tasks/{task_id}").text)
+    browser.post("/logout")
+    response = browser.client.post(f"/tasks/{task_id}", data={"csrf_token": token, "_action": "draft"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+    stale_public = browser.client.post("/complaints/new", data={"csrf_token": token, "name": "x"})
+    assert stale_public.status_code == 400
+
+
+def test_page_login_expires_after_the_configured_idle_time(app, people):
+    client = app.test_client()
+    cookie = _login(client, "petugas").headers["Set-Cookie"]
+    assert "Expires=" in cookie
+    assert app.permanent_session_lifetime.total_seconds() == 8 * 3600

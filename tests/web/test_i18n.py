@@ -52,3 +52,9 @@ def test_engine_messages_in_english():
         problem, {"path": "a", "message": "required"}]
     indonesian = [{"path": "a", "message": "wajib diisi"}]
     assert localize_details(indonesian, "id") == indonesian
+
+
+def test_web_layer_messages_in_english():
+    assert english("'username' wajib diisi sebagai teks") == "'username' is required as text"
+    assert english("scope harus salah satu dari: inbox, queue") == "scope must be one of: inbox, queue"
+    assert english("token tidak dikenal, kedaluwarsa, atau sudah dicabut") == "unknown, expired or revoked token"

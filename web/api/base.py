@@ -63,7 +63,10 @@ def json_body(required: bool = True) -> dict[str, Any]:
         return {}
     if not request.is_json:
         raise BadRequest("Content-Type harus application/json")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError as exc:  # the JSON decoder recurses per nesting level
+        raise BadRequest("isi permintaan bersarang terlalu dalam") from exc
     if not isinstance(body, dict):
         raise BadRequest("isi permintaan bukan objek JSON yang sah")
     return body
