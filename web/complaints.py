@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
 
-from engine import definitions, forms, instances
+from engine import definitions, forms, instances, settings
 from engine.errors import NotFound, ValidationFailed
 from engine.execution import WIB
 from engine.users import SYSTEM_ACTOR
@@ -142,4 +142,5 @@ def done() -> Any:
     reference = session.get("complaint_reference")
     if not reference:
         return redirect(url_for("complaints.new"))
-    return render_template("complaint_done.html", reference=reference)
+    return render_template("complaint_done.html", reference=reference,
+                           phone=settings.get(db.session(), "agency_phone"))

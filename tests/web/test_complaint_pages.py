@@ -50,6 +50,7 @@ def test_a_complaint_starts_an_instance_and_shows_its_reference(public, factory,
     assert response.status_code == 303 and response.headers["Location"] == "/complaints/done"
     page = public.get("/complaints/done").text
     reference = REFERENCE.search(page).group(0)
+    assert "Telepon: (0271) 593068." in page
     [instance] = instances_of(factory)
     assert instance.started_by == "sistem" and instance.title == reference
     with factory() as s:
