@@ -109,8 +109,6 @@ def test_connection_dropped_during_a_form_completion_is_a_503_page_then_the_retr
     assert browser.post(f"/tasks/{task_id}", FORM).status_code == 303
 
 
-@pytest.mark.xfail(strict=True, reason="web.db.close_session: closing the request's read session on a terminated "
-                                       "connection raises OperationalError in teardown (a raw 500, not a 503)")
 def test_every_app_connection_terminated_during_a_completion_is_a_clean_503(dropped, factory, stored, db_engine):
     if db_engine.dialect.name != "postgresql":
         pytest.skip("terminating every server backend of the app is a PostgreSQL experiment")

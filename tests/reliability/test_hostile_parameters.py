@@ -16,7 +16,7 @@ PAGES = ["/tasks?scope=inbox", "/tasks?scope=queue", "/tasks?scope=archive", "/i
 BAD_NUMBERS = ["-1", "0", "99999999999999999999999999", "1e3", "1.5", "1 OR 1=1", "1;DROP TABLE tasks", "", "NaN",
                "0x10", "%00", "\u0000", "1" * 5000]
 TEXTS = ["' OR '1'='1", "%", "_", "\\", "%' UNION SELECT password_hash FROM users --", "\u202e\u200b😀",
-         "<script>alert(1)</script>", "x" * 201, "x" * 100_000, "\u0001\u001f", "\u00ed\u00a0\u0080"]
+         "<script>alert(1)</script>", "x" * 201, "x" * 100_000, "\u0001\u001f", "\u00ed\u00a0\u0080", "a\u0000b"]
 FILTERS = {"/instances": ["q", "definition", "status"], "/libraries": ["q", "kecamatan", "library_type"],
            "/tasks?scope=queue": ["scope"]}
 
@@ -82,8 +82,8 @@ def test_every_list_page_survives_the_same_parameters(web, seeded, stored):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/instances", "/instances"])
-def test_a_nul_byte_in_the_search_text_is_refused_or_matches_nothing(web, api, seeded, path):
+def test_a_nul_byte_in_the_search_text_is_refused(web, api, seeded, path):
     on_api = path.startswith("/api")
     caller = api("kabid") if on_api else web("kabid")
     response = caller.get(with_param(path.removeprefix("/api/v1") if on_api else path, "q", "\u0000"))
-    assert response.status_code == 400 or (on_api and response.json["items"] == [])
+    assert response.status_code == 400
