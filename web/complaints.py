@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import secrets
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
 
-from engine import definitions, forms, instances, settings
+from engine import definitions, forms, instances, letter_numbers, settings
 from engine.errors import NotFound, ValidationFailed
 from engine.execution import WIB
 from engine.users import SYSTEM_ACTOR
@@ -21,8 +20,8 @@ from web.messages import localize_details
 bp = Blueprint("complaints", __name__)
 PROCESS = "pengaduan"
 FIELDS = ("name", "contact", "channel", "message")
-# Without look-alike characters, so a reference read out over the phone is unambiguous.
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Complaint references count per year in the engine's gapless number sequences, under this code.
+REFERENCE_CODE = "ADU"
 CHANNELS = [("kotak_saran", "Kotak saran", "Suggestion box"), ("telepon", "Telepon", "Telephone"),
             ("email", "Email", "Email"), ("whatsapp", "WhatsApp", "WhatsApp"), ("lapor", "LAPOR!", "LAPOR!")]
 # Used when the deployed `pengaduan` process declares no form on its start event.
@@ -97,24 +96,21 @@ def public_form() -> tuple[dict[str, Any], dict[str, Any], str]:
     return schema, ui, instructions
 
 
-def new_reference(now: datetime | None = None) -> str:
-    """A reference such as ADU-2026-K7Q2MX: the year and six unambiguous random characters."""
-    year = (now or datetime.now(WIB)).year
-    return f"ADU-{year}-" + "".join(secrets.choice(ALPHABET) for _ in range(6))
-
-
 def submit(data: Any) -> str:
     """Validate a complaint, start its instance as the public, and return its reference."""
     if isinstance(data, dict):
         data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
     forms.validate(public_form()[0], data)
-    reference = new_reference()
-    db.transact(lambda s: _start(s, {**data, "reference": reference}))
+    return db.transact(lambda s: _start(s, data))
+
+
+def _start(session_: Session, data: dict[str, Any]) -> str:
+    """Number the complaint (ADU-2026-000123: per year, gapless) and start its instance, in one transaction."""
+    year = datetime.now(WIB).year
+    reference = f"{REFERENCE_CODE}-{year}-{letter_numbers.allocate(session_, REFERENCE_CODE, year):06d}"
+    instances.start(session_, PROCESS, SYSTEM_ACTOR, {**data, "reference": reference}, public=True,
+                    limits=db.limits())
     return reference
-
-
-def _start(session_: Session, data: dict[str, Any]) -> int:
-    return instances.start(session_, PROCESS, SYSTEM_ACTOR, data, public=True, limits=db.limits()).id
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])

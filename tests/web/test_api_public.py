@@ -25,7 +25,7 @@ def pengaduan(factory, people):
 
 def test_public_complaint_is_201_with_a_reference(app, factory, pengaduan):
     response = app.test_client().post("/api/v1/public/complaints", json=COMPLAINT)
-    assert response.status_code == 201 and re.fullmatch(r"ADU-\d{4}-[A-Z2-9]{6}", response.json["reference"])
+    assert response.status_code == 201 and re.fullmatch(r"ADU-\d{4}-000001", response.json["reference"])
     with factory() as s:
         instance = s.scalars(select(Instance)).one()
     assert instance.definition_key == "pengaduan" and instance.title == response.json["reference"]
@@ -82,3 +82,11 @@ def test_library_registry(api, factory, people):
     assert one["kecamatan"] == "Weru" and one["results"] == []
     assert caller.get("/libraries/999").status_code == 404
     assert caller.get("/libraries?kecamatan=Atlantis").status_code == 400
+
+
+def test_references_count_up_and_a_failed_start_gives_its_number_back(app, factory, people):
+    client = app.test_client()
+    assert client.post("/api/v1/public/complaints", json=COMPLAINT).status_code == 404  # no process deployed yet
+    deploy(factory, "pengaduan.bpmn")
+    references = [client.post("/api/v1/public/complaints", json=COMPLAINT).json["reference"] for _ in range(2)]
+    assert [r[-6:] for r in references] == ["000001", "000002"]
