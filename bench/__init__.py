@@ -33,9 +33,9 @@ class Plan:
 
 
 QUICK = Plan(engine_cycles=4, memory_cycles=20, growth_cycles=1, inbox_tasks=10_000, inbox_rounds=3,
-             http_tasks=1_000, http_seconds=3.0, http_threads=8, contention_cycles=6)
+             http_tasks=1_000, http_seconds=6.0, http_threads=8, contention_cycles=6)
 FULL = Plan(engine_cycles=12, memory_cycles=60, growth_cycles=2, inbox_tasks=100_000, inbox_rounds=5,
-            http_tasks=1_000, http_seconds=10.0, http_threads=8, contention_cycles=16)
+            http_tasks=1_000, http_seconds=15.0, http_threads=8, contention_cycles=16)
 # Sizes that only prove the machinery works (the smoke test).
 TINY = Plan(engine_cycles=1, memory_cycles=1, growth_cycles=1, inbox_tasks=200, inbox_rounds=1,
             http_tasks=100, http_seconds=0.3, http_threads=2, contention_cycles=1, libraries=2,
