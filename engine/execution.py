@@ -7,6 +7,7 @@ tasks are unfinished" check, and the next timer due time stored after every save
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,6 +81,37 @@ def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) 
     spec, subprocess_specs = spiff.specs_for(definition.hash, definition.spec)
     workflow = spiff.load_state(instance.state, spec, subprocess_specs, limits.script_time_limit)
     return Loaded(instance, definition, workflow)
+
+
+def plain(data: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-safe deep copy of task data (dates and other values scripts made become strings)."""
+    return dict(json.loads(json.dumps(data, default=str)))
+
+
+def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The instance's business data now: the latest top-level task's data and the workflow's own."""
+    moved = [t for t in workflow.tasks.values()
+             if t.task_spec.bpmn_id and t.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
+                                                   | TaskState.STARTED)]
+    latest = max(moved, key=lambda t: t.last_state_change, default=None)
+    data = dict(latest.data) if latest is not None else {}
+    data.update({k: v for k, v in workflow.data.items() if k != "data_objects" or v})
+    return plain(data)
+
+
+def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[str]]:
+    """BPMN ids of the elements that have run, and of those running or waiting now."""
+    done: set[str] = set()
+    active: set[str] = set()
+    for task in all_tasks(workflow):
+        bpmn_id = task.task_spec.bpmn_id
+        if not bpmn_id:
+            continue
+        if task.state == TaskState.COMPLETED:
+            done.add(bpmn_id)
+        elif task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            active.add(bpmn_id)
+    return frozenset(done), frozenset(active)
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:

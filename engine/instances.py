@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -73,6 +74,22 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     opened = execution.save(session, loaded, submitted=data)
     events.after_action(session, loaded, actor, started, opened)
     return instance
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an instance stands: its business data and the BPMN elements done and active."""
+
+    data: dict[str, Any]
+    done: frozenset[str]
+    active: frozenset[str]
+
+
+def progress(session: Session, instance: Instance) -> Progress:
+    """Read an instance's current data and element states (one load of its state: detail views only)."""
+    workflow = execution.load(session, instance).workflow
+    done, active = execution.element_states(workflow)
+    return Progress(execution.current_data(workflow), done, active)
 
 
 def mark_incident(session: Session, instance: Instance, failure: EngineFailure,

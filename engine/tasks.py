@@ -52,6 +52,22 @@ def form_of(session: Session, task: Task) -> dict[str, Any] | None:
     return (definition.forms or {}).get(task.form)
 
 
+def data_of(session: Session, task: Task) -> dict[str, Any]:
+    """The data a task sees in the workflow (its item, earlier answers, script results), JSON-safe."""
+    instance = session.get(Instance, task.instance_id)
+    assert instance is not None
+    spiff_task = execution.find_task(execution.load(session, instance).workflow, task.id)
+    return execution.plain(spiff_task.data) if spiff_task is not None else {}
+
+
+def of_instance(session: Session, instance_id: int, *, status: str | None = None) -> list[Task]:
+    """Every task row of an instance (optionally of one status), oldest first."""
+    query = select(Task).where(Task.instance_id == instance_id)
+    if status is not None:
+        query = query.where(Task.status == status)
+    return list(session.scalars(query.order_by(Task.created_at, Task.id)))
+
+
 def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Instance]:
     """The open task and its running instance, if the actor may work on it now.
 

@@ -64,6 +64,12 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def list_users(session: Session, *, role: str | None = None, active: bool = True) -> list[User]:
+    """Users by username, optionally only those holding a role."""
+    users = session.scalars(select(User).where(User.active.is_(active)).order_by(User.username))
+    return [u for u in users if role is None or role in (u.roles or [])]
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from markupsafe import Markup
 
-from engine.models import AuditEvent
 from web.forms_schema import items_of, raw_choices
 from web.labels import REGISTRY_FIELDS
 
@@ -18,21 +16,6 @@ SVG_NS = "http://www.w3.org/2000/svg"
 REGISTRY_COPY = frozenset({"library", "npp", "library_type", "subtype", "institution", "supervisor", "address",
                            "desa"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-def business_data(events: Iterable[AuditEvent], per_item: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The data people gave the instance: the start data, then each submission merged in order.
-
-    Submissions of tasks in `per_item` (one task per library in a parallel branch) are left out:
-    merged they would show one library's answers as the instance's. Scripts may add or rewrite
-    values inside the workflow; those are not shown until the engine offers a read of the
-    instance's current data that does not deserialize it per request.
-    """
-    data: dict[str, Any] = {}
-    for event in events:
-        if event.action in ("start", "complete") and isinstance(event.data, dict) and event.task_id not in per_item:
-            data.update(event.data)
-    return data
 
 
 @dataclass
@@ -100,11 +83,6 @@ def columns(rows: list[Any]) -> list[str]:
     if "library_name" in seen:
         return [key for key in seen if key not in REGISTRY_COPY]
     return list(seen)
-
-
-def done_steps(events: Iterable[AuditEvent]) -> set[str]:
-    """BPMN ids of the human tasks completed in an instance."""
-    return {e.task_name for e in events if e.action == "complete" and e.task_name}
 
 
 def inline_svg(svg: str) -> Markup:

@@ -66,12 +66,13 @@ def show(instance_id: int) -> Any:
     definition = execution.get_definition(session, instance.definition_id)
     open_tasks = tasks.open_tasks(session, instance_id)
     events = audit.history(session, instance_id)
-    svg = diagram_of(session, instance)
+    state = instances.progress(session, instance)
+    svg = diagram_of(session, instance, state)
     supervisor = roles.is_supervisor(actor.roles)
     return render_template(
         "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
         svg=history.inline_svg(svg), supervisor=supervisor,
-        data=history.business_data(events, sources.itemized_tasks(session, instance_id)),
+        data=state.data,
         titles=history.field_titles(definition.forms or {}, locale()),
         documents=sources.instance_documents(session, instance_id), names=bpmn_info.step_names(definition),
         offered=OFFERED.get(InstanceStatus(instance.status), ()) if supervisor else ())
@@ -86,12 +87,11 @@ def diagram_svg(instance_id: int) -> Any:
     return Response(diagram_of(session, instance), mimetype="image/svg+xml")
 
 
-def diagram_of(session: Session, instance: Instance) -> str:
-    """The diagram of an instance with its open tasks and completed steps marked."""
+def diagram_of(session: Session, instance: Instance, state: instances.Progress | None = None) -> str:
+    """The diagram of an instance with the steps that ran and the ones open or waiting marked."""
     definition = execution.get_definition(session, instance.definition_id)
-    return diagram.render_svg(definition.bpmn, process_id=definition.key,
-                              done=history.done_steps(audit.history(session, instance.id)),
-                              active={t.name for t in tasks.open_tasks(session, instance.id)})
+    state = state or instances.progress(session, instance)
+    return diagram.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active)
 
 
 @bp.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")

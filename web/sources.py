@@ -10,11 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import documents, instances, libraries
-from engine.models import Task
 from engine.users import Actor
 
 Options = list[tuple[str, str]]
@@ -47,15 +45,6 @@ def monitored_options(session: Session, instance_id: int) -> Options:
         mark = " ✓ " + _("siap dibina") if ready else ""
         options.append((str(library.id), f"{library.name} — {result.score:g} ({result.grade}){mark}"))
     return options
-
-
-def itemized_tasks(session: Session, instance_id: int) -> set[str]:
-    """Ids of an instance's tasks that each work on one item (a library) of a parallel branch.
-
-    Read from the task projection directly: the engine has no listing of an instance's finished
-    tasks yet (see the engine requests of the web layer).
-    """
-    return set(session.scalars(select(Task.id).where(Task.instance_id == instance_id, Task.item_key.is_not(None))))
 
 
 def instance_documents(session: Session, instance_id: int) -> list[Any]:

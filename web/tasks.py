@@ -63,8 +63,7 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
             "can_unclaim": task.status == TaskStatus.OPEN and task.assignee is not None
             and (task.assignee == actor.username or roles.is_supervisor(actor.roles)),
             "ui": bpmn_info.ui_schema(definition, task.name, task.form),
-            "data": history.business_data((e for e in history_events if e.task_id != task.id),
-                                          sources.itemized_tasks(session, task.instance_id)),
+            "data": tasks.data_of(session, task),
             "titles": history.field_titles(definition.forms or {}, locale())}
 
 

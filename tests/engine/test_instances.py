@@ -183,3 +183,21 @@ def test_completion_of_a_task_that_is_not_ready_is_refused(factory):
     assert open_names(factory, iid) == ["review", "submit"] and instance(factory, iid).row_version == version
     with factory() as s:
         assert s.scalars(select(Instance.status)).all() == ["running"]
+
+
+def test_progress_shows_script_results_and_every_element_that_ran(factory):
+    deploy(factory, "approval.bpmn")
+    iid = start(factory, "approval", PETUGAS)
+    complete(factory, open_task(factory, iid, "submit"), PETUGAS, {"amount": 4, "visit_date": "2027-01-01"})
+    with factory() as s:
+        running = instances.progress(s, instance(factory, iid))
+    assert running.active == {"review"} and {"start", "submit"} <= running.done
+    assert running.data["amount"] == 4
+    complete(factory, open_task(factory, iid, "review"), KABID, {"decision": "setuju"})
+    with factory() as s:
+        done = instances.progress(s, instance(factory, iid))
+        submitted = tasks.of_instance(s, iid, status="completed")
+        seen = tasks.data_of(s, submitted[0])
+    assert done.active == set() and {"gw", "record", "end_ok"} <= done.done and "end_no" not in done.done
+    assert done.data["total"] == 8 and done.data["approved_on"] == "2027-01-03"  # set by the script task
+    assert [t.name for t in submitted] == ["submit", "review"] and seen["amount"] == 4

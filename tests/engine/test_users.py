@@ -49,3 +49,12 @@ def test_tokens_expire_and_can_be_revoked(factory):
     assert run_in_transaction(factory, lambda s: users.revoke_token(s, token))
     with factory() as s:
         assert users.user_for_token(s, token) is None
+
+
+def test_list_users_by_role(factory):
+    run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia", ["petugas"]))
+    run_in_transaction(factory, lambda s: users.create_user(s, "ani", "rahasia", ["petugas", "kabid"]))
+    run_in_transaction(factory, lambda s: users.create_user(s, "mita", "rahasia", ["mitra"]))
+    with factory() as s:
+        assert [u.username for u in users.list_users(s, role="petugas")] == ["ani", "budi"]
+        assert [u.username for u in users.list_users(s)] == ["ani", "budi", "mita"]

@@ -1,4 +1,4 @@
-"""What pages derive from an instance's history and forms: data, finished steps, titles, the inline SVG."""
+"""What pages derive from an instance's forms: titles, table columns, the inline SVG."""
 
 from __future__ import annotations
 
@@ -6,28 +6,13 @@ import json
 
 from engine.models import AuditEvent
 from tests.web.helpers import FIXTURES
-from web.history import business_data, columns, done_steps, field_titles, inline_svg
+from web.history import columns, field_titles, inline_svg
 
 FORMS = {name: json.loads((FIXTURES / "forms" / name).read_text()) for name in ("laporan.json", "tinjau.json")}
 
 
 def event(action, task_name=None, data=None, task_id=None):
     return AuditEvent(actor="x", action=action, task_name=task_name, data=data, task_id=task_id)
-
-
-def test_business_data_merges_start_and_submissions_in_order():
-    events = [event("start", data={"judul": "A", "periode": "2027"}), event("claim", "isi"),
-              event("complete", "isi", {"judul": "B", "jumlah": 3}), event("comment", "isi"),
-              event("complete", "tinjau", {"decision": "setuju"})]
-    assert business_data(events) == {"judul": "B", "periode": "2027", "jumlah": 3, "decision": "setuju"}
-    assert done_steps(events) == {"isi", "tinjau"}
-
-
-def test_per_library_submissions_stay_out_of_the_instance_data():
-    events = [event("start", data={"periode": "2027"}),
-              event("complete", "Monev", {"answers": {"kol": "a"}}, task_id="t1"),
-              event("complete", "Monev", {"answers": {"kol": "e"}}, task_id="t2")]
-    assert business_data(events, {"t1", "t2"}) == {"periode": "2027"}
 
 
 def test_titles_of_keys_and_choices_in_both_languages():

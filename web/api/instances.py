@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine import audit, instances, tasks
 from engine.errors import BadRequest
 from engine.models import Instance
-from web import db, history, sources
+from web import db, sources
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import document_item, event_item, instance_item, task_item
 from web.auth import current_actor
@@ -24,7 +24,7 @@ def instance_detail(session: Session, instance: Instance) -> dict[str, Any]:
             "tasks": [task_item(t) for t in tasks.open_tasks(session, instance.id)],
             "history": [event_item(e) for e in events],
             "documents": [document_item(d) for d in sources.instance_documents(session, instance.id)],
-            "data": history.business_data(events, sources.itemized_tasks(session, instance.id))}
+            "data": instances.progress(session, instance).data}
 
 
 @bp.post("/instances")
