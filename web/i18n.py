@@ -24,12 +24,12 @@ TIMEZONE = "Asia/Jakarta"
 
 
 def select_locale() -> str:
-    """The session's chosen language, else the browser's preference; the API uses only the header."""
-    if not request.path.startswith("/api/"):
-        chosen = session.get("lang")
-        if chosen in LANGUAGES:
-            return str(chosen)
-    return request.accept_languages.best_match(LANGUAGES) or "id"
+    """Pages: Indonesian unless the person switched (the agency's language, whatever the browser
+    says); the API: the Accept-Language header, as its contract states."""
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES) or "id"
+    chosen = session.get("lang")
+    return str(chosen) if chosen in LANGUAGES else "id"
 
 
 def remember_choice() -> None:
