@@ -100,7 +100,10 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 
 def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[str]]:
-    """BPMN ids of the elements that have run, and of those running or waiting now."""
+    """BPMN ids of the elements that have run, and of those waiting for a person or an event now.
+
+    Containers in progress (a subprocess whose inner steps run) are neither: their steps say it.
+    """
     done: set[str] = set()
     active: set[str] = set()
     for task in all_tasks(workflow):
@@ -109,7 +112,7 @@ def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[st
             continue
         if task.state == TaskState.COMPLETED:
             done.add(bpmn_id)
-        elif task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+        elif task.state & (TaskState.READY | TaskState.WAITING):
             active.add(bpmn_id)
     return frozenset(done), frozenset(active)
 
