@@ -79,11 +79,33 @@ def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, pro
 
 
 def deploy_folder(session: Session, folder: Path, actor: Actor) -> list[DeployResult]:
-    """Deploy every BPMN file of a folder, resolving calls and decisions among its files."""
+    """Deploy every BPMN file of a folder, resolving calls and decisions among its files.
+
+    A file whose processes are all called by other files of the folder (a per-library track, say)
+    is deployed inside its callers' versions, not as a definition people start on their own.
+    """
     library = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
                if p.suffix in (".bpmn", ".dmn") and p.is_file()}
+    called_by_others = _called_only(library)
     return [deploy(session, content, name, actor, processes_dir=folder, library=library)
-            for name, content in library.items() if name.endswith(".bpmn")]
+            for name, content in library.items() if name.endswith(".bpmn") and name not in called_by_others]
+
+
+def _called_only(library: dict[str, bytes]) -> set[str]:
+    """Names of the BPMN files whose every process is the called element of another file."""
+    processes: dict[str, set[str]] = {}
+    calls: dict[str, set[str]] = {}
+    for name, content in library.items():
+        if not name.endswith(".bpmn"):
+            continue
+        try:
+            root = bpmn_xml.parse(content, name)
+        except InvalidDefinition:
+            continue  # deploy() reports it with file and line
+        processes[name] = {str(p.get("id")) for p in root.iterfind("bpmn:process", NS)}
+        calls[name] = {str(c.get("calledElement")) for c in root.iterfind(".//bpmn:callActivity", NS)}
+    return {name for name, ids in processes.items()
+            if ids and all(any(pid in calls[other] for other in calls if other != name) for pid in ids)}
 
 
 def latest(session: Session, key: str) -> Definition:

@@ -180,6 +180,9 @@ def test_deploy_folder_deploys_every_file(factory, tmp_path):
     for form in (BPMN / "forms").iterdir():
         (tmp_path / "forms" / form.name).write_bytes(form.read_bytes())
     results = run_in_transaction(factory, lambda s: definitions.deploy_folder(s, tmp_path, ADMIN))
-    assert sorted(r.definition.key for r in results) == ["approval", "callee", "caller"]
+    # the callee is only called: it travels inside the caller's version instead of standing alone
+    assert sorted(r.definition.key for r in results) == ["approval", "caller"]
+    assert [r.definition.files for r in results if r.definition.key == "caller"] == [
+        {"callee.bpmn": (BPMN / "callee.bpmn").read_text()}]
     again = run_in_transaction(factory, lambda s: definitions.deploy_folder(s, tmp_path, ADMIN))
     assert not any(r.created for r in again)
