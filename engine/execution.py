@@ -78,7 +78,7 @@ def get_definition(session: Session, definition_id: int) -> Definition:
 def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Restore the workflow of an instance around its definition's cached spec."""
     definition = get_definition(session, instance.definition_id)
-    spec, subprocess_specs = spiff.specs_for(definition.hash, definition.spec)
+    spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.load_state(instance.state, spec, subprocess_specs, limits.script_time_limit)
     return Loaded(instance, definition, workflow)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,21 +50,33 @@ def check_shape(data: Any, *, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_F
         raise BadRequest(f"data formulir melebihi {max_bytes // 1000} KB")
 
 
-def validate(schema: dict[str, Any] | None, data: dict[str, Any]) -> None:
-    """Raise ValidationFailed listing every field error; a task without a form accepts an object."""
+def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, cache_key: str | None = None) -> None:
+    """Raise ValidationFailed listing every field error; a task without a form accepts an object.
+
+    `cache_key` names the schema (e.g. definition hash and form file) so its compiled validator is
+    reused without serializing the schema on every call.
+    """
     check_shape(data)
     if not schema:
         return
-    errors = sorted(_validator(json.dumps(schema, sort_keys=True)).iter_errors(data),
+    errors = sorted(_validator(cache_key or json.dumps(schema, sort_keys=True), schema).iter_errors(data),
                     key=lambda e: [str(p) for p in e.absolute_path])
     details = [{"path": path, "message": message} for path, message in _messages(errors)]
     if details:
         raise ValidationFailed("data formulir tidak valid", details)
 
 
-@lru_cache(maxsize=256)
-def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json), format_checker=Draft202012Validator.FORMAT_CHECKER)
+_VALIDATORS: dict[str, Draft202012Validator] = {}
+
+
+def _validator(key: str, schema: dict[str, Any]) -> Draft202012Validator:
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        if len(_VALIDATORS) > 512:
+            _VALIDATORS.clear()
+        validator = _VALIDATORS[key] = Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return validator
 
 
 def _messages(errors: list[SchemaValidationError]) -> Iterator[tuple[str, str]]:

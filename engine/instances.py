@@ -53,7 +53,7 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
             raise Forbidden(f"proses {key} tidak dapat dimulai tanpa login")
     elif not allowed & actor.roles:
         raise Forbidden(f"peran Anda tidak boleh memulai proses {key}")
-    spec, subprocess_specs = spiff.specs_for(definition.hash, definition.spec)
+    spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
     workflow.task_tree.data.update(data)
     for task in workflow.task_tree.children:

@@ -72,10 +72,11 @@ class Definition(Base):
     version: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(300))
-    bpmn: Mapped[bytes] = mapped_column(LargeBinary)
-    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The large columns load only when read: a completion needs the spec only on a cache miss.
+    bpmn: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    files: Mapped[dict[str, Any]] = mapped_column(default=dict, deferred=True)
     forms: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    spec: Mapped[str] = mapped_column(Text)
+    spec: Mapped[str] = mapped_column(Text, deferred=True)
     start_roles: Mapped[list[Any]] = mapped_column(default=list)
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -38,12 +39,16 @@ def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec
     }, cls=SERIALIZER._encoder_cls)
 
 
-def specs_for(content_hash: str, spec_json: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-    """The restored specs of a definition version, cached by content hash for the life of the process."""
+def specs_for(content_hash: str, spec_json: Callable[[], str]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """The restored specs of a definition version, cached by content hash for the life of the process.
+
+    `spec_json` is called only on a miss, so the stored spec is not even read from the database
+    once this process has it.
+    """
     cached = _SPECS.get(content_hash)
     if cached is not None:
         return cached
-    dct = json.loads(spec_json)
+    dct = json.loads(spec_json())
     restored = (REGISTRY.restore(dct["spec"]),
                 {name: REGISTRY.restore(s) for name, s in dct["subprocess_specs"].items()})
     with _SPECS_LOCK:

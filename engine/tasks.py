@@ -99,7 +99,8 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     """
     task, instance = _workable(session, task_id, actor)
     schema = form_of(session, task)
-    forms.validate(schema, data)
+    definition = execution.get_definition(session, instance.definition_id)
+    forms.validate(schema, data, cache_key=f"{definition.hash}:{task.form}")
     data = libraries.resolve_sources(session, schema, data)
     loaded = execution.load(session, instance, limits)
     spiff_task = execution.find_task(loaded.workflow, task.id)
