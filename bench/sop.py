@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, execution, instances, instruments, libraries, spiff, tasks, users
+from engine import definitions, execution, instances, instruments, libraries, library_fields, spiff, tasks, users
 from engine.db import run_in_transaction
 from engine.models import Definition, Task, TaskStatus
 from engine.users import Actor
@@ -39,7 +39,7 @@ PEOPLE: dict[str, Actor] = {
 }
 # Far enough ahead that the late-visit timers never fire during a run.
 VISIT = date.today() + timedelta(days=365)
-KECAMATAN = libraries.KECAMATAN
+KECAMATAN = library_fields.KECAMATAN
 
 
 def prepare(factory: sessionmaker[Session], library_count: int) -> list[int]:

@@ -24,6 +24,7 @@ from engine import letter_numbers, libraries
 from engine.db import Base, intpk, is_retryable, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.execution import WIB, StepDone
+from engine.library_results import LibraryResult
 from engine.models import Instance, User
 from engine.settings import DEFAULTS, Setting
 from engine.users import Actor
@@ -146,12 +147,12 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
 
 def cycle_results(session: Session, instance_id: int, library_id: int | None = None) -> list[dict[str, Any]]:
     """A cycle's monev results (optionally one library's) as JSON rows: registry facts, score, grade, readiness."""
-    query = (select(libraries.LibraryResult, libraries.Library)
-             .join(libraries.Library, libraries.Library.id == libraries.LibraryResult.library_id)
-             .where(libraries.LibraryResult.instance_id == instance_id, libraries.LibraryResult.kind == "monev")
-             .order_by(libraries.LibraryResult.recorded_at, libraries.LibraryResult.id))
+    query = (select(LibraryResult, libraries.Library)
+             .join(libraries.Library, libraries.Library.id == LibraryResult.library_id)
+             .where(LibraryResult.instance_id == instance_id, LibraryResult.kind == "monev")
+             .order_by(LibraryResult.recorded_at, LibraryResult.id))
     if library_id is not None:
-        query = query.where(libraries.LibraryResult.library_id == library_id)
+        query = query.where(LibraryResult.library_id == library_id)
     rows = []
     for result, library in session.execute(query):
         details = result.details or {}

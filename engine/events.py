@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine import documents, execution, libraries
+from engine import documents, execution, library_results
 from engine.execution import Loaded
 from engine.models import Task
 from engine.users import Actor
@@ -17,6 +17,6 @@ def after_action(session: Session, loaded: Loaded, actor: Actor, since: float, o
     """
     done = execution.steps_done(loaded.workflow, since)
     for step in done:
-        libraries.on_step_done(session, loaded.instance, step, actor)
+        library_results.on_step_done(session, loaded.instance, step, actor)
     for step in done + execution.steps_opened(loaded.workflow, opened):
         documents.on_step_done(session, loaded.instance, step, actor)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine import documents, letter_numbers, libraries, models, settings
+from engine import documents, letter_numbers, libraries, library_results, models, settings
 from engine.db import Base
 
 metadata = Base.metadata
-__all__ = ["documents", "letter_numbers", "libraries", "metadata", "models", "settings"]
+__all__ = ["documents", "letter_numbers", "libraries", "library_results", "metadata", "models", "settings"]

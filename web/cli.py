@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import config, definitions, libraries, timers, users
+from engine import config, definitions, library_import, timers, users
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.errors import SenapasError
 from engine.migrate import upgrade
@@ -97,7 +97,7 @@ def libraries_group() -> None:
 @click.pass_obj
 def libraries_import(settings: config.Settings, path: Path) -> None:
     """Create or update libraries from a CSV file; the whole file is refused if a row is invalid."""
-    report = run_in_transaction(_factory(settings), lambda s: libraries.import_csv(s, path, ADMIN))
+    report = run_in_transaction(_factory(settings), lambda s: library_import.import_csv(s, path, ADMIN))
     for line, message in report.warnings:
         click.echo(f"baris {line}: peringatan: {message}")
     if report.errors:

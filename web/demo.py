@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, libraries, timers, users
+from engine import definitions, library_import, timers, users
 from engine.config import Settings
 from engine.db import run_in_transaction
 from engine.errors import NotFound, SenapasError
@@ -82,7 +82,7 @@ def import_libraries(factory: sessionmaker[Session], csv_path: Path, say: Callab
     if not csv_path.is_file():
         say(f"peringatan: {csv_path} tidak ada; registri perpustakaan kosong")
         return
-    report = run_in_transaction(factory, lambda s: libraries.import_csv(s, csv_path, ADMIN))
+    report = run_in_transaction(factory, lambda s: library_import.import_csv(s, csv_path, ADMIN))
     if report.errors:
         say(f"peringatan: impor perpustakaan ditolak: {report.errors[0][1]} (baris {report.errors[0][0]})")
         return

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from engine import libraries
+from engine import libraries, library_fields, library_results
 from web import db
 
 bp = Blueprint("libraries", __name__)
@@ -22,8 +22,8 @@ def index() -> Any:
     page = libraries.list_libraries(db.session(), q=filters["q"] or None, kecamatan=filters["kecamatan"] or None,
                                     library_type=filters["library_type"] or None,
                                     page=request.args.get("page", 1), per_page=request.args.get("per_page", PER_PAGE))
-    return render_template("libraries.html", page=page, filters=filters, kecamatan=libraries.KECAMATAN,
-                           types=libraries.LIBRARY_TYPES)
+    return render_template("libraries.html", page=page, filters=filters, kecamatan=library_fields.KECAMATAN,
+                           types=library_fields.LIBRARY_TYPES)
 
 
 @bp.get("/libraries/<int:library_id>")
@@ -32,6 +32,6 @@ def show(library_id: int) -> Any:
     """One library: its profile and its results across monev cycles and accreditations."""
     session = db.session()
     library = libraries.get(session, library_id)
-    return render_template("library.html", library=library, results=libraries.history(session, library_id),
-                           types=libraries.LIBRARY_TYPES, supervisors=libraries.SUPERVISORS,
-                           automation=libraries.AUTOMATION, accreditation=libraries.ACCREDITATION_STATUSES)
+    return render_template("library.html", library=library, results=library_results.history(session, library_id),
+                           types=library_fields.LIBRARY_TYPES, supervisors=library_fields.SUPERVISORS,
+                           automation=library_fields.AUTOMATION, accreditation=library_fields.ACCREDITATION_STATUSES)

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from engine import documents, instances, libraries
+from engine import documents, instances, libraries, library_results
 from engine.users import Actor
 
 Options = list[tuple[str, str]]
@@ -36,7 +36,7 @@ def monitored_options(session: Session, instance_id: int) -> Options:
     """The libraries with a monev result in this instance, with score, grade and readiness."""
     options: Options = []
     seen: set[int] = set()
-    for result in libraries.results_of_instance(session, instance_id, "monev"):
+    for result in library_results.results_of_instance(session, instance_id, "monev"):
         if result.library_id in seen:
             continue
         seen.add(result.library_id)

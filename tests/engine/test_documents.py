@@ -12,7 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, documents, letter_numbers, libraries, settings, tasks
+from engine import definitions, documents, letter_numbers, libraries, library_results, settings, tasks
 from engine.db import run_in_transaction
 from engine.errors import NotFound
 from engine.execution import StepDone
@@ -302,9 +302,9 @@ def test_summaries_snapshot_the_results_recorded_in_the_registry(factory: sessio
         for name, score, ready in (("SD Negeri 1 Contoh", 79.5, True), ("TBM Pelangi", 48.4, False)):
             library, _ = libraries.create_library(s, name=name, kecamatan="Weru", library_type="tbm")
             s.flush()
-            libraries.record_result(s, library.id, "monev", score, "budi", grade="B", instance_id=instance_id,
-                                    components=[{"key": "koleksi", "title": "Koleksi", "score": 16.0}],
-                                    details={"ready_for_coaching": ready})
+            library_results.record_result(s, library.id, "monev", score, "budi", grade="B", instance_id=instance_id,
+                                          components=[{"key": "koleksi", "title": "Koleksi", "score": 16.0}],
+                                          details={"ready_for_coaching": ready})
             ids.append(library.id)
         return ids[0], ids[1]
 

@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from engine import definitions, libraries, settings, tasks
+from engine import definitions, libraries, library_fields, library_import, library_results, settings, tasks
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from engine.execution import StepDone
-from engine.libraries import Library, LibraryResult
+from engine.libraries import Library
+from engine.library_results import LibraryResult
 from engine.models import Instance
 from tests.engine.helpers import ADMIN, KABID, PETUGAS, complete, open_task, start
 
@@ -35,7 +36,7 @@ PEMBINAAN_SCHEMA = {"type": "object", "properties": {
 
 
 def import_file(factory, source=REGISTRY):
-    return run_in_transaction(factory, lambda s: libraries.import_csv(s, source, ADMIN))
+    return run_in_transaction(factory, lambda s: library_import.import_csv(s, source, ADMIN))
 
 
 def library_named(factory, name):
@@ -118,11 +119,11 @@ def test_file_without_required_columns_is_refused(factory):
 
 
 def test_check_npp_warns_but_never_refuses():
-    assert libraries.check_npp("6372052C0000001") is None
-    assert libraries.check_npp("6372052c0000001") is None
-    assert libraries.check_npp("") is None and libraries.check_npp(None) is None
+    assert library_fields.check_npp("6372052C0000001") is None
+    assert library_fields.check_npp("6372052c0000001") is None
+    assert library_fields.check_npp("") is None and library_fields.check_npp(None) is None
     for bad in ("6372052C000001", "63720520000001X", "ABCDEFGHIJKLMNO"):
-        warning = libraries.check_npp(bad)
+        warning = library_fields.check_npp(bad)
         assert warning is not None and bad in warning and "7 angka, 1 huruf, 7 angka" in warning
 
 
@@ -260,15 +261,15 @@ def test_cycle_records_monev_and_accreditation_results_across_instances(factory)
         tbm: {"tanggal": "2027-09-15", "nilai": 52, "predikat": "Tidak Terakreditasi"}})
     second = _run_cycle(factory, "Monev 2028 Tahap I", {sd: 93.0}, {})
     with factory() as s:
-        rows = [(r.kind, r.period, r.score, r.grade, r.instance_id) for r in libraries.history(s, sd)]
+        rows = [(r.kind, r.period, r.score, r.grade, r.instance_id) for r in library_results.history(s, sd)]
         assert rows == [("monev", "Monev 2027 Tahap I", 72.5, "C", first),
                         ("accreditation", "Monev 2027 Tahap I", 88.4, "B", first),
                         ("monev", "Monev 2028 Tahap I", 93.0, "A", second)]
-        monev = libraries.results_of_instance(s, first, "monev")
+        monev = library_results.results_of_instance(s, first, "monev")
         assert {r.library_id: r.details["ready_for_coaching"] for r in monev} == {sd: True, tbm: False}
         assert monev[0].components == [{"key": "koleksi", "score": monev[0].score}]
         assert monev[0].details["instrument"] == "uji" and monev[0].recorded_by == "petugas"
-        assert [r.grade for r in libraries.history(s, tbm)] == ["Tidak Terakreditasi", "Tidak Terakreditasi"]
+        assert [r.grade for r in library_results.history(s, tbm)] == ["Tidak Terakreditasi", "Tidak Terakreditasi"]
         library = libraries.get(s, sd)
         assert (library.accreditation_status, library.accreditation_grade, library.accreditation_score) == (
             "terakreditasi", "B", 88.4)
@@ -293,13 +294,13 @@ def test_results_follow_grade_bands_setting_and_are_recorded_once_per_step(facto
                  {"skor_monev": {"total": 55.0}, "library": {"library": sd}})
 
     def record(s):
-        libraries.on_step_done(s, s.get(Instance, iid), step, PETUGAS)
-        libraries.on_step_done(s, s.get(Instance, iid), step, PETUGAS)
+        library_results.on_step_done(s, s.get(Instance, iid), step, PETUGAS)
+        library_results.on_step_done(s, s.get(Instance, iid), step, PETUGAS)
 
     run_in_transaction(factory, record)
     with factory() as s:
-        assert [(r.score, r.grade, r.task_id) for r in libraries.history(s, sd)] == [(55.0, "C", "t-1")]
-        assert libraries.grade_for(s, 49.99) == "Tidak Terakreditasi"
+        assert [(r.score, r.grade, r.task_id) for r in library_results.history(s, sd)] == [(55.0, "C", "t-1")]
+        assert library_results.grade_for(s, 49.99) == "Tidak Terakreditasi"
 
 
 def test_misconfigured_result_step_is_refused(factory):
@@ -315,9 +316,9 @@ def test_misconfigured_result_step_is_refused(factory):
     for index, (props, library_id, data, message) in enumerate(cases):
         step = _step(f"t-{index}", library_id, props, data)
         with pytest.raises(BadRequest, match=message):
-            run_in_transaction(factory, lambda s, step=step: libraries.on_step_done(
+            run_in_transaction(factory, lambda s, step=step: library_results.on_step_done(
                 s, s.get(Instance, iid), step, PETUGAS))
-    run_in_transaction(factory, lambda s: libraries.on_step_done(
+    run_in_transaction(factory, lambda s: library_results.on_step_done(
         s, s.get(Instance, iid), _step("t-9", sd, {"documents": "x"}, {}), PETUGAS))
     assert count(factory, LibraryResult) == 0
 
@@ -351,7 +352,7 @@ def test_demo_registry_imports(factory):
     assert report.errors == [] and report.created >= 24
     with factory() as s:
         found = list(s.scalars(select(Library)))
-    assert {lib.kecamatan for lib in found} <= set(libraries.KECAMATAN)
+    assert {lib.kecamatan for lib in found} <= set(library_fields.KECAMATAN)
     assert len({lib.library_type for lib in found}) >= 4
     # The file's `id` column documents the ids a fresh import assigns (row order).
     with DEMO.open(encoding="utf-8", newline="") as handle:

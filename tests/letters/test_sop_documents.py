@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import letters
-from engine import definitions, documents, instances, instruments, libraries
+from engine import definitions, documents, instances, instruments, libraries, library_import
 from engine.db import run_in_transaction
 from engine.models import Instance, Task, TaskStatus
 from engine.users import SYSTEM_ACTOR, Actor, create_user
@@ -43,7 +43,7 @@ def setup(factory: sessionmaker[Session]) -> None:
         create_user(s, "budi", "rahasia", ["petugas"], name="Budi Santoso, S.IP. (fiktif)",
                     nip="198505052010011005", rank="Penata (III/c)", position="Pustakawan Ahli Muda")
         create_user(s, "mitra", "rahasia", ["mitra"], name="Mitra Dindikbud (fiktif)")
-        report = libraries.import_csv(s, PROCESSES / "demo" / "libraries.csv", ADMIN)
+        report = library_import.import_csv(s, PROCESSES / "demo" / "libraries.csv", ADMIN)
         assert not report.errors, report.errors
         definitions.deploy_folder(s, PROCESSES, ADMIN)
     run_in_transaction(factory, work)

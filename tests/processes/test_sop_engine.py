@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine import check, definitions, documents, instances, libraries, tasks, timers
+from engine import check, definitions, documents, instances, libraries, library_import, library_results, tasks, timers
 from engine.db import run_in_transaction
 from engine.errors import Forbidden
 from engine.models import Task, TaskStatus
@@ -38,7 +38,7 @@ def day(offset: int) -> str:
 def sop(factory):
     """The processes folder deployed and the demo registry imported."""
     run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, ADMIN))
-    run_in_transaction(factory, lambda s: libraries.import_csv(s, LIBRARIES_CSV, ADMIN))
+    run_in_transaction(factory, lambda s: library_import.import_csv(s, LIBRARIES_CSV, ADMIN))
     return factory
 
 
@@ -105,7 +105,7 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
     monev(factory, iid, 2, answers({}, "a"))                               # 100
     monev(factory, iid, 3, answers({"kol_01": "b", "ten_04": "c"}, "b"))   # 79
     with factory() as s:
-        assert [(r.score, r.kind) for r in libraries.history(s, 3)] == [(79.0, "monev")]
+        assert [(r.score, r.kind) for r in library_results.history(s, 3)] == [(79.0, "monev")]
     do(factory, KABID, iid, "Pemilihan_Pembinaan", {"pembinaan": [2, 3], "catatan_pemilihan": "Skor ≥ 60."})
     do(factory, PETUGAS, iid, "Surat_Pemberitahuan_Pembinaan", {
         "surat_pembinaan": letter("Jadwal Pembinaan"),
@@ -128,8 +128,9 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
         assert check.check(s) == []
         library = libraries.get(s, 2)
         assert (library.accreditation_grade, library.accreditation_score) == ("A", 91.17)
-        assert [(r.kind, r.score) for r in libraries.history(s, 2)] == [("monev", 100.0), ("accreditation", 91.17)]
-        assert [r.kind for r in libraries.history(s, 1)] == ["monev"]
+        assert [(r.kind, r.score) for r in library_results.history(s, 2)] == [("monev", 100.0),
+                                                                              ("accreditation", 91.17)]
+        assert [r.kind for r in library_results.history(s, 1)] == ["monev"]
         kinds = sorted(d.kind for d in documents.list_for_instance(s, iid))
         numbers = [d.number for d in documents.list_for_instance(s, iid) if d.number]
         archive = {t.name for t in tasks.archive(s, PETUGAS, per_page=200).items}

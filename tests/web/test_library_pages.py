@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import libraries
+from engine import libraries, library_results
 from engine.db import run_in_transaction
 from tests.web.helpers import ADMIN, deploy, start
 
@@ -36,7 +36,7 @@ def test_library_page_shows_profile_and_history(web, factory, registry):
     baki, _ = registry
     deploy(factory, "laporan.bpmn")
     instance_id = start(factory, "laporan", data={"judul": "Monev 2027 Tahap I"})
-    run_in_transaction(factory, lambda s: libraries.record_result(
+    run_in_transaction(factory, lambda s: library_results.record_result(
         s, baki, "monev", 78.5, "petugas", period="Monev 2027 Tahap I", instance_id=instance_id))
     page = web("kabid").get(f"/libraries/{baki}").text
     assert "Perpustakaan SD Contoh Baki" in page and "Perpustakaan Sekolah/Madrasah" in page

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from engine import libraries
+from engine import libraries, library_results
 from web import db
 from web.api.base import bp, listing, page_args
 from web.api.serialize import iso
@@ -25,7 +25,7 @@ def library_item(library: libraries.Library) -> dict[str, Any]:
     return item
 
 
-def result_item(result: libraries.LibraryResult) -> dict[str, Any]:
+def result_item(result: library_results.LibraryResult) -> dict[str, Any]:
     """One monev or accreditation result."""
     return {"kind": result.kind, "period": result.period, "score": result.score, "grade": result.grade,
             "instance_id": result.instance_id, "recorded_at": iso(result.recorded_at),
@@ -48,4 +48,4 @@ def get_library(library_id: int) -> Any:
     """One library with its result history."""
     session = db.session()
     library = libraries.get(session, library_id)
-    return {**library_item(library), "results": [result_item(r) for r in libraries.history(session, library_id)]}
+    return {**library_item(library), "results": [result_item(r) for r in library_results.history(session, library_id)]}
