@@ -149,7 +149,7 @@ class MemoryCycle:
             definition = session.scalars(select(Definition).where(Definition.key == KEY)
                                          .order_by(Definition.version.desc())).first()
             assert definition is not None
-            self.spec, self.subprocess_specs = spiff.specs_for(definition.hash, definition.spec)
+            self.spec, self.subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
             # Registry lookups are database work: resolve every submission once, up front, so the
             # floor runs exactly the data the engine runs, without the database.
             self.resolved: dict[tuple[str, int | None], dict[str, Any]] = {}
