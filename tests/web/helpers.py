@@ -89,9 +89,9 @@ def api_token(client: FlaskClient, username: str, password: str = PASSWORD) -> s
 class Api:
     """API calls as one person, with their bearer token."""
 
-    def __init__(self, client: FlaskClient, username: str) -> None:
+    def __init__(self, client: FlaskClient, username: str, password: str = PASSWORD) -> None:
         self.client = client
-        self.headers = {"Authorization": f"Bearer {api_token(client, username)}"}
+        self.headers = {"Authorization": f"Bearer {api_token(client, username, password)}"}
 
     def _headers(self, kwargs: dict[str, Any]) -> dict[str, str]:
         return {**self.headers, **kwargs.pop("headers", {})}

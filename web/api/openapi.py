@@ -78,7 +78,10 @@ SCHEMAS: dict[str, Any] = {
         "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
         "lane": {"type": "string", "nullable": True}, "status": {"type": "string", "enum": ["open", "completed",
                                                                                           "cancelled"]},
-        "assignee": {"type": "string", "nullable": True}, "created_at": ISO, "due_at": ISO}},
+        "assignee": {"type": "string", "nullable": True}, "created_at": ISO, "due_at": ISO,
+        "item": {"type": "string", "nullable": True, "description": "the library (multi-instance item) it is for"},
+        "item_key": {"type": "string", "nullable": True, "description": "that item's key (library id)"},
+        "completed_at": ISO, "completed_by": {"type": "string", "nullable": True}}},
     "TaskDetail": {"allOf": [_ref("Task"), {"type": "object", "properties": {
         "form": {"type": "object", "nullable": True, "properties": {"schema": {"type": "object"},
                                                                      "ui_schema": {"type": "object"}}},

@@ -38,7 +38,8 @@ def task_item(task: Task) -> dict[str, Any]:
     return {"id": task.id, "instance_id": task.instance_id, "definition": task.definition_key,
             "name": task.name, "title": task.title, "lane": task.lane, "status": task.status,
             "assignee": task.assignee, "created_at": iso(task.created_at), "due_at": iso(task.due_at),
-            "item": task.item_label, "completed_at": iso(task.completed_at), "completed_by": task.completed_by}
+            "item": task.item_label, "item_key": task.item_key, "completed_at": iso(task.completed_at),
+            "completed_by": task.completed_by}
 
 
 def event_item(event: AuditEvent) -> dict[str, Any]:
