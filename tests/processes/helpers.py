@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from lxml import etree
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -25,6 +26,7 @@ PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 FORMS_DIR = PROCESSES_DIR / "forms"
 LIBRARIES_CSV = PROCESSES_DIR / "demo" / "libraries.csv"
 INSTRUMENT_ID = "akreditasi-sekolah-2018"
+BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
 
 # Multi-instance item variables whose `library` tells the parallel tracks apart.
 ITEM_VARIABLES = ("kunjungan", "binaan")
@@ -35,12 +37,28 @@ SCRIPT_BUILTINS = {name: getattr(builtins, name) for name in (
 
 
 def parse(process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-    """Parse `processes/<process_id>.bpmn` with XSD validation and every DMN file of the folder."""
+    """Parse `processes/<process_id>.bpmn` with XSD validation, the files of the processes it calls and every DMN
+    file of the folder (the called processes come back among the subprocess specs)."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
     for dmn in sorted(PROCESSES_DIR.glob("*.dmn")):
         parser.add_dmn_file(str(dmn))
-    parser.add_bpmn_file(str(PROCESSES_DIR / f"{process_id}.bpmn"))
+    for path in bpmn_files(process_id):
+        parser.add_bpmn_file(str(path))
     return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+
+
+def bpmn_files(process_id: str) -> list[Path]:
+    """`processes/<process_id>.bpmn` and, transitively, the files of the processes its call activities call."""
+    owners = {str(p.get("id")): path for path in sorted(PROCESSES_DIR.glob("*.bpmn"))
+              for p in etree.parse(str(path)).getroot().iterfind("bpmn:process", BPMN_NS)}
+    files = [PROCESSES_DIR / f"{process_id}.bpmn"]
+    for path in files:
+        for call in etree.parse(str(path)).getroot().iterfind(".//bpmn:callActivity", BPMN_NS):
+            called = owners.get(str(call.get("calledElement")))
+            assert called is not None, f"{path.name}: no file of processes/ defines {call.get('calledElement')}"
+            if called not in files:
+                files.append(called)
+    return files
 
 
 def script_engine() -> PythonScriptEngine:

@@ -167,6 +167,22 @@ def test_an_overdue_visit_escalates_to_kabid_without_stopping_the_track() -> Non
     assert all("eskalasi_kunjungan" not in h for h in results), "only the track's result is collected"
 
 
+def test_a_track_gets_its_item_alone_and_gives_back_its_result_alone() -> None:
+    # The tracks are call activities whose called processes declare their data inputs and outputs:
+    # only the item goes in and only the result comes out, so no track holds a copy of the cycle.
+    run = start_cycle({1: day(30), 2: day(31)})
+    tracks = [w for w in run.workflow.subprocesses.values() if w.spec.name == "monev_perpustakaan"]
+    starts = [w.get_next_task(w.task_tree, skip_subprocesses=True, spec_name="Start") for w in tracks]
+    assert sorted((t.data["kunjungan"]["library"], sorted(t.data)) for t in starts) == [
+        (1, ["kunjungan"]), (2, ["kunjungan"])]
+    monev(run, 1, answers({}, "a"))
+    monev(run, 2, answers({}, "c"))
+    [choice] = run.ready("Pemilihan_Pembinaan")
+    assert set(choice.data) == {"periode", "jadwal", "notulen", "surat_monev", "konfirmasi", "hasil_monev"}
+    assert sorted((h["library"], h["skor_monev"]["total"]) for h in choice.data["hasil_monev"]) == [
+        (1, 100.0), (2, 60.0)]
+
+
 def test_the_visit_timer_fires_after_the_service_time_of_the_visit_day(monkeypatch: pytest.MonkeyPatch) -> None:
     run = start_cycle({1: day(2)})
     assert run.ready_names() == ["Kunjungan_Monev"]

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from engine import instruments
-from tests.processes.helpers import FORMS_DIR, INSTRUMENT_ID, PROCESSES_DIR, load_form, parse
+from tests.processes.helpers import FORMS_DIR, INSTRUMENT_ID, PROCESSES_DIR, bpmn_files, load_form, parse
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -25,7 +25,14 @@ NS = {
     "di": "http://www.omg.org/spec/DD/20100524/DI",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
+# Processes people start, and every BPMN file of the folder (a file is named after its one process).
 PROCESSES = ("kitapun_senapas", "pengaduan")
+FILES = tuple(sorted(p.stem for p in PROCESSES_DIR.glob("*.bpmn")))
+# Called process of each call activity, with the multi-instance item it receives and the result it returns.
+CALLED = {
+    "Monev_Perpustakaan": ("monev_perpustakaan", "kunjungan", "hasil"),
+    "Pembinaan_Perpustakaan": ("pembinaan_perpustakaan", "binaan", "hasil_binaan"),
+}
 ROLE_LANES = {"koordinasi", "kabid", "subkoor", "petugas", "mitra", "publik"}
 DOCUMENT_KINDS = {"monev_notification", "surat_tugas", "monev_report", "monev_summary", "coaching_notification",
                   "accreditation_summary", "complaint_reply"}
@@ -34,10 +41,10 @@ FLOW_NODES = ("startEvent", "endEvent", "boundaryEvent", "intermediateCatchEvent
               "receiveTask", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
               "inclusiveGateway", "eventBasedGateway")
 ALLOWED_NODES = {"startEvent", "endEvent", "boundaryEvent", "userTask", "scriptTask", "businessRuleTask",
-                 "subProcess", "exclusiveGateway", "parallelGateway"}
+                 "subProcess", "callActivity", "exclusiveGateway", "parallelGateway"}
 
-# Lane of every user task as SpiffWorkflow resolves it (tasks inside an embedded subprocess take the
-# subprocess's lane when it has one; ours have none so their own lanes count).
+# Lane of every user task as SpiffWorkflow resolves it, called processes included (a call activity's
+# lane does not reach into the called process: each of its tasks has the lane of the called process).
 EXPECTED_LANES = {
     "kitapun_senapas": {
         "Koordinasi_Monev": "koordinasi", "Surat_Pemberitahuan_Monev": "petugas",
@@ -92,15 +99,25 @@ def on_border(point: tuple[float, float], box: tuple[float, float, float, float]
            (within_x and (abs(py - y) <= tol or abs(py - y - h) <= tol))
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_process_parses_with_xsd_validation_and_dmn(process_id: str) -> None:
     spec, subprocess_specs = parse(process_id)
     assert spec.name == process_id
     if process_id == "kitapun_senapas":
-        assert set(subprocess_specs) == {"Monev_Perpustakaan", "Pembinaan_Perpustakaan"}
+        assert set(subprocess_specs) == {"monev_perpustakaan", "pembinaan_perpustakaan"}
+        assert [p.name for p in bpmn_files(process_id)] == [
+            "kitapun_senapas.bpmn", "monev_perpustakaan.bpmn", "pembinaan_perpustakaan.bpmn"]
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+def test_every_file_is_a_process_people_start_or_one_that_is_called() -> None:
+    called = {target for target, _, _ in CALLED.values()}
+    assert set(FILES) == set(PROCESSES) | called
+    for process_id in FILES:
+        calls = {c.get("calledElement") for c in tree(process_id).iterfind(".//bpmn:callActivity", NS)}
+        assert calls <= called, process_id
+
+
+@pytest.mark.parametrize("process_id", FILES)
 def test_one_pool_whose_lanes_are_role_keys(process_id: str) -> None:
     root = tree(process_id)
     participants = root.findall("bpmn:collaboration/bpmn:participant", NS)
@@ -109,7 +126,7 @@ def test_one_pool_whose_lanes_are_role_keys(process_id: str) -> None:
     assert lanes and {lane.get("name") for lane in lanes} <= ROLE_LANES
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_every_node_lane_and_flow_is_drawn(process_id: str) -> None:
     root = tree(process_id)
     shaped = {s.get("bpmnElement") for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
@@ -123,9 +140,13 @@ def test_every_node_lane_and_flow_is_drawn(process_id: str) -> None:
     for sub in root.iterfind(".//bpmn:subProcess", NS):
         shape = root.find(f".//bpmndi:BPMNShape[@bpmnElement='{sub.get('id')}']", NS)
         assert shape is not None and shape.get("isExpanded") == "true"
+    for call in root.iterfind(".//bpmn:callActivity", NS):  # drawn collapsed: its steps are in its own file
+        shape = root.find(f".//bpmndi:BPMNShape[@bpmnElement='{call.get('id')}']", NS)
+        assert shape is not None and shape.get("isExpanded") != "true"
+        assert bounds(root, str(call.get("id")))[2:] == (100.0, 80.0)
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_drawing_is_consistent_with_lanes_containers_and_flows(process_id: str) -> None:
     root = tree(process_id)
     pool = bounds(root, f"Participant_{process_id}")
@@ -151,7 +172,7 @@ def test_drawing_is_consistent_with_lanes_containers_and_flows(process_id: str) 
         assert on_border(points[-1], bounds(root, str(flow.get("targetRef")))), flow.get("id")
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_subprocesses_with_several_lanes_are_outside_every_lane(process_id: str) -> None:
     # SpiffWorkflow gives every task of an embedded subprocess the subprocess's own lane when it has
     # one, which would hand the kabid escalation to petugas: such a subprocess must not be in a lane.
@@ -159,6 +180,38 @@ def test_subprocesses_with_several_lanes_are_outside_every_lane(process_id: str)
     referenced = {ref.text for ref in root.iterfind(".//bpmn:flowNodeRef", NS)}
     for sub in root.iterfind(".//bpmn:subProcess", NS):
         assert sub.get("id") not in referenced
+
+
+@pytest.mark.parametrize("call_id", CALLED)
+def test_called_processes_have_their_own_lanes(call_id: str) -> None:
+    # A called process does not take the lane of the call activity: without its own lanes its user
+    # tasks would have none and go to supervisors only. Every node sits in exactly one of its lanes.
+    called, _, _ = CALLED[call_id]
+    root = tree(called)
+    process = root.find(f"bpmn:process[@id='{called}']", NS)
+    assert process is not None
+    refs = [str(ref.text) for ref in process.iterfind("bpmn:laneSet/bpmn:lane/bpmn:flowNodeRef", NS)]
+    assert sorted(refs) == sorted(str(n.get("id")) for n in flow_nodes(process))
+    spec, _ = parse(called)
+    user_tasks = {name: t.lane for name, t in spec.task_specs.items() if type(t).__name__ == "UserTask"}
+    assert user_tasks and all(user_tasks.values())
+
+
+@pytest.mark.parametrize("call_id", CALLED)
+def test_called_processes_take_only_the_item_and_give_back_only_the_result(call_id: str) -> None:
+    # CallActivity copies only the declared data inputs into the called process and only the data
+    # outputs back (SpiffWorkflow matches them on their ids), so a track never carries the cycle's data.
+    called, item, result = CALLED[call_id]
+    io = tree(called).find(f"bpmn:process[@id='{called}']/bpmn:ioSpecification", NS)
+    assert io is not None
+    assert [e.get("id") for e in io.iterfind("bpmn:dataInput", NS)] == [item]
+    assert [e.get("id") for e in io.iterfind("bpmn:dataOutput", NS)] == [result]
+    assert [r.text for r in io.iterfind("bpmn:inputSet/bpmn:dataInputRefs", NS)] == [item]
+    assert [r.text for r in io.iterfind("bpmn:outputSet/bpmn:dataOutputRefs", NS)] == [result]
+    spec, _ = parse(called)
+    assert spec.io_specification is not None
+    assert [d.bpmn_id for d in spec.io_specification.data_inputs] == [item]
+    assert [d.bpmn_id for d in spec.io_specification.data_outputs] == [result]
 
 
 @pytest.mark.parametrize("process_id", PROCESSES)
@@ -169,13 +222,13 @@ def test_user_tasks_have_the_expected_lanes(process_id: str) -> None:
     assert lanes == EXPECTED_LANES[process_id]
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_only_supported_node_kinds(process_id: str) -> None:
     kinds = {local(n) for n in flow_nodes(tree(process_id))}
     assert kinds <= ALLOWED_NODES
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_gateways_have_defaults_and_tasks_one_outgoing_flow(process_id: str) -> None:
     root = tree(process_id)
     flows = {f.get("id"): f for f in root.iterfind(".//bpmn:sequenceFlow", NS)}
@@ -191,7 +244,7 @@ def test_gateways_have_defaults_and_tasks_one_outgoing_flow(process_id: str) -> 
             assert len([f for f in flows.values() if f.get("sourceRef") == node.get("id")]) <= 1, node.get("id")
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_expressions_scripts_and_timers_are_valid_python(process_id: str) -> None:
     root = tree(process_id)
     for script in root.iterfind(".//bpmn:script", NS):
@@ -212,7 +265,7 @@ def test_expressions_scripts_and_timers_are_valid_python(process_id: str) -> Non
             TimerEventDefinition.parse_iso_duration(p["dueDuration"])
 
 
-@pytest.mark.parametrize("process_id", PROCESSES)
+@pytest.mark.parametrize("process_id", FILES)
 def test_user_tasks_have_forms_instructions_and_known_documents(process_id: str) -> None:
     root = tree(process_id)
     for task in root.iterfind(".//bpmn:userTask", NS):
@@ -232,7 +285,7 @@ def test_user_tasks_have_forms_instructions_and_known_documents(process_id: str)
 
 def test_documents_are_produced_by_the_sop_steps() -> None:
     produced: dict[str, list[str]] = {}
-    for process_id in PROCESSES:
+    for process_id in FILES:
         for task in tree(process_id).iterfind(".//bpmn:userTask", NS):
             for prop in ("documents", "documentsOnOpen"):
                 for kind in props(task).get(prop, "").split(","):
@@ -260,10 +313,18 @@ def test_multi_instance_collections_and_items() -> None:
         "Pembinaan_Perpustakaan": ("daftar_pembinaan", "binaan", "hasil_pembinaan", "hasil_binaan"),
     }
     assert all(type(t).__name__ == "ParallelMultiInstanceTask" for t in loops.values())
+    for name, loop in loops.items():
+        child = spec.task_specs[loop.task_spec]
+        called, item, result = CALLED[name]
+        assert type(child).__name__ == "CallActivity" and child.spec == called
+        assert (loop.input_item.bpmn_id, loop.output_item.bpmn_id) == (item, result)
+        called_spec = subprocess_specs[called]
+        assert [d.bpmn_id for d in called_spec.io_specification.data_inputs] == [item]
+        assert [d.bpmn_id for d in called_spec.io_specification.data_outputs] == [result]
 
 
 def test_score_script_uses_the_instrument_of_the_monev_form() -> None:
-    root = tree("kitapun_senapas")
+    root = tree("monev_perpustakaan")
     script = root.findtext(".//bpmn:scriptTask[@id='Hitung_Skor_Monev']/bpmn:script", "", NS)
     form = json.loads((FORMS_DIR / "monev.json").read_text(encoding="utf-8"))
     assert form["x-senapas-instrument"] == INSTRUMENT_ID
@@ -276,7 +337,7 @@ def form_files() -> list[Path]:
 
 def test_every_form_is_used_by_a_process() -> None:
     used = set()
-    for process_id in PROCESSES:
+    for process_id in FILES:
         for element in tree(process_id).iter():
             if isinstance(element.tag, str):
                 used |= {v for k, v in props(element).items() if k.startswith("form")}

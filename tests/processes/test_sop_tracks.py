@@ -1,0 +1,156 @@
+"""The per-library tracks through the engine: called processes bundled into the SOP's version.
+
+Each track (steps 4–5 `monev_perpustakaan`, steps 8–9 `pembinaan_perpustakaan`) receives only its
+multi-instance item and returns only its result, so neither its tasks nor its letters carry the
+cycle's data, and the stored state does not repeat that data once per library. What people see stays
+as before: work items keyed by library, lanes, due dates from the item, letters on open and on
+completion, results recorded on the library.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import definitions, documents, instances, libraries, tasks
+from engine.db import run_in_transaction
+from engine.execution import END_OF_SERVICE_DAY, WIB
+from engine.models import Instance, Task, TaskStatus
+from engine.users import Actor
+from tests.processes.helpers import PROCESSES_DIR, answers
+
+ADMIN = Actor("admin", frozenset({"admin"}))
+KABID = Actor("kabid", frozenset({"kabid"}))
+PETUGAS = Actor("petugas", frozenset({"petugas"}))
+MITRA = Actor("mitra", frozenset({"mitra"}))
+TODAY = date.today()
+NOTULEN = "Rapat koordinasi menetapkan sasaran dan jadwal monev tahap I."
+# What the cycle holds besides the tracks' results; none of it may reach a track.
+CYCLE_KEYS = {"periode", "jadwal", "notulen", "surat_monev", "konfirmasi", "hasil_monev", "pembinaan",
+              "catatan_pemilihan", "surat_pembinaan", "jadwal_pembinaan", "daftar_pembinaan"}
+
+
+def day(offset: int) -> date:
+    return TODAY + timedelta(days=offset)
+
+
+def end_of_service(visit: date) -> datetime:
+    return datetime.combine(visit, END_OF_SERVICE_DAY, tzinfo=WIB)
+
+
+@pytest.fixture
+def sop(factory: sessionmaker[Session]) -> tuple[sessionmaker[Session], dict[str, list[str]], list[int]]:
+    """The processes folder deployed (keys -> bundled files) and three libraries in the registry."""
+    deployed = run_in_transaction(factory, lambda s: {
+        r.definition.key: sorted(r.definition.files) for r in definitions.deploy_folder(s, PROCESSES_DIR, ADMIN)})
+    ids = run_in_transaction(factory, lambda s: [
+        libraries.create_library(s, name=f"Perpustakaan SD Contoh Track {n}", kecamatan="Baki",
+                                 library_type="sekolah", subtype="SD")[0].id for n in (1, 2, 3)])
+    return factory, deployed, ids
+
+
+def open_rows(factory: sessionmaker[Session], instance_id: int, name: str) -> list[Task]:
+    with factory() as s:
+        return list(s.scalars(select(Task).where(Task.instance_id == instance_id, Task.name == name,
+                                                 Task.status == TaskStatus.OPEN).order_by(Task.item_key)))
+
+
+def do(factory: sessionmaker[Session], instance_id: int, name: str, actor: Actor, data: dict[str, Any],
+       library: int | None = None) -> None:
+    rows = [r for r in open_rows(factory, instance_id, name) if library is None or r.item_key == str(library)]
+    assert len(rows) == 1, f"one open {name} for {library} expected, found {len(rows)}"
+    run_in_transaction(factory, lambda s: tasks.complete(s, rows[0].id, actor, data))
+
+
+def seen(factory: sessionmaker[Session], row: Task) -> dict[str, Any]:
+    with factory() as s:
+        return tasks.data_of(s, row)
+
+
+def letters_of(factory: sessionmaker[Session], instance_id: int, kind: str) -> list[dict[str, Any]]:
+    with factory() as s:
+        return [d.context for d in documents.list_for_instance(s, instance_id) if d.kind == kind]
+
+
+def letter(subject: str) -> dict[str, Any]:
+    return {"penerima": ["dindikbud", "kemenag"], "perihal": subject, "sifat": "biasa"}
+
+
+def test_the_tracks_travel_inside_the_cycle_version(sop) -> None:
+    _, deployed, _ = sop
+    # Only the processes people start are definitions; the called tracks are bundled into the cycle's.
+    assert set(deployed) == {"kitapun_senapas", "pengaduan"}
+    assert deployed["kitapun_senapas"] == ["kesiapan_pembinaan.dmn", "monev_perpustakaan.bpmn",
+                                           "pembinaan_perpustakaan.bpmn"]
+
+
+def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
+    factory, _, ids = sop
+    visits = dict(zip(ids, (day(30), day(31), day(32)), strict=True))
+    iid = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", KABID).id)
+    do(factory, iid, "Koordinasi_Monev", KABID, {
+        "periode": "Monev Perpustakaan 2027 Tahap I", "notulen": NOTULEN,
+        "jadwal": [{"library": lid, "visit_date": v.isoformat(), "officer": "petugas"} for lid, v in visits.items()]})
+    do(factory, iid, "Surat_Pemberitahuan_Monev", PETUGAS, {"surat_monev": letter("Jadwal Monev Perpustakaan")})
+    do(factory, iid, "Konfirmasi_Penyebarluasan", MITRA, {"konfirmasi": {
+        "status": "sudah_disebarluaskan", "tanggal_penyebaran": day(1).isoformat()}})
+
+    # 4–5: one visit per library, keyed and due as before, seeing its schedule row and nothing else.
+    rows = open_rows(factory, iid, "Kunjungan_Monev")
+    assert [(r.item_key, r.item_label, r.lane, r.due_at) for r in rows] == [
+        (str(lid), f"Perpustakaan SD Contoh Track {n}", "petugas", end_of_service(visits[lid]))
+        for n, lid in enumerate(ids, start=1)]
+    for row in rows:
+        data = seen(factory, row)
+        assert set(data) == {"kunjungan"} and data["kunjungan"]["library"] == int(str(row.item_key))
+    with factory() as s:
+        stored = s.get(Instance, iid)
+        assert stored is not None
+        assert stored.state.count(NOTULEN) == 1, "the cycle's data is stored once, not once per track"
+    surat_tugas = letters_of(factory, iid, "surat_tugas")
+    assert sorted(c["item"]["key"] for c in surat_tugas) == [str(lid) for lid in ids]
+    assert all(set(c["data"]) == {"kunjungan"} for c in surat_tugas)
+
+    for lid, given in zip(ids, ("a", "b", "e"), strict=True):
+        do(factory, iid, "Kunjungan_Monev", PETUGAS, {"kunjungan_monev": {
+            "tanggal": visits[lid].isoformat(), "narasumber": "Kepala perpustakaan"}}, lid)
+        do(factory, iid, "Monev", PETUGAS, {"answers": answers({}, given), "laporan_monev": {
+            "tanggal": visits[lid].isoformat(), "temuan": "Koleksi tertata.", "rekomendasi": "Lanjutkan."}}, lid)
+    reports = letters_of(factory, iid, "monev_report")
+    assert len(reports) == 3 and all(not CYCLE_KEYS & set(c["data"]) for c in reports)
+
+    # 6: the cycle gets every track's result back, and nothing else of the tracks.
+    [choice] = open_rows(factory, iid, "Pemilihan_Pembinaan")
+    data = seen(factory, choice)
+    assert {h["library"]: h["skor_monev"]["total"] for h in data["hasil_monev"]} == dict(
+        zip(ids, (100.0, 80.0, 20.0), strict=True))
+    assert not {"kunjungan", "hasil", "answers", "skor_monev", "kesiapan", "kunjungan_monev"} & set(data)
+
+    # 7–9 for one library: due on its coaching date, the accreditation in the coordination lane.
+    coached = ids[0]
+    do(factory, iid, "Pemilihan_Pembinaan", KABID, {"pembinaan": [coached], "catatan_pemilihan": "Skor 100."})
+    do(factory, iid, "Surat_Pemberitahuan_Pembinaan", PETUGAS, {
+        "surat_pembinaan": letter("Jadwal Pembinaan Perpustakaan"),
+        "jadwal_pembinaan": [{"library": coached, "visit_date": day(60).isoformat(), "officer": "petugas"}]})
+    [visit] = open_rows(factory, iid, "Kunjungan_Pembinaan")
+    assert (visit.item_key, visit.lane, visit.due_at) == (str(coached), "petugas", end_of_service(day(60)))
+    assert set(seen(factory, visit)) == {"binaan", "riwayat_pembinaan", "tanggal_pembinaan"}
+    do(factory, iid, "Kunjungan_Pembinaan", PETUGAS, {"kunjungan_pembinaan": {
+        "tanggal": day(60).isoformat(), "topik": ["otomasi"], "catatan": "Siap.", "siap_akreditasi": True}}, coached)
+    [accreditation] = open_rows(factory, iid, "Pendampingan_Akreditasi")
+    assert (accreditation.item_key, accreditation.lane) == (str(coached), "koordinasi")
+    do(factory, iid, "Pendampingan_Akreditasi", KABID, {"akreditasi": {
+        "tanggal": day(90).isoformat(), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001"}}, coached)
+
+    with factory() as s:
+        finished = s.get(Instance, iid)
+        assert finished is not None and finished.status == "completed"
+        library = libraries.get(s, coached)
+        assert (library.accreditation_grade, library.accreditation_score) == ("A", 91.17)
+    [summary] = letters_of(factory, iid, "accreditation_summary")
+    assert summary["item"]["key"] == str(coached) and not CYCLE_KEYS & set(summary["data"])
+    assert len(letters_of(factory, iid, "surat_tugas")) == 4
