@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
@@ -102,7 +103,8 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
 def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[str]]:
     """BPMN ids of the elements that have run, and of those waiting for a person or an event now.
 
-    Containers in progress (a subprocess whose inner steps run) are neither: their steps say it.
+    An embedded subprocess in progress is neither (its own steps on the same diagram say it); a
+    call activity in progress is active, because its steps are drawn in another file.
     """
     done: set[str] = set()
     active: set[str] = set()
@@ -112,9 +114,17 @@ def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[st
             continue
         if task.state == TaskState.COMPLETED:
             done.add(bpmn_id)
-        elif task.state & (TaskState.READY | TaskState.WAITING):
+        elif task.state & (TaskState.READY | TaskState.WAITING) or (
+                task.state == TaskState.STARTED and not _embedded_subprocess(task.task_spec)):
             active.add(bpmn_id)
     return frozenset(done), frozenset(active)
+
+
+def _embedded_subprocess(spec: Any) -> bool:
+    """True for an embedded subprocess, or a multi-instance over one, as opposed to a call activity."""
+    if isinstance(spec, MultiInstanceTask):
+        spec = spec._wf_spec.task_specs.get(spec.task_spec)
+    return isinstance(spec, SubWorkflowTask) and not isinstance(spec, CallActivity)
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:

@@ -170,3 +170,14 @@ def test_a_complaint_from_the_public_form_to_closing(sop):
     with factory() as s:
         assert instances.get(s, iid).status == "completed"
         assert [d.kind for d in documents.list_for_instance(s, iid)] == ["complaint_reply"]
+
+
+def test_the_instance_diagram_marks_the_running_track_and_its_open_steps(sop):
+    factory = sop
+    iid = start_cycle(factory, {1: day(30), 2: day(31)})
+    with factory() as s:
+        state = instances.progress(s, instances.get(s, iid))
+    # the call activity of steps 4–5 is in progress; inside it, the visits and their timers wait
+    assert {"Monev_Perpustakaan", "Kunjungan_Monev", "Kunjungan_Terlambat"} == state.active
+    assert {"Koordinasi_Monev", "Surat_Pemberitahuan_Monev", "Konfirmasi_Penyebarluasan"} <= state.done
+    assert state.data["periode"] == "Monev Perpustakaan 2027 Tahap I"
