@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import make_engine, make_session_factory
+from engine.db import make_engine, make_session_factory, unreachable
 from engine.migrate import upgrade
 
 PG_URL = os.environ.get("SENAPAS_BENCH_PG_URL",
@@ -61,14 +61,7 @@ class Database:
 
 def pg_available() -> str | None:
     """None when the benchmark PostgreSQL answers, else the reason it does not."""
-    try:
-        engine = make_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return None
-    except Exception as exc:  # any failure to connect means: skip the PostgreSQL figures
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return unreachable(PG_URL)
 
 
 @contextmanager

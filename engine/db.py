@@ -84,6 +84,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def unreachable(url: str, timeout: int = 3) -> str | None:
+    """None when the database at `url` answers, else the first line of the reason it does not."""
+    try:
+        engine = make_engine(url, connect_args={"connect_timeout": timeout} if "postgresql" in url else {})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect is the answer here, not an error
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import make_engine, make_session_factory
+from engine.db import make_engine, make_session_factory, unreachable
 from engine.migrate import upgrade
 from engine.schema import metadata
 
@@ -23,21 +23,10 @@ PG_URL = os.environ.get("SENAPAS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _pg_available() -> str | None:
-    try:
-        engine = make_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return None
-    except Exception as exc:
-        return str(exc).splitlines()[0]
-
-
 @pytest.fixture(scope="session")
 def pg_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
     """A private schema on the test PostgreSQL, migrated once per test process."""
-    problem = _pg_available()
+    problem = unreachable(PG_URL)
     if problem:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {problem}")

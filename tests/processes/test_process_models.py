@@ -16,15 +16,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from engine import instruments
+from engine.bpmn_xml import NS
 from tests.processes.helpers import FORMS_DIR, INSTRUMENT_ID, PROCESSES_DIR, bpmn_files, load_form, parse
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
 # Processes people start, and every BPMN file of the folder (a file is named after its one process).
 PROCESSES = ("kitapun_senapas", "pengaduan")
 FILES = tuple(sorted(p.stem for p in PROCESSES_DIR.glob("*.bpmn")))
