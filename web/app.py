@@ -73,7 +73,7 @@ def _factory(url: str) -> Any:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import complaints, definitions, documents, instances, libraries, tasks
+    from web import complaints, definitions, documents, exports, instances, libraries, tasks
     from web.api import bp as api_bp
 
     app.register_blueprint(auth.bp)
@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(definitions.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(libraries.bp)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated calls
     app.register_blueprint(api_bp)

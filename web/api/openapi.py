@@ -184,6 +184,20 @@ PATHS: dict[str, Any] = {
         "get": _op("Download a document", {"200": {"description": "the file", "content": {
             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}, errors=("401", "404"),
             params=[_path("document_id", {"type": "integer"})], tag="documents")},
+    "/instances/{instance_id}/monev.csv": {
+        "get": _op("A cycle's monev results as CSV", {"200": {"description": "the file", "content": {
+            "text/csv": {"schema": {"type": "string"}}}}}, errors=("401", "404"),
+            params=[_path("instance_id", {"type": "integer"})], tag="documents")},
+    "/instances/{instance_id}/monev.xlsx": {
+        "get": _op("A cycle's monev results as an Excel workbook", {"200": {"description": "the file", "content": {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}}}}}, errors=("401", "404"),
+            params=[_path("instance_id", {"type": "integer"})], tag="documents")},
+    "/instances.csv": {
+        "get": _op("The instance list as CSV (same filters as /instances)", {"200": {"description": "the file",
+                   "content": {"text/csv": {"schema": {"type": "string"}}}}}, errors=("400", "401"),
+                   params=[_query("definition", {"type": "string"}), _query("status", {"type": "string"}),
+                           _query("q", {"type": "string"})], tag="documents")},
     "/libraries": {
         "get": _op("The library registry", {"200": _json(_list_of("Library"))}, errors=("400", "401"),
                    params=[_query("q", {"type": "string"}), _query("kecamatan", {"type": "string"}),
