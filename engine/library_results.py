@@ -131,6 +131,9 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
     common: dict[str, Any] = {"period": instance.title, "instance_id": instance.id, "task_id": step.task_id,
               "task_name": step.name, "grade": as_text(_first(found, "grade", "predikat")) or None}
     if kind == "monev":
+        # The monev grade is the agency's reading of the score under its own bands (a setting),
+        # whatever bands the instrument script used; accreditation keeps its official grade.
+        common["grade"] = None
         threshold = float(settings.get(session, "coaching_threshold"))
         ready = score >= threshold
         details = {"instrument": found.get("instrument"), "version": found.get("version"),

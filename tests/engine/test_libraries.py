@@ -291,7 +291,8 @@ def test_results_follow_grade_bands_setting_and_are_recorded_once_per_step(facto
     run_in_transaction(factory, lambda s: settings.put(s, "grade_bands", [["A", 90.0], ["B", 70.0], ["C", 50.0]],
                                                        "admin"))
     step = _step("t-1", None, {"libraryResult": "monev", "resultVariable": "skor_monev"},
-                 {"skor_monev": {"total": 55.0}, "library": {"library": sd}})
+                 # the script graded 55 under the instrument's default bands; the agency's setting decides
+                 {"skor_monev": {"total": 55.0, "grade": "Tidak Terakreditasi"}, "library": {"library": sd}})
 
     def record(s):
         library_results.on_step_done(s, s.get(Instance, iid), step, PETUGAS)
