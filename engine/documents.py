@@ -23,10 +23,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from engine import letter_numbers, libraries
 from engine.db import Base, intpk, is_retryable, utcnow
 from engine.errors import BadRequest, NotFound
-from engine.execution import WIB, StepDone
+from engine.execution import WIB
 from engine.library_results import LibraryResult
 from engine.models import Instance, User
 from engine.settings import DEFAULTS, Setting
+from engine.steps import StepDone
 from engine.users import Actor
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine import documents, execution, library_results
+from engine import documents, library_results, steps
 from engine.execution import Loaded
 from engine.models import Task
 from engine.users import Actor
@@ -15,8 +15,8 @@ def after_action(session: Session, loaded: Loaded, actor: Actor, since: float, o
 
     Results go first because the documents of the same action (a monev report) print them.
     """
-    done = execution.steps_done(loaded.workflow, since)
+    done = steps.steps_done(loaded.workflow, since)
     for step in done:
         library_results.on_step_done(session, loaded.instance, step, actor)
-    for step in done + execution.steps_opened(loaded.workflow, opened):
+    for step in done + steps.steps_opened(loaded.workflow, opened):
         documents.on_step_done(session, loaded.instance, step, actor)

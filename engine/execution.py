@@ -7,7 +7,6 @@ tasks are unfinished" check, and the next timer due time stored after every save
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
@@ -82,49 +80,6 @@ def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) 
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.load_state(instance.state, spec, subprocess_specs, limits.script_time_limit)
     return Loaded(instance, definition, workflow)
-
-
-def plain(data: dict[str, Any]) -> dict[str, Any]:
-    """A JSON-safe deep copy of task data (dates and other values scripts made become strings)."""
-    return dict(json.loads(json.dumps(data, default=str)))
-
-
-def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The instance's business data now: the latest top-level task's data and the workflow's own."""
-    moved = [t for t in workflow.tasks.values()
-             if t.task_spec.bpmn_id and t.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
-                                                   | TaskState.STARTED)]
-    latest = max(moved, key=lambda t: t.last_state_change, default=None)
-    data = dict(latest.data) if latest is not None else {}
-    data.update({k: v for k, v in workflow.data.items() if k != "data_objects" or v})
-    return plain(data)
-
-
-def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[str]]:
-    """BPMN ids of the elements that have run, and of those waiting for a person or an event now.
-
-    An embedded subprocess in progress is neither (its own steps on the same diagram say it); a
-    call activity in progress is active, because its steps are drawn in another file.
-    """
-    done: set[str] = set()
-    active: set[str] = set()
-    for task in all_tasks(workflow):
-        bpmn_id = task.task_spec.bpmn_id
-        if not bpmn_id:
-            continue
-        if task.state == TaskState.COMPLETED:
-            done.add(bpmn_id)
-        elif task.state & (TaskState.READY | TaskState.WAITING) or (
-                task.state == TaskState.STARTED and not _embedded_subprocess(task.task_spec)):
-            active.add(bpmn_id)
-    return frozenset(done), frozenset(active)
-
-
-def _embedded_subprocess(spec: Any) -> bool:
-    """True for an embedded subprocess, or a multi-instance over one, as opposed to a call activity."""
-    if isinstance(spec, MultiInstanceTask):
-        spec = spec._wf_spec.task_specs.get(spec.task_spec)
-    return isinstance(spec, SubWorkflowTask) and not isinstance(spec, CallActivity)
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
@@ -307,48 +262,6 @@ def project(instance: Instance, task: SpiffTask, now: datetime) -> Task:
 def properties(task: SpiffTask) -> dict[str, str]:
     """The `spiffworkflow:properties` of a task's spec."""
     return dict((getattr(task.task_spec, "extensions", None) or {}).get("properties", {}))
-
-
-@dataclass(frozen=True)
-class StepDone:
-    """A task that completed (or, with `opened`, became READY) during one action, as plain values."""
-
-    task_id: str
-    name: str
-    title: str
-    properties: dict[str, str]
-    data: dict[str, Any]
-    item_key: str | None
-    item_label: str | None
-    opened: bool = False
-
-    def listed(self, prop: str) -> list[str]:
-        """The comma-separated values of one property (e.g. the `documents` kinds)."""
-        return [v.strip() for v in self.properties.get(prop, "").split(",") if v.strip()]
-
-
-def steps_done(workflow: BpmnWorkflow, since: float) -> list[StepDone]:
-    """Tasks with extension properties that completed at or after `since` (a time.time() value)."""
-    done = []
-    for task in all_tasks(workflow):
-        props = properties(task)
-        if props and task.state == TaskState.COMPLETED and task.last_state_change >= since:
-            key, label = item_of(task)
-            spec = task.task_spec
-            done.append(StepDone(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, props,
-                                 dict(task.data), key, label))
-    return sorted(done, key=lambda step: step.name)
-
-
-def steps_opened(workflow: BpmnWorkflow, rows: list[Task]) -> list[StepDone]:
-    """The newly projected human tasks as opened steps (e.g. a visit whose surat tugas is due now)."""
-    opened = []
-    for row in rows:
-        task = find_task(workflow, row.id)
-        if task is not None:
-            opened.append(StepDone(row.id, row.name, row.title, properties(task), dict(task.data), row.item_key,
-                                   row.item_label, opened=True))
-    return opened
 
 
 def item_of(task: SpiffTask) -> tuple[str | None, str | None]:

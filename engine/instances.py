@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, events, execution, forms, roles, spiff
+from engine import audit, definitions, events, execution, forms, roles, spiff, steps
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits, Loaded
@@ -88,8 +88,8 @@ class Progress:
 def progress(session: Session, instance: Instance) -> Progress:
     """Read an instance's current data and element states (one load of its state: detail views only)."""
     workflow = execution.load(session, instance).workflow
-    done, active = execution.element_states(workflow)
-    return Progress(execution.current_data(workflow), done, active)
+    done, active = steps.element_states(workflow)
+    return Progress(steps.current_data(workflow), done, active)
 
 
 def mark_incident(session: Session, instance: Instance, failure: EngineFailure,

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from engine import libraries, settings
 from engine.db import Base, intpk, utcnow
 from engine.errors import BadRequest
-from engine.execution import WIB, StepDone
+from engine.execution import WIB
 from engine.library_fields import as_date, as_text
 from engine.models import Instance
+from engine.steps import StepDone
 from engine.users import Actor
 
 RESULT_KINDS = ("monev", "accreditation")

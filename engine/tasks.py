@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, events, execution, forms, instances, libraries, roles
+from engine import audit, events, execution, forms, instances, libraries, roles, steps
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits
@@ -57,7 +57,7 @@ def data_of(session: Session, task: Task) -> dict[str, Any]:
     instance = session.get(Instance, task.instance_id)
     assert instance is not None
     spiff_task = execution.find_task(execution.load(session, instance).workflow, task.id)
-    return execution.plain(spiff_task.data) if spiff_task is not None else {}
+    return steps.plain(spiff_task.data) if spiff_task is not None else {}
 
 
 def of_instance(session: Session, instance_id: int, *, status: str | None = None) -> list[Task]:

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import definitions, documents, letter_numbers, libraries, library_results, settings, tasks
 from engine.db import run_in_transaction
 from engine.errors import NotFound
-from engine.execution import StepDone
 from engine.models import Definition, Instance
+from engine.steps import StepDone
 from engine.users import Actor, create_user
 from tests.engine.helpers import ADMIN, PETUGAS, open_task, start
 

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from engine import definitions, libraries, library_fields, library_import, library_results, settings, tasks
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.errors import BadRequest, Conflict, NotFound, ValidationFailed
-from engine.execution import StepDone
 from engine.libraries import Library
 from engine.library_results import LibraryResult
 from engine.models import Instance
+from engine.steps import StepDone
 from tests.engine.helpers import ADMIN, KABID, PETUGAS, complete, open_task, start
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "libraries"

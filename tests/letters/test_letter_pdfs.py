@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 import letters
 from engine import documents
 from engine.db import run_in_transaction
-from engine.execution import StepDone
 from engine.models import Instance
 from engine.settings import DEFAULTS
+from engine.steps import StepDone
 from engine.users import Actor, create_user
 from letters import render as render_module
 from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
