@@ -29,6 +29,8 @@ def _factory(settings: config.Settings) -> sessionmaker[Session]:
 def main(ctx: click.Context) -> None:
     """Senapas: the KITAPUN SENAPAS SOP as executable BPMN."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("weasyprint", "fontTools"):  # their progress lines are not ours to print
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     ctx.obj = config.from_env()
 
 
