@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,7 +16,7 @@ from engine.db import run_in_transaction
 from engine.models import Instance, Task, TaskStatus
 from engine.users import SYSTEM_ACTOR, Actor, create_user
 from tests.engine.helpers import ADMIN, complete
-from tests.letters.pdftext import assert_has, text_of
+from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 KABID = Actor("kabid", frozenset({"kabid"}))
@@ -27,8 +25,7 @@ BUDI = Actor("budi", frozenset({"petugas"}))
 MITRA = Actor("mitra", frozenset({"mitra"}))
 TODAY = date.today()
 
-pytestmark = pytest.mark.skipif(not (PROCESSES / "kitapun_senapas.bpmn").exists() or shutil.which("pdftotext")
-                                is None, reason="needs processes/kitapun_senapas.bpmn and pdftotext")
+pytestmark = needs_pdftotext
 
 
 def day(offset: int) -> str:
