@@ -347,7 +347,6 @@ def test_cli_imports_and_refuses_a_bad_file(tmp_path):
         engine.dispose()
 
 
-@pytest.mark.skipif(not DEMO.exists(), reason="processes/demo/libraries.csv is not there yet")
 def test_demo_registry_imports(factory):
     report = import_file(factory, DEMO)
     assert report.errors == [] and report.created >= 24
