@@ -7,6 +7,7 @@ the serializer's output without the spec, so it stays small and loads without re
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,13 +15,36 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.helpers import DefaultRegistry
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.scripts import RestrictedScriptEngine
 
-REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+# Typenames the serializer writes for the workflow's own structure; any other typename in a state
+# (a datetime in task data, a pending event) means values that need restoring.
+STRUCTURAL_TYPENAMES = frozenset({"Task", "BpmnSubWorkflow", "BpmnWorkflow"})
+_TYPENAME = re.compile(r'"typename":\s*"([^"\\]*)"')
+
+
+class _Registry(DefaultRegistry):
+    """The library's registry, able to skip walking task data that holds only JSON values.
+
+    Restoring walks every nested value of every task's data looking for typed values, and that
+    walk is the largest single cost of loading an instance. When the state's text shows no typed
+    value at all, `load_state` switches the walk off for that load (per thread).
+    """
+
+    _local = threading.local()
+
+    def restore(self, val: Any, **kwargs: Any) -> Any:
+        if getattr(self._local, "plain", False) and not (isinstance(val, dict) and "typename" in val):
+            return val
+        return super().restore(val, **kwargs)
+
+
+REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG, registry=_Registry())
 SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
 # A converter instance of our own (it registers itself, replacing the equivalent default), so
 # that a workflow can be restored around an already-restored, cached spec.
@@ -82,12 +106,16 @@ def load_state(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, Bp
     dct: dict[str, Any] = json.loads(state)
     SERIALIZER.migrate(dct)
     conv = _WORKFLOW_CONVERTER
-    workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)
-    workflow.tasks = conv.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-    workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-    conv.set_default_attributes(workflow, dct)
-    conv.subprocesses_from_dict(dct["subprocesses"], workflow)
-    workflow.bpmn_events = REGISTRY.restore(dct.pop("bpmn_events", []))
+    _Registry._local.plain = set(_TYPENAME.findall(state)) <= STRUCTURAL_TYPENAMES
+    try:
+        workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = conv.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        conv.set_default_attributes(workflow, dct)
+        conv.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = REGISTRY.restore(dct.pop("bpmn_events", []))
+    finally:
+        _Registry._local.plain = False
     # Deserialization attaches the library's unrestricted engine: put ours back every time.
     workflow.script_engine = RestrictedScriptEngine(time_limit)
     return workflow
