@@ -13,7 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import JSON, TypeDecorator
 
-from engine.errors import StaleState
+from engine.errors import Conflict, StaleState
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,15 +121,21 @@ def is_retryable(exc: BaseException) -> bool:
 
 def run_in_transaction(factory: sessionmaker[Session], work: Callable[[Session], T], *,
                        attempts: int = 8) -> T:
-    """Run `work` in one transaction and commit; retry the whole unit on a retryable conflict."""
+    """Run `work` in one transaction and commit; retry the whole unit on a retryable conflict.
+
+    When every attempt lost its race, the caller gets a Conflict (HTTP 409: try again), not the
+    database's own error.
+    """
     for attempt in range(1, attempts + 1):
         session = factory()
         try:
             with session.begin():
                 return work(session)
         except Exception as exc:
-            if attempt == attempts or not is_retryable(exc):
+            if not is_retryable(exc):
                 raise
+            if attempt == attempts:
+                raise Conflict("data sedang diubah bersamaan oleh orang lain; coba lagi") from exc
             log.debug("retrying unit of work after %s (attempt %d)", type(exc).__name__, attempt)
         finally:
             session.close()

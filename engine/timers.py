@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, events, execution, instances
-from engine.db import is_retryable, run_in_transaction, utcnow
-from engine.errors import EngineFailure
+from engine.db import run_in_transaction, utcnow
+from engine.errors import Conflict, EngineFailure
 from engine.execution import DEFAULT_LIMITS, Limits
 from engine.models import Instance, InstanceStatus
 from engine.users import SYSTEM_ACTOR
@@ -49,10 +49,8 @@ def run_due(factory: sessionmaker[Session], *, limit: int = 1000, limits: Limits
     for _ in range(limit):
         try:
             fired = run_in_transaction(factory, lambda s: fire_next(s, limits=limits), attempts=1)
-        except Exception as exc:
-            if is_retryable(exc):
-                continue  # another worker fired that instance first (SQLite has no SKIP LOCKED)
-            raise
+        except Conflict:
+            continue  # another worker fired that instance first (SQLite has no SKIP LOCKED)
         if fired is None or fired in handled:
             break
         handled.add(fired)

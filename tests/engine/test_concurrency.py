@@ -84,3 +84,21 @@ def test_two_claims_at_once_one_wins(factory):
     assert len(winners) == 1 and sum(isinstance(r, Conflict) for r in results) == 1
     with factory() as s:
         assert tasks.get(s, task_id).assignee == winners[0]
+
+
+def test_a_unit_that_keeps_losing_its_race_ends_in_a_conflict(factory):
+    from engine.errors import StaleState
+
+    calls = []
+
+    def always_stale(session):
+        calls.append(1)
+        raise StaleState()
+
+    try:
+        run_in_transaction(factory, always_stale, attempts=3)
+    except Conflict as exc:
+        assert isinstance(exc.__cause__, StaleState)
+    else:
+        raise AssertionError("expected a Conflict")
+    assert len(calls) == 3
