@@ -59,7 +59,12 @@ def like_pattern(q: str | None, *, max_length: int = 200) -> str | None:
 
 
 def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
-    """Run a select for one page and count its total without loading the rows."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    """Run a select for one page and count its total without loading the rows.
+
+    A first page that is not full is the whole list: its length is the total, no COUNT needed.
+    """
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    if page == 1 and len(items) < per_page:
+        return Page(items, len(items), page, per_page)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return Page(items, total, page, per_page)

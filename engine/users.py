@@ -87,11 +87,14 @@ def issue_token(session: Session, user: User, *, lifetime: timedelta = timedelta
 
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     """The user a live token belongs to, or None when unknown, expired or revoked."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= (now or utcnow()):
+    found = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                            .where(ApiToken.token_hash == _digest(token))).first()
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    row, user = found
+    if row.revoked_at is not None or row.expires_at <= (now or utcnow()) or not user.active:
+        return None
+    return user
 
 
 def revoke_token(session: Session, token: str) -> bool:
