@@ -20,13 +20,13 @@ from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import letter_numbers, libraries
+from engine import letter_numbers, libraries, settings
 from engine.db import Base, intpk, is_retryable, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.execution import WIB
 from engine.library_results import LibraryResult
 from engine.models import Instance, User
-from engine.settings import DEFAULTS, Setting
+from engine.settings import DEFAULTS
 from engine.steps import StepDone
 from engine.users import Actor
 
@@ -205,13 +205,13 @@ def pdf_bytes(session: Session, document: Document, render: Callable[[Document],
 
 
 def _settings(session: Session) -> dict[str, Any]:
-    """The settings a context needs, stored values over defaults, in one query."""
+    """The settings a context needs, stored values over defaults (read once per session)."""
     values = {key: DEFAULTS[key] for key in SETTING_KEYS}
-    for row in session.scalars(select(Setting).where(Setting.key.in_(SETTING_KEYS))):
-        stored = row.value["value"]
-        # A stored table (codes per kind, signatories…) overrides the defaults key by key, so a kind
-        # added later, or left out by the administrator, keeps its default instead of losing it.
-        values[row.key] = {**DEFAULTS[row.key], **stored} if isinstance(stored, dict) else stored
+    for key, value in settings.stored(session).items():
+        if key in values:
+            # A stored table (codes per kind, signatories…) overrides the defaults key by key, so a kind
+            # added later, or left out by the administrator, keeps its default instead of losing it.
+            values[key] = {**DEFAULTS[key], **value} if isinstance(value, dict) else value
     return json.loads(json.dumps(values))
 
 

@@ -6,7 +6,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
@@ -94,6 +94,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+_CACHE = "senapas.settings"
+
+
 class Setting(Base):
     """One overridden setting."""
 
@@ -105,12 +108,23 @@ class Setting(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
 
 
+def stored(session: Session) -> dict[str, Any]:
+    """The stored (non-default) values, read once per transaction: completions read settings often."""
+    cached = session.info.get(_CACHE)
+    if cached is not None and cached[0] is session.get_transaction():
+        found: dict[str, Any] = cached[1]
+        return found
+    values = {row.key: row.value["value"] for row in session.scalars(select(Setting))}
+    session.info[_CACHE] = (session.get_transaction(), values)
+    return values
+
+
 def get(session: Session, key: str) -> Any:
     """A setting's stored value, or its default."""
     if key not in DEFAULTS:
         raise KeyError(key)
-    row = session.get(Setting, key)
-    return copy.deepcopy(row.value["value"] if row is not None else DEFAULTS[key])
+    values = stored(session)
+    return copy.deepcopy(values[key] if key in values else DEFAULTS[key])
 
 
 def all_settings(session: Session) -> dict[str, Any]:
@@ -129,4 +143,5 @@ def put(session: Session, key: str, value: Any, actor: str) -> None:
         session.add(Setting(key=key, value={"value": value}, updated_by=actor))
     else:
         row.value, row.updated_at, row.updated_by = {"value": value}, utcnow(), actor
+    stored(session)[key] = copy.deepcopy(value)
     audit.record(session, actor, "setting", reason=key, data={"value": value})

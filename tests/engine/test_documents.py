@@ -331,3 +331,17 @@ def test_a_partly_stored_table_setting_keeps_the_defaults_of_other_kinds(factory
         ids = _generate(factory, instance_id, _step("surat_tugas,monev_report"))
     with factory() as s:
         assert [documents.get(s, i).number for i in ids] == ["000.1.2.3/1/Dispusip/2027", "000.4/1/Dispusip/2027"]
+
+
+def test_a_setting_changed_in_the_transaction_is_what_the_next_read_sees(factory):
+    def work(s):
+        before = settings.get(s, "letter_unit")
+        settings.put(s, "letter_unit", "Dispusip-Uji", "admin")
+        return before, settings.get(s, "letter_unit")
+
+    assert run_in_transaction(factory, work) == (settings.DEFAULTS["letter_unit"], "Dispusip-Uji")
+    with factory() as s:
+        assert settings.get(s, "letter_unit") == "Dispusip-Uji"
+        s.commit()  # a new transaction of the same session reads again, seeing another's change
+        run_in_transaction(factory, lambda other: settings.put(other, "letter_unit", "Dispusip-2", "admin"))
+        assert settings.get(s, "letter_unit") == "Dispusip-2"
