@@ -58,12 +58,14 @@ def like_pattern(q: str | None, *, max_length: int = 200) -> str | None:
     return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
+def paginate(session: Session, query: Select[Any], page: int, per_page: int, *, rows: bool = False) -> Page[Any]:
     """Run a select for one page and count its total without loading the rows.
 
     A first page that is not full is the whole list: its length is the total, no COUNT needed.
+    With `rows`, the select names columns and the items are read-only rows (no ORM objects).
     """
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    paged = query.limit(per_page).offset((page - 1) * per_page)
+    items = list(session.execute(paged).all() if rows else session.scalars(paged))
     if page == 1 and len(items) < per_page:
         return Page(items, len(items), page, per_page)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0

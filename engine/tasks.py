@@ -197,27 +197,32 @@ def open_tasks(session: Session, instance_id: int) -> list[Task]:
                                 .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)))
 
 
-def inbox(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Task]:
+# What a task list shows: every column but the draft. Lists return read-only rows with these names,
+# which cost a fraction of ORM objects on the busiest pages and API calls.
+LIST_COLUMNS = tuple(c for c in Task.__table__.columns if c.key != "draft")
+
+
+def inbox(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Any]:
     """Open tasks assigned to me, soonest due first."""
-    query = select(Task).where(Task.assignee == actor.username, Task.status == TaskStatus.OPEN)
-    return paginate(session, _by_due(query), *clamp(page, per_page))
+    query = select(*LIST_COLUMNS).where(Task.assignee == actor.username, Task.status == TaskStatus.OPEN)
+    return paginate(session, _by_due(query), *clamp(page, per_page), rows=True)
 
 
-def queue(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Task]:
+def queue(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Any]:
     """Open unassigned tasks of the lanes my roles may work, soonest due first."""
     lanes = sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles)
     lane_filter: ColumnElement[bool] = Task.lane.in_(lanes)
     if roles.is_supervisor(actor.roles):
         lane_filter = or_(lane_filter, Task.lane.is_(None))
-    query = select(Task).where(Task.status == TaskStatus.OPEN, Task.assignee.is_(None), lane_filter)
-    return paginate(session, _by_due(query), *clamp(page, per_page))
+    query = select(*LIST_COLUMNS).where(Task.status == TaskStatus.OPEN, Task.assignee.is_(None), lane_filter)
+    return paginate(session, _by_due(query), *clamp(page, per_page), rows=True)
 
 
-def archive(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Task]:
+def archive(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[Any]:
     """Tasks I completed, most recent first."""
-    query = (select(Task).where(Task.completed_by == actor.username)
+    query = (select(*LIST_COLUMNS).where(Task.completed_by == actor.username)
              .order_by(Task.completed_at.desc(), Task.id))
-    return paginate(session, query, *clamp(page, per_page))
+    return paginate(session, query, *clamp(page, per_page), rows=True)
 
 
 def _by_due(query: Any) -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, flash, jsonify, redirect, render_template, request
+from flask import Flask, Response, current_app, flash, g, jsonify, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from psycopg import OperationalError as PgOperationalError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -166,6 +166,9 @@ def handle_database_error(exc: Exception) -> Any:
     if wants_json():
         text = GENERIC_EN["service_unavailable"] if locale() == "en" else str(PAGE_TEXTS[503])
         return json_error("service_unavailable", text, [], 503, {"Retry-After": "5"})
+    # The page must not reach for the database again: loading the logged-in user for the header
+    # would raise inside this handler and turn the clean 503 into a raw 500.
+    g._login_user = AnonymousUserMixin()
     return render_template("error.html", status=503, message=PAGE_TEXTS[503], details=[]), 503
 
 
