@@ -58,8 +58,10 @@ def deploy(settings: config.Settings, path: Path) -> None:
         if path.is_dir():
             results = run_in_transaction(factory, lambda s: definitions.deploy_folder(s, path, ADMIN))
         else:
+            neighbours = {p.name: p.read_bytes() for p in path.parent.iterdir()  # called processes, DMN
+                          if p.suffix in (".bpmn", ".dmn") and p.is_file()}
             results = [run_in_transaction(factory, lambda s: definitions.deploy(
-                s, path.read_bytes(), path.name, ADMIN, processes_dir=path.parent))]
+                s, path.read_bytes(), path.name, ADMIN, processes_dir=path.parent, library=neighbours))]
     except SenapasError as exc:
         raise click.ClickException(exc.message) from exc
     for result in results:
