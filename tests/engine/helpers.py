@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +69,23 @@ def open_names(factory: sessionmaker[Session], instance_id: int) -> list[str]:
     with factory() as s:
         return sorted(s.scalars(select(Task.name).where(Task.instance_id == instance_id,
                                                         Task.status == TaskStatus.OPEN)))
+
+
+def race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls in threads released at the same moment; return each result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results

@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 from sqlalchemy import func, select
 
 from engine import tasks
 from engine.db import run_in_transaction
 from engine.errors import Conflict
 from engine.models import AuditEvent
-from tests.engine.helpers import PETUGAS, PETUGAS2, complete, deploy, instance, open_names, open_task, start
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released at the same moment; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+from tests.engine.helpers import PETUGAS, PETUGAS2, complete, deploy, instance, open_names, open_task, race, start
 
 
 def completions(factory) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from engine.errors import NotFound
 from engine.models import Definition, Instance
 from engine.steps import StepDone
 from engine.users import Actor, create_user
-from tests.engine.helpers import ADMIN, PETUGAS, open_task, start
+from tests.engine.helpers import ADMIN, PETUGAS, open_task, race, start
 
 MARCH_2027 = datetime(2027, 3, 12, 2, 0, tzinfo=UTC)
 BUDI = Actor("budi", frozenset({"petugas"}))
@@ -62,51 +61,26 @@ def _allocate(factory: sessionmaker[Session], code: str, year: int) -> int:
 
 def test_numbers_are_unique_and_gapless_under_concurrent_allocation(factory: sessionmaker[Session]) -> None:
     threads, each = 8, 5
-    barrier = threading.Barrier(threads)
-    taken: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
-    def officer() -> None:
-        try:
-            barrier.wait(timeout=30)
-            for _ in range(each):
-                number = _allocate(factory, "000.4", 2027)
-                with lock:
-                    taken.append(number)
-        except BaseException as exc:  # collected and re-raised by the test thread
-            errors.append(exc)
+    def officer() -> list[int]:
+        return [_allocate(factory, "000.4", 2027) for _ in range(each)]
 
-    workers = [threading.Thread(target=officer) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert not errors, errors
-    assert sorted(taken) == list(range(1, threads * each + 1))
+    results = race(*[officer] * threads)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sorted(n for numbers in results for n in numbers) == list(range(1, threads * each + 1))
 
 
 def test_concurrent_documents_get_distinct_consecutive_numbers(factory: sessionmaker[Session]) -> None:
     instance_id = _instance(factory)
     threads, each = 4, 3
-    barrier = threading.Barrier(threads)
-    errors: list[BaseException] = []
 
     def officer() -> None:
-        try:
-            barrier.wait(timeout=30)
-            for _ in range(each):
-                _generate(factory, instance_id, _step("monev_notification"))
-        except BaseException as exc:  # collected and re-raised by the test thread
-            errors.append(exc)
+        for _ in range(each):
+            _generate(factory, instance_id, _step("monev_notification"))
 
     with time_machine.travel(MARCH_2027, tick=True):
-        workers = [threading.Thread(target=officer) for _ in range(threads)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=120)
-    assert not errors, errors
+        results = race(*[officer] * threads)
+    assert not [r for r in results if isinstance(r, BaseException)], results
     with factory() as s:
         numbers = [n for n in s.scalars(select(documents.Document.number)) if n is not None]
         seqs = [n for n in s.scalars(select(documents.Document.seq)) if n is not None]

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import definitions, instances
 from engine.db import run_in_transaction
-from engine.models import Task, TaskStatus
 from engine.users import Actor
+from tests.engine.helpers import open_task  # noqa: F401  (web tests find tasks as engine tests do)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "web"
 PASSWORD = "rahasia"
@@ -36,15 +35,6 @@ def start(factory: sessionmaker[Session], key: str, username: str = "petugas",
     """Start an instance as one of the test people."""
     actor = Actor(username, frozenset(PEOPLE.get(username, [username])))
     return run_in_transaction(factory, lambda s: instances.start(s, key, actor, data).id)
-
-
-def open_task(factory: sessionmaker[Session], instance_id: int, name: str) -> str:
-    """The id of the one open task with this BPMN id."""
-    with factory() as s:
-        ids = s.scalars(select(Task.id).where(Task.instance_id == instance_id, Task.name == name,
-                                              Task.status == TaskStatus.OPEN)).all()
-    assert len(ids) == 1, f"expected one open {name}, found {len(ids)}"
-    return ids[0]
 
 
 def csrf_of(html: str) -> str:
