@@ -10,9 +10,11 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import users
-from engine.config import Settings
+from engine.config import PROJECT_DIR, Settings
 from engine.db import run_in_transaction
 from tests.web.helpers import FIXTURES, PASSWORD, PEOPLE, Api, Web
+from tests.web.sop_steps import DEMO_PASSWORD
+from web import demo
 from web.app import create_app
 
 
@@ -59,3 +61,12 @@ def api(app: Flask, people: dict[str, list[str]]) -> Callable[[str], Api]:
     def make(username: str) -> Api:
         return Api(app.test_client(), username)
     return make
+
+
+@pytest.fixture
+def demo_app(factory: sessionmaker[Session], tmp_path: Path) -> Flask:
+    """The app on a database prepared by `senapas demo`'s own preparation step."""
+    settings = Settings(database_url="sqlite:///unused", secret_key="test-secret",
+                        processes_dir=PROJECT_DIR / "processes", instance_dir=tmp_path)
+    demo.prepare(settings, factory, DEMO_PASSWORD, say=lambda _text: None)
+    return create_app(settings, {"TESTING": True, "SESSION_FACTORY": factory})

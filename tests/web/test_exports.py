@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.web.test_sop_over_http import STEPS, callers, demo_app  # noqa: F401  (fixture)
+from tests.web.sop_steps import STEPS, callers
 
 
 def run_monev(api, instance_id: int) -> None:
@@ -16,7 +16,7 @@ def run_monev(api, instance_id: int) -> None:
         assert api(username).post(f"/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
 
 
-def test_monev_results_and_instance_list_exports(demo_app):  # noqa: F811
+def test_monev_results_and_instance_list_exports(demo_app):
     api = callers(demo_app)
     instance_id = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
     run_monev(api, instance_id)

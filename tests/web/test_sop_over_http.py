@@ -5,88 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
-from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.datastructures import MultiDict
 
-from engine.config import PROJECT_DIR, Settings
-from tests.processes.helpers import answers
 from tests.web.helpers import Api, Web
-from web import demo
-from web.app import create_app
-
-DEMO_PASSWORD = "demo"
-TODAY = date.today()
-
-
-def day(offset: int) -> str:
-    return (TODAY + timedelta(days=offset)).isoformat()
-
-
-def letter(subject: str) -> dict[str, Any]:
-    return {"penerima": ["dindikbud", "kemenag"], "perihal": subject, "sifat": "biasa"}
-
-
-def visit(offset: int) -> dict[str, Any]:
-    return {"kunjungan_monev": {"tanggal": day(offset), "narasumber": "Kepala perpustakaan"}}
-
-
-def report(given: str, changes: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"answers": answers(changes or {}, given), "laporan_monev": {
-        "tanggal": day(30), "temuan": "Koleksi referensi terbatas.", "rekomendasi": "Tambah koleksi."}}
-
-
-def coaching(offset: int, ready: bool, topics: list[str], then: int | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"tanggal": day(offset), "topik": topics, "catatan": "Catatan pembinaan.",
-                            "siap_akreditasi": ready}
-    if then is not None:
-        data["tanggal_berikutnya"] = day(then)
-    return {"kunjungan_pembinaan": data}
-
-
-# Each step: (user, BPMN task id, library id or None, data). The mitra's correction sends the
-# letter back once; library 1 is not chosen for coaching; library 2 is coached twice.
-STEPS: list[tuple[str, str, int | None, dict[str, Any]]] = [
-    ("subkoor", "Koordinasi_Monev", None, {
-        "periode": "Monev Perpustakaan 2027 Tahap I",
-        "jadwal": [{"library": lid, "visit_date": day(29 + lid), "officer": "petugas"} for lid in (1, 2, 3)],
-        "notulen": "Rapat koordinasi menetapkan sasaran dan jadwal."}),
-    ("petugas", "Surat_Pemberitahuan_Monev", None, {"surat_monev": letter("Jadwal Monev")}),
-    ("mitra", "Konfirmasi_Penyebarluasan", None, {"konfirmasi": {
-        "status": "ada_koreksi", "catatan_koreksi": "Alamat Kantor Kemenag keliru."}}),
-    ("petugas", "Surat_Pemberitahuan_Monev", None, {"surat_monev": letter("Jadwal Monev (perbaikan)")}),
-    ("mitra", "Konfirmasi_Penyebarluasan", None, {"konfirmasi": {
-        "status": "sudah_disebarluaskan", "tanggal_penyebaran": day(1)}}),
-    ("petugas", "Kunjungan_Monev", 1, visit(30)), ("petugas", "Monev", 1, report("e")),
-    ("petugas", "Kunjungan_Monev", 2, visit(31)), ("petugas", "Monev", 2, report("a")),
-    ("petugas", "Kunjungan_Monev", 3, visit(32)), ("petugas", "Monev", 3, report("b", {"ten_04": "c"})),
-    ("kabid", "Pemilihan_Pembinaan", None, {"pembinaan": [2, 3], "catatan_pemilihan": "Skor di atas 60."}),
-    ("petugas", "Surat_Pemberitahuan_Pembinaan", None, {
-        "surat_pembinaan": letter("Jadwal Pembinaan"),
-        "jadwal_pembinaan": [{"library": 2, "visit_date": day(60), "officer": "petugas"},
-                             {"library": 3, "visit_date": day(61), "officer": "petugas"}]}),
-    ("petugas", "Kunjungan_Pembinaan", 2, coaching(60, False, ["administrasi"], then=90)),
-    ("petugas", "Kunjungan_Pembinaan", 2, coaching(90, True, ["otomasi"])),
-    ("petugas", "Kunjungan_Pembinaan", 3, coaching(61, True, ["otomasi"])),
-    ("subkoor", "Pendampingan_Akreditasi", 2, {"akreditasi": {
-        "tanggal": day(120), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001/2027"}}),
-    ("kabid", "Pendampingan_Akreditasi", 3, {"akreditasi": {
-        "tanggal": day(121), "nilai": 58.5, "predikat": "Tidak Terakreditasi"}}),
-]
-
-
-@pytest.fixture
-def demo_app(factory: sessionmaker[Session], tmp_path: Path) -> Flask:
-    """The app on a database prepared by `senapas demo`'s own preparation step."""
-    settings = Settings(database_url="sqlite:///unused", secret_key="test-secret",
-                        processes_dir=PROJECT_DIR / "processes", instance_dir=tmp_path)
-    demo.prepare(settings, factory, DEMO_PASSWORD, say=lambda _text: None)
-    return create_app(settings, {"TESTING": True, "SESSION_FACTORY": factory})
+from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers
 
 
 def check_outcome(api: Callable[[str], Api], instance_id: int) -> None:
@@ -101,17 +26,6 @@ def check_outcome(api: Callable[[str], Api], instance_id: int) -> None:
     pdf = api("kabid").get(f"/documents/{detail['documents'][0]['id']}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert detail["data"]["hasil_pembinaan"] and detail["title"] == "Monev Perpustakaan 2027 Tahap I"
-
-
-def callers(app: Flask) -> Callable[[str], Api]:
-    """One API caller (one token) per demo user."""
-    made: dict[str, Api] = {}
-
-    def api(username: str) -> Api:
-        if username not in made:
-            made[username] = Api(app.test_client(), username, password=DEMO_PASSWORD)
-        return made[username]
-    return api
 
 
 def test_the_whole_sop_through_the_api_alone(demo_app: Flask) -> None:
