@@ -154,3 +154,17 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
     [summary] = letters_of(factory, iid, "accreditation_summary")
     assert summary["item"]["key"] == str(coached) and not CYCLE_KEYS & set(summary["data"])
     assert len(letters_of(factory, iid, "surat_tugas")) == 4
+
+
+def test_element_info_comes_from_the_spec_including_called_tracks(factory):
+    from engine import definitions, elements
+    from engine.users import Actor
+    from tests.processes.helpers import PROCESSES_DIR
+
+    admin = Actor("admin", frozenset({"admin"}))
+    results = run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, admin))
+    by_key = {r.definition.key: r.definition for r in results}
+    sop = elements.elements(by_key["kitapun_senapas"])
+    assert sop["Monev"].form == "monev.json" and sop["Monev"].instructions  # inside the called monev track
+    assert sop["Koordinasi_Monev"].name and sop["Koordinasi_Monev"].ui_form == "koordinasi_monev.ui.json"
+    assert elements.elements(by_key["pengaduan"])["start:pengaduan"].form == "pengaduan_publik.json"
