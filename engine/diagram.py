@@ -232,15 +232,18 @@ def _name(sem: etree._Element) -> str:
     return str(sem.get("name") or sem.findtext(f"{{{MODEL}}}text") or "")
 
 
-def _root(view: Box, title: str) -> etree._Element:
-    """Create the svg element that scales to its container's width, with style and markers."""
+def _root(view: Box, title: str, inline: bool = False) -> etree._Element:
+    """Create the svg element: standalone it scales to its container's width and carries its style;
+    inline (in a page whose CSP blocks embedded style) it has its natural size and no style element."""
     svg = etree.Element(f"{{{SVG}}}svg", nsmap={None: SVG})
-    for key, value in (("viewBox", " ".join(fmt(v) for v in (view.x, view.y, view.w, view.h))),
-                       ("width", "100%"), ("preserveAspectRatio", "xMidYMin meet"),
+    size = (("width", fmt(view.w)), ("height", fmt(view.h))) if inline else (("width", "100%"),)
+    for key, value in (("viewBox", " ".join(fmt(v) for v in (view.x, view.y, view.w, view.h))), *size,
+                       ("preserveAspectRatio", "xMidYMin meet"),
                        ("class", "senapas-diagram"), ("role", "img"), ("font-family", FONT)):
         svg.set(key, value)
     el(svg, "title", title)
-    el(svg, "style", STYLE)
+    if not inline:
+        el(svg, "style", STYLE)
     return svg
 
 
@@ -293,8 +296,11 @@ def _draw_items(items: list[Item], model: dict[str, etree._Element], names: Mapp
 
 
 def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, done: Iterable[str] = (),
-               active: Iterable[str] = (), labels: Mapping[str, str] | None = None) -> str:
-    """Render the diagram of a process as SVG, marking done and active elements by BPMN id."""
+               active: Iterable[str] = (), labels: Mapping[str, str] | None = None, inline: bool = False) -> str:
+    """Render the diagram of a process as SVG, marking done and active elements by BPMN id.
+
+    `inline` gives the form for embedding in an HTML page (natural size, no style element).
+    """
     root = _parse(bpmn_xml)
     model = {str(node.get("id")): node for node in root.iter(f"{{{MODEL}}}*") if node.get("id")}
     process = _process(root, process_id)
@@ -311,7 +317,7 @@ def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, done: Iterable
         extent = extent.union(_legend(legend, extent.x, extent.bottom + 24))
     view = Box(extent.x - MARGIN, extent.y - MARGIN, extent.w + 2 * MARGIN, extent.h + 2 * MARGIN)
     title = None if process is None else names.get(str(process.get("id"))) or process.get("name")
-    svg = _root(view, title or "Diagram proses")
+    svg = _root(view, title or "Diagram proses", inline)
     _add_markers(el(svg, "defs"))
     svg.append(content)
     if len(legend):

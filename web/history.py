@@ -1,21 +1,16 @@
-"""What an instance's audit trail tells the pages: its business data and its finished steps."""
+"""How pages show an instance's data: field titles and choice labels from its forms, table columns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-from markupsafe import Markup
-
 from web.forms_schema import items_of, raw_choices
 from web.labels import REGISTRY_FIELDS
 
-SVG_NS = "http://www.w3.org/2000/svg"
 # Profile fields the engine copies next to a library id (engine.libraries.summary) besides the name.
 REGISTRY_COPY = frozenset({"library", "npp", "library_type", "subtype", "institution", "supervisor", "address",
                            "desa"})
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @dataclass
@@ -83,22 +78,3 @@ def columns(rows: list[Any]) -> list[str]:
     if "library_name" in seen:
         return [key for key in seen if key not in REGISTRY_COPY]
     return list(seen)
-
-
-def inline_svg(svg: str) -> Markup:
-    """The engine's diagram SVG, ready to inline under our CSP, drawn at its natural size.
-
-    Its style element is dropped (the CSP would block it; the same rules are in senapas.css), and
-    its width becomes the diagram's own width in pixels, so a wide process scrolls sideways in its
-    frame instead of shrinking into unreadable text.
-    """
-    root = etree.fromstring(svg.encode("utf-8"), _PARSER)
-    for style in list(root.iter(f"{{{SVG_NS}}}style")):
-        parent = style.getparent()
-        if parent is not None:
-            parent.remove(style)
-    box = (root.get("viewBox") or "").split()
-    if len(box) == 4:
-        root.set("width", box[2])
-        root.set("height", box[3])
-    return Markup(etree.tostring(root, encoding="unicode"))  # noqa: S704 - our own serializer output

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from engine import audit, definitions, diagram, execution, instances, roles, tasks
@@ -67,11 +68,11 @@ def show(instance_id: int) -> Any:
     open_tasks = tasks.open_tasks(session, instance_id)
     events = audit.history(session, instance_id)
     state = instances.progress(session, instance)
-    svg = diagram_of(session, instance, state)
+    svg = Markup(diagram_of(session, instance, state, inline=True))  # noqa: S704 - our own lxml serializer output
     supervisor = roles.is_supervisor(actor.roles)
     return render_template(
         "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
-        svg=history.inline_svg(svg), supervisor=supervisor,
+        svg=svg, supervisor=supervisor,
         data=state.data,
         titles=history.field_titles(definition.forms or {}, locale()),
         documents=sources.instance_documents(session, instance_id), names=bpmn_info.step_names(definition),
@@ -87,11 +88,13 @@ def diagram_svg(instance_id: int) -> Any:
     return Response(diagram_of(session, instance), mimetype="image/svg+xml")
 
 
-def diagram_of(session: Session, instance: Instance, state: instances.Progress | None = None) -> str:
+def diagram_of(session: Session, instance: Instance, state: instances.Progress | None = None, *,
+               inline: bool = False) -> str:
     """The diagram of an instance with the steps that ran and the ones open or waiting marked."""
     definition = execution.get_definition(session, instance.definition_id)
     state = state or instances.progress(session, instance)
-    return diagram.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active)
+    return diagram.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active,
+                              inline=inline)
 
 
 @bp.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")

@@ -52,6 +52,14 @@ def test_output_is_svg_that_scales_to_its_container() -> None:
     assert len(root.get("viewBox").split()) == 4
 
 
+def test_inline_form_has_natural_size_and_no_style_element() -> None:
+    root = parse(render_svg(fixture("monev.bpmn"), inline=True))
+    _x, _y, width, height = root.get("viewBox").split()
+    assert (root.get("width"), root.get("height")) == (width, height)
+    assert root.find(f"{{{SVG}}}style") is None
+    assert parse(render_svg(fixture("monev.bpmn"))).find(f"{{{SVG}}}style") is not None
+
+
 def test_one_group_per_drawn_element_named_by_its_bpmn_id() -> None:
     bpmn = fixture("monev.bpmn")
     drawn = groups(parse(render_svg(bpmn)))

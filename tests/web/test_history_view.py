@@ -1,4 +1,4 @@
-"""What pages derive from an instance's forms: titles, table columns, the inline SVG."""
+"""What pages derive from an instance's forms: titles and table columns."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from engine.models import AuditEvent
 from tests.web.helpers import FIXTURES
-from web.history import columns, field_titles, inline_svg
+from web.history import columns, field_titles
 
 FORMS = {name: json.loads((FIXTURES / "forms" / name).read_text()) for name in ("laporan.json", "tinjau.json")}
 
@@ -31,10 +31,3 @@ def test_table_columns_in_first_seen_order():
     resolved = [{"library": 7, "visit_date": "2027-03-01", "officer": "budi", "library_name": "TBM Contoh",
                  "npp": "", "address": "Jl. Contoh", "kecamatan": "Weru"}]
     assert columns(resolved) == ["visit_date", "officer", "library_name", "kecamatan"]
-
-
-def test_inline_svg_drops_the_style_element_and_keeps_natural_size():
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 200" width="100%">'
-           '<style>.a{fill:red}</style><title>&lt;b&gt;</title></svg>')
-    html = str(inline_svg(svg))
-    assert "<style" not in html and 'width="640"' in html and 'height="200"' in html and "&lt;b&gt;" in html
