@@ -153,7 +153,7 @@ class MemoryCycle:
             # Registry lookups are database work: resolve every submission once, up front, so the
             # floor runs exactly the data the engine runs, without the database.
             self.resolved: dict[tuple[str, int | None], dict[str, Any]] = {}
-            forms = definition.forms or {}
+            forms = definitions.forms_of(definition)
             for name, form in (("Koordinasi_Monev", "koordinasi_monev.json"),
                                ("Pemilihan_Pembinaan", "pemilihan_pembinaan.json"),
                                ("Surat_Pemberitahuan_Pembinaan", "surat_pemberitahuan_pembinaan.json")):

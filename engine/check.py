@@ -44,7 +44,7 @@ def check_instance(session: Session, instance: Instance) -> list[Finding]:
     completed_events = set(session.scalars(select(AuditEvent.task_id).where(
         AuditEvent.instance_id == instance.id, AuditEvent.action == "complete")))
     try:
-        workflow = execution.load(session, instance).workflow
+        workflow = execution.restore(session, instance).workflow
     except Exception as exc:
         return [Finding(instance.id, f"status tidak dapat dimuat: {exc}")]
     ready = {str(t.id) for t in execution.all_tasks(workflow)

@@ -25,6 +25,7 @@ from engine.users import Actor
 
 # lxml's XMLSchema object is not documented as thread-safe; deploys are rare, so serialize them.
 _VALIDATOR_LOCK = threading.Lock()
+_FORMS: dict[str, dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,18 @@ def latest(session: Session, key: str) -> Definition:
     if definition is None:
         raise NotFound(f"definisi {key} tidak ditemukan")
     return definition
+
+
+def forms_of(definition: Definition) -> dict[str, Any]:
+    """A version's form schemas by file name, read from the database once per process.
+
+    Its content hash covers the forms, so the hash is the cache key. The mapping is shared: read
+    it, never change it.
+    """
+    found = _FORMS.get(definition.hash)
+    if found is None:
+        found = _FORMS.setdefault(definition.hash, dict(definition.forms or {}))
+    return found
 
 
 def get_version(session: Session, key: str, version: int) -> Definition:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -26,10 +27,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import spiff
+from engine import spiff, workflow_cache
 from engine.db import utcnow
 from engine.errors import EngineFailure, NotFound
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
+from engine.scripts import RestrictedScriptEngine
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,33 @@ def get_definition(session: Session, definition_id: int) -> Definition:
 
 
 def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
-    """Restore the workflow of an instance around its definition's cached spec."""
+    """The workflow of an instance for an action: the one this process saved last, or restored.
+
+    The workflow belongs to this action alone; `save` hands it back to the cache once the
+    transaction commits.
+    """
+    definition = get_definition(session, instance.definition_id)
+    workflow = workflow_cache.CACHE.take((definition.hash, instance.id), instance.state)
+    if workflow is None:
+        return restore(session, instance, limits)
+    if workflow.script_engine.environment.time_limit != limits.script_time_limit:
+        workflow.script_engine = RestrictedScriptEngine(limits.script_time_limit)
+    return Loaded(instance, definition, workflow)
+
+
+@contextmanager
+def reading(session: Session, instance: Instance) -> Iterator[BpmnWorkflow]:
+    """The workflow of an instance to read from; a cached one goes back to the cache afterwards."""
+    loaded = load(session, instance)
+    try:
+        yield loaded.workflow
+    finally:
+        workflow_cache.CACHE.put((loaded.definition.hash, instance.id), instance.state, loaded.workflow,
+                                 replace=False)
+
+
+def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Restore the workflow of an instance from its stored state around its definition's cached spec."""
     definition = get_definition(session, instance.definition_id)
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.load_state(instance.state, spec, subprocess_specs, limits.script_time_limit)
@@ -179,6 +207,7 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     # in one UPDATE (one version bump) instead of two.
     created = refresh_tasks(session, loaded, now, completed_by)
     instance.state = spiff.dump_state(workflow)
+    workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance.state, workflow)
     instance.updated_at = now
     instance.next_due_at = next_due(workflow)
     if submitted:

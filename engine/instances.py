@@ -87,9 +87,9 @@ class Progress:
 
 def progress(session: Session, instance: Instance) -> Progress:
     """Read an instance's current data and element states (one load of its state: detail views only)."""
-    workflow = execution.load(session, instance).workflow
-    done, active = steps.element_states(workflow)
-    return Progress(steps.current_data(workflow), done, active)
+    with execution.reading(session, instance) as workflow:
+        done, active = steps.element_states(workflow)
+        return Progress(steps.current_data(workflow), done, active)
 
 
 def mark_incident(session: Session, instance: Instance, failure: EngineFailure,

@@ -75,7 +75,7 @@ class Definition(Base):
     # The large columns load only when read: a completion needs the spec only on a cache miss.
     bpmn: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     files: Mapped[dict[str, Any]] = mapped_column(default=dict, deferred=True)
-    forms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    forms: Mapped[dict[str, Any]] = mapped_column(default=dict, deferred=True)
     spec: Mapped[str] = mapped_column(Text, deferred=True)
     start_roles: Mapped[list[Any]] = mapped_column(default=list)
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, events, execution, forms, instances, libraries, roles, steps
+from engine import audit, definitions, events, execution, forms, instances, libraries, roles, steps
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits
@@ -49,15 +49,16 @@ def form_of(session: Session, task: Task) -> dict[str, Any] | None:
     instance = session.get(Instance, task.instance_id)
     assert instance is not None
     definition = execution.get_definition(session, instance.definition_id)
-    return (definition.forms or {}).get(task.form)
+    return definitions.forms_of(definition).get(task.form)
 
 
 def data_of(session: Session, task: Task) -> dict[str, Any]:
     """The data a task sees in the workflow (its item, earlier answers, script results), JSON-safe."""
     instance = session.get(Instance, task.instance_id)
     assert instance is not None
-    spiff_task = execution.find_task(execution.load(session, instance).workflow, task.id)
-    return steps.plain(spiff_task.data) if spiff_task is not None else {}
+    with execution.reading(session, instance) as workflow:
+        spiff_task = execution.find_task(workflow, task.id)
+        return steps.plain(spiff_task.data) if spiff_task is not None else {}
 
 
 def of_instance(session: Session, instance_id: int, *, status: str | None = None) -> list[Task]:

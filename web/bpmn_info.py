@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import definitions
 from engine.elements import ElementInfo, elements
 from engine.models import Definition
 
@@ -16,7 +17,7 @@ def element_info(definition: Definition, element_id: str) -> ElementInfo:
 
 def ui_schema(definition: Definition, element_id: str, form: str | None) -> dict[str, Any]:
     """The UI schema of a task's form: its declared file, else `<form>.ui.json` beside it."""
-    forms = definition.forms or {}
+    forms = definitions.forms_of(definition)
     info = element_info(definition, element_id)
     if info.ui_form and isinstance(forms.get(info.ui_form), dict):
         return dict(forms[info.ui_form])

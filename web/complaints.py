@@ -82,10 +82,10 @@ def public_form() -> tuple[dict[str, Any], dict[str, Any], str]:
         definition = None
     if definition is not None:
         info = bpmn_info.start_info(definition)
-        found = (definition.forms or {}).get(info.form or "")
+        found = definitions.forms_of(definition).get(info.form or "")
         if isinstance(found, dict):
             schema = found
-            ui = dict((definition.forms or {}).get(info.ui_form or "") or {})
+            ui = dict(definitions.forms_of(definition).get(info.ui_form or "") or {})
             instructions = info.instructions
     schema = copy.deepcopy(schema)
     schema.get("properties", {}).pop("reference", None)

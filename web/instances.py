@@ -74,7 +74,7 @@ def show(instance_id: int) -> Any:
         "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
         svg=svg, supervisor=supervisor,
         data=state.data,
-        titles=history.field_titles(definition.forms or {}, locale()),
+        titles=history.field_titles(definitions.forms_of(definition), locale()),
         documents=sources.instance_documents(session, instance_id), names=bpmn_info.step_names(definition),
         offered=OFFERED.get(InstanceStatus(instance.status), ()) if supervisor else ())
 

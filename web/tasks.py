@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import Session
 
-from engine import audit, execution, instances, roles, tasks
+from engine import audit, definitions, execution, instances, roles, tasks
 from engine.errors import BadRequest, ValidationFailed
 from engine.models import InstanceStatus, Task, TaskStatus
 from web import bpmn_info, db, forms_parse, forms_render, history, sources
@@ -64,7 +64,7 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
             and (task.assignee == actor.username or roles.is_supervisor(actor.roles)),
             "ui": bpmn_info.ui_schema(definition, task.name, task.form),
             "data": tasks.data_of(session, task),
-            "titles": history.field_titles(definition.forms or {}, locale())}
+            "titles": history.field_titles(definitions.forms_of(definition), locale())}
 
 
 def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from SpiffWorkflow.util.task import TaskState
@@ -26,7 +27,9 @@ def test_plain_state_restores_the_same_as_the_full_walk(factory, monkeypatch):
     fast = spiff.load_state(state, spec, subs, 2.0)
     monkeypatch.setattr(spiff, "STRUCTURAL_TYPENAMES", frozenset())  # every state now looks typed
     slow = spiff.load_state(state, spec, subs, 2.0)
-    assert spiff.dump_state(fast) == spiff.dump_state(slow) == state
+    assert spiff.dump_state(fast) == spiff.dump_state(slow)
+    # The running workflow may order keys differently from a restored one; the content is the same.
+    assert json.loads(spiff.dump_state(fast)) == json.loads(state)
 
 
 def test_typed_values_in_task_data_still_come_back_typed(factory):

@@ -1,0 +1,102 @@
+"""Workflows kept between actions: used only while the stored state is exactly what they were saved as."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from bench import sop
+from engine import check, execution, spiff, tasks, workflow_cache
+from engine.db import run_in_transaction
+from engine.models import Instance, InstanceStatus
+from tests.engine.helpers import PETUGAS, complete, deploy, instance, open_task, start
+
+
+def full_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The library's own serialization of the whole workflow, without specs: the oracle."""
+    with spiff._ENCODER_LOCK:
+        spiff.REGISTRY._encoder_mode = True
+        try:
+            dct = spiff.SERIALIZER.to_dict(workflow)
+        finally:
+            spiff.REGISTRY._encoder_mode = False
+    for key in ("spec", "subprocess_specs"):
+        dct.pop(key)
+    dct[spiff.SERIALIZER.VERSION_KEY] = spiff.SERIALIZER.VERSION
+    result: dict[str, Any] = json.loads(json.dumps(dct, cls=spiff.SERIALIZER._encoder_cls))
+    return result
+
+
+def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_workflow(factory):
+    """Subprocesses left untouched are stored from their earlier text; none may fall out of date."""
+    library_ids = sop.prepare(factory, 3)
+    iid = sop.start(factory)
+    steps = 0
+    while sop.complete_next(factory, iid, library_ids) is not None:
+        steps += 1
+        with factory() as s:
+            row = s.get(Instance, iid)
+            assert row is not None
+            definition = execution.get_definition(s, row.definition_id)
+        key = (definition.hash, iid)
+        running = workflow_cache.CACHE.take(key, row.state)
+        assert running is not None, f"step {steps}: the saved workflow was not kept"
+        assert json.loads(row.state) == full_state(running), f"step {steps}: stored state differs"
+        workflow_cache.CACHE.put(key, row.state, running)
+    assert steps > 10 and instance(factory, iid).status == InstanceStatus.COMPLETED
+    with factory() as s:
+        assert check.check(s, [iid]) == []
+
+
+def test_a_state_changed_elsewhere_is_restored_instead_of_using_the_kept_workflow(factory, monkeypatch):
+    """Another web process completes branch B; this one must see it when it completes the join."""
+    deploy(factory, "parallel.bpmn")
+    iid = start(factory, "parallel", PETUGAS)
+    complete(factory, open_task(factory, iid, "a"), PETUGAS, {"a_done": True})
+    here = workflow_cache.CACHE
+    monkeypatch.setattr(workflow_cache, "CACHE", workflow_cache.WorkflowCache())  # the other process
+    complete(factory, open_task(factory, iid, "b"), PETUGAS, {"b_done": True})
+    monkeypatch.setattr(workflow_cache, "CACHE", here)  # this one still keeps the state after A
+    complete(factory, open_task(factory, iid, "c"), PETUGAS, {"c_done": True})
+    assert instance(factory, iid).status == InstanceStatus.COMPLETED
+    with factory() as s:
+        row = s.get(Instance, iid)
+        assert row is not None
+        data = execution.restore(s, row).workflow.last_task.data
+    assert data["a_done"] and data["b_done"] and data["c_done"]
+
+
+def test_a_rolled_back_completion_leaves_the_task_to_be_done_again(factory):
+    deploy(factory, "parallel.bpmn")
+    iid = start(factory, "parallel", PETUGAS)
+    task_a = open_task(factory, iid, "a")
+
+    def complete_then_fail(s: Any) -> None:
+        tasks.complete(s, task_a, PETUGAS, {"a_done": "first"})
+        raise RuntimeError("the transaction fails after the engine ran")
+
+    with pytest.raises(RuntimeError):
+        run_in_transaction(factory, complete_then_fail)
+    assert open_task(factory, iid, "a") == task_a
+    complete(factory, task_a, PETUGAS, {"a_done": "second"})
+    complete(factory, open_task(factory, iid, "b"), PETUGAS, {})
+    complete(factory, open_task(factory, iid, "c"), PETUGAS, {})
+    with factory() as s:
+        row = s.get(Instance, iid)
+        assert row is not None
+        assert execution.restore(s, row).workflow.last_task.data["a_done"] == "second"
+
+
+def test_the_cache_is_bounded_and_forgets_the_least_recently_used():
+    cache = workflow_cache.WorkflowCache(capacity=2)
+    workflows = [object() for _ in range(3)]
+    for n, workflow in enumerate(workflows):
+        cache.put(("h", n), f"state {n}", workflow)  # type: ignore[arg-type]
+    assert len(cache) == 2
+    assert cache.take(("h", 0), "state 0") is None
+    assert cache.take(("h", 1), "another state") is None  # taken out, and not the same text
+    assert cache.take(("h", 1), "state 1") is None  # a take removes the entry either way
+    assert cache.take(("h", 2), "state 2") is workflows[2]
