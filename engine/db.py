@@ -17,6 +17,8 @@ from engine.errors import Conflict, StaleState
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Where a session keeps strong references to the objects it loaded (see make_session_factory).
+_HELD = "senapas_held"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -97,8 +99,34 @@ def unreachable(url: str, timeout: int = 3) -> str | None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory whose objects stay readable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """A session factory whose objects stay readable after commit and loaded while a transaction lasts.
+
+    The identity map holds objects weakly: a row one step of an action dropped (the library a
+    result was recorded for) would be read again by the next step (the letter that prints it).
+    The session holds what it loaded until the transaction ends; the next transaction reads rows
+    afresh, as before (holding them longer would keep values another transaction changed).
+    """
+    factory = sessionmaker(engine, expire_on_commit=False)
+    for name in ("pending_to_persistent", "deleted_to_persistent", "detached_to_persistent",
+                 "loaded_as_persistent"):
+        event.listen(factory, name, _hold)
+    for name in ("persistent_to_detached", "persistent_to_deleted", "persistent_to_transient"):
+        event.listen(factory, name, _release)
+    for name in ("after_commit", "after_rollback"):
+        event.listen(factory, name, _release_all)
+    return factory
+
+
+def _hold(session: Session, instance: object) -> None:
+    session.info.setdefault(_HELD, set()).add(instance)
+
+
+def _release(session: Session, instance: object) -> None:
+    session.info.get(_HELD, set()).discard(instance)
+
+
+def _release_all(session: Session, *_: Any) -> None:
+    session.info.pop(_HELD, None)
 
 
 def is_retryable(exc: BaseException) -> bool:

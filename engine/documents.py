@@ -52,6 +52,8 @@ LIBRARY_KINDS = frozenset({"surat_tugas", "monev_report", "accreditation_summary
 RESULT_KINDS = frozenset({"monev_report", "monev_summary", "accreditation_summary"})
 # Data keys whose string values name users whose name, NIP, rank and position a letter prints.
 OFFICER_KEYS = frozenset({"officer", "petugas"})
+# Where a session keeps the settings a document context needs, built once per transaction.
+_SETTINGS_CACHE = "senapas.document_settings"
 
 
 class Document(Base):
@@ -205,14 +207,21 @@ def pdf_bytes(session: Session, document: Document, render: Callable[[Document],
 
 
 def _settings(session: Session) -> dict[str, Any]:
-    """The settings a context needs, stored values over defaults (read once per session)."""
+    """The settings a context needs, stored values over defaults (built once per transaction)."""
+    stored = settings.stored(session)
+    cached = session.info.get(_SETTINGS_CACHE)
+    if cached is not None and cached[0] is stored:
+        found: dict[str, Any] = cached[1]
+        return found
     values = {key: DEFAULTS[key] for key in SETTING_KEYS}
-    for key, value in settings.stored(session).items():
+    for key, value in stored.items():
         if key in values:
             # A stored table (codes per kind, signatories…) overrides the defaults key by key, so a kind
             # added later, or left out by the administrator, keeps its default instead of losing it.
             values[key] = {**DEFAULTS[key], **value} if isinstance(value, dict) else value
-    return json.loads(json.dumps(values))
+    values = json.loads(json.dumps(values))
+    session.info[_SETTINGS_CACHE] = (stored, values)
+    return values
 
 
 def _int(value: Any) -> int | None:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -66,13 +67,10 @@ class Loaded:
 
 
 def get_definition(session: Session, definition_id: int) -> Definition:
-    """A definition by id, read once per session however often one action asks for it."""
+    """A definition by id (the session keeps what it loaded: one read per action)."""
     definition = session.get(Definition, definition_id)
     if definition is None:
         raise NotFound("definisi tidak ditemukan")
-    # The identity map holds objects weakly: without a strong reference the row (spec, forms, BPMN)
-    # is read again by the next lookup of the same action (form, then spec).
-    session.info.setdefault("senapas_definitions", {})[definition_id] = definition
     return definition
 
 
@@ -119,10 +117,14 @@ def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
 
 def find_task(workflow: BpmnWorkflow, task_id: str) -> SpiffTask | None:
     """A task by its id string anywhere in the workflow."""
-    for task in all_tasks(workflow):
-        if str(task.id) == task_id:
-            return task
-    return None
+    try:
+        key = UUID(task_id)
+    except (TypeError, ValueError):
+        return None
+    found = workflow.tasks.get(key)
+    if found is None:
+        found = next((sub.tasks[key] for sub in workflow.subprocesses.values() if key in sub.tasks), None)
+    return found
 
 
 def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS) -> None:

@@ -143,5 +143,6 @@ def put(session: Session, key: str, value: Any, actor: str) -> None:
         session.add(Setting(key=key, value={"value": value}, updated_by=actor))
     else:
         row.value, row.updated_at, row.updated_by = {"value": value}, utcnow(), actor
-    stored(session)[key] = copy.deepcopy(value)
+    # A new mapping, not an update in place: readers that derived values from the old one see it changed.
+    session.info[_CACHE] = (session.get_transaction(), {**stored(session), key: copy.deepcopy(value)})
     audit.record(session, actor, "setting", reason=key, data={"value": value})

@@ -14,12 +14,13 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers import DefaultRegistry
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from engine import state_text
 from engine.scripts import RestrictedScriptEngine
 
 # Typenames the serializer writes for the workflow's own structure; any other typename in a state
@@ -53,8 +54,6 @@ _WORKFLOW_CONVERTER = BpmnWorkflowConverter(BpmnWorkflow, REGISTRY)
 _SPECS: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
 _SPECS_LOCK = threading.Lock()
 _ENCODER_LOCK = threading.Lock()
-# The attribute on a workflow holding each subprocess's last serialized text and its fingerprint.
-_PARTS = "_senapas_parts"
 
 
 def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
@@ -88,57 +87,14 @@ def new_workflow(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessS
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
-    """The workflow's state as JSON, without its spec.
-
-    Each subprocess is serialized on its own and its text kept on the workflow with a fingerprint
-    of its tasks' states; the next dump of the same workflow object reuses the text of every
-    subprocess in which no task changed state (nor in any subprocess it called), so a completion
-    in a cycle of many libraries serializes the top process and the one library it touched.
-    """
-    previous: dict[UUID, tuple[Any, str]] = getattr(workflow, _PARTS, {})
-    prints = {key: _fingerprint(sub) for key, sub in workflow.subprocesses.items()}
-    dirty = {key for key, print_ in prints.items()
-             if key not in previous or previous[key][0] != print_}
-    _dirty_callers(workflow, dirty)
-    parts: dict[UUID, tuple[Any, str]] = {}
+    """The workflow's state as JSON, without its spec (only what changed is serialized again)."""
     # The registry switches to "encoder mode" for a dump; that flag is shared, hence the lock.
     with _ENCODER_LOCK:
         REGISTRY._encoder_mode = True
         try:
-            for key, sub in workflow.subprocesses.items():
-                parts[key] = ((prints[key], _dumps(REGISTRY.convert(sub))) if key in dirty
-                              else previous[key])
-            dct = WorkflowConverter.to_dict(_WORKFLOW_CONVERTER, workflow)
-            dct["bpmn_events"] = REGISTRY.convert(workflow.bpmn_events)
-            dct["typename"] = REGISTRY.typenames[workflow.__class__]
-            dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
-            top = _dumps(dct)
+            return state_text.dump(workflow, SERIALIZER)
         finally:
             REGISTRY._encoder_mode = False
-    setattr(workflow, _PARTS, parts)
-    subprocesses = ",".join(f'"{key}":{text}' for key, (_, text) in parts.items())
-    return f'{top[:-1]},"subprocesses":{{{subprocesses}}}}}'
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
-
-
-def _fingerprint(sub: BpmnWorkflow) -> tuple[tuple[int, float], ...]:
-    """What changes whenever anything in a subprocess changes: every task's state and its time."""
-    return tuple((task.state, task.last_state_change) for task in sub.tasks.values())
-
-
-def _dirty_callers(workflow: BpmnWorkflow, dirty: set[UUID]) -> None:
-    """Mark the subprocesses that called a changed one as changed too (results and data objects flow up)."""
-    holder = {task_id: key for key, sub in workflow.subprocesses.items() for task_id in sub.tasks
-              if task_id in workflow.subprocesses}
-    pending = list(dirty)
-    while pending:
-        caller = holder.get(pending.pop())
-        if caller is not None and caller not in dirty:
-            dirty.add(caller)
-            pending.append(caller)
 
 
 def load_state(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],

@@ -1,0 +1,133 @@
+"""A workflow's state as JSON text, serialized again only where it changed since the last save.
+
+An instance's workflow stays in memory between actions (`engine.workflow_cache`), and one action
+changes little of it: the finished tracks of other libraries and the finished steps before this
+one stay as they were. The text of each subprocess and of each settled task is kept on the
+workflow with a fingerprint of what it depends on, and reused while the fingerprint holds:
+
+- a subprocess, while every task in it keeps its state and state-change time and no subprocess
+  it called changed (results flow up to the caller);
+- a task that is COMPLETED or CANCELLED under a parent that is too, while neither's state,
+  state-change time nor children change: its data and its delta against its parent are fixed.
+
+The result is the serializer's own output without the specs (same keys, same values); the tests
+compare every save of a whole SOP cycle with the library's full serialization.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+
+SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
+# The attribute of a workflow object holding the texts of its last save.
+_TEXTS = "_senapas_texts"
+
+
+@dataclass
+class _Texts:
+    """What the last save of one workflow object wrote, by subprocess and by task id."""
+
+    subprocesses: dict[UUID, tuple[Any, str]] = field(default_factory=dict)
+    tasks: dict[UUID, tuple[Any, str]] = field(default_factory=dict)
+
+
+def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> str:
+    """The state text of a workflow; the caller holds the registry in encoder mode."""
+    previous: _Texts = getattr(workflow, _TEXTS, None) or _Texts()
+    writer = _Writer(serializer, previous)
+    prints = {key: _fingerprint(sub) for key, sub in workflow.subprocesses.items()}
+    changed = {key for key, print_ in prints.items()
+               if key not in previous.subprocesses or previous.subprocesses[key][0] != print_}
+    _mark_callers(workflow, changed)
+    parts = []
+    for key, sub in workflow.subprocesses.items():
+        if key in changed:
+            head = {**writer.head(sub), "parent_task_id": str(sub.parent_task_id), "spec": sub.spec.name}
+            entry = (prints[key], writer.with_tasks(head, sub))
+        else:
+            entry = previous.subprocesses[key]
+            writer.texts.tasks.update((task_id, previous.tasks[task_id]) for task_id in sub.tasks
+                                      if task_id in previous.tasks)
+        writer.texts.subprocesses[key] = entry
+        parts.append(f'"{key}":{entry[1]}')
+    head = {**writer.head(workflow), "bpmn_events": serializer.registry.convert(workflow.bpmn_events),
+            serializer.VERSION_KEY: serializer.VERSION}
+    top = writer.with_tasks(head, workflow)
+    setattr(workflow, _TEXTS, writer.texts)
+    return f'{top[:-1]},"subprocesses":{{{",".join(parts)}}}}}'
+
+
+class _Writer:
+    """Serializes one save: the parts that changed, reusing the texts of the last save for the rest."""
+
+    def __init__(self, serializer: BpmnWorkflowSerializer, previous: _Texts) -> None:
+        self.registry = serializer.registry
+        self.encoder = serializer._encoder_cls
+        self.previous = previous
+        self.texts = _Texts()
+
+    def dumps(self, value: Any) -> str:
+        return json.dumps(value, cls=self.encoder, separators=(",", ":"))
+
+    def head(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        """The attributes a workflow or subprocess serializes besides its tasks."""
+        registry = self.registry
+        return {
+            "data": registry.convert(registry.clean(workflow.data)),
+            "correlations": workflow.correlations,
+            "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+            "success": workflow.success,
+            "completed": workflow.completed,
+            "root": str(workflow.task_tree.id),
+            "typename": registry.typenames[workflow.__class__],
+        }
+
+    def with_tasks(self, head: dict[str, Any], workflow: BpmnWorkflow) -> str:
+        """The text of `head` with the workflow's tasks added."""
+        tasks = []
+        for task_id, task in workflow.tasks.items():
+            key = _settled_key(task)
+            entry = self.previous.tasks.get(task_id)
+            if key is None or entry is None or entry[0] != key:
+                entry = (key, self.dumps(self.registry.convert(task)))
+            self.texts.tasks[task_id] = entry
+            tasks.append(f'"{task_id}":{entry[1]}')
+        text = self.dumps(head)
+        return f'{text[:-1]},"tasks":{{{",".join(tasks)}}}}}'
+
+
+def _settled_key(task: SpiffTask) -> tuple[Any, ...] | None:
+    """What a settled task's text depends on; None while the task or its parent may still change."""
+    if not task.state & SETTLED:
+        return None
+    parent = task.parent
+    if parent is None:
+        return (task.state, task.last_state_change, tuple(task._children))
+    if not parent.state & SETTLED:
+        return None
+    return (task.state, task.last_state_change, tuple(task._children), parent.state, parent.last_state_change)
+
+
+def _fingerprint(sub: BpmnWorkflow) -> tuple[tuple[int, float], ...]:
+    """What changes whenever anything in a subprocess changes: every task's state and its time."""
+    return tuple((task.state, task.last_state_change) for task in sub.tasks.values())
+
+
+def _mark_callers(workflow: BpmnWorkflow, changed: set[UUID]) -> None:
+    """Mark the subprocesses that called a changed one as changed too."""
+    holder = {task_id: key for key, sub in workflow.subprocesses.items() for task_id in sub.tasks
+              if task_id in workflow.subprocesses}
+    pending = list(changed)
+    while pending:
+        caller = holder.get(pending.pop())
+        if caller is not None and caller not in changed:
+            changed.add(caller)
+            pending.append(caller)
