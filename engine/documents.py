@@ -250,7 +250,8 @@ def _officers(session: Session, usernames: set[str]) -> dict[str, dict[str, str]
     names = sorted(u for u in usernames if u)
     if not names:
         return {}
-    users = session.scalars(select(User).where(User.username.in_(names)))
+    users = session.execute(select(User.username, User.name, User.nip, User.rank, User.position)
+                            .where(User.username.in_(names)))
     return {u.username: {"name": u.name, "nip": u.nip, "rank": u.rank, "position": u.position} for u in users}
 
 

@@ -253,11 +253,12 @@ def refresh_tasks(session: Session, loaded: Loaded, now: datetime,
     """Make the open rows of the task table match the workflow's READY manual tasks."""
     instance, workflow = loaded.instance, loaded.workflow
     ready = {str(t.id): t for t in all_tasks(workflow) if t.state == TaskState.READY and t.task_spec.manual}
-    rows = session.scalars(select(Task).where(Task.instance_id == instance.id,
-                                              Task.status == TaskStatus.OPEN)).all()
-    known = {row.id for row in rows}
-    for row in rows:
-        if row.id not in ready:
+    # Ids only: the rows that closed are usually the one just completed, already in the session.
+    known = set(session.scalars(select(Task.id).where(Task.instance_id == instance.id,
+                                                      Task.status == TaskStatus.OPEN)))
+    for task_id in sorted(known - ready.keys()):
+        row = session.get(Task, task_id)
+        if row is not None:
             spiff_task = find_task(workflow, row.id)
             finished = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
             row.status = TaskStatus.COMPLETED if finished else TaskStatus.CANCELLED

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -38,17 +39,21 @@ class LetterSequence(Base):
     last: Mapped[int] = mapped_column(default=0)
 
 
+def _next_number(insert: Any) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING for one dialect, built once."""
+    table = LetterSequence.__table__
+    return (insert(LetterSequence).values(code=bindparam("code"), year=bindparam("year"), last=1)
+            .on_conflict_do_update(index_elements=["code", "year"], set_={"last": table.c.last + 1})
+            .returning(table.c.last))
+
+
+_NEXT_NUMBER = {"postgresql": _next_number(postgresql.insert), "sqlite": _next_number(sqlite.insert)}
+
+
 def allocate(session: Session, code: str, year: int) -> int:
     """The next running number for (code, year), taken inside the caller's transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = LetterSequence.__table__
-    statement = (
-        insert(LetterSequence).values(code=code, year=year, last=1)
-        .on_conflict_do_update(index_elements=["code", "year"], set_={"last": table.c.last + 1})
-        .returning(table.c.last)
-    )
-    return int(session.execute(statement).scalar_one())
+    statement = _NEXT_NUMBER[session.get_bind().dialect.name]
+    return int(session.execute(statement, {"code": code, "year": year}).scalar_one())
 
 
 def valid_pattern(pattern: str) -> bool:
