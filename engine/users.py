@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.db import utcnow
@@ -85,16 +85,35 @@ def issue_token(session: Session, user: User, *, lifetime: timedelta = timedelta
     return token
 
 
-def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
+@dataclass(frozen=True)
+class TokenUser:
+    """The person a live bearer token belongs to, as read for one request."""
+
+    id: int
+    username: str
+    name: str
+    roles: frozenset[str]
+
+
+# Every API call looks its token up, so this is one prepared statement on plain columns: the unique
+# index on token_hash finds the row, and no ORM objects are built. It is read on every request
+# (never cached), so a revoked token or a deactivated user is refused on the very next call.
+_tokens, _users = ApiToken.__table__.c, User.__table__.c
+_TOKEN_LOOKUP = (select(_users.id, _users.username, _users.name, _users.roles, _users.active,
+                        _tokens.expires_at, _tokens.revoked_at)
+                 .select_from(ApiToken.__table__.join(User.__table__, _users.id == _tokens.user_id))
+                 .where(_tokens.token_hash == bindparam("token_hash")))
+
+
+def user_for_token(session: Session, token: str, now: datetime | None = None) -> TokenUser | None:
     """The user a live token belongs to, or None when unknown, expired or revoked."""
-    found = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                            .where(ApiToken.token_hash == _digest(token))).first()
+    found = session.execute(_TOKEN_LOOKUP, {"token_hash": _digest(token)}).first()
     if found is None:
         return None
-    row, user = found
-    if row.revoked_at is not None or row.expires_at <= (now or utcnow()) or not user.active:
+    user_id, username, name, roles, active, expires_at, revoked_at = found
+    if revoked_at is not None or expires_at <= (now or utcnow()) or not active:
         return None
-    return user
+    return TokenUser(user_id, username, name, frozenset(roles or ()))
 
 
 def revoke_token(session: Session, token: str) -> bool:

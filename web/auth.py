@@ -29,7 +29,7 @@ class SessionUser:
     is_active = True
     is_anonymous = False
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User | users.TokenUser) -> None:
         self.id = str(user.id)
         self.username = user.username
         self.name = user.name

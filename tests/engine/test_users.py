@@ -51,6 +51,19 @@ def test_tokens_expire_and_can_be_revoked(factory):
         assert users.user_for_token(s, token) is None
 
 
+
+def test_token_of_a_deactivated_user_is_refused(factory):
+    token = run_in_transaction(factory, lambda s: users.issue_token(
+        s, users.create_user(s, "budi", "rahasia", ["petugas", "mitra"], name="Budi")))
+    with factory() as s:
+        found = users.user_for_token(s, token)
+        assert found is not None and (found.username, found.name, found.roles) == (
+            "budi", "Budi", frozenset({"petugas", "mitra"}))
+    with factory.begin() as s:
+        users.get_user(s, "budi").active = False
+    with factory() as s:
+        assert users.user_for_token(s, token) is None
+
 def test_list_users_by_role(factory):
     run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia", ["petugas"]))
     run_in_transaction(factory, lambda s: users.create_user(s, "ani", "rahasia", ["petugas", "kabid"]))
