@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine import audit, tasks
 from engine.db import run_in_transaction
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from engine.models import AuditEvent, Instance
+from engine.models import AuditEvent, Instance, Task
 from tests.engine.helpers import (
     ADMIN,
     KABID,
@@ -192,6 +192,28 @@ def test_multi_instance_tasks_carry_their_library(factory):
         complete(factory, row.id, PETUGAS, {"result": row.item_key})
     assert instance(factory, iid).status == "completed"
 
+
+
+def test_task_rows_carry_every_column_but_the_draft():
+    assert set(tasks.TaskRow._fields) == {c.key for c in Task.__table__.columns} - {"draft"}
+
+
+def test_list_pages_follow_each_other_and_count_the_whole_list(factory):
+    deploy(factory, "multi.bpmn")
+    libraries = [{"library": n, "library_name": f"Perpustakaan {n}", "visit_date": f"2027-03-0{n}"}
+                 for n in range(1, 6)]
+    start(factory, "multi", PETUGAS, {"libraries": libraries})
+    with factory() as s:
+        pages = [tasks.queue(s, PETUGAS, page, 2) for page in (1, 2, 3, 4)]
+        assert [[t.item_key for t in p.items] for p in pages] == [["1", "2"], ["3", "4"], ["5"], []]
+        assert {p.total for p in pages} == {5}
+        first_two = [t.id for t in pages[0].items]
+    for task_id in first_two:
+        run_in_transaction(factory, lambda s, task_id=task_id: tasks.claim(s, task_id, PETUGAS))
+    with factory() as s:
+        inbox = tasks.inbox(s, PETUGAS, 1, 1)
+        assert [t.id for t in inbox.items] == first_two[:1] and inbox.total == 2
+        assert tasks.inbox(s, PETUGAS2).total == 0 and tasks.queue(s, PETUGAS2, 2, 2).total == 3
 
 def test_call_activity_runs_the_called_process(factory):
     deploy(factory, "callee.bpmn")
