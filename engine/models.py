@@ -136,6 +136,13 @@ class Task(Base):
     completed_by: Mapped[str | None] = mapped_column(String(64))
 
 
+# The inbox and queue in the order they are shown (soonest due first, undated last), with the lane
+# at the end so a queue of several lanes filters inside the index: a page reads its rows in order
+# and stops after them, instead of reading and sorting every open task of the lanes.
+Index("ix_tasks_by_due", Task.status, Task.assignee, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id,
+      Task.lane)
+
+
 class AuditEvent(Base):
     """Something a person (or the timer worker) did: who, when, what, why, and the data submitted."""
 
