@@ -15,7 +15,7 @@ from engine import audit, definitions, events, execution, forms, instances, libr
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits
-from engine.models import Instance, InstanceStatus, Task, TaskStatus, User
+from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
 from engine.users import Actor
 
@@ -71,13 +71,21 @@ def of_instance(session: Session, instance_id: int, *, status: str | None = None
     return list(session.scalars(query.order_by(Task.created_at, Task.id)))
 
 
+# A task with its instance and definition version: what every task action reads first, in one go.
+_WORKABLE = (select(Task, Instance, Definition).join(Instance, Instance.id == Task.instance_id)
+             .join(Definition, Definition.id == Instance.definition_id).where(Task.id == bindparam("task_id")))
+
+
 def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Instance]:
     """The open task and its running instance, if the actor may work on it now.
 
     A task of another lane is Forbidden here, not NotFound: the API contract answers 403 for
     "not my lane" on task actions (viewing such a task is still a 404).
     """
-    task = get(session, task_id)
+    found = session.execute(_WORKABLE, {"task_id": str(task_id)}).first() if task_id else None
+    if found is None:
+        raise NotFound("tugas tidak ditemukan")
+    task, instance = found[0], found[1]  # the definition stays in the session for the action
     if not roles.may_work_lane(actor.roles, task.lane):
         raise Forbidden("tugas ini bukan untuk peran Anda")
     if task.status != TaskStatus.OPEN:
@@ -85,8 +93,6 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
                        else "tugas sudah dibatalkan")
     if task.assignee and task.assignee != actor.username:
         raise Conflict(f"tugas sedang dikerjakan oleh {task.assignee}")
-    instance = session.get(Instance, task.instance_id)
-    assert instance is not None
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"instance berstatus {instances.STATUS_WORDS[InstanceStatus(instance.status)]}")
     return task, instance
