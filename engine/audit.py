@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from engine.db import utcnow
 from engine.models import AuditEvent
+
+_INSERT = insert(cast(Table, AuditEvent.__table__))
 
 
 def record(session: Session, actor: str, action: str, *, instance_id: int | None = None,
            task_id: str | None = None, task_name: str | None = None, reason: str = "",
-           data: dict[str, Any] | None = None) -> AuditEvent:
+           data: dict[str, Any] | None = None) -> None:
     """Add one audit event to the current transaction; `data` is copied (through JSON) as the snapshot.
 
-    The stored column is JSON: a copy through JSON is what it will hold, and costs less than a deep copy.
+    The event is only ever appended, never read back in the same action: it is written with one
+    prepared INSERT rather than through the unit of work. The stored column is JSON, so a copy
+    through JSON is what it will hold, and costs less than a deep copy.
     """
-    event = AuditEvent(actor=actor, action=action, instance_id=instance_id, task_id=task_id,
-                       task_name=task_name, reason=reason or "",
-                       data=json.loads(json.dumps(data)) if data is not None else None)
-    session.add(event)
-    return event
+    values: dict[str, Any] = {"actor": actor, "action": action, "instance_id": instance_id, "task_id": task_id,
+                              "task_name": task_name, "reason": reason or "", "at": utcnow()}
+    if data is not None:
+        values["data"] = json.loads(json.dumps(data))
+    session.execute(_INSERT, values)
 
 
 def history(session: Session, instance_id: int) -> list[AuditEvent]:

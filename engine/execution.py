@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -25,8 +25,10 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from engine import spiff, workflow_cache
 from engine.db import utcnow
@@ -205,9 +207,9 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     """
     instance, workflow = loaded.instance, loaded.workflow
     now = utcnow()
-    # The projection first: its query autoflushes, and the instance changes made after it go out
-    # in one UPDATE (one version bump) instead of two.
-    created = refresh_tasks(session, loaded, now, completed_by)
+    # The open rows are read before the instance changes, so that query has nothing to autoflush
+    # and the instance goes out in one UPDATE (one version bump).
+    projection = plan_projection(session, loaded, now, completed_by)
     instance.state = spiff.dump_state(workflow)
     workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance.state, workflow)
     instance.updated_at = now
@@ -218,7 +220,10 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
         instance.status = InstanceStatus.COMPLETED
         instance.ended_at = now
         instance.next_due_at = None
-    return created
+    # The instance row first: its version check stops a lost race before any task row is written.
+    session.flush()
+    projection.write(session)
+    return projection.created
 
 
 def _update_title(instance: Instance, data: dict[str, Any]) -> None:
@@ -248,38 +253,64 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
     return min(due) if due else None
 
 
-def refresh_tasks(session: Session, loaded: Loaded, now: datetime,
-                  completed_by: tuple[str, str] | None = None) -> list[Task]:
-    """Make the open rows of the task table match the workflow's READY manual tasks."""
+_TASKS = cast(Table, Task.__table__)
+_CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
+
+
+@dataclass
+class Projection:
+    """The task rows one save closes and opens, written with prepared statements, not the unit of work."""
+
+    closing: list[dict[str, Any]]
+    created: list[Task]
+
+    def write(self, session: Session) -> None:
+        """One UPDATE per closed row (usually the one just completed), one INSERT for the new rows."""
+        for values in self.closing:
+            session.execute(_CLOSE_TASK, values)
+            held = session.identity_map.get(identity_key(Task, values["task_id"]))
+            if held is not None:  # a row this action already read stays in step
+                for name, value in values.items():
+                    if name != "task_id":
+                        set_committed_value(held, name, value)
+        if self.created:
+            session.execute(insert(_TASKS), [_columns(row) for row in self.created])
+
+
+def plan_projection(session: Session, loaded: Loaded, now: datetime,
+                    completed_by: tuple[str, str] | None = None) -> Projection:
+    """The changes that make the open task rows match the workflow's READY manual tasks.
+
+    Also sets the instance's open-task count and search text; `Projection.write` writes the rows.
+    """
     instance, workflow = loaded.instance, loaded.workflow
     ready = {str(t.id): t for t in all_tasks(workflow) if t.state == TaskState.READY and t.task_spec.manual}
-    # Ids only: the rows that closed are usually the one just completed, already in the session.
     known = set(session.scalars(select(Task.id).where(Task.instance_id == instance.id,
                                                       Task.status == TaskStatus.OPEN)))
+    closing = []
     for task_id in sorted(known - ready.keys()):
-        row = session.get(Task, task_id)
-        if row is not None:
-            spiff_task = find_task(workflow, row.id)
-            finished = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
-            row.status = TaskStatus.COMPLETED if finished else TaskStatus.CANCELLED
-            row.completed_at = row.completed_at or now
-            if finished and completed_by and completed_by[0] == row.id:
-                row.completed_by = row.assignee = completed_by[1]
-    created = []
-    for task_id, task in ready.items():
-        if task_id in known:
-            continue
-        row = project(instance, task, now)
-        session.add(row)
-        created.append(row)
+        spiff_task = find_task(workflow, task_id)
+        finished = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
+        values: dict[str, Any] = {"task_id": task_id, "completed_at": now,
+                                  "status": TaskStatus.COMPLETED if finished else TaskStatus.CANCELLED}
+        if finished and completed_by and completed_by[0] == task_id:
+            values["completed_by"] = values["assignee"] = completed_by[1]
+        closing.append(values)
+    created = [project(instance, task, now) for task_id, task in ready.items() if task_id not in known]
+    for row in created:
         if row.item_label:
             _add_search(instance, row.item_label)
     instance.open_tasks = len(ready)
-    return created
+    return Projection(closing, created)
+
+
+def _columns(row: Task) -> dict[str, Any]:
+    """The INSERT values of a new projection row (no draft yet: left SQL NULL, not JSON null)."""
+    return {column.key: getattr(row, column.key) for column in _TASKS.columns if column.key != "draft"}
 
 
 def project(instance: Instance, task: SpiffTask, now: datetime) -> Task:
-    """The task-table row for one READY manual task."""
+    """The task-table row for one READY manual task (not added to any session)."""
     spec = task.task_spec
     props = properties(task)
     item_key, item_label = item_of(task)
