@@ -14,9 +14,9 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, select, update
+from sqlalchemy import ForeignKey, LargeBinary, String, Table, UniqueConstraint, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -245,13 +245,17 @@ def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:
     return {key: str(chosen.get(key, "")) for key in ("position", "name", "rank", "nip")}
 
 
+_USERS = cast(Table, User.__table__)
+_OFFICERS = (select(_USERS.c.username, _USERS.c.name, _USERS.c.nip, _USERS.c.rank, _USERS.c.position)
+             .where(_USERS.c.username.in_(bindparam("names", expanding=True))))
+
+
 def _officers(session: Session, usernames: set[str]) -> dict[str, dict[str, str]]:
     """Name, NIP, rank and position of the named users that exist, by username."""
     names = sorted(u for u in usernames if u)
     if not names:
         return {}
-    users = session.execute(select(User.username, User.name, User.nip, User.rank, User.position)
-                            .where(User.username.in_(names)))
+    users = session.execute(_OFFICERS, {"names": names})
     return {u.username: {"name": u.name, "nip": u.nip, "rank": u.rank, "position": u.position} for u in users}
 
 

@@ -255,6 +255,8 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
 
 _TASKS = cast(Table, Task.__table__)
 _CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
+_OPEN_TASK_IDS = select(_TASKS.c.id).where(_TASKS.c.instance_id == bindparam("instance_id"),
+                                           _TASKS.c.status == bindparam("status"))
 
 
 @dataclass
@@ -285,8 +287,7 @@ def plan_projection(session: Session, loaded: Loaded, now: datetime,
     """
     instance, workflow = loaded.instance, loaded.workflow
     ready = {str(t.id): t for t in all_tasks(workflow) if t.state == TaskState.READY and t.task_spec.manual}
-    known = set(session.scalars(select(Task.id).where(Task.instance_id == instance.id,
-                                                      Task.status == TaskStatus.OPEN)))
+    known = set(session.scalars(_OPEN_TASK_IDS, {"instance_id": instance.id, "status": TaskStatus.OPEN}))
     closing = []
     for task_id in sorted(known - ready.keys()):
         spiff_task = find_task(workflow, task_id)

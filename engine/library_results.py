@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, String, select
+from sqlalchemy import ForeignKey, Index, String, Table, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import libraries, settings
@@ -99,6 +99,11 @@ def results_of_instance(session: Session, instance_id: int, kind: str | None = N
     return list(session.scalars(query.order_by(LibraryResult.recorded_at, LibraryResult.id)))
 
 
+
+_RESULTS = cast(Table, LibraryResult.__table__)
+_RESULT_OF_TASK = select(_RESULTS.c.id).where(_RESULTS.c.task_id == bindparam("task_id")).limit(1)
+
+
 def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Actor) -> None:
     """Record the result of a step whose `libraryResult` property is "monev" or "accreditation".
 
@@ -115,7 +120,7 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
     where = f"langkah {step.title or step.name}"
     if kind not in RESULT_KINDS:
         raise BadRequest(f"{where}: libraryResult '{kind}' tidak dikenal (pilihan: {', '.join(RESULT_KINDS)})")
-    if session.scalar(select(LibraryResult.id).where(LibraryResult.task_id == step.task_id)) is not None:
+    if session.scalar(_RESULT_OF_TASK, {"task_id": step.task_id}) is not None:
         return
     library_id = _step_library(step)
     if library_id is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, select
+from sqlalchemy import String, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
@@ -108,13 +108,17 @@ class Setting(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
 
 
+_SETTINGS = cast(Table, Setting.__table__)
+_STORED = select(_SETTINGS.c.key, _SETTINGS.c.value)
+
+
 def stored(session: Session) -> dict[str, Any]:
     """The stored (non-default) values, read once per transaction: completions read settings often."""
     cached = session.info.get(_CACHE)
     if cached is not None and cached[0] is session.get_transaction():
         found: dict[str, Any] = cached[1]
         return found
-    values = {row.key: row.value["value"] for row in session.scalars(select(Setting))}
+    values = {key: value["value"] for key, value in session.execute(_STORED)}
     session.info[_CACHE] = (session.get_transaction(), values)
     return values
 
