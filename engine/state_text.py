@@ -33,10 +33,11 @@ _TEXTS = "_senapas_texts"
 
 @dataclass
 class _Texts:
-    """What the last save of one workflow object wrote, by subprocess and by task id."""
+    """What the last save of one workflow object wrote: each subprocess, and each task by the
+    subprocess holding it (None: the top workflow)."""
 
     subprocesses: dict[UUID, tuple[Any, str]] = field(default_factory=dict)
-    tasks: dict[UUID, tuple[Any, str]] = field(default_factory=dict)
+    tasks: dict[UUID | None, dict[UUID, tuple[Any, str]]] = field(default_factory=dict)
 
 
 def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> str:
@@ -51,16 +52,15 @@ def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> str:
     for key, sub in workflow.subprocesses.items():
         if key in changed:
             head = {**writer.head(sub), "parent_task_id": str(sub.parent_task_id), "spec": sub.spec.name}
-            entry = (prints[key], writer.with_tasks(head, sub))
+            entry = (prints[key], writer.with_tasks(head, sub, key))
         else:
             entry = previous.subprocesses[key]
-            writer.texts.tasks.update((task_id, previous.tasks[task_id]) for task_id in sub.tasks
-                                      if task_id in previous.tasks)
+            writer.texts.tasks[key] = previous.tasks.get(key, {})
         writer.texts.subprocesses[key] = entry
         parts.append(f'"{key}":{entry[1]}')
     head = {**writer.head(workflow), "bpmn_events": serializer.registry.convert(workflow.bpmn_events),
             serializer.VERSION_KEY: serializer.VERSION}
-    top = writer.with_tasks(head, workflow)
+    top = writer.with_tasks(head, workflow, None)
     setattr(workflow, _TEXTS, writer.texts)
     return f'{top[:-1]},"subprocesses":{{{",".join(parts)}}}}}'
 
@@ -90,16 +90,18 @@ class _Writer:
             "typename": registry.typenames[workflow.__class__],
         }
 
-    def with_tasks(self, head: dict[str, Any], workflow: BpmnWorkflow) -> str:
-        """The text of `head` with the workflow's tasks added."""
+    def with_tasks(self, head: dict[str, Any], workflow: BpmnWorkflow, owner: UUID | None) -> str:
+        """The text of `head` with the workflow's tasks added (`owner`: the subprocess key, or None)."""
         tasks = []
+        previous = self.previous.tasks.get(owner, {})
+        written = self.texts.tasks[owner] = {}
         for task_id, task in workflow.tasks.items():
             key = _settled_key(task)
-            entry = self.previous.tasks.get(task_id)
+            entry = previous.get(task_id)
             if key is None or entry is None or entry[0] != key:
-                entry = (key, self.dumps(self.registry.convert(task)))
-            self.texts.tasks[task_id] = entry
-            tasks.append(f'"{task_id}":{entry[1]}')
+                entry = (key, f'"{task_id}":{self.dumps(self.registry.convert(task))}')
+            written[task_id] = entry
+            tasks.append(entry[1])
         text = self.dumps(head)
         return f'{text[:-1]},"tasks":{{{",".join(tasks)}}}}}'
 
@@ -123,8 +125,10 @@ def _fingerprint(sub: BpmnWorkflow) -> tuple[tuple[int, float], ...]:
 
 def _mark_callers(workflow: BpmnWorkflow, changed: set[UUID]) -> None:
     """Mark the subprocesses that called a changed one as changed too."""
-    holder = {task_id: key for key, sub in workflow.subprocesses.items() for task_id in sub.tasks
-              if task_id in workflow.subprocesses}
+    subprocesses = workflow.subprocesses
+    # A subprocess's key is the id of the task that started it; most are started by the top workflow.
+    holder = {key: next((other for other, caller in subprocesses.items() if key in caller.tasks), None)
+              for key in subprocesses if key not in workflow.tasks}
     pending = list(changed)
     while pending:
         caller = holder.get(pending.pop())

@@ -51,6 +51,20 @@ def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_wo
         assert check.check(s, [iid]) == []
 
 
+def test_a_data_object_written_from_a_nested_subprocess_is_stored(factory):
+    """The inner subprocess writes a data object of the outer one, whose own tasks do not move."""
+    definition = deploy(factory, "nested.bpmn")
+    iid = start(factory, "nested", PETUGAS)
+    complete(factory, open_task(factory, iid, "isi"), PETUGAS, {"catatan": "koleksi perlu disiangi"})
+    row = instance(factory, iid)
+    running = workflow_cache.CACHE.take((definition.hash, iid), row.state)
+    assert running is not None
+    stored = json.loads(row.state)
+    assert stored == full_state(running)
+    assert {"data_objects": {"catatan": "koleksi perlu disiangi"}} in [sub["data"] for sub in
+                                                                       stored["subprocesses"].values()]
+
+
 def test_a_state_changed_elsewhere_is_restored_instead_of_using_the_kept_workflow(factory, monkeypatch):
     """Another web process completes branch B; this one must see it when it completes the join."""
     deploy(factory, "parallel.bpmn")
