@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Table, UniqueConstraint, bindparam, select, update
+from sqlalchemy import ForeignKey, LargeBinary, String, Table, UniqueConstraint, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -140,11 +140,13 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
         "instance": {"id": instance.id, "title": instance.title},
         "data": snapshot,
     }
-    document = Document(instance_id=instance.id, task_id=task_id, step=step, kind=kind,
-                        title=_title(kind, snapshot, item_label)[:300], number=number,
-                        code=code if seq else None, year=local.year if seq else None, seq=seq,
-                        context=context, created_at=now, created_by=actor.username)
-    session.add(document)
+    values = {"instance_id": instance.id, "task_id": task_id, "step": step, "kind": kind,
+              "title": _title(kind, snapshot, item_label)[:300], "number": number,
+              "code": code if seq else None, "year": local.year if seq else None, "seq": seq,
+              "context": context, "created_at": now, "created_by": actor.username}
+    # Written at once with a prepared INSERT: a document is never changed in the action that makes it.
+    document = Document(**values)
+    document.id = session.execute(_INSERT_DOCUMENT, values).scalar_one()
     return document
 
 
@@ -245,6 +247,8 @@ def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:
     return {key: str(chosen.get(key, "")) for key in ("position", "name", "rank", "nip")}
 
 
+_DOCUMENTS = cast(Table, Document.__table__)
+_INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 _USERS = cast(Table, User.__table__)
 _OFFICERS = (select(_USERS.c.username, _USERS.c.name, _USERS.c.nip, _USERS.c.rank, _USERS.c.position)
              .where(_USERS.c.username.in_(bindparam("names", expanding=True))))

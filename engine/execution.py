@@ -25,14 +25,14 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from engine import spiff, workflow_cache
 from engine.db import utcnow
-from engine.errors import EngineFailure, NotFound
+from engine.errors import EngineFailure, NotFound, StaleState
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
 from engine.scripts import RestrictedScriptEngine
 
@@ -221,9 +221,27 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
         instance.ended_at = now
         instance.next_due_at = None
     # The instance row first: its version check stops a lost race before any task row is written.
-    session.flush()
+    write_instance(session, instance)
     projection.write(session)
     return projection.created
+
+
+def write_instance(session: Session, instance: Instance) -> None:
+    """Write what a save changes on the instance row with one prepared, version-checked UPDATE.
+
+    A row another transaction changed since this one read it matches no row: StaleState, and the
+    unit of work runs again. The written values become the object's committed state, so the unit
+    of work writes only what else the action changed (a status, an incident), on the new version.
+    """
+    version = instance.row_version
+    values = {name: getattr(instance, name) for name in _SAVED_COLUMNS}
+    with session.no_autoflush:  # these values go out here, not in a flush of the same attributes first
+        result = session.execute(_UPDATE_INSTANCE, {"instance_id": instance.id, "read_version": version,
+                                                    "row_version": version + 1, **values})
+    if cast(CursorResult[Any], result).rowcount != 1:
+        raise StaleState(f"instance {instance.id} diubah transaksi lain")
+    for name, value in {**values, "row_version": version + 1}.items():
+        set_committed_value(instance, name, value)
 
 
 def _update_title(instance: Instance, data: dict[str, Any]) -> None:
@@ -254,6 +272,11 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
 
 
 _TASKS = cast(Table, Task.__table__)
+_INSTANCES = cast(Table, Instance.__table__)
+# The instance columns a save sets (see `save` and `plan_projection`).
+_SAVED_COLUMNS = ("state", "updated_at", "next_due_at", "open_tasks", "search_text", "title", "status", "ended_at")
+_UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
+                                            _INSTANCES.c.row_version == bindparam("read_version"))
 _CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
 _OPEN_TASK_IDS = select(_TASKS.c.id).where(_TASKS.c.instance_id == bindparam("instance_id"),
                                            _TASKS.c.status == bindparam("status"))

@@ -201,7 +201,7 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
     overwrite what was sent). An array whose `items` carry the marker keeps its ids and gains a
     sibling `<name>_profiles` list. Unknown ids raise ValidationFailed with each id's path.
     """
-    if not schema or not _has_marker(schema):
+    if not schema or not _marked(schema):
         return data
     result = copy.deepcopy(data)
     refs: list[tuple[dict[str, Any], str, str, bool]] = []
@@ -222,6 +222,19 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
         else:
             container.update({k: v for k, v in summary(found[container[name]]).items() if k != "library"})
     return result
+
+
+_MARKED: dict[int, tuple[dict[str, Any], bool]] = {}
+
+
+def _marked(schema: dict[str, Any]) -> bool:
+    """Whether a schema references the registry anywhere; remembered per schema object (forms are cached)."""
+    found = _MARKED.get(id(schema))
+    if found is None or found[0] is not schema:
+        if len(_MARKED) > 256:
+            _MARKED.clear()
+        found = _MARKED[id(schema)] = (schema, _has_marker(schema))
+    return found[1]
 
 
 def _has_marker(node: Any) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, String, Table, bindparam, select
+from sqlalchemy import ForeignKey, Index, String, Table, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import libraries, settings
@@ -47,6 +47,10 @@ class LibraryResult(Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
 
 
+_RESULTS = cast(Table, LibraryResult.__table__)
+_INSERT_RESULT = insert(_RESULTS).returning(_RESULTS.c.id)
+
+
 def grade_for(session: Session, score: float) -> str:
     """The grade of a score under the `grade_bands` setting (below every band: not accredited)."""
     for name, minimum in sorted(settings.get(session, "grade_bands"), key=lambda band: -float(band[1])):
@@ -66,11 +70,13 @@ def record_result(session: Session, library_id: int, kind: str, score: float, re
     if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
         raise BadRequest(f"nilai hasil {kind} harus angka 0–100, bukan {score!r}")
     details = dict(details or {})
-    result = LibraryResult(library_id=library.id, instance_id=instance_id, task_id=task_id, task_name=task_name,
-                           kind=kind, period=period[:300], score=float(score),
-                           grade=grade or grade_for(session, float(score)), components=list(components or []),
-                           details=details, recorded_by=recorded_by)
-    session.add(result)
+    values = {"library_id": library.id, "instance_id": instance_id, "task_id": task_id, "task_name": task_name,
+              "kind": kind, "period": period[:300], "score": float(score),
+              "grade": grade or grade_for(session, float(score)), "components": list(components or []),
+              "details": details, "recorded_at": utcnow(), "recorded_by": recorded_by}
+    # A result is only ever added: one prepared INSERT, visible at once to the letters of the same action.
+    result = LibraryResult(**values)
+    result.id = session.execute(_INSERT_RESULT, values).scalar_one()
     if kind == "accreditation":
         accredited = result.grade != settings.get(session, "not_accredited_label")
         when = as_date(details.get("date"))
@@ -80,7 +86,6 @@ def record_result(session: Session, library_id: int, kind: str, score: float, re
             "accreditation_year": when.year if isinstance(when, date) else utcnow().astimezone(WIB).year,
             "accreditation_certificate": as_text(details.get("certificate_number"))[:100],
             "accreditation_valid_until": as_date(details.get("valid_until")) or None})
-    session.flush()
     return result
 
 
@@ -100,7 +105,6 @@ def results_of_instance(session: Session, instance_id: int, kind: str | None = N
 
 
 
-_RESULTS = cast(Table, LibraryResult.__table__)
 _RESULT_OF_TASK = select(_RESULTS.c.id).where(_RESULTS.c.task_id == bindparam("task_id")).limit(1)
 
 
