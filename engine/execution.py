@@ -207,55 +207,52 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     """
     instance, workflow = loaded.instance, loaded.workflow
     now = utcnow()
-    # The open rows are read before the instance changes, so that query has nothing to autoflush
-    # and the instance goes out in one UPDATE (one version bump).
-    projection = plan_projection(session, loaded, now, completed_by)
-    instance.state = spiff.dump_state(workflow)
-    workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance.state, workflow)
-    instance.updated_at = now
-    instance.next_due_at = next_due(workflow)
+    changes: dict[str, Any] = {"state": spiff.dump_state(workflow), "updated_at": now,
+                               "next_due_at": next_due(workflow)}
+    projection = plan_projection(session, loaded, now, completed_by, changes)
     if submitted:
-        _update_title(instance, submitted)
+        _update_title(instance, submitted, changes)
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
-        instance.status = InstanceStatus.COMPLETED
-        instance.ended_at = now
-        instance.next_due_at = None
+        changes.update(status=InstanceStatus.COMPLETED, ended_at=now, next_due_at=None)
     # The instance row first: its version check stops a lost race before any task row is written.
-    write_instance(session, instance)
+    write_instance(session, instance, changes)
+    workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance.state, workflow)
     projection.write(session)
     return projection.created
 
 
-def write_instance(session: Session, instance: Instance) -> None:
-    """Write what a save changes on the instance row with one prepared, version-checked UPDATE.
+def write_instance(session: Session, instance: Instance, changes: dict[str, Any]) -> None:
+    """Write `changes` to the instance row with one prepared, version-checked UPDATE.
 
     A row another transaction changed since this one read it matches no row: StaleState, and the
-    unit of work runs again. The written values become the object's committed state, so the unit
-    of work writes only what else the action changed (a status, an incident), on the new version.
+    unit of work runs again. The written values become the object's committed state without
+    marking it changed, so the unit of work writes only what else the action changed (a status,
+    an incident), on the new version.
     """
     version = instance.row_version
-    values = {name: getattr(instance, name) for name in _SAVED_COLUMNS}
-    with session.no_autoflush:  # these values go out here, not in a flush of the same attributes first
-        result = session.execute(_UPDATE_INSTANCE, {"instance_id": instance.id, "read_version": version,
-                                                    "row_version": version + 1, **values})
+    statement = update(_INSTANCES).where(_INSTANCES.c.id == instance.id, _INSTANCES.c.row_version == version)
+    with session.no_autoflush:  # pending changes of the same row go out after this, on the new version
+        result = session.execute(statement.values(row_version=version + 1, **changes))
     if cast(CursorResult[Any], result).rowcount != 1:
         raise StaleState(f"instance {instance.id} diubah transaksi lain")
-    for name, value in {**values, "row_version": version + 1}.items():
+    for name, value in {**changes, "row_version": version + 1}.items():
         set_committed_value(instance, name, value)
 
 
-def _update_title(instance: Instance, data: dict[str, Any]) -> None:
+def _update_title(instance: Instance, data: dict[str, Any], changes: dict[str, Any]) -> None:
     for key in TITLE_KEYS:
         value = data.get(key)
         if isinstance(value, str) and value.strip():
-            instance.title = value.strip()[:300]
-            _add_search(instance, instance.title)
+            changes["title"] = value.strip()[:300]
+            _add_search(instance, changes["title"], changes)
             return
 
 
-def _add_search(instance: Instance, text: str) -> None:
-    if text and text.lower() not in (instance.search_text or ""):
-        instance.search_text = ((instance.search_text or "") + " " + text.lower()).strip()
+def _add_search(instance: Instance, text: str, changes: dict[str, Any]) -> None:
+    """Add `text` to the instance's search text (in `changes`) unless it is there already."""
+    current = changes.get("search_text", instance.search_text) or ""
+    if text and text.lower() not in current:
+        changes["search_text"] = (current + " " + text.lower()).strip()
 
 
 def next_due(workflow: BpmnWorkflow) -> datetime | None:
@@ -273,10 +270,7 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
 
 _TASKS = cast(Table, Task.__table__)
 _INSTANCES = cast(Table, Instance.__table__)
-# The instance columns a save sets (see `save` and `plan_projection`).
-_SAVED_COLUMNS = ("state", "updated_at", "next_due_at", "open_tasks", "search_text", "title", "status", "ended_at")
-_UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
-                                            _INSTANCES.c.row_version == bindparam("read_version"))
+
 _CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
 _OPEN_TASK_IDS = select(_TASKS.c.id).where(_TASKS.c.instance_id == bindparam("instance_id"),
                                            _TASKS.c.status == bindparam("status"))
@@ -302,11 +296,12 @@ class Projection:
             session.execute(insert(_TASKS), [_columns(row) for row in self.created])
 
 
-def plan_projection(session: Session, loaded: Loaded, now: datetime,
-                    completed_by: tuple[str, str] | None = None) -> Projection:
+def plan_projection(session: Session, loaded: Loaded, now: datetime, completed_by: tuple[str, str] | None,
+                    changes: dict[str, Any]) -> Projection:
     """The changes that make the open task rows match the workflow's READY manual tasks.
 
-    Also sets the instance's open-task count and search text; `Projection.write` writes the rows.
+    The instance's new open-task count and search text go into `changes`; `Projection.write`
+    writes the rows.
     """
     instance, workflow = loaded.instance, loaded.workflow
     ready = {str(t.id): t for t in all_tasks(workflow) if t.state == TaskState.READY and t.task_spec.manual}
@@ -323,8 +318,8 @@ def plan_projection(session: Session, loaded: Loaded, now: datetime,
     created = [project(instance, task, now) for task_id, task in ready.items() if task_id not in known]
     for row in created:
         if row.item_label:
-            _add_search(instance, row.item_label)
-    instance.open_tasks = len(ready)
+            _add_search(instance, row.item_label, changes)
+    changes["open_tasks"] = len(ready)
     return Projection(closing, created)
 
 
