@@ -150,16 +150,20 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     return document
 
 
+_CYCLE_RESULTS = (select(LibraryResult, libraries.Library)
+                  .join(libraries.Library, libraries.Library.id == LibraryResult.library_id)
+                  .where(LibraryResult.instance_id == bindparam("instance_id"), LibraryResult.kind == "monev")
+                  .order_by(LibraryResult.recorded_at, LibraryResult.id))
+_LIBRARY_CYCLE_RESULTS = _CYCLE_RESULTS.where(LibraryResult.library_id == bindparam("library_id"))
+
+
 def cycle_results(session: Session, instance_id: int, library_id: int | None = None) -> list[dict[str, Any]]:
     """A cycle's monev results (optionally one library's) as JSON rows: registry facts, score, grade, readiness."""
-    query = (select(LibraryResult, libraries.Library)
-             .join(libraries.Library, libraries.Library.id == LibraryResult.library_id)
-             .where(LibraryResult.instance_id == instance_id, LibraryResult.kind == "monev")
-             .order_by(LibraryResult.recorded_at, LibraryResult.id))
+    query, params = _CYCLE_RESULTS, {"instance_id": instance_id}
     if library_id is not None:
-        query = query.where(LibraryResult.library_id == library_id)
+        query, params = _LIBRARY_CYCLE_RESULTS, {**params, "library_id": library_id}
     rows = []
-    for result, library in session.execute(query):
+    for result, library in session.execute(query, params):
         details = result.details or {}
         rows.append({**libraries.summary(library), "total": result.score, "grade": result.grade,
                      "components": list(result.components or []), "officer": result.recorded_by,

@@ -230,9 +230,9 @@ def write_instance(session: Session, instance: Instance, changes: dict[str, Any]
     an incident), on the new version.
     """
     version = instance.row_version
-    statement = update(_INSTANCES).where(_INSTANCES.c.id == instance.id, _INSTANCES.c.row_version == version)
     with session.no_autoflush:  # pending changes of the same row go out after this, on the new version
-        result = session.execute(statement.values(row_version=version + 1, **changes))
+        result = session.execute(_UPDATE_INSTANCE, {"instance_id": instance.id, "read_version": version,
+                                                    "row_version": version + 1, **changes})
     if cast(CursorResult[Any], result).rowcount != 1:
         raise StaleState(f"instance {instance.id} diubah transaksi lain")
     for name, value in {**changes, "row_version": version + 1}.items():
@@ -270,7 +270,11 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
 
 _TASKS = cast(Table, Task.__table__)
 _INSTANCES = cast(Table, Instance.__table__)
+# Sets the columns named by the parameters besides these two (compiled once per set of names).
+_UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
+                                            _INSTANCES.c.row_version == bindparam("read_version"))
 
+_INSERT_TASKS = insert(_TASKS)
 _CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
 _OPEN_TASK_IDS = select(_TASKS.c.id).where(_TASKS.c.instance_id == bindparam("instance_id"),
                                            _TASKS.c.status == bindparam("status"))
@@ -293,7 +297,7 @@ class Projection:
                     if name != "task_id":
                         set_committed_value(held, name, value)
         if self.created:
-            session.execute(insert(_TASKS), [_columns(row) for row in self.created])
+            session.execute(_INSERT_TASKS, [_columns(row) for row in self.created])
 
 
 def plan_projection(session: Session, loaded: Loaded, now: datetime, completed_by: tuple[str, str] | None,
