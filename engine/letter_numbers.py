@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, bindparam
+from sqlalchemy import String, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -50,10 +50,23 @@ def _next_number(insert: Any) -> Any:
 _NEXT_NUMBER = {"postgresql": _next_number(postgresql.insert), "sqlite": _next_number(sqlite.insert)}
 
 
+_TABLE = cast(Table, LetterSequence.__table__)
+# The common case, a sequence that exists: a plain UPDATE … RETURNING costs a fraction of the upsert.
+_INCREMENT = (update(_TABLE).where(_TABLE.c.code == bindparam("for_code"), _TABLE.c.year == bindparam("for_year"))
+              .values(last=_TABLE.c.last + 1).returning(_TABLE.c.last))
+
+
 def allocate(session: Session, code: str, year: int) -> int:
-    """The next running number for (code, year), taken inside the caller's transaction."""
-    statement = _NEXT_NUMBER[session.get_bind().dialect.name]
-    return int(session.execute(statement, {"code": code, "year": year}).scalar_one())
+    """The next running number for (code, year), taken inside the caller's transaction.
+
+    The first number of a code and year comes from the upsert, so two first numbers taken at
+    once still get 1 and 2.
+    """
+    found = session.execute(_INCREMENT, {"for_code": code, "for_year": year}).scalar()
+    if found is None:
+        found = session.execute(_NEXT_NUMBER[session.get_bind().dialect.name],
+                                {"code": code, "year": year}).scalar_one()
+    return int(found)
 
 
 def valid_pattern(pattern: str) -> bool:
