@@ -11,7 +11,7 @@ from bench import sop
 from bench.databases import StatementCounter, sqlite_database
 from bench.report import Result, higher_is_better, lower_is_better
 from engine import check
-from engine.models import Instance
+from engine.models import Instance, InstancePart
 
 # The least one completion can cost in statements: read the instance, write it, write an audit event.
 MIN_STATEMENTS = 3
@@ -48,8 +48,11 @@ def engine_throughput(sizes: Sizes) -> list[Result]:
         stored = (db.size_bytes() - before) / ours.cycles
         with db.factory() as session:
             findings = check.check(session, ours.instance_ids)
-            state_bytes = session.scalar(select(func.avg(func.length(Instance.state)))
-                                         .where(Instance.id.in_(ours.instance_ids))) or 0
+            top = session.scalar(select(func.sum(func.length(Instance.state)))
+                                 .where(Instance.id.in_(ours.instance_ids))) or 0
+            parts = session.scalar(select(func.sum(func.length(InstancePart.text)))
+                                   .where(InstancePart.instance_id.in_(ours.instance_ids))) or 0
+            state_bytes = (top + parts) / len(ours.instance_ids)
         assert not findings, [str(f) for f in findings]
     return [
         higher_is_better("engine_throughput", "completions_per_s", ours.per_second, "1/s", floor.per_second,

@@ -7,6 +7,7 @@ tasks are unfinished" check, and the next timer due time stored after every save
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,15 +26,15 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from engine import spiff, workflow_cache
+from engine import spiff, state_text, workflow_cache
 from engine.db import utcnow
 from engine.errors import EngineFailure, NotFound, StaleState
-from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
+from engine.models import Definition, Instance, InstancePart, InstanceStatus, Task, TaskStatus
 from engine.scripts import RestrictedScriptEngine
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,37 @@ def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMIT
     """Restore the workflow of an instance from its stored state around its definition's cached spec."""
     definition = get_definition(session, instance.definition_id)
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
-    workflow = spiff.load_state(instance.state, spec, subprocess_specs, limits.script_time_limit)
+    workflow = spiff.load_state(instance.state, stored_parts(session, instance.id), spec, subprocess_specs,
+                                limits.script_time_limit)
     return Loaded(instance, definition, workflow)
+
+
+def stored_parts(session: Session, instance_id: int) -> dict[str, str]:
+    """The stored texts of an instance's subprocesses, by key."""
+    return {part: text for part, text in session.execute(_PARTS_OF, {"instance_id": instance_id})}
+
+
+def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
+    """The whole stored state of an instance as one JSON object, subprocesses included."""
+    state: dict[str, Any] = json.loads(instance.state)
+    if "subprocesses" not in state:
+        state["subprocesses"] = {key: json.loads(text) for key, text in stored_parts(session, instance.id).items()}
+    return state
+
+
+def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped) -> None:
+    """Store the subprocess texts of a save: those that changed (all, after a restore of a whole state)."""
+    if dumped.full:
+        session.execute(_DELETE_PARTS, {"instance_id": instance_id})
+        keys: frozenset[str] | set[str] = frozenset(dumped.parts)
+    else:
+        keys = dumped.changed
+        if dumped.changed or dumped.removed:
+            session.execute(_DELETE_SOME_PARTS, {"instance_id": instance_id,
+                                                 "parts": sorted(dumped.changed | dumped.removed)})
+    if keys:
+        session.execute(_INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": dumped.parts[key]}
+                                        for key in sorted(keys)])
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
@@ -207,8 +237,8 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     """
     instance, workflow = loaded.instance, loaded.workflow
     now = utcnow()
-    changes: dict[str, Any] = {"state": spiff.dump_state(workflow), "updated_at": now,
-                               "next_due_at": next_due(workflow)}
+    dumped = spiff.dump_state(workflow)
+    changes: dict[str, Any] = {"state": dumped.top, "updated_at": now, "next_due_at": next_due(workflow)}
     projection = plan_projection(session, loaded, now, completed_by, changes)
     if submitted:
         _update_title(instance, submitted, changes)
@@ -216,6 +246,7 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
         changes.update(status=InstanceStatus.COMPLETED, ended_at=now, next_due_at=None)
     # The instance row first: its version check stops a lost race before any task row is written.
     write_instance(session, instance, changes)
+    write_parts(session, instance.id, dumped)
     workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance.state, workflow)
     projection.write(session)
     return projection.created
@@ -270,6 +301,11 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
 
 _TASKS = cast(Table, Task.__table__)
 _INSTANCES = cast(Table, Instance.__table__)
+_PARTS = cast(Table, InstancePart.__table__)
+_PARTS_OF = select(_PARTS.c.part, _PARTS.c.text).where(_PARTS.c.instance_id == bindparam("instance_id"))
+_DELETE_PARTS = delete(_PARTS).where(_PARTS.c.instance_id == bindparam("instance_id"))
+_DELETE_SOME_PARTS = _DELETE_PARTS.where(_PARTS.c.part.in_(bindparam("parts", expanding=True)))
+_INSERT_PARTS = insert(_PARTS)
 # Sets the columns named by the parameters besides these two (compiled once per set of names).
 _UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
                                             _INSTANCES.c.row_version == bindparam("read_version"))

@@ -58,10 +58,13 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     workflow.task_tree.data.update(data)
     for task in workflow.task_tree.children:
         task.data.update(data)
+    dumped = spiff.dump_state(workflow)
     instance = Instance(definition_id=definition.id, definition_key=definition.key, started_by=actor.username,
-                        state=spiff.dump_state(workflow), title=definition.name)
+                        state=dumped.top, title=definition.name)
     session.add(instance)
     session.flush()
+    if dumped.parts:
+        execution.write_parts(session, instance.id, dumped)
     instance.title = f"{definition.name} #{instance.id}"
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     loaded = Loaded(instance, definition, workflow)

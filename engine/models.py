@@ -107,6 +107,20 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": row_version}
 
 
+class InstancePart(Base):
+    """The stored state of one subprocess of an instance (its top workflow is `Instance.state`).
+
+    Kept apart so that a save writes the top workflow and the subprocesses that changed, not every
+    library's track of a cycle again.
+    """
+
+    __tablename__ = "instance_parts"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    part: Mapped[str] = mapped_column(String(36), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
 class Task(Base):
     """Projection of one human task, refreshed in the same transaction as every engine step."""
 

@@ -86,8 +86,8 @@ def new_workflow(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessS
     return BpmnWorkflow(spec, subprocess_specs, script_engine=RestrictedScriptEngine(time_limit))
 
 
-def dump_state(workflow: BpmnWorkflow) -> str:
-    """The workflow's state as JSON, without its spec (only what changed is serialized again)."""
+def dump_state(workflow: BpmnWorkflow) -> state_text.Dumped:
+    """The workflow's state without its spec: the top text and each subprocess's (only changes re-serialized)."""
     # The registry switches to "encoder mode" for a dump; that flag is shared, hence the lock.
     with _ENCODER_LOCK:
         REGISTRY._encoder_mode = True
@@ -97,13 +97,23 @@ def dump_state(workflow: BpmnWorkflow) -> str:
             REGISTRY._encoder_mode = False
 
 
-def load_state(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
-               time_limit: float) -> BpmnWorkflow:
-    """Restore a workflow from `dump_state` output around its cached spec, on our script engine."""
-    dct: dict[str, Any] = json.loads(state)
+def load_state(top: str, parts: dict[str, str], spec: BpmnProcessSpec,
+               subprocess_specs: dict[str, BpmnProcessSpec], time_limit: float) -> BpmnWorkflow:
+    """Restore a workflow from its stored texts around its cached spec, on our script engine.
+
+    `top` is the instance row's state; `parts` the texts of its subprocesses by key. A state saved
+    whole (before subprocesses were stored apart) carries its subprocesses itself.
+    """
+    dct: dict[str, Any] = json.loads(top)
+    texts = [top]
+    apart = "subprocesses" not in dct
+    if apart:
+        dct["subprocesses"] = {key: json.loads(text) for key, text in parts.items()}
+        texts.extend(parts.values())
+    dct.pop(state_text.SAVED_KEY, None)
     SERIALIZER.migrate(dct)
     conv = _WORKFLOW_CONVERTER
-    _Registry._local.plain = set(_TYPENAME.findall(state)) <= STRUCTURAL_TYPENAMES
+    _Registry._local.plain = all(set(_TYPENAME.findall(text)) <= STRUCTURAL_TYPENAMES for text in texts)
     try:
         workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)
         workflow.tasks = conv.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
@@ -113,6 +123,8 @@ def load_state(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, Bp
         workflow.bpmn_events = REGISTRY.restore(dct.pop("bpmn_events", []))
     finally:
         _Registry._local.plain = False
+    if apart:  # the next save writes only the parts that change
+        state_text.remember(workflow, parts)
     # Deserialization attaches the library's unrestricted engine: put ours back every time.
     workflow.script_engine = RestrictedScriptEngine(time_limit)
     return workflow

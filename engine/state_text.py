@@ -10,7 +10,9 @@ workflow with a fingerprint of what it depends on, and reused while the fingerpr
 - a task that is COMPLETED or CANCELLED under a parent that is too, while neither's state,
   state-change time nor children change: its data and its delta against its parent are fixed.
 
-The result is the serializer's own output without the specs (same keys, same values); the tests
+The top workflow is stored in the instance row and each subprocess in its own row
+(`InstancePart`), so a save writes the top and the subprocesses that changed. Put together, the
+texts are the serializer's own output without the specs (same keys, same values); the tests
 compare every save of a whole SOP cycle with the library's full serialization.
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -27,6 +29,8 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
+# The key of the top text that marks each save apart.
+SAVED_KEY = "senapas_saved"
 # The attribute of a workflow object holding the texts of its last save.
 _TEXTS = "_senapas_texts"
 
@@ -40,29 +44,66 @@ class _Texts:
     tasks: dict[UUID | None, dict[UUID, tuple[Any, str]]] = field(default_factory=dict)
 
 
-def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> str:
-    """The state text of a workflow; the caller holds the registry in encoder mode."""
-    previous: _Texts = getattr(workflow, _TEXTS, None) or _Texts()
-    writer = _Writer(serializer, previous)
+@dataclass(frozen=True)
+class Dumped:
+    """One save's state: the top workflow's text, every subprocess's text, and what to write.
+
+    `full` means the stored parts must all be replaced (the workflow was not saved by this
+    object before); otherwise only the `changed` parts are written and the `removed` deleted.
+    """
+
+    top: str
+    parts: dict[str, str]
+    changed: frozenset[str]
+    removed: frozenset[str]
+    full: bool
+
+    def whole(self) -> str:
+        """The whole state as one JSON text, subprocesses included."""
+        subprocesses = ",".join(f'"{key}":{text}' for key, text in self.parts.items())
+        return f'{self.top[:-1]},"subprocesses":{{{subprocesses}}}}}'
+
+
+def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> Dumped:
+    """The state of a workflow; the caller holds the registry in encoder mode.
+
+    The top text carries a fresh `saved` mark, so no two saves of an instance have the same top
+    text: equal top text means the very same save (see `engine.workflow_cache`).
+    """
+    previous: _Texts | None = getattr(workflow, _TEXTS, None)
+    known = previous or _Texts()
+    writer = _Writer(serializer, known)
     prints = {key: _fingerprint(sub) for key, sub in workflow.subprocesses.items()}
     changed = {key for key, print_ in prints.items()
-               if key not in previous.subprocesses or previous.subprocesses[key][0] != print_}
+               if key not in known.subprocesses or known.subprocesses[key][0] != print_}
     _mark_callers(workflow, changed)
-    parts = []
+    parts = {}
     for key, sub in workflow.subprocesses.items():
         if key in changed:
             head = {**writer.head(sub), "parent_task_id": str(sub.parent_task_id), "spec": sub.spec.name}
             entry = (prints[key], writer.with_tasks(head, sub, key))
         else:
-            entry = previous.subprocesses[key]
-            writer.texts.tasks[key] = previous.tasks.get(key, {})
+            entry = known.subprocesses[key]
+            writer.texts.tasks[key] = known.tasks.get(key, {})
         writer.texts.subprocesses[key] = entry
-        parts.append(f'"{key}":{entry[1]}')
+        parts[str(key)] = entry[1]
     head = {**writer.head(workflow), "bpmn_events": serializer.registry.convert(workflow.bpmn_events),
-            serializer.VERSION_KEY: serializer.VERSION}
+            serializer.VERSION_KEY: serializer.VERSION, SAVED_KEY: uuid4().hex}
     top = writer.with_tasks(head, workflow, None)
     setattr(workflow, _TEXTS, writer.texts)
-    return f'{top[:-1]},"subprocesses":{{{",".join(parts)}}}}}'
+    return Dumped(top, parts, frozenset(str(key) for key in changed),
+                  frozenset(str(key) for key in known.subprocesses if key not in workflow.subprocesses),
+                  previous is None)
+
+
+def remember(workflow: BpmnWorkflow, parts: dict[str, str]) -> None:
+    """Record the stored texts a workflow was just restored from, so its next save writes only changes."""
+    texts = _Texts()
+    for key, sub in workflow.subprocesses.items():
+        text = parts.get(str(key))
+        if text is not None:
+            texts.subprocesses[key] = (_fingerprint(sub), text)
+    setattr(workflow, _TEXTS, texts)
 
 
 class _Writer:
