@@ -129,15 +129,22 @@ def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped) -
     """Store the subprocess texts of a save: those that changed (all, after a restore of a whole state)."""
     if dumped.full:
         session.execute(_DELETE_PARTS, {"instance_id": instance_id})
-        keys: frozenset[str] | set[str] = frozenset(dumped.parts)
+        added: frozenset[str] = frozenset(dumped.parts)
     else:
-        keys = dumped.changed
-        if dumped.changed or dumped.removed:
-            session.execute(_DELETE_SOME_PARTS, {"instance_id": instance_id,
-                                                 "parts": sorted(dumped.changed | dumped.removed)})
-    if keys:
+        added = dumped.added
+        if dumped.removed:
+            session.execute(_DELETE_SOME_PARTS, {"instance_id": instance_id, "parts": sorted(dumped.removed)})
+        updated = sorted(dumped.changed - added)
+        if updated:
+            result = session.execute(_UPDATE_PART, [{"for_instance": instance_id, "for_part": key,
+                                                     "text": dumped.parts[key]} for key in updated])
+            if cast(CursorResult[Any], result).rowcount not in (-1, len(updated)):
+                log.warning("instance %s: stored parts were not as expected; storing them all again", instance_id)
+                session.execute(_DELETE_PARTS, {"instance_id": instance_id})
+                added = frozenset(dumped.parts)
+    if added:
         session.execute(_INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": dumped.parts[key]}
-                                        for key in sorted(keys)])
+                                        for key in sorted(added)])
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
@@ -306,6 +313,8 @@ _PARTS_OF = select(_PARTS.c.part, _PARTS.c.text).where(_PARTS.c.instance_id == b
 _DELETE_PARTS = delete(_PARTS).where(_PARTS.c.instance_id == bindparam("instance_id"))
 _DELETE_SOME_PARTS = _DELETE_PARTS.where(_PARTS.c.part.in_(bindparam("parts", expanding=True)))
 _INSERT_PARTS = insert(_PARTS)
+_UPDATE_PART = update(_PARTS).where(_PARTS.c.instance_id == bindparam("for_instance"),
+                                    _PARTS.c.part == bindparam("for_part"))
 # Sets the columns named by the parameters besides these two (compiled once per set of names).
 _UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
                                             _INSTANCES.c.row_version == bindparam("read_version"))

@@ -49,12 +49,14 @@ class Dumped:
     """One save's state: the top workflow's text, every subprocess's text, and what to write.
 
     `full` means the stored parts must all be replaced (the workflow was not saved by this
-    object before); otherwise only the `changed` parts are written and the `removed` deleted.
+    object before); otherwise the `changed` parts are written (the `added` among them are new)
+    and the `removed` deleted.
     """
 
     top: str
     parts: dict[str, str]
     changed: frozenset[str]
+    added: frozenset[str]
     removed: frozenset[str]
     full: bool
 
@@ -92,6 +94,7 @@ def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> Dumped:
     top = writer.with_tasks(head, workflow, None)
     setattr(workflow, _TEXTS, writer.texts)
     return Dumped(top, parts, frozenset(str(key) for key in changed),
+                  frozenset(str(key) for key in changed if key not in known.subprocesses),
                   frozenset(str(key) for key in known.subprocesses if key not in workflow.subprocesses),
                   previous is None)
 

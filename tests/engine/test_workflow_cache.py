@@ -101,6 +101,27 @@ def test_a_state_stored_whole_is_read_and_its_next_save_stores_subprocesses_apar
         assert check.check(s, [iid]) == []
 
 
+def test_parts_missing_from_the_database_are_stored_again_by_the_next_save(factory):
+    library_ids = sop.prepare(factory, 2)
+    iid = sop.start(factory)
+    while True:
+        with factory() as s:
+            names = {t.name for t in tasks.of_instance(s, iid, status="open")}
+        if "Kunjungan_Monev" in names:
+            break
+        sop.complete_next(factory, iid, library_ids)
+    run_in_transaction(factory, lambda s: s.execute(delete(InstancePart).where(InstancePart.instance_id == iid)))
+    sop.complete_next(factory, iid, library_ids)  # a visit: its library's track changes
+    with factory() as s:
+        row = s.get(Instance, iid)
+        assert row is not None
+        stored = without_mark(execution.stored_state(s, row))
+        key = (execution.get_definition(s, row.definition_id).hash, iid)
+    running = workflow_cache.CACHE.take(key, row.state)
+    assert running is not None and stored == full_state(running)
+    assert len(stored["subprocesses"]) == 2
+
+
 def test_a_state_changed_elsewhere_is_restored_instead_of_using_the_kept_workflow(factory, monkeypatch):
     """Another web process completes branch B; this one must see it when it completes the join."""
     deploy(factory, "parallel.bpmn")
