@@ -7,8 +7,9 @@ workflow with a fingerprint of what it depends on, and reused while the fingerpr
 
 - a subprocess, while every task in it keeps its state and state-change time and no subprocess
   it called changed (results flow up to the caller);
-- a task that is COMPLETED or CANCELLED under a parent that is too, while neither's state,
-  state-change time nor children change: its data and its delta against its parent are fixed.
+- a task that is finished (COMPLETED, CANCELLED) or not reached yet (FUTURE, LIKELY, MAYBE),
+  under a parent that is too, while neither's state, state-change time nor children change: its
+  data and its delta against its parent are fixed.
 
 The top workflow is stored in the instance row and each subprocess in its own row
 (`InstancePart`), so a save writes the top and the subprocesses that changed. Put together, the
@@ -29,6 +30,8 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
+# Settled, or predicted and not reached yet.
+STATIC = SETTLED | TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
 # The key of the top text that marks each save apart.
 SAVED_KEY = "senapas_saved"
 # The attribute of a workflow object holding the texts of its last save.
@@ -151,13 +154,18 @@ class _Writer:
 
 
 def _settled_key(task: SpiffTask) -> tuple[Any, ...] | None:
-    """What a settled task's text depends on; None while the task or its parent may still change."""
-    if not task.state & SETTLED:
+    """What a settled or predicted task's text depends on; None while it or its parent may change unseen.
+
+    Finished tasks keep their data; predicted ones (not reached yet) have none of their own until
+    they become ready, which changes their state. Either way their delta against the parent only
+    changes with the parent, which must be settled or predicted too.
+    """
+    if not task.state & STATIC:
         return None
     parent = task.parent
     if parent is None:
         return (task.state, task.last_state_change, tuple(task._children))
-    if not parent.state & SETTLED:
+    if not parent.state & STATIC:
         return None
     return (task.state, task.last_state_change, tuple(task._children), parent.state, parent.last_state_change)
 

@@ -13,7 +13,7 @@ from bench import sop
 from engine import check, execution, spiff, state_text, tasks, workflow_cache
 from engine.db import run_in_transaction
 from engine.models import Instance, InstancePart, InstanceStatus
-from tests.engine.helpers import PETUGAS, complete, deploy, instance, open_task, start
+from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start
 
 
 def full_state(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -58,6 +58,31 @@ def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_wo
     assert steps > 10 and instance(factory, iid).status == InstanceStatus.COMPLETED
     with factory() as s:
         assert check.check(s, [iid]) == []
+
+
+@pytest.mark.parametrize(("fixture", "steps"), [("parallel.bpmn", {"a": {"a_done": 1}, "b": {"b_done": 2}, "c": {}}),
+                                               ("loop.bpmn", {"done": {"ok": True}}),
+                                               ("escalation.bpmn", None)])
+def test_every_stored_state_of_the_fixture_processes_is_the_full_state(factory, fixture, steps):
+    """Joins, loops and boundary events, saved from the running workflow step by step."""
+    definition = deploy(factory, fixture)
+    key = definition.key
+    iid = start(factory, key, KABID if key == "loop" else PETUGAS, {"rounds": 3} if key == "loop" else None)
+    for _ in range(12):
+        with factory() as s:
+            row = s.get(Instance, iid)
+            assert row is not None
+            stored = without_mark(execution.stored_state(s, row))
+            open_rows = tasks.of_instance(s, iid, status="open")
+        running = workflow_cache.CACHE.take((definition.hash, iid), row.state)
+        assert running is not None and stored == full_state(running)
+        workflow_cache.CACHE.put((definition.hash, iid), row.state, running)
+        if not open_rows:
+            break
+        row_task = open_rows[0]
+        data = (steps or {}).get(row_task.name, {})
+        actor = {None: KABID, "kabid": KABID}.get(row_task.lane, PETUGAS)
+        complete(factory, row_task.id, actor, data)
 
 
 def test_a_data_object_written_from_a_nested_subprocess_is_stored(factory):
