@@ -84,8 +84,10 @@ def steps_done(workflow: BpmnWorkflow, since: float) -> list[StepDone]:
     """Tasks with extension properties that completed at or after `since` (a time.time() value)."""
     done = []
     for task in all_tasks(workflow):
+        if task.state != TaskState.COMPLETED or task.last_state_change < since:
+            continue
         props = properties(task)
-        if props and task.state == TaskState.COMPLETED and task.last_state_change >= since:
+        if props:
             key, label = item_of(task)
             spec = task.task_spec
             done.append(StepDone(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, props,
