@@ -7,7 +7,6 @@ tasks are unfinished" check, and the next timer due time stored after every save
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,15 +25,15 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from engine import spiff, state_text, workflow_cache
+from engine import instance_state, spiff, workflow_cache
 from engine.db import utcnow
-from engine.errors import EngineFailure, NotFound, StaleState
-from engine.models import Definition, Instance, InstancePart, InstanceStatus, Task, TaskStatus
+from engine.errors import EngineFailure, NotFound
+from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
 from engine.scripts import RestrictedScriptEngine
 
 log = logging.getLogger(__name__)
@@ -107,44 +106,9 @@ def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMIT
     """Restore the workflow of an instance from its stored state around its definition's cached spec."""
     definition = get_definition(session, instance.definition_id)
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
-    workflow = spiff.load_state(instance.state, stored_parts(session, instance.id), spec, subprocess_specs,
-                                limits.script_time_limit)
+    parts = instance_state.stored_parts(session, instance.id)
+    workflow = spiff.load_state(instance.state, parts, spec, subprocess_specs, limits.script_time_limit)
     return Loaded(instance, definition, workflow)
-
-
-def stored_parts(session: Session, instance_id: int) -> dict[str, str]:
-    """The stored texts of an instance's subprocesses, by key."""
-    return {part: text for part, text in session.execute(_PARTS_OF, {"instance_id": instance_id})}
-
-
-def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
-    """The whole stored state of an instance as one JSON object, subprocesses included."""
-    state: dict[str, Any] = json.loads(instance.state)
-    if "subprocesses" not in state:
-        state["subprocesses"] = {key: json.loads(text) for key, text in stored_parts(session, instance.id).items()}
-    return state
-
-
-def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped) -> None:
-    """Store the subprocess texts of a save: those that changed (all, after a restore of a whole state)."""
-    if dumped.full:
-        session.execute(_DELETE_PARTS, {"instance_id": instance_id})
-        added: frozenset[str] = frozenset(dumped.parts)
-    else:
-        added = dumped.added
-        if dumped.removed:
-            session.execute(_DELETE_SOME_PARTS, {"instance_id": instance_id, "parts": sorted(dumped.removed)})
-        updated = sorted(dumped.changed - added)
-        if updated:
-            result = session.execute(_UPDATE_PART, [{"for_instance": instance_id, "for_part": key,
-                                                     "text": dumped.parts[key]} for key in updated])
-            if cast(CursorResult[Any], result).rowcount not in (-1, len(updated)):
-                log.warning("instance %s: stored parts were not as expected; storing them all again", instance_id)
-                session.execute(_DELETE_PARTS, {"instance_id": instance_id})
-                added = frozenset(dumped.parts)
-    if added:
-        session.execute(_INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": dumped.parts[key]}
-                                        for key in sorted(added)])
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
@@ -252,29 +216,11 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
         changes.update(status=InstanceStatus.COMPLETED, ended_at=now, next_due_at=None)
     # The instance row first: its version check stops a lost race before any task row is written.
-    write_instance(session, instance, changes)
-    write_parts(session, instance.id, dumped)
+    instance_state.write_instance(session, instance, changes)
+    instance_state.write_parts(session, instance.id, dumped)
     workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance.state, workflow)
     projection.write(session)
     return projection.created
-
-
-def write_instance(session: Session, instance: Instance, changes: dict[str, Any]) -> None:
-    """Write `changes` to the instance row with one prepared, version-checked UPDATE.
-
-    A row another transaction changed since this one read it matches no row: StaleState, and the
-    unit of work runs again. The written values become the object's committed state without
-    marking it changed, so the unit of work writes only what else the action changed (a status,
-    an incident), on the new version.
-    """
-    version = instance.row_version
-    with session.no_autoflush:  # pending changes of the same row go out after this, on the new version
-        result = session.execute(_UPDATE_INSTANCE, {"instance_id": instance.id, "read_version": version,
-                                                    "row_version": version + 1, **changes})
-    if cast(CursorResult[Any], result).rowcount != 1:
-        raise StaleState(f"instance {instance.id} diubah transaksi lain")
-    for name, value in {**changes, "row_version": version + 1}.items():
-        set_committed_value(instance, name, value)
 
 
 def _update_title(instance: Instance, data: dict[str, Any], changes: dict[str, Any]) -> None:
@@ -307,18 +253,6 @@ def next_due(workflow: BpmnWorkflow) -> datetime | None:
 
 
 _TASKS = cast(Table, Task.__table__)
-_INSTANCES = cast(Table, Instance.__table__)
-_PARTS = cast(Table, InstancePart.__table__)
-_PARTS_OF = select(_PARTS.c.part, _PARTS.c.text).where(_PARTS.c.instance_id == bindparam("instance_id"))
-_DELETE_PARTS = delete(_PARTS).where(_PARTS.c.instance_id == bindparam("instance_id"))
-_DELETE_SOME_PARTS = _DELETE_PARTS.where(_PARTS.c.part.in_(bindparam("parts", expanding=True)))
-_INSERT_PARTS = insert(_PARTS)
-_UPDATE_PART = update(_PARTS).where(_PARTS.c.instance_id == bindparam("for_instance"),
-                                    _PARTS.c.part == bindparam("for_part"))
-# Sets the columns named by the parameters besides these two (compiled once per set of names).
-_UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
-                                            _INSTANCES.c.row_version == bindparam("read_version"))
-
 _INSERT_TASKS = insert(_TASKS)
 _CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
 _OPEN_TASK_IDS = select(_TASKS.c.id).where(_TASKS.c.instance_id == bindparam("instance_id"),

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, events, execution, forms, roles, spiff, steps
+from engine import audit, definitions, events, execution, forms, instance_state, roles, spiff, steps
 from engine.db import utcnow
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.execution import DEFAULT_LIMITS, Limits, Loaded
@@ -64,7 +64,7 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     session.add(instance)
     session.flush()
     if dumped.parts:
-        execution.write_parts(session, instance.id, dumped)
+        instance_state.write_parts(session, instance.id, dumped)
     instance.title = f"{definition.name} #{instance.id}"
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     loaded = Loaded(instance, definition, workflow)

@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import delete, update
 
 from bench import sop
-from engine import check, execution, spiff, state_text, tasks, workflow_cache
+from engine import check, execution, instance_state, spiff, state_text, tasks, workflow_cache
 from engine.db import run_in_transaction
 from engine.models import Instance, InstancePart, InstanceStatus
 from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start
@@ -47,7 +47,7 @@ def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_wo
             row = s.get(Instance, iid)
             assert row is not None
             definition = execution.get_definition(s, row.definition_id)
-            stored = without_mark(execution.stored_state(s, row))
+            stored = without_mark(instance_state.stored_state(s, row))
             restored = execution.restore(s, row).workflow
         key = (definition.hash, iid)
         running = workflow_cache.CACHE.take(key, row.state)
@@ -72,7 +72,7 @@ def test_every_stored_state_of_the_fixture_processes_is_the_full_state(factory, 
         with factory() as s:
             row = s.get(Instance, iid)
             assert row is not None
-            stored = without_mark(execution.stored_state(s, row))
+            stored = without_mark(instance_state.stored_state(s, row))
             open_rows = tasks.of_instance(s, iid, status="open")
         running = workflow_cache.CACHE.take((definition.hash, iid), row.state)
         assert running is not None and stored == full_state(running)
@@ -93,7 +93,7 @@ def test_a_data_object_written_from_a_nested_subprocess_is_stored(factory):
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        stored = without_mark(execution.stored_state(s, row))
+        stored = without_mark(instance_state.stored_state(s, row))
     running = workflow_cache.CACHE.take((definition.hash, iid), row.state)
     assert running is not None
     assert stored == full_state(running)
@@ -110,19 +110,19 @@ def test_a_state_stored_whole_is_read_and_its_next_save_stores_subprocesses_apar
 
     def store_whole(s: Any) -> None:
         row = s.get(Instance, iid)
-        whole = execution.stored_state(s, row)
+        whole = instance_state.stored_state(s, row)
         s.execute(delete(InstancePart).where(InstancePart.instance_id == iid))
         s.execute(update(Instance).where(Instance.id == iid).values(state=json.dumps(whole)))
 
     run_in_transaction(factory, store_whole)
     with factory() as s:
-        assert execution.stored_parts(s, iid) == {}
+        assert instance_state.stored_parts(s, iid) == {}
     while sop.complete_next(factory, iid, library_ids) is not None:
         pass
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None and row.status == InstanceStatus.COMPLETED
-        assert "subprocesses" not in json.loads(row.state) and len(execution.stored_parts(s, iid)) >= 4
+        assert "subprocesses" not in json.loads(row.state) and len(instance_state.stored_parts(s, iid)) >= 4
         assert check.check(s, [iid]) == []
 
 
@@ -140,7 +140,7 @@ def test_parts_missing_from_the_database_are_stored_again_by_the_next_save(facto
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        stored = without_mark(execution.stored_state(s, row))
+        stored = without_mark(instance_state.stored_state(s, row))
         key = (execution.get_definition(s, row.definition_id).hash, iid)
     running = workflow_cache.CACHE.take(key, row.state)
     assert running is not None and stored == full_state(running)

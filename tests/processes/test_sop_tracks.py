@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, documents, execution, instances, libraries, tasks
+from engine import definitions, documents, instance_state, instances, libraries, tasks
 from engine.db import run_in_transaction
 from engine.execution import END_OF_SERVICE_DAY, WIB
 from engine.models import Instance, Task, TaskStatus
@@ -110,7 +110,7 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
     with factory() as s:
         stored = s.get(Instance, iid)
         assert stored is not None
-        texts = [stored.state, *execution.stored_parts(s, iid).values()]
+        texts = [stored.state, *instance_state.stored_parts(s, iid).values()]
         assert sum(text.count(NOTULEN) for text in texts) == 1, "the cycle's data is stored once, not once per track"
     surat_tugas = letters_of(factory, iid, "surat_tugas")
     assert sorted(c["item"]["key"] for c in surat_tugas) == [str(lid) for lid in ids]

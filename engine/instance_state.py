@@ -1,0 +1,86 @@
+"""Where an instance's state lives: its top workflow in the instance row, each subprocess in a part.
+
+A save writes the instance row with one version-checked UPDATE and only the parts that changed;
+a restore reads them back. See `engine.state_text` for how the texts are made.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from engine import state_text
+from engine.errors import StaleState
+from engine.models import Instance, InstancePart
+
+log = logging.getLogger(__name__)
+
+_INSTANCES = cast(Table, Instance.__table__)
+_PARTS = cast(Table, InstancePart.__table__)
+_PARTS_OF = select(_PARTS.c.part, _PARTS.c.text).where(_PARTS.c.instance_id == bindparam("instance_id"))
+_DELETE_PARTS = delete(_PARTS).where(_PARTS.c.instance_id == bindparam("instance_id"))
+_DELETE_SOME_PARTS = _DELETE_PARTS.where(_PARTS.c.part.in_(bindparam("parts", expanding=True)))
+_INSERT_PARTS = insert(_PARTS)
+_UPDATE_PART = update(_PARTS).where(_PARTS.c.instance_id == bindparam("for_instance"),
+                                    _PARTS.c.part == bindparam("for_part"))
+# Sets the columns named by the parameters besides these two (compiled once per set of names).
+_UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
+                                            _INSTANCES.c.row_version == bindparam("read_version"))
+
+
+def stored_parts(session: Session, instance_id: int) -> dict[str, str]:
+    """The stored texts of an instance's subprocesses, by key."""
+    return {part: text for part, text in session.execute(_PARTS_OF, {"instance_id": instance_id})}
+
+
+def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
+    """The whole stored state of an instance as one JSON object, subprocesses included."""
+    state: dict[str, Any] = json.loads(instance.state)
+    if "subprocesses" not in state:
+        state["subprocesses"] = {key: json.loads(text) for key, text in stored_parts(session, instance.id).items()}
+    return state
+
+
+def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped) -> None:
+    """Store the subprocess texts of a save: those that changed (all, after a restore of a whole state)."""
+    if dumped.full:
+        session.execute(_DELETE_PARTS, {"instance_id": instance_id})
+        added: frozenset[str] = frozenset(dumped.parts)
+    else:
+        added = dumped.added
+        if dumped.removed:
+            session.execute(_DELETE_SOME_PARTS, {"instance_id": instance_id, "parts": sorted(dumped.removed)})
+        updated = sorted(dumped.changed - added)
+        if updated:
+            result = session.execute(_UPDATE_PART, [{"for_instance": instance_id, "for_part": key,
+                                                     "text": dumped.parts[key]} for key in updated])
+            if cast(CursorResult[Any], result).rowcount not in (-1, len(updated)):
+                log.warning("instance %s: stored parts were not as expected; storing them all again", instance_id)
+                session.execute(_DELETE_PARTS, {"instance_id": instance_id})
+                added = frozenset(dumped.parts)
+    if added:
+        session.execute(_INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": dumped.parts[key]}
+                                        for key in sorted(added)])
+
+
+def write_instance(session: Session, instance: Instance, changes: dict[str, Any]) -> None:
+    """Write `changes` to the instance row with one prepared, version-checked UPDATE.
+
+    A row another transaction changed since this one read it matches no row: StaleState, and the
+    unit of work runs again. The written values become the object's committed state without
+    marking it changed, so the unit of work writes only what else the action changed (a status,
+    an incident), on the new version.
+    """
+    version = instance.row_version
+    with session.no_autoflush:  # pending changes of the same row go out after this, on the new version
+        result = session.execute(_UPDATE_INSTANCE, {"instance_id": instance.id, "read_version": version,
+                                                    "row_version": version + 1, **changes})
+    if cast(CursorResult[Any], result).rowcount != 1:
+        raise StaleState(f"instance {instance.id} diubah transaksi lain")
+    for name, value in {**changes, "row_version": version + 1}.items():
+        set_committed_value(instance, name, value)
