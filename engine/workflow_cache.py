@@ -1,8 +1,9 @@
 """Restored workflows kept in this process between actions, so the next action skips restoring one.
 
-An entry is a workflow together with the exact state text it was saved as. An action takes the
-entry out, so no two actions ever share a workflow object, and uses it only when the instance row
-it has just read holds that very text. A saved workflow goes back in only once its transaction has
+An entry is a workflow together with the exact state text its instance row was saved with (the
+top workflow's text, which every save marks apart). An action takes the entry out, so no two
+actions ever share a workflow object, and uses it only when the instance row it has just read
+holds that very text. A saved workflow goes back in only once its transaction has
 committed. Whatever else happened to the row (an action in another process, a rollback, a restored
 backup, a fix by hand) shows as different text, and the workflow is restored from the row instead.
 """
