@@ -150,11 +150,16 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     return document
 
 
-_CYCLE_RESULTS = (select(LibraryResult, libraries.Library)
-                  .join(libraries.Library, libraries.Library.id == LibraryResult.library_id)
-                  .where(LibraryResult.instance_id == bindparam("instance_id"), LibraryResult.kind == "monev")
-                  .order_by(LibraryResult.recorded_at, LibraryResult.id))
-_LIBRARY_CYCLE_RESULTS = _CYCLE_RESULTS.where(LibraryResult.library_id == bindparam("library_id"))
+_RESULTS = cast(Table, LibraryResult.__table__)
+_LIBRARIES = cast(Table, libraries.Library.__table__)
+# Columns, not objects: a letter lists every result of the cycle, and only reads them.
+_CYCLE_RESULTS = (select(*(_LIBRARIES.c[name] for name in libraries.SUMMARY_FIELDS), _RESULTS.c.score,
+                         _RESULTS.c.grade, _RESULTS.c.components, _RESULTS.c.recorded_by, _RESULTS.c.recorded_at,
+                         _RESULTS.c.details)
+                  .join_from(_RESULTS, _LIBRARIES, _LIBRARIES.c.id == _RESULTS.c.library_id)
+                  .where(_RESULTS.c.instance_id == bindparam("instance_id"), _RESULTS.c.kind == "monev")
+                  .order_by(_RESULTS.c.recorded_at, _RESULTS.c.id))
+_LIBRARY_CYCLE_RESULTS = _CYCLE_RESULTS.where(_RESULTS.c.library_id == bindparam("library_id"))
 
 
 def cycle_results(session: Session, instance_id: int, library_id: int | None = None) -> list[dict[str, Any]]:
@@ -163,11 +168,11 @@ def cycle_results(session: Session, instance_id: int, library_id: int | None = N
     if library_id is not None:
         query, params = _LIBRARY_CYCLE_RESULTS, {**params, "library_id": library_id}
     rows = []
-    for result, library in session.execute(query, params):
-        details = result.details or {}
-        rows.append({**libraries.summary(library), "total": result.score, "grade": result.grade,
-                     "components": list(result.components or []), "officer": result.recorded_by,
-                     "date": result.recorded_at.astimezone(WIB).date().isoformat(),
+    for row in session.execute(query, params):
+        details = row.details or {}
+        rows.append({**libraries.summary(row), "total": row.score, "grade": row.grade,
+                     "components": list(row.components or []), "officer": row.recorded_by,
+                     "date": row.recorded_at.astimezone(WIB).date().isoformat(),
                      "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument")})
     return _json_safe({"rows": rows})["rows"]
 

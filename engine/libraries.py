@@ -12,7 +12,7 @@ import copy
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, String, or_, select
+from sqlalchemy import Index, Row, String, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
@@ -69,8 +69,13 @@ class Library(Base):
 # ---- profiles ---------------------------------------------------------------------------------
 
 
-def summary(library: Library) -> dict[str, Any]:
-    """The registry facts copied into task data wherever a form references a library."""
+# The columns `summary` reads, for statements that select them without loading Library objects.
+SUMMARY_FIELDS = ("id", "name", "npp", "library_type", "subtype", "institution", "supervisor", "address", "desa",
+                  "kecamatan")
+
+
+def summary(library: Library | Row[*tuple[Any, ...]]) -> dict[str, Any]:
+    """The registry facts copied into task data wherever a form references a library (or a row of them)."""
     return {"library": library.id, "library_name": library.name, "npp": library.npp or "",
             "library_type": library.library_type, "subtype": library.subtype, "institution": library.institution,
             "supervisor": library.supervisor, "address": library.address, "desa": library.desa,
