@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from jsonschema.exceptions import ValidationError as SchemaValidationError
@@ -59,14 +60,37 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, cache_key: 
     check_shape(data)
     if not schema:
         return
-    errors = sorted(_validator(cache_key or json.dumps(schema, sort_keys=True), schema).iter_errors(data),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    key = cache_key or json.dumps(schema, sort_keys=True)
+    if _accepted(key, schema, data):
+        return
+    errors = sorted(_validator(key, schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     details = [{"path": path, "message": message} for path, message in _messages(errors)]
     if details:
         raise ValidationFailed("data formulir tidak valid", details)
 
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
+# Compiled validators (jsonschema-rs) that accept a valid submission in microseconds; anything they
+# refuse, or cannot judge, goes to the full validator, which alone writes the per-field messages.
+_COMPILED: dict[str, Any] = {}
+
+
+def _accepted(key: str, schema: dict[str, Any], data: dict[str, Any]) -> bool:
+    """True when the compiled validator finds the submission valid (formats checked too)."""
+    if key not in _COMPILED:
+        if len(_COMPILED) > 512:
+            _COMPILED.clear()
+        try:
+            _COMPILED[key] = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+        except Exception:  # a schema it cannot compile is left to the full validator
+            _COMPILED[key] = None
+    compiled = _COMPILED[key]
+    if compiled is None:
+        return False
+    try:
+        return bool(compiled.is_valid(data))
+    except Exception:  # values it cannot take (e.g. integers past 64 bits) are left to the full validator
+        return False
 
 
 def _validator(key: str, schema: dict[str, Any]) -> Draft202012Validator:
