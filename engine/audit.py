@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -17,16 +16,16 @@ _INSERT = insert(cast(Table, AuditEvent.__table__))
 def record(session: Session, actor: str, action: str, *, instance_id: int | None = None,
            task_id: str | None = None, task_name: str | None = None, reason: str = "",
            data: dict[str, Any] | None = None) -> None:
-    """Add one audit event to the current transaction; `data` is copied (through JSON) as the snapshot.
+    """Add one audit event to the current transaction, with `data` as it is now.
 
-    The event is only ever appended, never read back in the same action: it is written with one
-    prepared INSERT rather than through the unit of work. The stored column is JSON, so a copy
-    through JSON is what it will hold, and costs less than a deep copy.
+    The event is only ever appended, never read back in the same action: it is written at once with
+    one prepared INSERT (so later changes to `data` cannot reach it) rather than through the unit of
+    work.
     """
     values: dict[str, Any] = {"actor": actor, "action": action, "instance_id": instance_id, "task_id": task_id,
                               "task_name": task_name, "reason": reason or "", "at": utcnow()}
     if data is not None:
-        values["data"] = json.loads(json.dumps(data))
+        values["data"] = data
     session.execute(_INSERT, values)
 
 
