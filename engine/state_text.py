@@ -63,11 +63,6 @@ class Dumped:
     removed: frozenset[str]
     full: bool
 
-    def whole(self) -> str:
-        """The whole state as one JSON text, subprocesses included."""
-        subprocesses = ",".join(f'"{key}":{text}' for key, text in self.parts.items())
-        return f'{self.top[:-1]},"subprocesses":{{{subprocesses}}}}}'
-
 
 def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> Dumped:
     """The state of a workflow; the caller holds the registry in encoder mode.

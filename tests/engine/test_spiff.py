@@ -10,7 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import execution, instance_state, spiff, state_text
 from engine.models import Instance
-from tests.engine.helpers import PETUGAS, complete, deploy, open_task, start
+from tests.engine.helpers import PETUGAS, complete, deploy, open_task, start, without_mark
 
 
 def test_plain_state_restores_the_same_as_the_full_walk(factory, monkeypatch):
@@ -34,14 +34,10 @@ def test_plain_state_restores_the_same_as_the_full_walk(factory, monkeypatch):
     assert content(spiff.dump_state(fast)) == content(spiff.dump_state(slow)) == without_mark(stored)
 
 
-def without_mark(state: dict[str, Any]) -> dict[str, Any]:
-    """A stored state without the mark that tells saves apart."""
-    return {key: value for key, value in state.items() if key != state_text.SAVED_KEY}
-
-
 def content(dumped: state_text.Dumped) -> dict[str, Any]:
-    """The whole state of a dump, without its save mark."""
-    return without_mark(json.loads(dumped.whole()))
+    """The whole state of a dump, subprocesses included, without its save mark."""
+    state = without_mark(json.loads(dumped.top))
+    return {**state, "subprocesses": {key: json.loads(text) for key, text in dumped.parts.items()}}
 
 
 def test_typed_values_in_task_data_still_come_back_typed(factory):

@@ -10,10 +10,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import delete, update
 
 from bench import sop
-from engine import check, execution, instance_state, spiff, state_text, tasks, workflow_cache
+from engine import check, execution, instance_state, spiff, tasks, workflow_cache
 from engine.db import run_in_transaction
 from engine.models import Instance, InstancePart, InstanceStatus
-from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start
+from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start, without_mark
 
 
 def full_state(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -29,11 +29,6 @@ def full_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     dct[spiff.SERIALIZER.VERSION_KEY] = spiff.SERIALIZER.VERSION
     result: dict[str, Any] = json.loads(json.dumps(dct, cls=spiff.SERIALIZER._encoder_cls))
     return result
-
-
-def without_mark(state: dict[str, Any]) -> dict[str, Any]:
-    """A stored state without the mark that tells saves apart."""
-    return {key: value for key, value in state.items() if key != state_text.SAVED_KEY}
 
 
 def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_workflow(factory):
