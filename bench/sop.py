@@ -15,14 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import definitions, execution, instances, instruments, libraries, library_fields, spiff, tasks, users
-from engine.db import run_in_transaction
+from engine.db import execute, run_in_transaction
 from engine.models import Definition, Task, TaskStatus
 from engine.users import Actor
 
@@ -104,8 +104,16 @@ class CycleStats:
         return self.completions / self.seconds if self.seconds else 0.0
 
 
-def _item(task: Task) -> int | None:
-    return int(task.item_key) if task.item_key and task.item_key.isdigit() else None
+# What a person picks next: the oldest open task of the instance. Built once, and plain columns:
+# the harness's own reads are not the engine's work, so they stay as cheap as they can be.
+_TASKS = cast(Table, Task.__table__)
+_NEXT_TASK = (select(_TASKS.c.id, _TASKS.c.name, _TASKS.c.lane, _TASKS.c.item_key)
+              .where(_TASKS.c.instance_id == bindparam("instance_id"), _TASKS.c.status == TaskStatus.OPEN)
+              .order_by(_TASKS.c.created_at, _TASKS.c.id).limit(1))
+
+
+def _item(item_key: str | None) -> int | None:
+    return int(item_key) if item_key and item_key.isdigit() else None
 
 
 def start(factory: sessionmaker[Session]) -> int:
@@ -116,12 +124,11 @@ def start(factory: sessionmaker[Session]) -> int:
 def complete_next(factory: sessionmaker[Session], instance_id: int, library_ids: list[int]) -> float | None:
     """Complete the oldest open task of an instance in its own transaction; its latency, or None when done."""
     with factory() as session:
-        row = session.scalars(select(Task).where(Task.instance_id == instance_id, Task.status == TaskStatus.OPEN)
-                              .order_by(Task.created_at, Task.id).limit(1)).first()
+        row = execute(session, _NEXT_TASK, {"instance_id": instance_id}).first()
     if row is None:
         return None
     actor = PEOPLE[row.lane or "koordinasi"]
-    data = form_data(row.name, library_ids, _item(row))
+    data = form_data(row.name, library_ids, _item(row.item_key))
     began = time.perf_counter()
     run_in_transaction(factory, lambda s: tasks.complete(s, row.id, actor, data))
     return time.perf_counter() - began
