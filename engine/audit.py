@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from engine.db import utcnow
+from engine.db import execute, utcnow
 from engine.models import AuditEvent
 
 _INSERT = insert(cast(Table, AuditEvent.__table__))
@@ -26,7 +26,7 @@ def record(session: Session, actor: str, action: str, *, instance_id: int | None
                               "task_name": task_name, "reason": reason or "", "at": utcnow()}
     if data is not None:
         values["data"] = data
-    session.execute(_INSERT, values)
+    execute(session, _INSERT, values)
 
 
 def history(session: Session, instance_id: int) -> list[AuditEvent]:

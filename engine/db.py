@@ -7,11 +7,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Dialect, Engine, Executable, MetaData, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import JSON, TypeDecorator
+from sqlalchemy.util.typing import TupleAny
 
 from engine.errors import Conflict, StaleState
 
@@ -82,6 +83,18 @@ intpk = Annotated[int, mapped_column(primary_key=True)]
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def execute(session: Session, statement: Executable, params: Any = None) -> CursorResult[*TupleAny]:
+    """Run a prepared Core statement (on tables, not mapped classes) in the session's transaction.
+
+    What `Session.execute` does for such a statement, pending ORM changes flushed first unless
+    autoflush is off, without its per-call ORM bookkeeping, which costs about as much as SQLite's
+    own work on the short statements of the completion path.
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import letter_numbers, libraries, settings
-from engine.db import Base, intpk, is_retryable, utcnow
+from engine.db import Base, execute, intpk, is_retryable, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.execution import WIB
 from engine.library_results import LibraryResult
@@ -146,7 +146,7 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
               "context": context, "created_at": now, "created_by": actor.username}
     # Written at once with a prepared INSERT: a document is never changed in the action that makes it.
     document = Document(**values)
-    document.id = session.execute(_INSERT_DOCUMENT, values).scalar_one()
+    document.id = execute(session, _INSERT_DOCUMENT, values).scalar_one()
     return document
 
 
@@ -168,7 +168,7 @@ def cycle_results(session: Session, instance_id: int, library_id: int | None = N
     if library_id is not None:
         query, params = _LIBRARY_CYCLE_RESULTS, {**params, "library_id": library_id}
     rows = []
-    for row in session.execute(query, params):
+    for row in execute(session, query, params):
         details = row.details or {}
         rows.append({**libraries.summary(row), "total": row.score, "grade": row.grade,
                      "components": list(row.components or []), "officer": row.recorded_by,
@@ -268,7 +268,7 @@ def _officers(session: Session, usernames: set[str]) -> dict[str, dict[str, str]
     names = sorted(u for u in usernames if u)
     if not names:
         return {}
-    users = session.execute(_OFFICERS, {"names": names})
+    users = execute(session, _OFFICERS, {"names": names})
     return {u.username: {"name": u.name, "nip": u.nip, "rank": u.rank, "position": u.position} for u in users}
 
 

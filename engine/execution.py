@@ -31,7 +31,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from engine import instance_state, spiff, workflow_cache
-from engine.db import utcnow
+from engine.db import execute, utcnow
 from engine.errors import EngineFailure, NotFound
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
 from engine.scripts import RestrictedScriptEngine
@@ -269,14 +269,14 @@ class Projection:
     def write(self, session: Session) -> None:
         """One UPDATE per closed row (usually the one just completed), one INSERT for the new rows."""
         for values in self.closing:
-            session.execute(_CLOSE_TASK, values)
+            execute(session, _CLOSE_TASK, values)
             held = session.identity_map.get(identity_key(Task, values["task_id"]))
             if held is not None:  # a row this action already read stays in step
                 for name, value in values.items():
                     if name != "task_id":
                         set_committed_value(held, name, value)
         if self.created:
-            session.execute(_INSERT_TASKS, [_columns(row) for row in self.created])
+            execute(session, _INSERT_TASKS, [_columns(row) for row in self.created])
 
 
 def plan_projection(session: Session, loaded: Loaded, now: datetime, completed_by: tuple[str, str] | None,
@@ -288,7 +288,7 @@ def plan_projection(session: Session, loaded: Loaded, now: datetime, completed_b
     """
     instance, workflow = loaded.instance, loaded.workflow
     ready = {str(t.id): t for t in all_tasks(workflow) if t.state == TaskState.READY and t.task_spec.manual}
-    known = set(session.scalars(_OPEN_TASK_IDS, {"instance_id": instance.id, "status": TaskStatus.OPEN}))
+    known = set(execute(session, _OPEN_TASK_IDS, {"instance_id": instance.id, "status": TaskStatus.OPEN}).scalars())
     closing = []
     for task_id in sorted(known - ready.keys()):
         spiff_task = find_task(workflow, task_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import state_text
+from engine.db import execute
 from engine.errors import StaleState
 from engine.models import Instance, InstancePart
 
@@ -35,7 +36,7 @@ _UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instan
 
 def stored_parts(session: Session, instance_id: int) -> dict[str, str]:
     """The stored texts of an instance's subprocesses, by key."""
-    return {part: text for part, text in session.execute(_PARTS_OF, {"instance_id": instance_id})}
+    return {part: text for part, text in execute(session, _PARTS_OF, {"instance_id": instance_id})}
 
 
 def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
@@ -49,22 +50,22 @@ def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
 def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped) -> None:
     """Store the subprocess texts of a save: those that changed (all, after a restore of a whole state)."""
     if dumped.full:
-        session.execute(_DELETE_PARTS, {"instance_id": instance_id})
+        execute(session, _DELETE_PARTS, {"instance_id": instance_id})
         added: frozenset[str] = frozenset(dumped.parts)
     else:
         added = dumped.added
         if dumped.removed:
-            session.execute(_DELETE_SOME_PARTS, {"instance_id": instance_id, "parts": sorted(dumped.removed)})
+            execute(session, _DELETE_SOME_PARTS, {"instance_id": instance_id, "parts": sorted(dumped.removed)})
         updated = sorted(dumped.changed - added)
         if updated:
-            result = session.execute(_UPDATE_PART, [{"for_instance": instance_id, "for_part": key,
+            result = execute(session, _UPDATE_PART, [{"for_instance": instance_id, "for_part": key,
                                                      "text": dumped.parts[key]} for key in updated])
             if cast(CursorResult[Any], result).rowcount not in (-1, len(updated)):
                 log.warning("instance %s: stored parts were not as expected; storing them all again", instance_id)
-                session.execute(_DELETE_PARTS, {"instance_id": instance_id})
+                execute(session, _DELETE_PARTS, {"instance_id": instance_id})
                 added = frozenset(dumped.parts)
     if added:
-        session.execute(_INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": dumped.parts[key]}
+        execute(session, _INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": dumped.parts[key]}
                                         for key in sorted(added)])
 
 
@@ -78,7 +79,7 @@ def write_instance(session: Session, instance: Instance, changes: dict[str, Any]
     """
     version = instance.row_version
     with session.no_autoflush:  # pending changes of the same row go out after this, on the new version
-        result = session.execute(_UPDATE_INSTANCE, {"instance_id": instance.id, "read_version": version,
+        result = execute(session, _UPDATE_INSTANCE, {"instance_id": instance.id, "read_version": version,
                                                     "row_version": version + 1, **changes})
     if cast(CursorResult[Any], result).rowcount != 1:
         raise StaleState(f"instance {instance.id} diubah transaksi lain")

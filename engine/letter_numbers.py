@@ -17,7 +17,7 @@ from sqlalchemy import String, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine.db import Base
+from engine.db import Base, execute
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +62,9 @@ def allocate(session: Session, code: str, year: int) -> int:
     The first number of a code and year comes from the upsert, so two first numbers taken at
     once still get 1 and 2.
     """
-    found = session.execute(_INCREMENT, {"for_code": code, "for_year": year}).scalar()
+    found = execute(session, _INCREMENT, {"for_code": code, "for_year": year}).scalar()
     if found is None:
-        found = session.execute(_NEXT_NUMBER[session.get_bind().dialect.name],
+        found = execute(session, _NEXT_NUMBER[session.get_bind().dialect.name],
                                 {"code": code, "year": year}).scalar_one()
     return int(found)
 

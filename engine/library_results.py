@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Index, String, Table, bindparam, insert, sele
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import libraries, settings
-from engine.db import Base, intpk, utcnow
+from engine.db import Base, execute, intpk, utcnow
 from engine.errors import BadRequest
 from engine.execution import WIB
 from engine.library_fields import as_date, as_text
@@ -76,7 +76,7 @@ def record_result(session: Session, library_id: int, kind: str, score: float, re
               "details": details, "recorded_at": utcnow(), "recorded_by": recorded_by}
     # A result is only ever added: one prepared INSERT, visible at once to the letters of the same action.
     result = LibraryResult(**values)
-    result.id = session.execute(_INSERT_RESULT, values).scalar_one()
+    result.id = execute(session, _INSERT_RESULT, values).scalar_one()
     if kind == "accreditation":
         accredited = result.grade != settings.get(session, "not_accredited_label")
         when = as_date(details.get("date"))
@@ -124,7 +124,7 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
     where = f"langkah {step.title or step.name}"
     if kind not in RESULT_KINDS:
         raise BadRequest(f"{where}: libraryResult '{kind}' tidak dikenal (pilihan: {', '.join(RESULT_KINDS)})")
-    if session.scalar(_RESULT_OF_TASK, {"task_id": step.task_id}) is not None:
+    if execute(session, _RESULT_OF_TASK, {"task_id": step.task_id}).scalar() is not None:
         return
     library_id = _step_library(step)
     if library_id is None:

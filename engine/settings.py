@@ -10,7 +10,7 @@ from sqlalchemy import String, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
-from engine.db import Base, utcnow
+from engine.db import Base, execute, utcnow
 from engine.errors import BadRequest
 
 # Every setting with its default; values marked "unverified" in the domain notes live here so
@@ -118,7 +118,7 @@ def stored(session: Session) -> dict[str, Any]:
     if cached is not None and cached[0] is session.get_transaction():
         found: dict[str, Any] = cached[1]
         return found
-    values = {key: value["value"] for key, value in session.execute(_STORED)}
+    values = {key: value["value"] for key, value in execute(session, _STORED)}
     session.info[_CACHE] = (session.get_transaction(), values)
     return values
 

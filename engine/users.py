@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from engine.db import utcnow
+from engine.db import execute, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.models import ApiToken, User
 from engine.roles import ROLES
@@ -107,7 +107,7 @@ _TOKEN_LOOKUP = (select(_users.id, _users.username, _users.name, _users.roles, _
 
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> TokenUser | None:
     """The user a live token belongs to, or None when unknown, expired or revoked."""
-    found = session.execute(_TOKEN_LOOKUP, {"token_hash": _digest(token)}).first()
+    found = execute(session, _TOKEN_LOOKUP, {"token_hash": _digest(token)}).first()
     if found is None:
         return None
     user_id, username, name, roles, active, expires_at, revoked_at = found
