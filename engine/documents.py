@@ -245,8 +245,7 @@ def _int(value: Any) -> int | None:
 def _library(session: Session, item_key: str | None) -> dict[str, Any] | None:
     """The registry facts of the step's library, when its work item is a registered library."""
     library_id = _int(item_key)
-    library = session.get(libraries.Library, library_id) if library_id is not None else None
-    return _json_safe(libraries.summary(library)) if library is not None else None
+    return libraries.summaries(session, [library_id]).get(library_id) if library_id is not None else None
 
 
 def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:

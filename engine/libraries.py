@@ -9,14 +9,15 @@ in `library_import`; monev and accreditation results are kept in `library_result
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Index, Row, String, or_, select
+from sqlalchemy import Index, Row, String, Table, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
-from engine.db import Base, intpk, utcnow
+from engine.db import Base, execute, intpk, utcnow
 from engine.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from engine.library_fields import (
     canonical_kecamatan,
@@ -74,6 +75,11 @@ SUMMARY_FIELDS = ("id", "name", "npp", "library_type", "subtype", "institution",
                   "kecamatan")
 
 
+_LIBRARIES = cast(Table, Library.__table__)
+_SUMMARIES = (select(*(_LIBRARIES.c[name] for name in SUMMARY_FIELDS))
+              .where(_LIBRARIES.c.id.in_(bindparam("ids", expanding=True))))
+
+
 def summary(library: Library | Row[*tuple[Any, ...]]) -> dict[str, Any]:
     """The registry facts copied into task data wherever a form references a library (or a row of them)."""
     return {"library": library.id, "library_name": library.name, "npp": library.npp or "",
@@ -82,13 +88,27 @@ def summary(library: Library | Row[*tuple[Any, ...]]) -> dict[str, Any]:
             "kecamatan": library.kecamatan}
 
 
+def summaries(session: Session, library_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The `summary` of each of these libraries that exists, by id: one statement, plain values."""
+    ids = sorted(set(library_ids))
+    if not ids:
+        return {}
+    return {row.id: summary(row) for row in execute(session, _SUMMARIES, {"ids": ids})}
+
+
+def as_id(value: Any) -> int:
+    """A library id from a form or URL value; 0 when it is none."""
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return max(key, 0)
+
+
 def get(session: Session, library_id: Any) -> Library:
     """A library by id."""
-    try:
-        key = int(library_id)
-    except (TypeError, ValueError):
-        key = 0
-    library = session.get(Library, key) if key > 0 else None
+    key = as_id(library_id)
+    library = session.get(Library, key) if key else None
     if library is None:
         raise NotFound("perpustakaan tidak ditemukan")
     return library
@@ -211,8 +231,7 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
     result = copy.deepcopy(data)
     refs: list[tuple[dict[str, Any], str, str, bool]] = []
     _collect(schema, result, "", refs)
-    ids = {value for container, name, _, _ in refs for value in _ids(container[name])}
-    found = {lib.id: lib for lib in session.scalars(select(Library).where(Library.id.in_(ids)))} if ids else {}
+    found = summaries(session, (value for container, name, _, _ in refs for value in _ids(container[name])))
     details = []
     for container, name, path, many in refs:
         values = container[name] if many else [container[name]]
@@ -223,9 +242,9 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
         raise ValidationFailed("data formulir tidak valid", details)
     for container, name, _, many in refs:
         if many:
-            container[f"{name}_profiles"] = [summary(found[value]) for value in container[name]]
+            container[f"{name}_profiles"] = [dict(found[value]) for value in container[name]]
         else:
-            container.update({k: v for k, v in summary(found[container[name]]).items() if k != "library"})
+            container.update({k: v for k, v in found[container[name]].items() if k != "library"})
     return result
 
 

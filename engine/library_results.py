@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import libraries, settings
 from engine.db import Base, execute, intpk, utcnow
-from engine.errors import BadRequest
+from engine.errors import BadRequest, NotFound
 from engine.execution import WIB
 from engine.library_fields import as_date, as_text
 from engine.models import Instance
@@ -64,20 +64,24 @@ def record_result(session: Session, library_id: int, kind: str, score: float, re
                   details: dict[str, Any] | None = None, instance_id: int | None = None,
                   task_id: str | None = None, task_name: str | None = None) -> LibraryResult:
     """Add a monev or accreditation result to a library's history; accreditation updates its profile."""
-    library = libraries.get(session, library_id)
+    # Only an accreditation changes the library's profile: a monev result needs no more than its id.
+    library_id = libraries.as_id(library_id)
+    library = libraries.get(session, library_id) if kind == "accreditation" else None
+    if library is None and not libraries.summaries(session, [library_id]):
+        raise NotFound("perpustakaan tidak ditemukan")
     if kind not in RESULT_KINDS:
         raise BadRequest(f"jenis hasil tidak dikenal: {kind} (pilihan: {', '.join(RESULT_KINDS)})")
     if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
         raise BadRequest(f"nilai hasil {kind} harus angka 0–100, bukan {score!r}")
     details = dict(details or {})
-    values = {"library_id": library.id, "instance_id": instance_id, "task_id": task_id, "task_name": task_name,
+    values = {"library_id": library_id, "instance_id": instance_id, "task_id": task_id, "task_name": task_name,
               "kind": kind, "period": period[:300], "score": float(score),
               "grade": grade or grade_for(session, float(score)), "components": list(components or []),
               "details": details, "recorded_at": utcnow(), "recorded_by": recorded_by}
     # A result is only ever added: one prepared INSERT, visible at once to the letters of the same action.
     result = LibraryResult(**values)
     result.id = execute(session, _INSERT_RESULT, values).scalar_one()
-    if kind == "accreditation":
+    if library is not None:
         accredited = result.grade != settings.get(session, "not_accredited_label")
         when = as_date(details.get("date"))
         libraries.apply_values(library, {
@@ -129,7 +133,7 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
     library_id = _step_library(step)
     if library_id is None:
         raise BadRequest(f"{where}: perpustakaan untuk hasil {kind} tidak diketahui")
-    if session.get(libraries.Library, library_id) is None:
+    if not libraries.summaries(session, [library_id]):
         raise BadRequest(f"{where}: perpustakaan {library_id} tidak ada di registri")
     variable = step.properties.get("resultVariable", "").strip() or DEFAULT_RESULT_VARIABLE[kind]
     found = _lookup(step.data, variable) if variable else step.data
