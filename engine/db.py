@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import JSON, TypeDecorator
 from sqlalchemy.util.typing import TupleAny
 
+from engine import json_text
 from engine.errors import Conflict, StaleState
 
 log = logging.getLogger(__name__)
@@ -98,9 +99,13 @@ def execute(session: Session, statement: Executable, params: Any = None) -> Curs
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys, PostgreSQL uses psycopg 3."""
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys, PostgreSQL uses psycopg 3.
+
+    JSON columns are written with `engine.json_text`.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    kwargs.setdefault("json_serializer", json_text.dumps)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         engine = create_engine(url, **kwargs)

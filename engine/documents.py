@@ -9,7 +9,6 @@ and cached on the row; rendering the same context always gives the same file.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -27,7 +26,7 @@ from engine.execution import WIB
 from engine.library_results import LibraryResult
 from engine.models import Instance, User
 from engine.settings import DEFAULTS
-from engine.steps import StepDone
+from engine.steps import StepDone, plain
 from engine.users import Actor
 
 log = logging.getLogger(__name__)
@@ -110,7 +109,7 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     now = utcnow()
     local = now.astimezone(WIB)
     config = _settings(session)
-    snapshot = _json_safe(data)
+    snapshot = plain(data)
     library = _library(session, item_key) if kind in LIBRARY_KINDS else None
     results = cycle_results(session, instance.id, _int(item_key) if kind in LIBRARY_KINDS else None) \
         if kind in RESULT_KINDS else []
@@ -174,7 +173,7 @@ def cycle_results(session: Session, instance_id: int, library_id: int | None = N
                      "components": list(row.components or []), "officer": row.recorded_by,
                      "date": row.recorded_at.astimezone(WIB).date().isoformat(),
                      "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument")})
-    return _json_safe({"rows": rows})["rows"]
+    return plain({"rows": rows})["rows"]
 
 
 def get(session: Session, document_id: int) -> Document:
@@ -230,7 +229,7 @@ def _settings(session: Session) -> dict[str, Any]:
             # A stored table (codes per kind, signatories…) overrides the defaults key by key, so a kind
             # added later, or left out by the administrator, keeps its default instead of losing it.
             values[key] = {**DEFAULTS[key], **value} if isinstance(value, dict) else value
-    values = json.loads(json.dumps(values))
+    values = plain(values)
     session.info[_SETTINGS_CACHE] = (stored, values)
     return values
 
@@ -283,11 +282,6 @@ def _officer_names(value: Any, depth: int = 0) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _officer_names(item, depth + 1)
-
-
-def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
-    """A JSON copy of task data; dates and other script values become their string form."""
-    return dict(json.loads(json.dumps(data, default=str)))
 
 
 def _title(kind: str, data: dict[str, Any], item_label: str | None) -> str:

@@ -19,7 +19,6 @@ compare every save of a whole SOP cycle with the library's full serialization.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
@@ -28,6 +27,8 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
+
+from engine import json_text
 
 SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
 # Settled, or predicted and not reached yet.
@@ -112,12 +113,12 @@ class _Writer:
 
     def __init__(self, serializer: BpmnWorkflowSerializer, previous: _Texts) -> None:
         self.registry = serializer.registry
-        self.encoder = serializer._encoder_cls
+        self.default = serializer._encoder_cls().default
         self.previous = previous
         self.texts = _Texts()
 
     def dumps(self, value: Any) -> str:
-        return json.dumps(value, cls=self.encoder, separators=(",", ":"))
+        return json_text.dumps(value, self.default)
 
     def head(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The attributes a workflow or subprocess serializes besides its tasks."""

@@ -15,13 +15,14 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWo
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from engine import json_text
 from engine.execution import all_tasks, find_task, item_of, properties
 from engine.models import Task
 
 
 def plain(data: dict[str, Any]) -> dict[str, Any]:
     """A JSON-safe deep copy of task data (dates and other values scripts made become strings)."""
-    return dict(json.loads(json.dumps(data, default=str)))
+    return dict(json.loads(json_text.dumps(data, default=str)))
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
