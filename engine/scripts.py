@@ -10,11 +10,12 @@ into an incident instead of a hung worker.
 from __future__ import annotations
 
 import builtins
+import functools
 import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -59,13 +60,13 @@ class RestrictedEnvironment(TaskDataEnvironment):
                  external_context: dict[str, Any] | None = None) -> Any:
         return _with_deadline(self.time_limit,
                               lambda: super(RestrictedEnvironment, self).evaluate(
-                                  expression, context, external_context))
+                                  compiled(expression, "eval"), context, external_context))
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: dict[str, Any] | None = None) -> bool:
         return bool(_with_deadline(self.time_limit,
                                    lambda: super(RestrictedEnvironment, self).execute(
-                                       script, context, external_context)))
+                                       compiled(script, "exec"), context, external_context)))
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
         raise PermissionError("service tasks are not enabled in Senapas")
@@ -80,6 +81,17 @@ class RestrictedScriptEngine(PythonScriptEngine):
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         # The library's version reports every failure as "name 'script' is not defined".
         return self.environment.call_service(task.data, **kwargs)
+
+
+@functools.lru_cache(maxsize=1024)
+def compiled(source: str, mode: str) -> CodeType:
+    """A script ("exec") or expression ("eval") compiled once, as `exec` and `eval` would compile it.
+
+    A definition's scripts, conditions and due dates are fixed text evaluated again on every pass;
+    errors still carry the `<string>` file name the library reads line numbers from.
+    """
+    # eval() of a string skips leading spaces and tabs; compile() would call them an indent.
+    return compile(source.lstrip(" \t") if mode == "eval" else source, "<string>", mode)
 
 
 def _with_deadline(limit: float, run: Callable[[], Any]) -> Any:
