@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -107,9 +108,25 @@ class CycleStats:
 # What a person picks next: the oldest open task of the instance. Built once, and plain columns:
 # the harness's own reads are not the engine's work, so they stay as cheap as they can be.
 _TASKS = cast(Table, Task.__table__)
-_NEXT_TASK = (select(_TASKS.c.id, _TASKS.c.name, _TASKS.c.lane, _TASKS.c.item_key)
-              .where(_TASKS.c.instance_id == bindparam("instance_id"), _TASKS.c.status == TaskStatus.OPEN)
-              .order_by(_TASKS.c.created_at, _TASKS.c.id).limit(1))
+_OPEN_TASKS = (select(_TASKS.c.id, _TASKS.c.name, _TASKS.c.lane, _TASKS.c.item_key)
+               .where(_TASKS.c.instance_id == bindparam("instance_id"), _TASKS.c.status == TaskStatus.OPEN)
+               .order_by(_TASKS.c.created_at, _TASKS.c.id))
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """What the driver needs of an open task: which it is, whose lane, and which library."""
+
+    id: str
+    name: str
+    lane: str | None
+    item_key: str | None
+
+
+def open_tasks(factory: sessionmaker[Session], instance_id: int) -> list[OpenTask]:
+    """The open tasks of an instance, oldest first, as the inbox lists them."""
+    with factory() as session:
+        return [OpenTask(*row) for row in execute(session, _OPEN_TASKS, {"instance_id": instance_id})]
 
 
 def _item(item_key: str | None) -> int | None:
@@ -121,24 +138,34 @@ def start(factory: sessionmaker[Session]) -> int:
     return run_in_transaction(factory, lambda s: instances.start(s, KEY, PEOPLE["koordinasi"]).id)
 
 
+def complete(factory: sessionmaker[Session], task: OpenTask, library_ids: list[int]) -> tuple[float, list[OpenTask]]:
+    """Complete one task with valid data in its own transaction; its latency and the tasks it opened."""
+    actor = PEOPLE[task.lane or "koordinasi"]
+    data = form_data(task.name, library_ids, _item(task.item_key))
+    began = time.perf_counter()
+    completion = run_in_transaction(factory, lambda s: tasks.complete(s, task.id, actor, data))
+    latency = time.perf_counter() - began
+    return latency, [OpenTask(t.id, t.name, t.lane, t.item_key) for t in completion.next_tasks]
+
+
 def complete_next(factory: sessionmaker[Session], instance_id: int, library_ids: list[int]) -> float | None:
     """Complete the oldest open task of an instance in its own transaction; its latency, or None when done."""
-    with factory() as session:
-        row = execute(session, _NEXT_TASK, {"instance_id": instance_id}).first()
-    if row is None:
-        return None
-    actor = PEOPLE[row.lane or "koordinasi"]
-    data = form_data(row.name, library_ids, _item(row.item_key))
-    began = time.perf_counter()
-    run_in_transaction(factory, lambda s: tasks.complete(s, row.id, actor, data))
-    return time.perf_counter() - began
+    waiting = open_tasks(factory, instance_id)
+    return complete(factory, waiting[0], library_ids)[0] if waiting else None
 
 
 def engine_cycle(factory: sessionmaker[Session], library_ids: list[int], stats: CycleStats) -> int:
-    """Run one whole cycle through the engine, one transaction per completion; return the instance id."""
+    """Run one whole cycle through the engine, one transaction per completion; return the instance id.
+
+    Like a person working from the answers of the API, the driver takes the next task from what
+    each completion opened, oldest first, and asks the database only when that runs out.
+    """
     began = time.perf_counter()
     iid = start(factory)
-    while (latency := complete_next(factory, iid, library_ids)) is not None:
+    waiting: deque[OpenTask] = deque()
+    while waiting or (waiting := deque(open_tasks(factory, iid))):
+        latency, opened = complete(factory, waiting.popleft(), library_ids)
+        waiting.extend(opened)
         stats.latencies.append(latency)
         stats.completions += 1
     stats.seconds += time.perf_counter() - began
