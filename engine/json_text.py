@@ -18,9 +18,10 @@ import orjson
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
-    """`value` as compact JSON text (non-ASCII characters as they are; NaN and infinities as null)."""
+def dumps(value: Any, default: Callable[[Any], Any] | None = None, *, sort_keys: bool = False) -> str:
+    """`value` as compact JSON text, non-ASCII characters as they are (orjson writes NaN as null)."""
     try:
-        return orjson.dumps(value, default=default, option=_OPTIONS).decode()
+        return orjson.dumps(value, default=default,
+                            option=_OPTIONS | orjson.OPT_SORT_KEYS if sort_keys else _OPTIONS).decode()
     except TypeError:  # orjson.JSONEncodeError: a big integer, a key that is not a string, or `default` refused
-        return json.dumps(value, default=default, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(value, default=default, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)

@@ -18,6 +18,7 @@ from web import config as web_config
 from web.extensions import csrf
 from web.forms_render import datetime_input
 from web.history import columns
+from web.json_output import JSONOutput
 from web.ratelimit import SlidingWindow
 
 
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     """Build the app. `test_config` may carry SESSION_FACTORY to share an existing database."""
     settings = settings or config.from_env()
     app = Flask(__name__)
+    app.json = JSONOutput(app)
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session: long forms stay submittable
