@@ -32,9 +32,9 @@ class Plan:
     growth_libraries: int = 50
 
 
-QUICK = Plan(engine_cycles=16, memory_cycles=80, growth_cycles=1, inbox_tasks=10_000, inbox_rounds=3,
+QUICK = Plan(engine_cycles=16, memory_cycles=80, growth_cycles=3, inbox_tasks=10_000, inbox_rounds=3,
              http_tasks=1_000, http_seconds=6.0, http_threads=8, contention_cycles=6)
-FULL = Plan(engine_cycles=40, memory_cycles=200, growth_cycles=2, inbox_tasks=100_000, inbox_rounds=5,
+FULL = Plan(engine_cycles=40, memory_cycles=200, growth_cycles=4, inbox_tasks=100_000, inbox_rounds=5,
             http_tasks=1_000, http_seconds=15.0, http_threads=8, contention_cycles=16)
 # Sizes that only prove the machinery works (the smoke test).
 TINY = Plan(engine_cycles=1, memory_cycles=1, growth_cycles=1, inbox_tasks=200, inbox_rounds=1,
