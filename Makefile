@@ -26,13 +26,13 @@ demo: install
 	$(BIN)/senapas demo
 
 test: install
-	$(BIN)/ruff check engine web tests
-	$(BIN)/mypy engine
+	$(BIN)/ruff check engine web bench tests
+	$(BIN)/mypy engine bench
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: install
-	$(BIN)/ruff check engine web tests
-	$(BIN)/mypy engine web
+	$(BIN)/ruff check engine web bench tests
+	$(BIN)/mypy engine web bench
 
 bench: install
 	$(BIN)/senapas bench

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bench import sop
 from bench.databases import Database, pg_database
@@ -27,6 +28,7 @@ from engine import check, tasks
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.errors import Conflict
 from engine.models import AuditEvent, Task, TaskStatus
+from engine.users import Actor
 
 POOL_TASK = "Kunjungan_Monev"
 
@@ -57,8 +59,12 @@ def _worker(url: str, connect_args: dict[str, Any], threads: int, jobs: Any, bar
             except queue.Empty:
                 break
             actor = sop.PEOPLE[job.lane]
+
+            def work(session: Session, job: Job = job, actor: Actor = actor) -> tasks.Completion:
+                return tasks.complete(session, job.task_id, actor, job.data)
+
             try:
-                run_in_transaction(factory, lambda s, j=job, a=actor: tasks.complete(s, j.task_id, a, j.data))
+                run_in_transaction(factory, work)
                 outcome = "ok"
             except Conflict:
                 outcome = "conflict"
@@ -120,7 +126,7 @@ def run_pool(db: Database, jobs: list[Job], processes: int, threads: int, seed: 
                 for _ in range(processes)]
     for child in children:
         child.start()
-    reports = []
+    reports: list[Any] = []
     deadline = time.monotonic() + 600
     while len(reports) < processes:
         try:

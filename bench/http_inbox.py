@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -89,7 +90,7 @@ def request(port: int, method: str, path: str, body: dict[str, object] | None = 
 
 
 def _client(port: int, paths: list[str], headers: list[dict[str, str]], seconds: float, threads: int,
-            start: multiprocessing.synchronize.Event, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+            start: multiprocessing.synchronize.Event, out: multiprocessing.Queue[Any]) -> None:
     """Threads each sending requests on a kept-alive connection (reconnecting when the server closes it)."""
     counts = [0] * threads
     errors = [0] * threads
@@ -115,7 +116,8 @@ def _client(port: int, paths: list[str], headers: list[dict[str, str]], seconds:
                     conn = None
             except (OSError, http.client.HTTPException):
                 errors[i] += 1
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 conn = None
             n += threads
         if conn is not None:
@@ -174,8 +176,8 @@ def http_inbox(open_tasks: int, seconds: float, threads: int, rounds: int = 3) -
                 if status != 200:
                     raise RuntimeError(f"token for {actor.username}: {status} {body[:200]!r}")
                 headers.append({"Authorization": f"Bearer {json.loads(body)['token']}"})
-            ours_run = ("/api/v1/tasks?scope=queue", port, headers)
-            floor_run = ("/healthz", floor_port, [{}])
+            ours_run: tuple[str, int, list[dict[str, str]]] = ("/api/v1/tasks?scope=queue", port, headers)
+            floor_run: tuple[str, int, list[dict[str, str]]] = ("/healthz", floor_port, [{}])
             best = {"ours": 0.0, "floor": 0.0}
             for path, target, sent in (ours_run, floor_run):
                 load(target, [path], sent, min(1.0, seconds), threads)  # warm-up

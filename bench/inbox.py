@@ -54,7 +54,8 @@ def seed(db: Database, open_tasks: int, rng: random.Random) -> None:
                  "title": f"Monev {n}", "search_text": f"monev {n}", "state": "{}", "row_version": 1,
                  "started_by": "kabid", "started_at": now, "updated_at": now, "open_tasks": TASKS_PER_INSTANCE}
                 for n in range(start + 1, min(instance_count, start + chunk) + 1)])
-        lanes, weights = zip(*LANES, strict=True)
+        lanes = [lane for lane, _ in LANES]
+        weights = [weight for _, weight in LANES]
         for start in range(0, open_tasks, chunk):
             rows = []
             for n in range(start, min(open_tasks, start + chunk)):
@@ -78,12 +79,12 @@ def _bare(db: Database, actor: Actor, scope: str) -> Callable[[], Any]:
     """The same count and first page as the engine's query, in raw SQL on the bare table."""
     style = "%s" if db.kind == "postgresql" else "?"
     if scope == "inbox":
-        where, params = f"status = 'open' AND assignee = {style}", (actor.username,)
+        where, params = f"status = 'open' AND assignee = {style}", [actor.username]
     else:
         lanes = sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles)
         null_lane = " OR lane IS NULL" if roles.is_supervisor(actor.roles) else ""
         where = f"status = 'open' AND assignee IS NULL AND (lane IN ({', '.join([style] * len(lanes))}){null_lane})"
-        params = tuple(lanes)
+        params = list(lanes)
 
     def run() -> Any:
         raw = db.engine.raw_connection()
