@@ -173,7 +173,7 @@ def cycle_results(session: Session, instance_id: int, library_id: int | None = N
                      "components": list(row.components or []), "officer": row.recorded_by,
                      "date": row.recorded_at.astimezone(WIB).date().isoformat(),
                      "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument")})
-    return plain({"rows": rows})["rows"]
+    return rows  # plain JSON values already: registry columns, a score, text, and the JSON columns' content
 
 
 def get(session: Session, document_id: int) -> Document:
@@ -257,8 +257,10 @@ def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:
 _DOCUMENTS = cast(Table, Document.__table__)
 _INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 _USERS = cast(Table, User.__table__)
-_OFFICERS = (select(_USERS.c.username, _USERS.c.name, _USERS.c.nip, _USERS.c.rank, _USERS.c.position)
-             .where(_USERS.c.username.in_(bindparam("names", expanding=True))))
+_OFFICER_COLUMNS = (_USERS.c.username, _USERS.c.name, _USERS.c.nip, _USERS.c.rank, _USERS.c.position)
+# An expanding IN is rendered again on every call: one name (the acting officer alone) takes the plain one.
+_OFFICER = select(*_OFFICER_COLUMNS).where(_USERS.c.username == bindparam("name"))
+_OFFICERS = select(*_OFFICER_COLUMNS).where(_USERS.c.username.in_(bindparam("names", expanding=True)))
 
 
 def _officers(session: Session, usernames: set[str]) -> dict[str, dict[str, str]]:
@@ -266,7 +268,8 @@ def _officers(session: Session, usernames: set[str]) -> dict[str, dict[str, str]
     names = sorted(u for u in usernames if u)
     if not names:
         return {}
-    users = execute(session, _OFFICERS, {"names": names})
+    users = execute(session, _OFFICER, {"name": names[0]}) if len(names) == 1 else \
+        execute(session, _OFFICERS, {"names": names})
     return {u.username: {"name": u.name, "nip": u.nip, "rank": u.rank, "position": u.position} for u in users}
 
 

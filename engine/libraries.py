@@ -76,6 +76,8 @@ SUMMARY_FIELDS = ("id", "name", "npp", "library_type", "subtype", "institution",
 
 
 _LIBRARIES = cast(Table, Library.__table__)
+_SUMMARY = select(*(_LIBRARIES.c[name] for name in SUMMARY_FIELDS)).where(_LIBRARIES.c.id == bindparam("id"))
+# An expanding IN is rendered again on every call: one library (the usual case) takes the plain one.
 _SUMMARIES = (select(*(_LIBRARIES.c[name] for name in SUMMARY_FIELDS))
               .where(_LIBRARIES.c.id.in_(bindparam("ids", expanding=True))))
 
@@ -93,7 +95,8 @@ def summaries(session: Session, library_ids: Iterable[int]) -> dict[int, dict[st
     ids = sorted(set(library_ids))
     if not ids:
         return {}
-    return {row.id: summary(row) for row in execute(session, _SUMMARIES, {"ids": ids})}
+    rows = execute(session, _SUMMARY, {"id": ids[0]}) if len(ids) == 1 else execute(session, _SUMMARIES, {"ids": ids})
+    return {row.id: summary(row) for row in rows}
 
 
 def as_id(value: Any) -> int:
