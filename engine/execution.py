@@ -145,21 +145,26 @@ def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS) -> None:
         # leaves its event READY but unrun: keep going while passes make progress.
         workflow.refresh_timers()
         idle_passes = 0
-        while idle_passes < 2:
+        while True:
             before = steps
             workflow.do_engine_steps(did_complete_task=count)
-            if not _runnable(workflow):
+            stalled = _stalled(workflow)
+            if stalled is None:
                 break
             idle_passes = idle_passes + 1 if steps == before else 0
+            if idle_passes >= 2:
+                raise EngineFailure(f"mesin berhenti dengan langkah otomatis belum dijalankan: "
+                                    f"{stalled.task_spec.name}")
     except EngineFailure:
         raise
     except Exception as exc:  # the engine's own errors and script errors alike become incidents
         raise EngineFailure(_describe(exc), _task_name(exc)) from exc
-    check_consistent(workflow)
+    check_completed(workflow)
 
 
-def _runnable(workflow: BpmnWorkflow) -> bool:
-    return any(t.state == TaskState.READY and not t.task_spec.manual for t in all_tasks(workflow))
+def _stalled(workflow: BpmnWorkflow) -> SpiffTask | None:
+    """The first READY task the engine should have run, if any."""
+    return next((t for t in all_tasks(workflow) if t.state == TaskState.READY and not t.task_spec.manual), None)
 
 
 def _task_name(exc: BaseException) -> str | None:
@@ -178,15 +183,10 @@ def run_task(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any],
     advance(workflow, limits)
 
 
-def check_consistent(workflow: BpmnWorkflow) -> None:
-    """Refuse states the library reports wrongly (its iterator stops at depth 1000)."""
-    tasks = list(all_tasks(workflow))
-    stalled = [t for t in tasks if t.state == TaskState.READY and not t.task_spec.manual]
-    if stalled:
-        raise EngineFailure(f"mesin berhenti dengan langkah otomatis belum dijalankan: "
-                            f"{stalled[0].task_spec.name}")
+def check_completed(workflow: BpmnWorkflow) -> None:
+    """Refuse a completion the library reports wrongly (its iterator stops at depth 1000)."""
     if workflow.is_completed():
-        left = [t for t in tasks if t.state & UNFINISHED]
+        left = [t for t in all_tasks(workflow) if t.state & UNFINISHED]
         if left:
             raise EngineFailure(f"alur dilaporkan selesai padahal {len(left)} langkah belum selesai "
                                 f"(mis. {left[0].task_spec.name})")
