@@ -4,7 +4,7 @@ Written with orjson, several times faster than the standard library on the task 
 and document writes; whatever orjson refuses (integers beyond 64 bits, keys that are not
 strings) is written by the standard library instead, so every value the standard library could
 store still is. Dates, dataclasses and unknown types go to `default` as they would with `json`.
-Reading stays with the standard library, which keeps large integers exact.
+Stored text is read with the standard library, which keeps large integers exact.
 """
 
 from __future__ import annotations
@@ -25,3 +25,15 @@ def dumps(value: Any, default: Callable[[Any], Any] | None = None, *, sort_keys:
                             option=_OPTIONS | orjson.OPT_SORT_KEYS if sort_keys else _OPTIONS).decode()
     except TypeError:  # orjson.JSONEncodeError: a big integer, a key that is not a string, or `default` refused
         return json.dumps(value, default=default, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
+
+
+def round_trip(value: Any, default: Callable[[Any], Any] | None = None) -> Any:
+    """`value` as its JSON text reads back: a deep copy of plain values, anything else through `default`.
+
+    Text orjson wrote holds no integer beyond 64 bits, so orjson reads it back exactly; what orjson
+    refuses takes the standard library both ways.
+    """
+    try:
+        return orjson.loads(orjson.dumps(value, default=default, option=_OPTIONS))
+    except TypeError:
+        return json.loads(json.dumps(value, default=default, ensure_ascii=False))

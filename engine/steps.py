@@ -6,7 +6,6 @@ current data and which BPMN elements ran or wait. Spiff types stop here.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +21,7 @@ from engine.models import Task
 
 def plain(data: dict[str, Any]) -> dict[str, Any]:
     """A JSON-safe deep copy of task data (dates and other values scripts made become strings)."""
-    return dict(json.loads(json_text.dumps(data, default=str)))
+    return dict(json_text.round_trip(data, default=str))
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -26,6 +26,16 @@ def test_text_reads_back_as_the_standard_library_writes_it(value: Any) -> None:
     assert json.loads(json_text.dumps(value)) == json.loads(json.dumps(value))
 
 
+@pytest.mark.parametrize("value", [
+    {"besar": 2**80, "teks": AWKWARD, "waktu": datetime(2026, 11, 29, 8, 30, tzinfo=UTC)},
+    {1: [date(2026, 11, 29), {"a": None}], "b": (1.5, True)},
+])
+def test_a_round_trip_gives_what_the_standard_library_gives(value: Any) -> None:
+    copied = json_text.round_trip(value, default=str)
+    assert copied == json.loads(json.dumps(value, default=str))
+    assert copied is not value
+
+
 def test_dates_go_to_default_as_with_the_standard_library() -> None:
     value = {"waktu": datetime(2026, 11, 29, 8, 30, tzinfo=UTC), "tanggal": date(2026, 11, 29)}
     assert json.loads(json_text.dumps(value, default=str)) == json.loads(json.dumps(value, default=str))
