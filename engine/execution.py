@@ -83,7 +83,7 @@ def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) 
     transaction commits.
     """
     definition = get_definition(session, instance.definition_id)
-    workflow = workflow_cache.CACHE.take((definition.hash, instance.id), instance.state)
+    workflow = workflow_cache.CACHE.take((definition.hash, instance.id), (instance.row_version, instance.state))
     if workflow is None:
         return restore(session, instance, limits)
     if workflow.script_engine.environment.time_limit != limits.script_time_limit:
@@ -98,8 +98,8 @@ def reading(session: Session, instance: Instance) -> Iterator[BpmnWorkflow]:
     try:
         yield loaded.workflow
     finally:
-        workflow_cache.CACHE.put((loaded.definition.hash, instance.id), instance.state, loaded.workflow,
-                                 replace=False)
+        workflow_cache.CACHE.put((loaded.definition.hash, instance.id), (instance.row_version, instance.state),
+                                 loaded.workflow, replace=False)
 
 
 def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
@@ -209,7 +209,9 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     instance, workflow = loaded.instance, loaded.workflow
     now = utcnow()
     dumped = spiff.dump_state(workflow)
-    changes: dict[str, Any] = {"state": dumped.top, "updated_at": now, "next_due_at": next_due(workflow)}
+    changes: dict[str, Any] = {"updated_at": now, "next_due_at": next_due(workflow)}
+    if dumped.top_changed:  # often only a subprocess (one library's track) moved
+        changes["state"] = dumped.top
     projection = plan_projection(session, loaded, now, completed_by, changes)
     if submitted:
         _update_title(instance, submitted, changes)
@@ -218,7 +220,7 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     # The instance row first: its version check stops a lost race before any task row is written.
     instance_state.write_instance(session, instance, changes)
     instance_state.write_parts(session, instance.id, dumped)
-    workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance.state, workflow)
+    workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance, workflow)
     projection.write(session)
     return projection.created
 

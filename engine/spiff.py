@@ -123,8 +123,8 @@ def load_state(top: str, parts: dict[str, str], spec: BpmnProcessSpec,
         workflow.bpmn_events = REGISTRY.restore(dct.pop("bpmn_events", []))
     finally:
         _Registry._local.plain = False
-    if apart:  # the next save writes only the parts that change
-        state_text.remember(workflow, parts)
+    if apart:  # the next save writes only the texts that change
+        state_text.remember(workflow, top, parts)
     # Deserialization attaches the library's unrestricted engine: put ours back every time.
     workflow.script_engine = RestrictedScriptEngine(time_limit)
     return workflow

@@ -12,7 +12,8 @@ workflow with a fingerprint of what it depends on, and reused while the fingerpr
   data and its delta against its parent are fixed.
 
 The top workflow is stored in the instance row and each subprocess in its own row
-(`InstancePart`), so a save writes the top and the subprocesses that changed. Put together, the
+(`InstancePart`), so a save writes the top only when its text changed (an action inside one
+library's track often leaves it as it was) and the subprocesses that changed. Put together, the
 texts are the serializer's own output without the specs (same keys, same values); the tests
 compare every save of a whole SOP cycle with the library's full serialization.
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -33,7 +34,7 @@ from engine import json_text
 SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
 # Settled, or predicted and not reached yet.
 STATIC = SETTLED | TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
-# The key of the top text that marks each save apart.
+# The key of a save mark that top texts stored by earlier releases carry (read and dropped).
 SAVED_KEY = "senapas_saved"
 # The attribute of a workflow object holding the texts of its last save.
 _TEXTS = "_senapas_texts"
@@ -41,9 +42,10 @@ _TEXTS = "_senapas_texts"
 
 @dataclass
 class _Texts:
-    """What the last save of one workflow object wrote: each subprocess, and each task by the
-    subprocess holding it (None: the top workflow)."""
+    """What the last save of one workflow object wrote: the top text, each subprocess, and each
+    task by the subprocess holding it (None: the top workflow)."""
 
+    top: str | None = None
     subprocesses: dict[UUID, tuple[Any, str]] = field(default_factory=dict)
     tasks: dict[UUID | None, dict[UUID, tuple[Any, str]]] = field(default_factory=dict)
 
@@ -52,12 +54,13 @@ class _Texts:
 class Dumped:
     """One save's state: the top workflow's text, every subprocess's text, and what to write.
 
-    `full` means the stored parts must all be replaced (the workflow was not saved by this
-    object before); otherwise the `changed` parts are written (the `added` among them are new)
-    and the `removed` deleted.
+    `top_changed` says the top text differs from the one stored. `full` means the stored parts
+    must all be replaced (the workflow was not saved by this object before); otherwise the
+    `changed` parts are written (the `added` among them are new) and the `removed` deleted.
     """
 
     top: str
+    top_changed: bool
     parts: dict[str, str]
     changed: frozenset[str]
     added: frozenset[str]
@@ -66,11 +69,7 @@ class Dumped:
 
 
 def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> Dumped:
-    """The state of a workflow; the caller holds the registry in encoder mode.
-
-    The top text carries a fresh `saved` mark, so no two saves of an instance have the same top
-    text: equal top text means the very same save (see `engine.workflow_cache`).
-    """
+    """The state of a workflow; the caller holds the registry in encoder mode."""
     previous: _Texts | None = getattr(workflow, _TEXTS, None)
     known = previous or _Texts()
     writer = _Writer(serializer, known)
@@ -89,18 +88,18 @@ def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> Dumped:
         writer.texts.subprocesses[key] = entry
         parts[str(key)] = entry[1]
     head = {**writer.head(workflow), "bpmn_events": serializer.registry.convert(workflow.bpmn_events),
-            serializer.VERSION_KEY: serializer.VERSION, SAVED_KEY: uuid4().hex}
-    top = writer.with_tasks(head, workflow, None)
+            serializer.VERSION_KEY: serializer.VERSION}
+    top = writer.texts.top = writer.with_tasks(head, workflow, None)
     setattr(workflow, _TEXTS, writer.texts)
-    return Dumped(top, parts, frozenset(str(key) for key in changed),
+    return Dumped(top, top != known.top, parts, frozenset(str(key) for key in changed),
                   frozenset(str(key) for key in changed if key not in known.subprocesses),
                   frozenset(str(key) for key in known.subprocesses if key not in workflow.subprocesses),
                   previous is None)
 
 
-def remember(workflow: BpmnWorkflow, parts: dict[str, str]) -> None:
+def remember(workflow: BpmnWorkflow, top: str, parts: dict[str, str]) -> None:
     """Record the stored texts a workflow was just restored from, so its next save writes only changes."""
-    texts = _Texts()
+    texts = _Texts(top=top)
     for key, sub in workflow.subprocesses.items():
         text = parts.get(str(key))
         if text is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, instances, state_text, tasks
+from engine import definitions, instances, tasks
 from engine.db import run_in_transaction
 from engine.models import Definition, Instance, Task, TaskStatus
 from engine.users import Actor
@@ -90,7 +90,3 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
         t.join(60)
     return results
 
-
-def without_mark(state: dict[str, Any]) -> dict[str, Any]:
-    """A stored state without the mark that tells saves apart."""
-    return {key: value for key, value in state.items() if key != state_text.SAVED_KEY}

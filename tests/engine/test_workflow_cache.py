@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from bench import sop
-from engine import check, execution, instance_state, spiff, tasks, workflow_cache
+from engine import check, execution, instance_state, spiff, state_text, tasks, workflow_cache
 from engine.db import run_in_transaction
-from engine.models import Instance, InstancePart, InstanceStatus
-from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start, without_mark
+from engine.models import AuditEvent, Instance, InstancePart, InstanceStatus
+from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start
 
 
 def full_state(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -35,22 +35,26 @@ def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_wo
     """Subprocesses left untouched are stored from their earlier text; none may fall out of date."""
     library_ids = sop.prepare(factory, 3)
     iid = sop.start(factory)
-    steps = 0
+    steps = top_kept = 0
+    top_before = instance(factory, iid).state
     while sop.complete_next(factory, iid, library_ids) is not None:
         steps += 1
         with factory() as s:
             row = s.get(Instance, iid)
             assert row is not None
             definition = execution.get_definition(s, row.definition_id)
-            stored = without_mark(instance_state.stored_state(s, row))
+            stored = instance_state.stored_state(s, row)
             restored = execution.restore(s, row).workflow
         key = (definition.hash, iid)
-        running = workflow_cache.CACHE.take(key, row.state)
+        running = workflow_cache.CACHE.take(key, (row.row_version, row.state))
         assert running is not None, f"step {steps}: the saved workflow was not kept"
         assert stored == full_state(running) == full_state(restored), f"step {steps}: stored state differs"
+        top_kept += row.state == top_before
+        top_before = row.state
         if steps % 3:  # every third action instead starts from the stored parts, as another process would
-            workflow_cache.CACHE.put(key, row.state, running)
+            workflow_cache.CACHE.put(key, (row.row_version, row.state), running)
     assert steps > 10 and instance(factory, iid).status == InstanceStatus.COMPLETED
+    assert top_kept >= 3  # steps inside one library's track leave the top text as it was, unwritten
     with factory() as s:
         assert check.check(s, [iid]) == []
 
@@ -67,11 +71,11 @@ def test_every_stored_state_of_the_fixture_processes_is_the_full_state(factory, 
         with factory() as s:
             row = s.get(Instance, iid)
             assert row is not None
-            stored = without_mark(instance_state.stored_state(s, row))
+            stored = instance_state.stored_state(s, row)
             open_rows = tasks.of_instance(s, iid, status="open")
-        running = workflow_cache.CACHE.take((definition.hash, iid), row.state)
+        running = workflow_cache.CACHE.take((definition.hash, iid), (row.row_version, row.state))
         assert running is not None and stored == full_state(running)
-        workflow_cache.CACHE.put((definition.hash, iid), row.state, running)
+        workflow_cache.CACHE.put((definition.hash, iid), (row.row_version, row.state), running)
         if not open_rows:
             break
         row_task = open_rows[0]
@@ -88,8 +92,8 @@ def test_a_data_object_written_from_a_nested_subprocess_is_stored(factory):
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        stored = without_mark(instance_state.stored_state(s, row))
-    running = workflow_cache.CACHE.take((definition.hash, iid), row.state)
+        stored = instance_state.stored_state(s, row)
+    running = workflow_cache.CACHE.take((definition.hash, iid), (row.row_version, row.state))
     assert running is not None
     assert stored == full_state(running)
     assert {"data_objects": {"catatan": "koleksi perlu disiangi"}} in [sub["data"] for sub in
@@ -121,6 +125,48 @@ def test_a_state_stored_whole_is_read_and_its_next_save_stores_subprocesses_apar
         assert check.check(s, [iid]) == []
 
 
+def test_a_top_text_stored_with_a_save_mark_is_read_and_saved_without_it(factory):
+    """Top texts stored by earlier releases carry a random save mark; they keep working."""
+    library_ids = sop.prepare(factory, 2)
+    iid = sop.start(factory)
+    sop.complete_next(factory, iid, library_ids)
+
+    def mark(s: Any) -> None:
+        state = json.loads(instance(factory, iid).state)
+        s.execute(update(Instance).where(Instance.id == iid)
+                  .values(state=json.dumps({**state, state_text.SAVED_KEY: "0f" * 16})))
+
+    run_in_transaction(factory, mark)
+    while sop.complete_next(factory, iid, library_ids) is not None:
+        pass
+    row = instance(factory, iid)
+    assert row.status == InstanceStatus.COMPLETED and state_text.SAVED_KEY not in json.loads(row.state)
+
+
+def test_an_action_elsewhere_that_leaves_the_top_text_is_still_seen(factory, monkeypatch):
+    """Another process moves one library's track only: same top text, a newer row version."""
+    library_ids = sop.prepare(factory, 2)
+    iid = sop.start(factory)
+    while len(visits := [t for t in sop.open_tasks(factory, iid) if t.name == "Kunjungan_Monev"]) < 2:
+        sop.complete_next(factory, iid, library_ids)
+    sop.complete(factory, visits[0], library_ids)  # this process keeps the workflow it saved
+    here = workflow_cache.CACHE
+    monkeypatch.setattr(workflow_cache, "CACHE", workflow_cache.WorkflowCache())  # the other process
+    top = instance(factory, iid).state
+    sop.complete(factory, visits[1], library_ids)
+    assert instance(factory, iid).state == top  # the other library's visit left the top text as it was
+    monkeypatch.setattr(workflow_cache, "CACHE", here)
+    while sop.complete_next(factory, iid, library_ids) is not None:
+        pass
+    with factory() as s:
+        row = s.get(Instance, iid)
+        assert row is not None and row.status == InstanceStatus.COMPLETED
+        visited = s.scalars(select(AuditEvent.task_id).where(AuditEvent.instance_id == iid,
+                                                             AuditEvent.task_name == "Kunjungan_Monev")).all()
+        assert {visits[0].id, visits[1].id} <= set(visited)
+        assert check.check(s, [iid]) == []
+
+
 def test_parts_missing_from_the_database_are_stored_again_by_the_next_save(factory):
     library_ids = sop.prepare(factory, 2)
     iid = sop.start(factory)
@@ -135,9 +181,9 @@ def test_parts_missing_from_the_database_are_stored_again_by_the_next_save(facto
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        stored = without_mark(instance_state.stored_state(s, row))
+        stored = instance_state.stored_state(s, row)
         key = (execution.get_definition(s, row.definition_id).hash, iid)
-    running = workflow_cache.CACHE.take(key, row.state)
+    running = workflow_cache.CACHE.take(key, (row.row_version, row.state))
     assert running is not None and stored == full_state(running)
     assert len(stored["subprocesses"]) == 2
 
@@ -185,9 +231,12 @@ def test_the_cache_is_bounded_and_forgets_the_least_recently_used():
     cache = workflow_cache.WorkflowCache(capacity=2)
     workflows = [object() for _ in range(3)]
     for n, workflow in enumerate(workflows):
-        cache.put(("h", n), f"state {n}", workflow)  # type: ignore[arg-type]
+        cache.put(("h", n), (n, f"state {n}"), workflow)  # type: ignore[arg-type]
     assert len(cache) == 2
-    assert cache.take(("h", 0), "state 0") is None
-    assert cache.take(("h", 1), "another state") is None  # taken out, and not the same text
-    assert cache.take(("h", 1), "state 1") is None  # a take removes the entry either way
-    assert cache.take(("h", 2), "state 2") is workflows[2]
+    assert cache.take(("h", 0), (0, "state 0")) is None
+    assert cache.take(("h", 1), (1, "another state")) is None  # taken out, and not the same text
+    assert cache.take(("h", 1), (1, "state 1")) is None  # a take removes the entry either way
+    cache.put(("h", 2), (2, "state 2"), workflows[2])  # type: ignore[arg-type]
+    assert cache.take(("h", 2), (3, "state 2")) is None  # the same text at another version
+    cache.put(("h", 2), (2, "state 2"), workflows[2])  # type: ignore[arg-type]
+    assert cache.take(("h", 2), (2, "state 2")) is workflows[2]
