@@ -106,8 +106,8 @@ def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMIT
     """Restore the workflow of an instance from its stored state around its definition's cached spec."""
     definition = get_definition(session, instance.definition_id)
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
-    parts = instance_state.stored_parts(session, instance.id)
-    workflow = spiff.load_state(instance.state, parts, spec, subprocess_specs, limits.script_time_limit)
+    top, parts = instance_state.stored_texts(session, instance)
+    workflow = spiff.load_state(top, parts, spec, subprocess_specs, limits.script_time_limit)
     return Loaded(instance, definition, workflow)
 
 
@@ -209,9 +209,9 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     instance, workflow = loaded.instance, loaded.workflow
     now = utcnow()
     dumped = spiff.dump_state(workflow)
-    changes: dict[str, Any] = {"updated_at": now, "next_due_at": next_due(workflow)}
-    if dumped.top_changed:  # often only a subprocess (one library's track) moved
-        changes["state"] = dumped.top
+    apart = instance_state.top_apart(instance)  # if not, a row of an earlier release: the top moves to its part
+    changes: dict[str, Any] = {"state": instance_state.new_mark(), "updated_at": now,
+                               "next_due_at": next_due(workflow)}
     projection = plan_projection(session, loaded, now, completed_by, changes)
     if submitted:
         _update_title(instance, submitted, changes)
@@ -219,7 +219,7 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
         changes.update(status=InstanceStatus.COMPLETED, ended_at=now, next_due_at=None)
     # The instance row first: its version check stops a lost race before any task row is written.
     instance_state.write_instance(session, instance, changes)
-    instance_state.write_parts(session, instance.id, dumped)
+    instance_state.write_parts(session, instance.id, dumped, apart)
     workflow_cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance, workflow)
     projection.write(session)
     return projection.created

@@ -1,7 +1,12 @@
-"""Where an instance's state lives: its top workflow in the instance row, each subprocess in a part.
+"""Where an instance's state lives: one part for its top workflow, one for each subprocess.
 
-A save writes the instance row with one version-checked UPDATE and only the parts that changed;
-a restore reads them back. See `engine.state_text` for how the texts are made.
+The texts stay out of the instance row, which every save updates (its version, counters, times):
+SQLite writes a row whole, so a large state there would be written again by every save. A save
+writes the instance row with one version-checked UPDATE and only the parts that changed; a
+restore reads them back. `instances.state` holds a fresh random mark of each save, which tells
+saves apart even across databases (see `engine.workflow_cache`); rows saved by earlier releases
+hold their top workflow's text there instead, are read as they are and moved by their next save.
+See `engine.state_text` for how the texts are made.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any, cast
+from uuid import uuid4
 
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +26,11 @@ from engine.errors import StaleState
 from engine.models import Instance, InstancePart
 
 log = logging.getLogger(__name__)
+# The part holding the top workflow's text (the others are keyed by the id of the task that
+# started their subprocess, a UUID).
+TOP = "top"
+# How the save mark in `instances.state` begins (a stored text begins with "{").
+MARK = "saved:"
 
 _INSTANCES = cast(Table, Instance.__table__)
 _PARTS = cast(Table, InstancePart.__table__)
@@ -34,38 +45,66 @@ _UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instan
                                             _INSTANCES.c.row_version == bindparam("read_version"))
 
 
+def stored_texts(session: Session, instance: Instance) -> tuple[str, dict[str, str]]:
+    """The stored text of an instance's top workflow, and those of its subprocesses by key."""
+    parts = _parts(session, instance.id)
+    top = parts.pop(TOP, None)
+    return (instance.state if top is None else top), parts
+
+
 def stored_parts(session: Session, instance_id: int) -> dict[str, str]:
     """The stored texts of an instance's subprocesses, by key."""
+    parts = _parts(session, instance_id)
+    parts.pop(TOP, None)
+    return parts
+
+
+def _parts(session: Session, instance_id: int) -> dict[str, str]:
     return {part: text for part, text in execute(session, _PARTS_OF, {"instance_id": instance_id})}
 
 
 def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
     """The whole stored state of an instance as one JSON object, subprocesses included."""
-    state: dict[str, Any] = json.loads(instance.state)
+    top, parts = stored_texts(session, instance)
+    state: dict[str, Any] = json.loads(top)
     if "subprocesses" not in state:
-        state["subprocesses"] = {key: json.loads(text) for key, text in stored_parts(session, instance.id).items()}
+        state["subprocesses"] = {key: json.loads(text) for key, text in parts.items()}
     return state
 
 
-def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped) -> None:
-    """Store the subprocess texts of a save: those that changed (all, after a restore of a whole state)."""
+def new_mark() -> str:
+    """The `instances.state` of a save: a mark no other save of any database has."""
+    return MARK + uuid4().hex
+
+
+def top_apart(instance: Instance) -> bool:
+    """Whether the instance's top workflow has its part already (its row holds a save mark)."""
+    return instance.state.startswith(MARK)
+
+
+def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped, apart: bool) -> None:
+    """Store the texts of a save that changed (all, after a restore of a whole state).
+
+    `apart` says whether the top workflow had its part before this save; if not, it gets one.
+    """
+    texts = {**dumped.parts, TOP: dumped.top}
     if dumped.full:
         execute(session, _DELETE_PARTS, {"instance_id": instance_id})
-        added: frozenset[str] = frozenset(dumped.parts)
+        added: frozenset[str] = frozenset(texts)
     else:
-        added = dumped.added
+        added = dumped.added if apart else dumped.added | {TOP}
         if dumped.removed:
             execute(session, _DELETE_SOME_PARTS, {"instance_id": instance_id, "parts": sorted(dumped.removed)})
-        updated = sorted(dumped.changed - added)
+        updated = sorted((dumped.changed | ({TOP} if dumped.top_changed else set())) - added)
         if updated:
             result = execute(session, _UPDATE_PART, [{"for_instance": instance_id, "for_part": key,
-                                                     "text": dumped.parts[key]} for key in updated])
+                                                     "text": texts[key]} for key in updated])
             if cast(CursorResult[Any], result).rowcount not in (-1, len(updated)):
                 log.warning("instance %s: stored parts were not as expected; storing them all again", instance_id)
                 execute(session, _DELETE_PARTS, {"instance_id": instance_id})
-                added = frozenset(dumped.parts)
+                added = frozenset(texts)
     if added:
-        execute(session, _INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": dumped.parts[key]}
+        execute(session, _INSERT_PARTS, [{"instance_id": instance_id, "part": key, "text": texts[key]}
                                         for key in sorted(added)])
 
 

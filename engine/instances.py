@@ -60,11 +60,10 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
         task.data.update(data)
     dumped = spiff.dump_state(workflow)
     instance = Instance(definition_id=definition.id, definition_key=definition.key, started_by=actor.username,
-                        state=dumped.top, title=definition.name)
+                        state=instance_state.new_mark(), title=definition.name)
     session.add(instance)
     session.flush()
-    if dumped.parts:
-        instance_state.write_parts(session, instance.id, dumped)
+    instance_state.write_parts(session, instance.id, dumped, apart=False)
     instance.title = f"{definition.name} #{instance.id}"
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     loaded = Loaded(instance, definition, workflow)

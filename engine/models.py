@@ -83,7 +83,7 @@ class Definition(Base):
 
 
 class Instance(Base):
-    """One run of a definition: its serialized state plus what lists and the timer worker need."""
+    """One run of a definition: what lists and the timer worker need; its state is in `InstancePart` rows."""
 
     __tablename__ = "instances"
     __table_args__ = (Index("ix_instances_due", "status", "next_due_at"),)
@@ -94,6 +94,8 @@ class Instance(Base):
     status: Mapped[str] = mapped_column(String(16), default=InstanceStatus.RUNNING, index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The mark of the last save ("saved:…"; the top workflow's text is the part "top"). Rows saved
+    # by earlier releases hold that text here until their next save moves it (engine.instance_state).
     state: Mapped[str] = mapped_column(Text)
     row_version: Mapped[int] = mapped_column(default=1)
     started_by: Mapped[str] = mapped_column(String(64))
@@ -108,10 +110,10 @@ class Instance(Base):
 
 
 class InstancePart(Base):
-    """The stored state of one subprocess of an instance (its top workflow is `Instance.state`).
+    """The stored text of an instance's top workflow (part "top") or of one of its subprocesses.
 
-    Kept apart so that a save writes the top workflow and the subprocesses that changed, not every
-    library's track of a cycle again.
+    Kept apart so that a save writes only the texts that changed, not every library's track of a
+    cycle again, and not the instance row's large state with its small counters.
     """
 
     __tablename__ = "instance_parts"

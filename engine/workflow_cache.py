@@ -1,12 +1,13 @@
 """Restored workflows kept in this process between actions, so the next action skips restoring one.
 
-An entry is a workflow together with the version and the exact state text (the top workflow's)
-its instance row was committed with. An action takes the entry out, so no two actions ever share
-a workflow object, and uses it only when the instance row it has just read holds that very
-version and text. A saved workflow goes back in only once its transaction has committed, with
-the row as committed. Whatever else happened to the row shows as a different version (an action
-in another process: every write of the row counts its version up) or different text (a restored
-backup, a fix by hand), and the workflow is restored from the row instead.
+An entry is a workflow together with the version and the `state` its instance row was committed
+with (a random mark of that save, see `engine.instance_state`). An action takes the entry out, so
+no two actions ever share a workflow object, and uses it only when the instance row it has just
+read holds that very version and mark. A saved workflow goes back in only once its transaction
+has committed, with the row as committed. Whatever else happened to the row (an action in another
+process, a rollback, a restored backup, another database with the same ids) shows as another
+version or mark, and the workflow is restored from the rows instead. A fix by hand of the stored
+texts is seen once the row's mark or version changes too, or once the process restarts.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def test_plain_state_restores_the_same_as_the_full_walk(factory, monkeypatch):
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        state, parts, stored = row.state, instance_state.stored_parts(s, iid), instance_state.stored_state(s, row)
+        (state, parts), stored = instance_state.stored_texts(s, row), instance_state.stored_state(s, row)
     spec, subs = spiff.specs_for(definition.hash, lambda: definition.spec)
     assert set(spiff._TYPENAME.findall(state)) <= spiff.STRUCTURAL_TYPENAMES  # the fast path applies
     fast = spiff.load_state(state, parts, spec, subs, 2.0)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from sqlalchemy import func, select
 
-from engine import timers
+from engine import instance_state, timers
 from engine.models import AuditEvent, Instance
 from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_names, open_task, start
 
@@ -61,7 +61,8 @@ def test_two_workers_fire_each_of_50_timers_exactly_once(factory):
     assert sum(handled) == 50
     with factory() as s:
         timer_events = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "timer"))
-        states = s.scalars(select(Instance.state).where(Instance.id.in_(ids))).all()
+        states = [instance_state.stored_texts(s, row)[0]
+                  for row in s.scalars(select(Instance).where(Instance.id.in_(ids)))]
     assert timer_events == 50
     assert all('"fired":1' in state for state in states)
     assert all(open_names(factory, i) == ["after"] for i in ids)

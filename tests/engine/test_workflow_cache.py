@@ -11,7 +11,8 @@ from sqlalchemy import delete, select, update
 
 from bench import sop
 from engine import check, execution, instance_state, spiff, state_text, tasks, workflow_cache
-from engine.db import run_in_transaction
+from engine.db import make_engine, make_session_factory, run_in_transaction
+from engine.migrate import upgrade
 from engine.models import AuditEvent, Instance, InstancePart, InstanceStatus
 from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start
 
@@ -36,7 +37,7 @@ def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_wo
     library_ids = sop.prepare(factory, 3)
     iid = sop.start(factory)
     steps = top_kept = 0
-    top_before = instance(factory, iid).state
+    top_before = None
     while sop.complete_next(factory, iid, library_ids) is not None:
         steps += 1
         with factory() as s:
@@ -45,12 +46,13 @@ def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_wo
             definition = execution.get_definition(s, row.definition_id)
             stored = instance_state.stored_state(s, row)
             restored = execution.restore(s, row).workflow
+            top = instance_state.stored_texts(s, row)[0]
         key = (definition.hash, iid)
         running = workflow_cache.CACHE.take(key, (row.row_version, row.state))
         assert running is not None, f"step {steps}: the saved workflow was not kept"
         assert stored == full_state(running) == full_state(restored), f"step {steps}: stored state differs"
-        top_kept += row.state == top_before
-        top_before = row.state
+        top_kept += top == top_before
+        top_before = top
         if steps % 3:  # every third action instead starts from the stored parts, as another process would
             workflow_cache.CACHE.put(key, (row.row_version, row.state), running)
     assert steps > 10 and instance(factory, iid).status == InstanceStatus.COMPLETED
@@ -111,7 +113,8 @@ def test_a_state_stored_whole_is_read_and_its_next_save_stores_subprocesses_apar
         row = s.get(Instance, iid)
         whole = instance_state.stored_state(s, row)
         s.execute(delete(InstancePart).where(InstancePart.instance_id == iid))
-        s.execute(update(Instance).where(Instance.id == iid).values(state=json.dumps(whole)))
+        s.execute(update(Instance).where(Instance.id == iid).values(state=json.dumps(whole),
+                                                                   row_version=Instance.row_version + 1))
 
     run_in_transaction(factory, store_whole)
     with factory() as s:
@@ -121,26 +124,37 @@ def test_a_state_stored_whole_is_read_and_its_next_save_stores_subprocesses_apar
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None and row.status == InstanceStatus.COMPLETED
-        assert "subprocesses" not in json.loads(row.state) and len(instance_state.stored_parts(s, iid)) >= 4
+        top, parts = instance_state.stored_texts(s, row)
+        assert instance_state.top_apart(row) and "subprocesses" not in json.loads(top) and len(parts) >= 4
         assert check.check(s, [iid]) == []
 
 
 def test_a_top_text_stored_with_a_save_mark_is_read_and_saved_without_it(factory):
-    """Top texts stored by earlier releases carry a random save mark; they keep working."""
+    """Earlier releases kept the top workflow in the instance row, with a random save mark."""
     library_ids = sop.prepare(factory, 2)
     iid = sop.start(factory)
     sop.complete_next(factory, iid, library_ids)
 
-    def mark(s: Any) -> None:
-        state = json.loads(instance(factory, iid).state)
+    def store_as_before(s: Any) -> None:
+        """The top workflow in the instance row, with a save mark, as earlier releases kept it."""
+        row = s.get(Instance, iid)
+        state = json.loads(instance_state.stored_texts(s, row)[0])
+        s.execute(delete(InstancePart).where(InstancePart.instance_id == iid, InstancePart.part == "top"))
         s.execute(update(Instance).where(Instance.id == iid)
-                  .values(state=json.dumps({**state, state_text.SAVED_KEY: "0f" * 16})))
+                  .values(state=json.dumps({**state, state_text.SAVED_KEY: "0f" * 16}),
+                          row_version=Instance.row_version + 1))
 
-    run_in_transaction(factory, mark)
+    run_in_transaction(factory, store_as_before)
+    sop.complete_next(factory, iid, library_ids)
+    with factory() as s:
+        row = s.get(Instance, iid)
+        assert row is not None and instance_state.top_apart(row)  # the top moved to its part
+        assert state_text.SAVED_KEY not in json.loads(instance_state.stored_texts(s, row)[0])
     while sop.complete_next(factory, iid, library_ids) is not None:
         pass
-    row = instance(factory, iid)
-    assert row.status == InstanceStatus.COMPLETED and state_text.SAVED_KEY not in json.loads(row.state)
+    with factory() as s:
+        row = s.get(Instance, iid)
+        assert row is not None and row.status == InstanceStatus.COMPLETED and check.check(s, [iid]) == []
 
 
 def test_an_action_elsewhere_that_leaves_the_top_text_is_still_seen(factory, monkeypatch):
@@ -152,9 +166,13 @@ def test_an_action_elsewhere_that_leaves_the_top_text_is_still_seen(factory, mon
     sop.complete(factory, visits[0], library_ids)  # this process keeps the workflow it saved
     here = workflow_cache.CACHE
     monkeypatch.setattr(workflow_cache, "CACHE", workflow_cache.WorkflowCache())  # the other process
-    top = instance(factory, iid).state
+    def top() -> str:
+        with factory() as s:
+            return instance_state.stored_texts(s, instance(factory, iid))[0]
+
+    before = top()
     sop.complete(factory, visits[1], library_ids)
-    assert instance(factory, iid).state == top  # the other library's visit left the top text as it was
+    assert top() == before  # the other library's visit left the top text as it was
     monkeypatch.setattr(workflow_cache, "CACHE", here)
     while sop.complete_next(factory, iid, library_ids) is not None:
         pass
@@ -165,6 +183,26 @@ def test_an_action_elsewhere_that_leaves_the_top_text_is_still_seen(factory, mon
                                                              AuditEvent.task_name == "Kunjungan_Monev")).all()
         assert {visits[0].id, visits[1].id} <= set(visited)
         assert check.check(s, [iid]) == []
+
+
+def test_a_workflow_kept_for_another_database_is_not_taken(factory, tmp_path):
+    """Two databases in one process (tests, a restored copy) reuse instance ids and versions."""
+    other_engine = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    upgrade(other_engine)
+    other = make_session_factory(other_engine)
+    try:
+        for each in (factory, other):
+            deploy(each, "parallel.bpmn")
+            assert start(each, "parallel", PETUGAS) == 1
+        here, there = instance(factory, 1), instance(other, 1)
+        assert (here.definition_id, here.row_version) == (there.definition_id, there.row_version)
+        with factory() as s:
+            key = (execution.get_definition(s, here.definition_id).hash, 1)
+        assert here.state != there.state  # each save's mark is its own
+        # The process kept the other database's workflow last: this database's row must not take it.
+        assert workflow_cache.CACHE.take(key, (here.row_version, here.state)) is None
+    finally:
+        other_engine.dispose()
 
 
 def test_parts_missing_from_the_database_are_stored_again_by_the_next_save(factory):

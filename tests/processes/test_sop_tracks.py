@@ -110,7 +110,8 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
     with factory() as s:
         stored = s.get(Instance, iid)
         assert stored is not None
-        texts = [stored.state, *instance_state.stored_parts(s, iid).values()]
+        top, parts = instance_state.stored_texts(s, stored)
+        texts = [top, *parts.values()]
         assert sum(text.count(NOTULEN) for text in texts) == 1, "the cycle's data is stored once, not once per track"
     surat_tugas = letters_of(factory, iid, "surat_tugas")
     assert sorted(c["item"]["key"] for c in surat_tugas) == [str(lid) for lid in ids]
