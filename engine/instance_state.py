@@ -1,9 +1,9 @@
 """Where an instance's state lives: one part for its top workflow, one for each subprocess.
 
-The texts stay out of the instance row, which every save updates (its version, counters, times):
-SQLite writes a row whole, so a large state there would be written again by every save. A save
-writes the instance row with one version-checked UPDATE and only the parts that changed; a
-restore reads them back. `instances.state` holds a fresh random mark of each save, which tells
+The texts stay out of the instance row, which every action reads and every save updates (its
+version, counters, times), so that row stays small and a text that did not change is not written
+again. A save writes the instance row with one version-checked UPDATE and only the parts that
+changed; a restore reads them back. `instances.state` holds a fresh random mark of each save, which tells
 saves apart even across databases (see `engine.workflow_cache`); rows saved by earlier releases
 hold their top workflow's text there instead, are read as they are and moved by their next save.
 See `engine.state_text` for how the texts are made.

@@ -28,7 +28,7 @@ CAPACITY = 100
 # Where a session keeps the workflows it saved until its transaction ends.
 _PENDING = "senapas_saved_workflows"
 Key = tuple[str, int]
-# What a workflow was committed as: the instance row's version and state text.
+# What a workflow was committed as: the instance row's version and `state` (the save's mark).
 Saved = tuple[int, str]
 
 
