@@ -47,20 +47,9 @@ _UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instan
 
 def stored_texts(session: Session, instance: Instance) -> tuple[str, dict[str, str]]:
     """The stored text of an instance's top workflow, and those of its subprocesses by key."""
-    parts = _parts(session, instance.id)
+    parts = {part: text for part, text in execute(session, _PARTS_OF, {"instance_id": instance.id})}
     top = parts.pop(TOP, None)
     return (instance.state if top is None else top), parts
-
-
-def stored_parts(session: Session, instance_id: int) -> dict[str, str]:
-    """The stored texts of an instance's subprocesses, by key."""
-    parts = _parts(session, instance_id)
-    parts.pop(TOP, None)
-    return parts
-
-
-def _parts(session: Session, instance_id: int) -> dict[str, str]:
-    return {part: text for part, text in execute(session, _PARTS_OF, {"instance_id": instance_id})}
 
 
 def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
