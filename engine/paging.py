@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from engine.db import execute
 from engine.errors import BadRequest
 
 T = TypeVar("T")
@@ -90,9 +91,9 @@ def paginate(session: Session, query: Select[Any] | Listing, page: int, per_page
     bound = {**(params or {}), "paging_limit": per_page, "paging_offset": (page - 1) * per_page}
     if rows is None:
         items = list(session.scalars(listing.page, bound))
-    else:
-        items = [rows(row) for row in session.execute(listing.page, bound).all()]
+    else:  # plain columns: no ORM work to do, so straight on the connection
+        items = [rows(row) for row in execute(session, listing.page, bound).all()]
     if page == 1 and len(items) < per_page:
         return Page(items, len(items), page, per_page)
-    total = session.scalar(listing.count, params) or 0
+    total = execute(session, listing.count, params).scalar() or 0
     return Page(items, total, page, per_page)

@@ -73,7 +73,7 @@ class WorkflowCache:
 CACHE = WorkflowCache()
 
 
-def saved(instance: Instance) -> Saved | None:
+def _committed(instance: Instance) -> Saved | None:
     """What an instance row holds as this session last wrote or read it, without loading anything."""
     values = inspect(instance).dict
     version, state = values.get("row_version"), values.get("state")
@@ -93,7 +93,7 @@ def keep_after_commit(session: Session, key: Key, instance: Instance, workflow: 
 def _publish(session: Session) -> None:
     pending: dict[Key, tuple[Instance, BpmnWorkflow]] = session.info.pop(_PENDING, None) or {}
     for key, (instance, workflow) in pending.items():
-        committed = saved(instance)
+        committed = _committed(instance)
         if committed is not None:
             CACHE.put(key, committed, workflow)
 

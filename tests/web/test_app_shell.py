@@ -88,6 +88,7 @@ def test_a_dropped_connection_is_a_clean_503_and_the_next_request_works(web, api
     browser, caller = web("petugas"), api("petugas")
     for method in ("scalar", "scalars", "execute"):  # whatever query the request makes first
         monkeypatch.setattr(Session, method, _dropped)
+    monkeypatch.setattr(sa.engine.Connection, "execute", _dropped)  # prepared statements (engine.db.execute)
     page = browser.get("/tasks?scope=inbox")
     assert page.status_code == 503 and "Basis data" in page.text
     response = caller.get("/tasks?scope=inbox")
