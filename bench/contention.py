@@ -4,7 +4,7 @@ The pool is the per-library visit tasks of many SOP cycles, so workers race both
 (the duplicates: one must win, the other get a conflict) and for different tasks of the same
 instance (the parallel library tracks: both must succeed). Afterwards the database is audited:
 a task with two 'complete' events is a double completion; a completion a worker was told succeeded
-that left no trace, or any disagreement `engine.check` finds between state, projection and audit,
+that left no trace, or any disagreement `engine.workflow.check` finds between state, projection and audit,
 is a lost update.
 """
 
@@ -24,11 +24,12 @@ from sqlalchemy.orm import Session
 from bench import sop
 from bench.databases import Database, pg_database
 from bench.report import Result, higher_is_better
-from engine import check, tasks
+from engine import tasks
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.errors import Conflict
 from engine.models import AuditEvent, Task, TaskStatus
-from engine.users import Actor
+from engine.people.users import Actor
+from engine.workflow import check
 
 POOL_TASK = "Kunjungan_Monev"
 

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 from bench import inbox
 from bench.databases import sqlite_database
 from bench.report import Result, higher_is_better
-from engine import users
 from engine.db import run_in_transaction
+from engine.people import users
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "rahasia-bench"

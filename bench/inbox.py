@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 from bench import sop
 from bench.databases import Database, database
 from bench.report import Result, lower_is_better, p95
-from engine import definitions, roles, tasks
+from engine import tasks
 from engine.db import run_in_transaction, utcnow
+from engine.definitions import versions
 from engine.models import Definition, Instance, Task
-from engine.users import Actor
+from engine.people import roles
+from engine.people.users import Actor
 
 LANES = (("petugas", 0.6), ("koordinasi", 0.15), ("mitra", 0.15), ("kabid", 0.1))
 USER_ROLES = ["petugas"] * 12 + ["mitra"] * 4 + ["kabid"] * 4
@@ -38,7 +40,7 @@ def people() -> list[Actor]:
 
 def seed(db: Database, open_tasks: int, rng: random.Random) -> None:
     """Bulk-insert `open_tasks` open tasks over instances of the SOP definition, a third of them claimed."""
-    run_in_transaction(db.factory, lambda s: definitions.deploy_folder(s, sop.PROCESSES, sop.ADMIN))
+    run_in_transaction(db.factory, lambda s: versions.deploy_folder(s, sop.PROCESSES, sop.ADMIN))
     with db.factory() as session:
         definition = session.scalars(select(Definition).where(Definition.key == sop.KEY)).one()
         definition_id = definition.id

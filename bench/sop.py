@@ -22,10 +22,17 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, execution, instances, instruments, libraries, library_fields, spiff, tasks, users
+from engine import instances, tasks
 from engine.db import execute, run_in_transaction
+from engine.definitions import versions as definitions
+from engine.libraries import fields as library_fields
+from engine.libraries import instruments
+from engine.libraries import registry as libraries
 from engine.models import Definition, Task, TaskStatus
-from engine.users import Actor
+from engine.people import users
+from engine.people.users import Actor
+from engine.workflow import runtime as execution
+from engine.workflow import spiff
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 KEY = "kitapun_senapas"

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from bench import sop
 from bench.databases import StatementCounter, sqlite_database
 from bench.report import Result, higher_is_better, lower_is_better
-from engine import check
 from engine.models import Instance, InstancePart
+from engine.workflow import check
 
 # The least one completion can cost in statements: read the instance, write it, write an audit event.
 MIN_STATEMENTS = 3

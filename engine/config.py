@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.execution import Limits
+from engine.workflow.runtime import Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 

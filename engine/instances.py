@@ -9,13 +9,16 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, events, execution, forms, instance_state, roles, spiff, steps
+from engine import audit
 from engine.db import utcnow
+from engine.definitions import forms, versions
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
-from engine.execution import DEFAULT_LIMITS, Limits, Loaded
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.paging import Page, clamp, like_pattern, paginate
-from engine.users import Actor
+from engine.people import roles
+from engine.people.users import Actor
+from engine.workflow import events, runtime, spiff, steps, storage
+from engine.workflow.runtime import DEFAULT_LIMITS, Limits, Loaded
 
 S = InstanceStatus
 # Allowed status changes; anything else is refused by `transition`.
@@ -46,7 +49,7 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     """Start the latest version of a definition; only its start lane's roles (or the public form) may."""
     data = dict(data or {})
     forms.check_shape(data)
-    definition = definitions.latest(session, key)
+    definition = versions.latest(session, key)
     allowed = frozenset(definition.start_roles)
     if public:
         if allowed:
@@ -60,20 +63,20 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
         task.data.update(data)
     dumped = spiff.dump_state(workflow)
     instance = Instance(definition_id=definition.id, definition_key=definition.key, started_by=actor.username,
-                        state=instance_state.new_mark(), title=definition.name)
+                        state=storage.new_mark(), title=definition.name)
     session.add(instance)
     session.flush()
-    instance_state.write_parts(session, instance.id, dumped, apart=False)
+    storage.write_parts(session, instance.id, dumped, apart=False)
     instance.title = f"{definition.name} #{instance.id}"
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     loaded = Loaded(instance, definition, workflow)
     started = time.time()
     try:
-        execution.advance(workflow, limits)
+        runtime.advance(workflow, limits)
     except EngineFailure as failure:
         mark_incident(session, instance, failure, {"action": "steps"})
         return instance
-    opened = execution.save(session, loaded, submitted=data)
+    opened = runtime.save(session, loaded, submitted=data)
     events.after_action(session, loaded, actor, started, opened)
     return instance
 
@@ -89,7 +92,7 @@ class Progress:
 
 def progress(session: Session, instance: Instance) -> Progress:
     """Read an instance's current data and element states (one load of its state: detail views only)."""
-    with execution.reading(session, instance) as workflow:
+    with runtime.reading(session, instance) as workflow:
         done, active = steps.element_states(workflow)
         return Progress(steps.current_data(workflow), done, active)
 
@@ -192,16 +195,16 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *,
         raise Conflict("hanya instance berstatus insiden yang dapat dicoba ulang")
     replay = dict(instance.incident or {"action": "steps"})
     audit.record(session, actor.username, "retry", instance_id=instance.id, reason=reason)
-    loaded = execution.load(session, instance, limits)
+    loaded = runtime.load(session, instance, limits)
     started = time.time()
     try:
         if replay.get("action") == "complete":
-            task = execution.find_task(loaded.workflow, str(replay.get("task_id")))
+            task = runtime.find_task(loaded.workflow, str(replay.get("task_id")))
             if task is None or not task.task_spec.manual:
                 raise Conflict("tugas yang gagal tidak lagi ada pada instance ini")
-            execution.run_task(loaded.workflow, task, dict(replay.get("data") or {}), limits)
+            runtime.run_task(loaded.workflow, task, dict(replay.get("data") or {}), limits)
         else:
-            execution.advance(loaded.workflow, limits)
+            runtime.advance(loaded.workflow, limits)
     except EngineFailure as failure:
         mark_incident(session, instance, failure, replay)
         return instance
@@ -209,7 +212,7 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *,
     instance.incident = None
     finished = ((str(replay["task_id"]), str(replay.get("actor") or actor.username))
                 if replay.get("action") == "complete" else None)
-    opened = execution.save(session, loaded, submitted=replay.get("data"), completed_by=finished)
+    opened = runtime.save(session, loaded, submitted=replay.get("data"), completed_by=finished)
     events.after_action(session, loaded, actor, started, opened)
     if finished:
         audit.record(session, finished[1], "complete", instance_id=instance.id, task_id=finished[0],

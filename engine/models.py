@@ -95,7 +95,7 @@ class Instance(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     # The mark of the last save ("saved:…"; the top workflow's text is the part "top"). Rows saved
-    # by earlier releases hold that text here until their next save moves it (engine.instance_state).
+    # by earlier releases hold that text here until their next save moves it (engine.workflow.storage).
     state: Mapped[str] = mapped_column(Text)
     row_version: Mapped[int] = mapped_column(default=1)
     started_by: Mapped[str] = mapped_column(String(64))

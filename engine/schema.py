@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from engine import documents, letter_numbers, libraries, library_results, models, settings
+from engine import models, settings
 from engine.db import Base
+from engine.documents import documents, numbers
+from engine.libraries import registry, results
 
 metadata = Base.metadata
-__all__ = ["documents", "letter_numbers", "libraries", "library_results", "metadata", "models", "settings"]
+__all__ = ["documents", "metadata", "models", "numbers", "registry", "results", "settings"]

@@ -11,13 +11,17 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, events, execution, forms, instances, libraries, roles, steps
+from engine import audit, instances
 from engine.db import utcnow
+from engine.definitions import forms, versions
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
-from engine.execution import DEFAULT_LIMITS, Limits
+from engine.libraries import registry
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
-from engine.users import Actor
+from engine.people import roles
+from engine.people.users import Actor
+from engine.workflow import events, runtime, steps
+from engine.workflow.runtime import DEFAULT_LIMITS, Limits
 
 
 @dataclass
@@ -50,16 +54,16 @@ def form_of(session: Session, task: Task) -> dict[str, Any] | None:
         return None
     instance = session.get(Instance, task.instance_id)
     assert instance is not None
-    definition = execution.get_definition(session, instance.definition_id)
-    return definitions.forms_of(definition).get(task.form)
+    definition = runtime.get_definition(session, instance.definition_id)
+    return versions.forms_of(definition).get(task.form)
 
 
 def data_of(session: Session, task: Task) -> dict[str, Any]:
     """The data a task sees in the workflow (its item, earlier answers, script results), JSON-safe."""
     instance = session.get(Instance, task.instance_id)
     assert instance is not None
-    with execution.reading(session, instance) as workflow:
-        spiff_task = execution.find_task(workflow, task.id)
+    with runtime.reading(session, instance) as workflow:
+        spiff_task = runtime.find_task(workflow, task.id)
         return steps.plain(spiff_task.data) if spiff_task is not None else {}
 
 
@@ -108,22 +112,22 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     """
     task, instance = _workable(session, task_id, actor)
     schema = form_of(session, task)
-    definition = execution.get_definition(session, instance.definition_id)
+    definition = runtime.get_definition(session, instance.definition_id)
     forms.validate(schema, data, cache_key=f"{definition.hash}:{task.form}")
-    data = libraries.resolve_sources(session, schema, data)
-    loaded = execution.load(session, instance, limits)
-    spiff_task = execution.find_task(loaded.workflow, task.id)
-    if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != execution.TaskState.READY:
+    data = registry.resolve_sources(session, schema, data)
+    loaded = runtime.load(session, instance, limits)
+    spiff_task = runtime.find_task(loaded.workflow, task.id)
+    if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != runtime.TaskState.READY:
         raise Conflict("tugas tidak lagi siap dikerjakan")
     started = time.time()
     try:
-        execution.run_task(loaded.workflow, spiff_task, data, limits)
+        runtime.run_task(loaded.workflow, spiff_task, data, limits)
     except EngineFailure as failure:
         instances.mark_incident(session, instance, failure, {
             "action": "complete", "task_id": task.id, "task_name": task.name, "actor": actor.username,
             "data": data})
         return Completion(instance.id, instance.status, [], failure.message)
-    created = execution.save(session, loaded, submitted=data, completed_by=(task.id, actor.username))
+    created = runtime.save(session, loaded, submitted=data, completed_by=(task.id, actor.username))
     audit.record(session, actor.username, "complete", instance_id=instance.id, task_id=task.id,
                  task_name=task.name, data=data)
     events.after_action(session, loaded, actor, started, created)

@@ -13,12 +13,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine import config
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
-from web import auth, db, errors, i18n, labels, security
 from web import config as web_config
+from web import db, errors, i18n, labels, security
 from web.extensions import csrf
-from web.forms_render import datetime_input
-from web.history import columns
+from web.forms.render import datetime_input
 from web.json_output import JSONOutput
+from web.pages import auth
+from web.pages.history import columns
 from web.ratelimit import SlidingWindow
 
 
@@ -75,8 +76,8 @@ def _factory(url: str) -> Any:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import complaints, definitions, documents, exports, instances, libraries, tasks
     from web.api import bp as api_bp
+    from web.pages import complaints, definitions, documents, exports, instances, libraries, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)

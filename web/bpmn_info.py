@@ -1,12 +1,12 @@
 """What the pages need from a definition's BPMN that the task rows do not carry: instructions,
-UI schemas, step names and the start form, from `engine.elements` (the cached spec)."""
+UI schemas, step names and the start form, from `engine.definitions.elements` (the cached spec)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine import definitions
-from engine.elements import ElementInfo, elements
+from engine.definitions import versions
+from engine.definitions.elements import ElementInfo, elements
 from engine.models import Definition
 
 
@@ -17,7 +17,7 @@ def element_info(definition: Definition, element_id: str) -> ElementInfo:
 
 def ui_schema(definition: Definition, element_id: str, form: str | None) -> dict[str, Any]:
     """The UI schema of a task's form: its declared file, else `<form>.ui.json` beside it."""
-    forms = definitions.forms_of(definition)
+    forms = versions.forms_of(definition)
     info = element_info(definition, element_id)
     if info.ui_form and isinstance(forms.get(info.ui_form), dict):
         return dict(forms[info.ui_form])

@@ -9,11 +9,15 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import config, definitions, library_import, timers, users
+from engine import config
 from engine.db import make_engine, make_session_factory, run_in_transaction
+from engine.definitions import versions
 from engine.errors import SenapasError
+from engine.libraries import importer
 from engine.migrate import upgrade
-from engine.roles import ROLES
+from engine.people import users
+from engine.people.roles import ROLES
+from engine.workflow import timers
 
 ADMIN = users.Actor("admin", frozenset({"admin"}))
 
@@ -56,11 +60,11 @@ def deploy(settings: config.Settings, path: Path) -> None:
     factory = _factory(settings)
     try:
         if path.is_dir():
-            results = run_in_transaction(factory, lambda s: definitions.deploy_folder(s, path, ADMIN))
+            results = run_in_transaction(factory, lambda s: versions.deploy_folder(s, path, ADMIN))
         else:
             neighbours = {p.name: p.read_bytes() for p in path.parent.iterdir()  # called processes, DMN
                           if p.suffix in (".bpmn", ".dmn") and p.is_file()}
-            results = [run_in_transaction(factory, lambda s: definitions.deploy(
+            results = [run_in_transaction(factory, lambda s: versions.deploy(
                 s, path.read_bytes(), path.name, ADMIN, processes_dir=path.parent, library=neighbours))]
     except SenapasError as exc:
         raise click.ClickException(exc.message) from exc
@@ -101,7 +105,7 @@ def libraries_group() -> None:
 @click.pass_obj
 def libraries_import(settings: config.Settings, path: Path) -> None:
     """Create or update libraries from a CSV file; the whole file is refused if a row is invalid."""
-    report = run_in_transaction(_factory(settings), lambda s: library_import.import_csv(s, path, ADMIN))
+    report = run_in_transaction(_factory(settings), lambda s: importer.import_csv(s, path, ADMIN))
     for line, message in report.warnings:
         click.echo(f"baris {line}: peringatan: {message}")
     if report.errors:
@@ -173,7 +177,7 @@ def serve(settings: config.Settings, bind: str, workers: int, timeout: int) -> N
 @click.pass_obj
 def check_command(settings: config.Settings) -> None:
     """Compare every instance's state with its task rows and audit trail; exit 1 on any finding."""
-    from engine import check
+    from engine.workflow import check
 
     with _factory(settings)() as session:
         findings = check.check(session)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import run_in_transaction
-from engine.execution import Limits
+from engine.workflow.runtime import Limits
 from web.ratelimit import SlidingWindow
 
 T = TypeVar("T")

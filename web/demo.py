@@ -11,11 +11,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, library_import, timers, users
 from engine.config import Settings
 from engine.db import run_in_transaction
+from engine.definitions import versions
 from engine.errors import NotFound, SenapasError
+from engine.libraries import importer
 from engine.migrate import upgrade
+from engine.people import users
+from engine.workflow import timers
 
 log = logging.getLogger(__name__)
 ADMIN = users.Actor("admin", frozenset({"admin"}))
@@ -68,7 +71,7 @@ def deploy_processes(factory: sessionmaker[Session], folder: Path, say: Callable
         say(f"peringatan: belum ada berkas .bpmn di {folder}; tidak ada proses yang dipasang")
         return
     try:
-        results = run_in_transaction(factory, lambda s: definitions.deploy_folder(s, folder, ADMIN))
+        results = run_in_transaction(factory, lambda s: versions.deploy_folder(s, folder, ADMIN))
     except SenapasError as exc:
         say(f"peringatan: proses tidak dipasang: {exc.message}")
         return
@@ -82,7 +85,7 @@ def import_libraries(factory: sessionmaker[Session], csv_path: Path, say: Callab
     if not csv_path.is_file():
         say(f"peringatan: {csv_path} tidak ada; registri perpustakaan kosong")
         return
-    report = run_in_transaction(factory, lambda s: library_import.import_csv(s, csv_path, ADMIN))
+    report = run_in_transaction(factory, lambda s: importer.import_csv(s, csv_path, ADMIN))
     if report.errors:
         say(f"peringatan: impor perpustakaan ditolak: {report.errors[0][1]} (baris {report.errors[0][0]})")
         return

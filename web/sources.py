@@ -12,8 +12,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from engine import documents, instances, libraries, library_results
-from engine.users import Actor
+from engine import instances
+from engine.documents import documents
+from engine.libraries import registry, results
+from engine.people.users import Actor
 
 Options = list[tuple[str, str]]
 MAX_LIBRARIES = 2000
@@ -24,7 +26,7 @@ def library_options(session: Session) -> Options:
     options: Options = []
     page = 1
     while len(options) < MAX_LIBRARIES:
-        result = libraries.list_libraries(session, page=page, per_page=200, active=True)
+        result = registry.list_libraries(session, page=page, per_page=200, active=True)
         options += [(str(row.id), f"{row.name} — {row.kecamatan}") for row in result.items]
         if page >= result.pages:
             break
@@ -36,11 +38,11 @@ def monitored_options(session: Session, instance_id: int) -> Options:
     """The libraries with a monev result in this instance, with score, grade and readiness."""
     options: Options = []
     seen: set[int] = set()
-    for result in library_results.results_of_instance(session, instance_id, "monev"):
+    for result in results.results_of_instance(session, instance_id, "monev"):
         if result.library_id in seen:
             continue
         seen.add(result.library_id)
-        library = libraries.get(session, result.library_id)
+        library = registry.get(session, result.library_id)
         ready = (result.details or {}).get("ready_for_coaching")
         mark = " ✓ " + _("siap dibina") if ready else ""
         options.append((str(library.id), f"{library.name} — {result.score:g} ({result.grade}){mark}"))

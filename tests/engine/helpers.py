@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, instances, tasks
+from engine import instances, tasks
 from engine.db import run_in_transaction
+from engine.definitions import versions
 from engine.models import Definition, Instance, Task, TaskStatus
-from engine.users import Actor
+from engine.people.users import Actor
 
 BPMN = Path(__file__).parent.parent / "fixtures" / "bpmn"
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -31,7 +32,7 @@ def library() -> dict[str, bytes]:
 def deploy(factory: sessionmaker[Session], name: str) -> Definition:
     """Deploy one fixture file as admin."""
     content = (BPMN / name).read_bytes()
-    return run_in_transaction(factory, lambda s: definitions.deploy(
+    return run_in_transaction(factory, lambda s: versions.deploy(
         s, content, name, ADMIN, processes_dir=BPMN, library=library())).definition
 
 

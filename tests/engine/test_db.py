@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from engine import users
 from engine.db import run_in_transaction
+from engine.people import users
 from engine.schema import metadata
 
 WIB = timezone(timedelta(hours=7))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import audit, execution, instance_state, instances, spiff, tasks
+from engine import audit, instances, tasks
 from engine.db import run_in_transaction
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
-from engine.execution import Limits
 from engine.models import Instance
-from engine.users import SYSTEM_ACTOR
+from engine.people.users import SYSTEM_ACTOR
+from engine.workflow import runtime, spiff, storage
+from engine.workflow.runtime import Limits
 from tests.engine.helpers import ADMIN, KABID, MITRA, PETUGAS, complete, deploy, instance, open_names, open_task, start
 
 
@@ -109,7 +110,7 @@ def test_a_short_loop_runs_to_its_user_task(factory):
     deploy(factory, "loop.bpmn")
     iid = start(factory, "loop", KABID, {"rounds": 20})
     with factory() as s:
-        top = instance_state.stored_texts(s, instance(factory, iid))[0]
+        top = storage.stored_texts(s, instance(factory, iid))[0]
     assert open_names(factory, iid) == ["done"] and '"i":20' in top
 
 
@@ -118,7 +119,7 @@ def test_restricted_script_engine_survives_a_save_load_round_trip(factory):
     iid = start(factory, "script_error", KABID)
     with factory() as s:
         row = s.get(Instance, iid)
-        loaded = execution.load(s, row)
+        loaded = runtime.load(s, row)
     assert isinstance(loaded.workflow.script_engine, spiff.RestrictedScriptEngine)
     with pytest.raises(Exception, match="__import__"):
         loaded.workflow.script_engine.environment.execute("import os", {})
@@ -172,8 +173,8 @@ def test_completion_of_a_task_that_is_not_ready_is_refused(factory):
     deploy(factory, "approval.bpmn")
     iid = start(factory, "approval", PETUGAS)
     with factory() as s:
-        loaded = execution.load(s, s.get(Instance, iid))
-    future = next(t for t in execution.all_tasks(loaded.workflow) if t.task_spec.name == "review")
+        loaded = runtime.load(s, s.get(Instance, iid))
+    future = next(t for t in runtime.all_tasks(loaded.workflow) if t.task_spec.name == "review")
     version = instance(factory, iid).row_version
     with factory() as s:  # a projection row pointing at a FUTURE task, as a stale or forged id would
         row = tasks.get(s, open_task(factory, iid, "submit"))

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine import execution, json_text
+from engine import json_text
 from engine.models import AuditEvent, Instance
+from engine.workflow import runtime
 from tests.engine.helpers import PETUGAS, complete, deploy, open_task, start
 
 AWKWARD = "RTL \u202egnirts\u202c, zero\u200bwidth, emoji 📚, aksara ꦱꦸꦏꦺꦴꦲꦂꦗ"
@@ -53,8 +54,8 @@ def test_a_huge_integer_and_awkward_text_survive_the_stored_state_and_the_audit(
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        restored = execution.restore(s, row).workflow
-        task = execution.find_task(restored, task_id)
+        restored = runtime.restore(s, row).workflow
+        task = runtime.find_task(restored, task_id)
         assert task is not None
         assert task.data["a_done"] == 2**80 and isinstance(task.data["a_done"], int)
         assert task.data["catatan"] == AWKWARD

@@ -7,10 +7,11 @@ import json
 import pytest
 from sqlalchemy import select
 
-from engine import audit, instance_state, tasks
+from engine import audit, tasks
 from engine.db import run_in_transaction
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import AuditEvent, Instance, Task
+from engine.workflow import storage
 from tests.engine.helpers import (
     ADMIN,
     KABID,
@@ -46,7 +47,7 @@ def test_gateway_and_script_run_after_review(factory, approval):
     row = instance(factory, approval)
     assert row.status == "completed" and row.ended_at is not None and row.open_tasks == 0
     with factory() as s:
-        top = instance_state.stored_texts(s, row)[0]
+        top = storage.stored_texts(s, row)[0]
     state = json.loads(top)
     assert '"total":42' in top.replace(" ", "") and '"approved_on":"2027-01-03"' in top.replace(" ", "")
     assert "spec" not in state  # the spec lives once per definition, not in every instance
@@ -127,7 +128,7 @@ def test_claim_unclaim_and_conflicting_claim(factory, approval):
 
 
 def test_assign_needs_supervisor_reason_and_fitting_role(factory, approval):
-    from engine import users
+    from engine.people import users
     run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia1", ["petugas"]))
     run_in_transaction(factory, lambda s: users.create_user(s, "mitra1", "rahasia1", ["mitra"]))
     task_id = open_task(factory, approval, "submit")

@@ -1,4 +1,4 @@
-"""Sample document contexts shaped like the ones engine.documents stores, with fictional data."""
+"""Sample document contexts shaped like the ones engine.documents.documents stores, with fictional data."""
 
 from __future__ import annotations
 

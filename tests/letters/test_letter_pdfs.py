@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 import letters
-from engine import documents
 from engine.db import run_in_transaction
+from engine.documents import documents
 from engine.models import Instance
+from engine.people.users import Actor, create_user
 from engine.settings import DEFAULTS
-from engine.steps import StepDone
-from engine.users import Actor, create_user
+from engine.workflow.steps import StepDone
 from letters import render as render_module
 from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
 from tests.letters.samples import RESULTS, context, instance_row

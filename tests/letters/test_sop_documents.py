@@ -11,10 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import letters
-from engine import definitions, documents, instances, instruments, libraries, library_import
+from engine import instances
 from engine.db import run_in_transaction
+from engine.definitions import versions
+from engine.documents import documents
+from engine.libraries import importer, instruments, registry
 from engine.models import Instance, Task, TaskStatus
-from engine.users import SYSTEM_ACTOR, Actor, create_user
+from engine.people.users import SYSTEM_ACTOR, Actor, create_user
 from tests.engine.helpers import ADMIN, complete
 from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
 
@@ -40,9 +43,9 @@ def setup(factory: sessionmaker[Session]) -> None:
         create_user(s, "budi", "rahasia", ["petugas"], name="Budi Santoso, S.IP. (fiktif)",
                     nip="198505052010011005", rank="Penata (III/c)", position="Pustakawan Ahli Muda")
         create_user(s, "mitra", "rahasia", ["mitra"], name="Mitra Dindikbud (fiktif)")
-        report = library_import.import_csv(s, PROCESSES / "demo" / "libraries.csv", ADMIN)
+        report = importer.import_csv(s, PROCESSES / "demo" / "libraries.csv", ADMIN)
         assert not report.errors, report.errors
-        definitions.deploy_folder(s, PROCESSES, ADMIN)
+        versions.deploy_folder(s, PROCESSES, ADMIN)
     run_in_transaction(factory, work)
 
 
@@ -74,7 +77,7 @@ def answers(letter_: str) -> dict[str, dict[str, str]]:
 
 def library_name(factory: sessionmaker[Session], library_id: int) -> str:
     with factory() as s:
-        return libraries.get(s, library_id).name
+        return registry.get(s, library_id).name
 
 
 def rendered(factory: sessionmaker[Session], document_id: int) -> str:

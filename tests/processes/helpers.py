@@ -20,7 +20,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine import instruments
+from engine.libraries import instruments
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 FORMS_DIR = PROCESSES_DIR / "forms"
@@ -30,7 +30,7 @@ BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
 
 # Multi-instance item variables whose `library` tells the parallel tracks apart.
 ITEM_VARIABLES = ("kunjungan", "binaan")
-# The builtins our BPMN expressions may use: a subset of the engine's allow-list (engine/scripts.py),
+# The builtins our BPMN expressions may use: a subset of the engine's allow-list (engine/workflow/scripts.py),
 # so a script that needs anything else fails here first.
 SCRIPT_BUILTINS = {name: getattr(builtins, name) for name in (
     "len", "dict", "list", "str", "int", "float", "bool", "min", "max", "round", "sorted", "sum", "any", "all")}

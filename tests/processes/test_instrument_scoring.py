@@ -1,4 +1,4 @@
-"""Instrument data, scoring, grade bands and the monev form expansion (engine/instruments.py)."""
+"""Instrument data, scoring, grade bands and the monev form expansion (engine/libraries/instruments.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from engine import instruments
-from engine.instruments import DEFAULT_GRADE_BANDS, NOT_ACCREDITED, InstrumentError
+from engine.libraries import instruments
+from engine.libraries.instruments import DEFAULT_GRADE_BANDS, NOT_ACCREDITED, InstrumentError
 from tests.processes.helpers import INSTRUMENT_ID, PROCESSES_DIR, answers
 
 

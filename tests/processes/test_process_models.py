@@ -15,8 +15,8 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
-from engine import instruments
-from engine.bpmn_xml import NS
+from engine.definitions.bpmn_xml import NS
+from engine.libraries import instruments
 from tests.processes.helpers import FORMS_DIR, INSTRUMENT_ID, PROCESSES_DIR, bpmn_files, load_form, parse
 
 # Processes people start, and every BPMN file of the folder (a file is named after its one process).

@@ -15,11 +15,17 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine import check, definitions, documents, instances, libraries, library_import, library_results, tasks, timers
+from engine import instances, tasks
 from engine.db import run_in_transaction
+from engine.definitions import versions as definitions
+from engine.documents import documents
 from engine.errors import Forbidden
+from engine.libraries import importer as library_import
+from engine.libraries import registry as libraries
+from engine.libraries import results as library_results
 from engine.models import Task, TaskStatus
-from engine.users import SYSTEM_ACTOR, Actor
+from engine.people.users import SYSTEM_ACTOR, Actor
+from engine.workflow import check, timers
 from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))

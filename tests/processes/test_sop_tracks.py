@@ -16,11 +16,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, documents, instance_state, instances, libraries, tasks
+from engine import instances, tasks
 from engine.db import run_in_transaction
-from engine.execution import END_OF_SERVICE_DAY, WIB
+from engine.definitions import versions as definitions
+from engine.documents import documents
+from engine.libraries import registry as libraries
 from engine.models import Instance, Task, TaskStatus
-from engine.users import Actor
+from engine.people.users import Actor
+from engine.workflow import storage as instance_state
+from engine.workflow.runtime import END_OF_SERVICE_DAY, WIB
 from tests.processes.helpers import PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -159,8 +163,9 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
 
 
 def test_element_info_comes_from_the_spec_including_called_tracks(factory):
-    from engine import definitions, elements
-    from engine.users import Actor
+    from engine.definitions import elements
+    from engine.definitions import versions as definitions
+    from engine.people.users import Actor
     from tests.processes.helpers import PROCESSES_DIR
 
     admin = Actor("admin", frozenset({"admin"}))

@@ -4,7 +4,7 @@ The worker is a forked process completing SOP tasks in a loop on the test databa
 a private PostgreSQL schema). It counts the statements and commits it sends; at a randomly chosen one
 it tells the parent where it is and waits, and the parent kills it there with SIGKILL: before any
 write, between a flush and its commit, right before COMMIT. Then a new worker carries on. At the end
-`engine.check` must find nothing and every count that a half-applied completion would skew must add up.
+`engine.workflow.check` must find nothing and every count that a half-applied completion would skew must add up.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench import sop
-from engine import check, letter_numbers
 from engine.db import make_engine, make_session_factory
-from engine.documents import Document
+from engine.documents import numbers as letter_numbers
+from engine.documents.documents import Document
 from engine.models import AuditEvent, Instance, InstanceStatus, Task, TaskStatus
+from engine.workflow import check
 
 KILLS = 20
 CYCLES = 4

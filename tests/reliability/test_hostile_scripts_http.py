@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from engine import scripts
-from engine.execution import Limits
+from engine.workflow import scripts
+from engine.workflow.runtime import Limits
 from tests.web.helpers import FIXTURES, Api, deploy, open_task, start
 from web.app import create_app
 

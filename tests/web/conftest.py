@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import users
 from engine.config import PROJECT_DIR, Settings
 from engine.db import run_in_transaction
+from engine.people import users
 from tests.web.helpers import FIXTURES, PASSWORD, PEOPLE, Api, Web
 from tests.web.sop_steps import DEMO_PASSWORD
 from web import demo

@@ -9,9 +9,10 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import definitions, instances
+from engine import instances
 from engine.db import run_in_transaction
-from engine.users import Actor
+from engine.definitions import versions
+from engine.people.users import Actor
 from tests.engine.helpers import open_task  # noqa: F401  (web tests find tasks as engine tests do)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "web"
@@ -26,7 +27,7 @@ def deploy(factory: sessionmaker[Session], name: str) -> None:
     """Deploy one fixture BPMN file as admin."""
     content = (FIXTURES / name).read_bytes()
     library = {p.name: p.read_bytes() for p in FIXTURES.glob("*.bpmn") if p.name != "rusak.bpmn"}
-    run_in_transaction(factory, lambda s: definitions.deploy(s, content, name, ADMIN, processes_dir=FIXTURES,
+    run_in_transaction(factory, lambda s: versions.deploy(s, content, name, ADMIN, processes_dir=FIXTURES,
                                                              library=library))
 
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine import libraries
 from engine.db import run_in_transaction
-from engine.documents import Document
+from engine.documents.documents import Document
+from engine.libraries import registry as libraries
 from engine.models import Instance
 from tests.web.helpers import ADMIN, deploy, start
 from web.app import create_app

@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from engine import users
 from engine.config import PROJECT_DIR, Settings
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.migrate import upgrade
+from engine.people import users
 from tests.web.helpers import FIXTURES, PASSWORD, PEOPLE, deploy, start
 from web.app import create_app
 

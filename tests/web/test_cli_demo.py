@@ -7,11 +7,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from engine import users
 from engine.config import PROJECT_DIR, Settings
 from engine.db import make_engine, make_session_factory
-from engine.libraries import Library
+from engine.libraries.registry import Library
 from engine.models import Definition
+from engine.people import users
 from web import demo
 from web.app import create_app
 from web.cli import main

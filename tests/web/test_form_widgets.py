@@ -7,8 +7,8 @@ import json
 from werkzeug.datastructures import MultiDict
 
 from tests.web.helpers import FIXTURES
-from web.forms_parse import parse, row_action
-from web.forms_render import build
+from web.forms.parse import parse, row_action
+from web.forms.render import build
 
 SCHEMA = json.loads((FIXTURES / "forms" / "laporan.json").read_text())
 UI = json.loads((FIXTURES / "forms" / "laporan.ui.json").read_text())

@@ -6,7 +6,7 @@ import json
 
 from engine.models import AuditEvent
 from tests.web.helpers import FIXTURES
-from web.history import columns, field_titles
+from web.pages.history import columns, field_titles
 
 FORMS = {name: json.loads((FIXTURES / "forms" / name).read_text()) for name in ("laporan.json", "tinjau.json")}
 

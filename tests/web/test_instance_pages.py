@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.db import run_in_transaction
-from engine.documents import Document
+from engine.documents.documents import Document
 from engine.models import AuditEvent, Instance
 from tests.web.helpers import deploy, open_task, start
 from tests.web.test_task_pages import VALID

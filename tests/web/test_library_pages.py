@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import libraries, library_results
 from engine.db import run_in_transaction
+from engine.libraries import registry as libraries
+from engine.libraries import results as library_results
 from tests.web.helpers import ADMIN, deploy, start
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from engine import libraries
 from engine.db import run_in_transaction, utcnow
+from engine.libraries import registry
 from engine.models import AuditEvent, Task
 from tests.web.helpers import ADMIN, deploy, open_task, start
 
@@ -66,7 +66,7 @@ def test_lists_are_paginated(web, factory, laporan):
 
 
 def test_task_page_shows_instructions_and_every_widget(web, laporan, factory):
-    run_in_transaction(factory, lambda s: libraries.create_library(
+    run_in_transaction(factory, lambda s: registry.create_library(
         s, name="Perpustakaan Desa Contoh", kecamatan="Weru", library_type="desa", actor=ADMIN))
     page = web("petugas").get(f"/tasks/{laporan[1]}").text
     assert "Isi laporan setelah kunjungan." in page and 'class="instructions"' in page

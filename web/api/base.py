@@ -7,13 +7,13 @@ from typing import Any
 from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
-from engine import users
 from engine.errors import BadRequest
 from engine.paging import Page
+from engine.people import users
 from web import db
-from web.auth import SessionUser
 from web.errors import NotAuthenticated
 from web.extensions import csrf
+from web.pages.auth import SessionUser
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.issue_token", "api.post_complaint", "api.openapi"}

@@ -6,19 +6,19 @@ from typing import Any
 
 from flask import request
 
-from engine import definitions
+from engine.definitions import versions
 from engine.errors import Forbidden
 from web import db
 from web.api.base import bp
 from web.api.serialize import definition_item
-from web.auth import current_actor
-from web.definitions import bpmn_response, deploy_upload, read_upload
+from web.pages.auth import current_actor
+from web.pages.definitions import bpmn_response, deploy_upload, read_upload
 
 
 @bp.get("/definitions")
 def list_definitions() -> Any:
     """Every version, newest first per key."""
-    rows = definitions.list_definitions(db.session())
+    rows = versions.list_definitions(db.session())
     return {"items": [definition_item(d, latest) for d, latest in rows], "total": len(rows)}
 
 
@@ -41,4 +41,4 @@ def upload_definition() -> Any:
 @bp.get("/definitions/<key>/versions/<int:version>/bpmn")
 def definition_bpmn(key: str, version: int) -> Any:
     """The XML of one version."""
-    return bpmn_response(definitions.get_version(db.session(), key, version))
+    return bpmn_response(versions.get_version(db.session(), key, version))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response
 
 from web.api.base import bp
-from web.documents import pdf_response
-from web.exports import instances_export, monev_export
+from web.pages.documents import pdf_response
+from web.pages.exports import instances_export, monev_export
 
 
 @bp.get("/documents/<int:document_id>")

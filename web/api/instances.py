@@ -13,8 +13,8 @@ from engine.models import Instance
 from web import db, sources
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import document_item, event_item, instance_item, task_item
-from web.auth import current_actor
-from web.instances import diagram_of
+from web.pages.auth import current_actor
+from web.pages.instances import diagram_of
 
 
 def instance_detail(session: Session, instance: Instance) -> dict[str, Any]:

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import request
 
-from engine import libraries, library_results
+from engine.libraries import registry, results
 from web import db
 from web.api.base import bp, listing, page_args
 from web.api.serialize import iso
 
 
-def library_item(library: libraries.Library) -> dict[str, Any]:
+def library_item(library: registry.Library) -> dict[str, Any]:
     """A library's registry fields."""
     item: dict[str, Any] = {name: getattr(library, name) for name in (
         "id", "name", "npp", "npsn", "library_type", "subtype", "institution", "supervisor", "status",
@@ -25,7 +25,7 @@ def library_item(library: libraries.Library) -> dict[str, Any]:
     return item
 
 
-def result_item(result: library_results.LibraryResult) -> dict[str, Any]:
+def result_item(result: results.LibraryResult) -> dict[str, Any]:
     """One monev or accreditation result."""
     return {"kind": result.kind, "period": result.period, "score": result.score, "grade": result.grade,
             "instance_id": result.instance_id, "recorded_at": iso(result.recorded_at),
@@ -36,7 +36,7 @@ def result_item(result: library_results.LibraryResult) -> dict[str, Any]:
 def list_libraries() -> Any:
     """Libraries, searched with `q`, filtered by `kecamatan` and `library_type`."""
     page, per_page = page_args()
-    result = libraries.list_libraries(db.session(), q=request.args.get("q") or None,
+    result = registry.list_libraries(db.session(), q=request.args.get("q") or None,
                                       kecamatan=request.args.get("kecamatan") or None,
                                       library_type=request.args.get("library_type") or None,
                                       page=page, per_page=per_page)
@@ -47,5 +47,5 @@ def list_libraries() -> Any:
 def get_library(library_id: int) -> Any:
     """One library with its result history."""
     session = db.session()
-    library = libraries.get(session, library_id)
-    return {**library_item(library), "results": [result_item(r) for r in library_results.history(session, library_id)]}
+    library = registry.get(session, library_id)
+    return {**library_item(library), "results": [result_item(r) for r in results.history(session, library_id)]}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from web import complaints
 from web.api.base import bp, json_body
+from web.pages import complaints
 
 
 @bp.post("/public/complaints")

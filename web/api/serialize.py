@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine import execution
 from engine.models import AuditEvent, Definition, Instance, Task
+from engine.workflow import runtime
 
 
 def iso(value: datetime | None) -> str | None:
@@ -26,7 +26,7 @@ def definition_item(definition: Definition, latest: bool) -> dict[str, Any]:
 
 def instance_item(session: Session, instance: Instance) -> dict[str, Any]:
     """An instance as listed."""
-    definition = execution.get_definition(session, instance.definition_id)
+    definition = runtime.get_definition(session, instance.definition_id)
     return {"id": instance.id, "definition": instance.definition_key, "version": definition.version,
             "status": instance.status, "title": instance.title, "started_by": instance.started_by,
             "started_at": iso(instance.started_at), "ended_at": iso(instance.ended_at),

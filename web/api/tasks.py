@@ -7,13 +7,14 @@ from typing import Any
 from flask import request
 from sqlalchemy.orm import Session
 
-from engine import audit, execution, instances, tasks
+from engine import audit, instances, tasks
 from engine.errors import BadRequest
 from engine.models import TaskStatus
+from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import event_item, task_item
-from web.auth import current_actor
+from web.pages.auth import current_actor
 
 SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
 
@@ -40,7 +41,7 @@ def get_task(task_id: str) -> Any:
     """A task with its form (JSON Schema and UI schema), current values and instructions."""
     session = db.session()
     task = tasks.get(session, task_id, current_actor())
-    definition = execution.get_definition(session, instances.get(session, task.instance_id).definition_id)
+    definition = runtime.get_definition(session, instances.get(session, task.instance_id).definition_id)
     events = [e for e in audit.history(session, task.instance_id) if e.task_id == task.id]
     submitted = next((e.data for e in reversed(events) if e.action == "complete"), None)
     data = (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})

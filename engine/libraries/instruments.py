@@ -1,0 +1,299 @@
+"""Accreditation instruments: versioned JSON data in processes/instruments, scoring and grading.
+
+An instrument version is a file `processes/instruments/<id>.json`; adding a version needs no code.
+Scoring follows the national accreditation rule: an indicator answered a–e scores 5–1, a component
+scores Σ scores / (5 × indicators) × weight, and the total is the sum of the components (0–100),
+rounded to two decimals only at the end. This module reads instrument files and nothing else.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+OPTION_SCORES: Mapping[str, int] = MappingProxyType({"a": 5, "b": 4, "c": 3, "d": 2, "e": 1})
+MAX_OPTION_SCORE = 5
+NOT_ACCREDITED = "Tidak Terakreditasi"
+# (grade, lowest total) pairs, the shape of the `grade_bands` setting; below the lowest band a library
+# is not accredited. The figures are unverified, so an instrument file may carry its own bands.
+DEFAULT_GRADE_BANDS: tuple[tuple[str, float], ...] = (("A", 91.0), ("B", 76.0), ("C", 60.0))
+
+INSTRUMENT_KEYWORD = "x-senapas-instrument"
+PROCESSES_DIR_ENV = "SENAPAS_PROCESSES_DIR"
+DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
+
+# Instrument ids become file names and arrive from BPMN scripts: no path separators, no "..".
+_INSTRUMENT_ID = re.compile(r"[a-z0-9](?:[a-z0-9_-]|\.(?!\.)){0,79}")
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+class InstrumentError(ValueError):
+    """An instrument file is missing or malformed, or answers do not fit the instrument."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One question of an instrument, answered with one of the options a–e."""
+
+    id: str
+    text: str
+    options: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Component:
+    """A weighted group of indicators (e.g. Koleksi, weight 20)."""
+
+    key: str
+    title: str
+    weight: float
+    indicators: tuple[Indicator, ...]
+    title_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One version of an accreditation instrument."""
+
+    id: str
+    title: str
+    version: str
+    components: tuple[Component, ...]
+    grade_bands: tuple[tuple[str, float], ...] = DEFAULT_GRADE_BANDS
+    below_grade: str = NOT_ACCREDITED
+    description: str = ""
+
+
+def processes_dir() -> Path:
+    """The processes folder: $SENAPAS_PROCESSES_DIR, else the repository's `processes/`."""
+    configured = os.environ.get(PROCESSES_DIR_ENV)
+    return Path(configured) if configured else DEFAULT_PROCESSES_DIR
+
+
+def instrument_path(instrument_id: str, processes_dir: Path) -> Path:
+    """The file of an instrument version; refuses ids that could leave the instruments folder."""
+    if not isinstance(instrument_id, str) or not _INSTRUMENT_ID.fullmatch(instrument_id):
+        raise InstrumentError(f"id instrumen tidak sah: {instrument_id!r}")
+    return Path(processes_dir) / "instruments" / f"{instrument_id}.json"
+
+
+def load(instrument_id: str, processes_dir: Path) -> Instrument:
+    """Read and check one instrument version from `processes_dir/instruments/<id>.json`."""
+    path = instrument_path(instrument_id, processes_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InstrumentError(f"instrumen {instrument_id} tidak ditemukan ({path})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InstrumentError(f"instrumen {instrument_id} bukan JSON yang sah: {exc}") from exc
+    instrument = parse(data, path.name)
+    if instrument.id != instrument_id:
+        raise InstrumentError(f"{path.name}: id di dalam berkas ({instrument.id}) tidak sama dengan nama berkas")
+    return instrument
+
+
+def parse(data: Any, source: str = "instrumen") -> Instrument:
+    """Build an Instrument from its JSON form, refusing anything scoring could trip over later."""
+    if not isinstance(data, dict):
+        raise InstrumentError(f"{source}: harus berupa objek JSON")
+    for field in ("id", "title", "version"):
+        if not isinstance(data.get(field), str) or not data[field].strip():
+            raise InstrumentError(f"{source}: '{field}' wajib berupa teks")
+    raw_components = data.get("components")
+    if not isinstance(raw_components, list) or not raw_components:
+        raise InstrumentError(f"{source}: 'components' wajib berupa daftar yang tidak kosong")
+    components = tuple(_parse_component(c, source) for c in raw_components)
+    _check_unique([c.key for c in components], source, "kunci komponen")
+    _check_unique([i.id for c in components for i in c.indicators], source, "id indikator")
+    weights = sum(c.weight for c in components)
+    if not math.isclose(weights, 100.0, abs_tol=1e-9):
+        raise InstrumentError(f"{source}: jumlah bobot komponen {weights:g}, seharusnya 100")
+    bands = _parse_bands(data["grade_bands"], source) if "grade_bands" in data else DEFAULT_GRADE_BANDS
+    below = data.get("below_grade", NOT_ACCREDITED)
+    if not isinstance(below, str) or not below.strip():
+        raise InstrumentError(f"{source}: 'below_grade' wajib berupa teks")
+    return Instrument(id=data["id"], title=data["title"], version=data["version"], components=components,
+                      grade_bands=bands, below_grade=below, description=str(data.get("description", "")))
+
+
+def _parse_component(raw: Any, source: str) -> Component:
+    if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) or not _KEY.fullmatch(raw["key"]):
+        raise InstrumentError(f"{source}: setiap komponen wajib punya 'key' (huruf kecil, angka, garis bawah)")
+    where = f"{source}: komponen {raw['key']}"
+    weight = raw.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight > 0:
+        raise InstrumentError(f"{where}: 'weight' wajib berupa angka positif")
+    if not isinstance(raw.get("title"), str) or not raw["title"].strip():
+        raise InstrumentError(f"{where}: 'title' wajib berupa teks")
+    raw_indicators = raw.get("indicators")
+    if not isinstance(raw_indicators, list) or not raw_indicators:
+        raise InstrumentError(f"{where}: 'indicators' wajib berupa daftar yang tidak kosong")
+    indicators = tuple(_parse_indicator(i, where) for i in raw_indicators)
+    title_en = raw.get("title_en")
+    return Component(key=raw["key"], title=raw["title"], weight=float(weight), indicators=indicators,
+                     title_en=title_en if isinstance(title_en, str) else None)
+
+
+def _parse_indicator(raw: Any, where: str) -> Indicator:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not _KEY.fullmatch(raw["id"]):
+        raise InstrumentError(f"{where}: setiap indikator wajib punya 'id' (huruf kecil, angka, garis bawah)")
+    if not isinstance(raw.get("text"), str) or not raw["text"].strip():
+        raise InstrumentError(f"{where}: indikator {raw['id']} wajib punya 'text'")
+    options = raw.get("options")
+    if not isinstance(options, dict) or sorted(options) != sorted(OPTION_SCORES):
+        raise InstrumentError(f"{where}: indikator {raw['id']} wajib punya pilihan tepat a, b, c, d, e")
+    if not all(isinstance(text, str) and text.strip() for text in options.values()):
+        raise InstrumentError(f"{where}: indikator {raw['id']}: teks setiap pilihan wajib diisi")
+    ordered = {letter: options[letter] for letter in OPTION_SCORES}
+    return Indicator(id=raw["id"], text=raw["text"], options=MappingProxyType(ordered))
+
+
+def _parse_bands(raw: Any, source: str) -> tuple[tuple[str, float], ...]:
+    if not isinstance(raw, list) or not raw:
+        raise InstrumentError(f"{source}: 'grade_bands' wajib berupa daftar [predikat, nilai terendah]")
+    bands: list[tuple[str, float]] = []
+    for band in raw:
+        if (not isinstance(band, list) or len(band) != 2 or not isinstance(band[0], str)
+                or isinstance(band[1], bool) or not isinstance(band[1], int | float) or not 0 < band[1] <= 100):
+            raise InstrumentError(f"{source}: setiap 'grade_bands' wajib berupa [predikat, nilai terendah 0–100]")
+        bands.append((band[0], float(band[1])))
+    return tuple(bands)
+
+
+def _check_unique(values: list[str], source: str, what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise InstrumentError(f"{source}: {what} '{value}' dipakai lebih dari sekali")
+        seen.add(value)
+
+
+def score(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Score answers given as {component key: {indicator id: "a".."e"}}; every indicator is required.
+
+    Component scores and the total are rounded to two decimals for the result only; the total is
+    the sum of the unrounded component scores, and the grade is that of the rounded total (the
+    figure people read).
+    """
+    if not isinstance(answers, Mapping):
+        raise InstrumentError("jawaban instrumen harus berupa objek per komponen")
+    unknown = sorted(set(answers) - {c.key for c in instrument.components})
+    if unknown:
+        raise InstrumentError(f"komponen tidak dikenal pada jawaban: {', '.join(unknown)}")
+    results: list[dict[str, Any]] = []
+    total = 0.0
+    for component in instrument.components:
+        given = answers.get(component.key)
+        if not isinstance(given, Mapping):
+            raise InstrumentError(f"jawaban komponen {component.title} belum diisi")
+        extra = sorted(set(given) - {i.id for i in component.indicators})
+        if extra:
+            raise InstrumentError(f"indikator tidak dikenal pada komponen {component.title}: {', '.join(extra)}")
+        points = 0
+        for indicator in component.indicators:
+            letter = given.get(indicator.id)
+            if not isinstance(letter, str) or letter not in OPTION_SCORES:
+                raise InstrumentError(f"indikator {indicator.id} ({component.title}) harus dijawab a–e")
+            points += OPTION_SCORES[letter]
+        max_points = MAX_OPTION_SCORE * len(component.indicators)
+        value = points / max_points * component.weight
+        total += value
+        results.append({"key": component.key, "title": component.title, "weight": component.weight,
+                        "points": points, "max_points": max_points, "score": round(value, 2)})
+    rounded = round(total, 2)
+    return {"instrument": instrument.id, "version": instrument.version, "components": results,
+            "total": rounded, "grade": grade(rounded, instrument.grade_bands, instrument.below_grade)}
+
+
+def grade(total: float, bands: Sequence[Sequence[Any]] = DEFAULT_GRADE_BANDS,
+          below: str = NOT_ACCREDITED) -> str:
+    """The grade of a total score 0–100: the best band whose lowest score it reaches, else `below`.
+
+    `bands` are (grade, lowest total) pairs in any order, as the `grade_bands` setting stores them.
+    """
+    if isinstance(total, bool) or not isinstance(total, int | float) or not 0.0 <= total <= 100.0:
+        raise InstrumentError(f"nilai harus antara 0 dan 100, bukan {total!r}")
+    for name, minimum in sorted(bands, key=lambda band: float(band[1]), reverse=True):
+        if total >= float(minimum):
+            return str(name)
+    return below
+
+
+@lru_cache(maxsize=32)
+def _cached(instrument_id: str, folder: str) -> Instrument:
+    # Instrument versions are immutable files (a change is a new id), so the cache never goes stale.
+    return load(instrument_id, Path(folder))
+
+
+def monev_score(answers: dict[str, Any], instrument_id: str) -> dict[str, Any]:
+    """Script helper for BPMN: score monev answers against an instrument from the processes folder."""
+    return score(_cached(instrument_id, str(processes_dir())), answers)
+
+
+def expand_schema(schema: dict[str, Any], processes_dir: Path) -> dict[str, Any]:
+    """Return a copy of a form schema; one naming `x-senapas-instrument` gains its `answers` property.
+
+    `answers` holds one object per component and one required a–e property per indicator, the
+    option texts as titles, so the form is pinned with the instrument version it was deployed with.
+    """
+    expanded = copy.deepcopy(schema)
+    instrument_id = expanded.get(INSTRUMENT_KEYWORD)
+    if instrument_id is None:
+        return expanded
+    instrument = load(instrument_id, processes_dir)
+    properties = expanded.setdefault("properties", {})
+    properties["answers"] = _answers_schema(instrument)
+    required = expanded.setdefault("required", [])
+    if "answers" not in required:
+        required.append("answers")
+    expanded["x-senapas-instrument-version"] = instrument.version
+    fields = expanded.setdefault("x-senapas-i18n", {}).setdefault("en", {}).setdefault("fields", {})
+    fields["answers"] = {"title": f"Instrument answers: {instrument.id}",
+                         "description": "Choose one answer (a–e) for every indicator; the system computes "
+                                        "the score (a = 5 … e = 1)."}
+    for component in instrument.components:
+        if component.title_en:
+            fields[f"answers.{component.key}"] = {"title": f"{component.title_en} (weight {component.weight:g})"}
+    return expanded
+
+
+def _answers_schema(instrument: Instrument) -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    for component in instrument.components:
+        components[component.key] = {
+            "type": "object",
+            "title": f"{component.title} (bobot {component.weight:g})",
+            "description": f"{len(component.indicators)} indikator; skor komponen = jumlah skor / "
+                           f"(5 × {len(component.indicators)}) × {component.weight:g}.",
+            "properties": {
+                indicator.id: {
+                    "type": "string",
+                    "title": indicator.text,
+                    "description": f"Indikator {number} dari {len(component.indicators)} komponen "
+                                   f"{component.title}; a = 5 … e = 1.",
+                    "oneOf": [{"const": letter, "title": f"{letter}. {text}"}
+                              for letter, text in indicator.options.items()],
+                }
+                for number, indicator in enumerate(component.indicators, start=1)
+            },
+            "required": [indicator.id for indicator in component.indicators],
+            "additionalProperties": False,
+        }
+    return {
+        "type": "object",
+        "title": f"Jawaban instrumen: {instrument.title}",
+        "description": "Pilih satu jawaban (a–e) untuk setiap indikator. Skor dihitung oleh sistem "
+                       "(a = 5 … e = 1).",
+        "properties": components,
+        "required": [component.key for component in instrument.components],
+        "additionalProperties": False,
+    }

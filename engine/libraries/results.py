@@ -1,0 +1,187 @@
+"""Monev and accreditation results of libraries, kept per library across cycles.
+
+A result is recorded when a BPMN step carrying the `libraryResult` property completes; an
+accreditation result also updates the library's profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import ForeignKey, Index, String, Table, bindparam, insert, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from engine import settings
+from engine.db import Base, execute, intpk, utcnow
+from engine.errors import BadRequest, NotFound
+from engine.libraries import registry
+from engine.libraries.fields import as_date, as_text
+from engine.models import Instance
+from engine.people.users import Actor
+from engine.workflow.runtime import WIB
+from engine.workflow.steps import StepDone
+
+RESULT_KINDS = ("monev", "accreditation")
+DEFAULT_RESULT_VARIABLE: dict[str, str | None] = {"monev": "hasil", "accreditation": None}
+
+
+class LibraryResult(Base):
+    """One monev or accreditation result of a library in one cycle (the instance, titled by its period)."""
+
+    __tablename__ = "library_results"
+    __table_args__ = (Index("ix_library_results_history", "library_id", "recorded_at"),)
+
+    id: Mapped[intpk]
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id", ondelete="SET NULL"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    task_name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(300), default="")
+    score: Mapped[float]
+    grade: Mapped[str] = mapped_column(String(40), default="")
+    components: Mapped[list[Any]] = mapped_column(default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+_RESULTS = cast(Table, LibraryResult.__table__)
+_INSERT_RESULT = insert(_RESULTS).returning(_RESULTS.c.id)
+
+
+def grade_for(session: Session, score: float) -> str:
+    """The grade of a score under the `grade_bands` setting (below every band: not accredited)."""
+    for name, minimum in sorted(settings.get(session, "grade_bands"), key=lambda band: -float(band[1])):
+        if score >= float(minimum):
+            return str(name)
+    return str(settings.get(session, "not_accredited_label"))
+
+
+def record_result(session: Session, library_id: int, kind: str, score: float, recorded_by: str, *,
+                  grade: str | None = None, period: str = "", components: list[Any] | None = None,
+                  details: dict[str, Any] | None = None, instance_id: int | None = None,
+                  task_id: str | None = None, task_name: str | None = None) -> LibraryResult:
+    """Add a monev or accreditation result to a library's history; accreditation updates its profile."""
+    # Only an accreditation changes the library's profile: a monev result needs no more than its id.
+    library_id = registry.as_id(library_id)
+    library = registry.get(session, library_id) if kind == "accreditation" else None
+    if library is None and not registry.summaries(session, [library_id]):
+        raise NotFound("perpustakaan tidak ditemukan")
+    if kind not in RESULT_KINDS:
+        raise BadRequest(f"jenis hasil tidak dikenal: {kind} (pilihan: {', '.join(RESULT_KINDS)})")
+    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
+        raise BadRequest(f"nilai hasil {kind} harus angka 0–100, bukan {score!r}")
+    details = dict(details or {})
+    values = {"library_id": library_id, "instance_id": instance_id, "task_id": task_id, "task_name": task_name,
+              "kind": kind, "period": period[:300], "score": float(score),
+              "grade": grade or grade_for(session, float(score)), "components": list(components or []),
+              "details": details, "recorded_at": utcnow(), "recorded_by": recorded_by}
+    # A result is only ever added: one prepared INSERT, visible at once to the letters of the same action.
+    result = LibraryResult(**values)
+    result.id = execute(session, _INSERT_RESULT, values).scalar_one()
+    if library is not None:
+        accredited = result.grade != settings.get(session, "not_accredited_label")
+        when = as_date(details.get("date"))
+        registry.apply_values(library, {
+            "accreditation_status": "terakreditasi" if accredited else "tidak_terakreditasi",
+            "accreditation_grade": result.grade, "accreditation_score": result.score,
+            "accreditation_year": when.year if isinstance(when, date) else utcnow().astimezone(WIB).year,
+            "accreditation_certificate": as_text(details.get("certificate_number"))[:100],
+            "accreditation_valid_until": as_date(details.get("valid_until")) or None})
+    return result
+
+
+def history(session: Session, library_id: int) -> list[LibraryResult]:
+    """A library's monev and accreditation results, oldest first."""
+    registry.get(session, library_id)
+    return list(session.scalars(select(LibraryResult).where(LibraryResult.library_id == library_id)
+                                .order_by(LibraryResult.recorded_at, LibraryResult.id)))
+
+
+def results_of_instance(session: Session, instance_id: int, kind: str | None = None) -> list[LibraryResult]:
+    """The results recorded in one cycle (e.g. the monev scores the coaching choice is made from)."""
+    query = select(LibraryResult).where(LibraryResult.instance_id == instance_id)
+    if kind:
+        query = query.where(LibraryResult.kind == kind)
+    return list(session.scalars(query.order_by(LibraryResult.recorded_at, LibraryResult.id)))
+
+
+
+_RESULT_OF_TASK = select(_RESULTS.c.id).where(_RESULTS.c.task_id == bindparam("task_id")).limit(1)
+
+
+def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Actor) -> None:
+    """Record the result of a step whose `libraryResult` property is "monev" or "accreditation".
+
+    The library is the step's multi-instance item (or `libraryVariable`, or a `library` value in
+    the step's data); the result is the dict named by `resultVariable` (monev default `hasil`, the
+    output of `monev_score`; accreditation default: the step's own data). A misconfigured step is
+    refused with a message naming it, so a result is never silently lost.
+    """
+    if step.opened:
+        return
+    kind = step.properties.get("libraryResult", "").strip()
+    if not kind:
+        return
+    where = f"langkah {step.title or step.name}"
+    if kind not in RESULT_KINDS:
+        raise BadRequest(f"{where}: libraryResult '{kind}' tidak dikenal (pilihan: {', '.join(RESULT_KINDS)})")
+    if execute(session, _RESULT_OF_TASK, {"task_id": step.task_id}).scalar() is not None:
+        return
+    library_id = _step_library(step)
+    if library_id is None:
+        raise BadRequest(f"{where}: perpustakaan untuk hasil {kind} tidak diketahui")
+    if not registry.summaries(session, [library_id]):
+        raise BadRequest(f"{where}: perpustakaan {library_id} tidak ada di registri")
+    variable = step.properties.get("resultVariable", "").strip() or DEFAULT_RESULT_VARIABLE[kind]
+    found = _lookup(step.data, variable) if variable else step.data
+    if not isinstance(found, dict):
+        raise BadRequest(f"{where}: variabel hasil '{variable}' tidak ada di data langkah")
+    score = _first(found, "total", "score", "nilai")
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        raise BadRequest(f"{where}: hasil {kind} di '{variable or 'data langkah'}' tidak berisi nilai")
+    common: dict[str, Any] = {"period": instance.title, "instance_id": instance.id, "task_id": step.task_id,
+              "task_name": step.name, "grade": as_text(_first(found, "grade", "predikat")) or None}
+    if kind == "monev":
+        # The monev grade is the agency's reading of the score under its own bands (a setting),
+        # whatever bands the instrument script used; accreditation keeps its official grade.
+        common["grade"] = None
+        threshold = float(settings.get(session, "coaching_threshold"))
+        ready = score >= threshold
+        details = {"instrument": found.get("instrument"), "version": found.get("version"),
+                   "coaching_threshold": threshold, "ready_for_coaching": ready}
+        record_result(session, library_id, kind, score, actor.username, components=found.get("components"),
+                      details=details, **common)
+    else:
+        details = {"certificate_number": _first(found, "certificate_number", "nomor_sertifikat"),
+                   "valid_until": _first(found, "valid_until", "berlaku_sampai"),
+                   "date": _first(found, "date", "tanggal"), "notes": _first(found, "notes", "catatan")}
+        record_result(session, library_id, kind, score, actor.username,
+                      details={k: v for k, v in details.items() if v not in (None, "")}, **common)
+
+
+def _step_library(step: StepDone) -> int | None:
+    variable = step.properties.get("libraryVariable", "").strip()
+    value: Any = _lookup(step.data, variable) if variable else step.item_key
+    if value is None:
+        value = step.data.get("library")
+    if isinstance(value, dict):
+        value = value.get("library")
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _lookup(data: Mapping[str, Any], path: str) -> Any:
+    value: Any = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def _first(data: Mapping[str, Any], *keys: str) -> Any:
+    return next((data[key] for key in keys if data.get(key) not in (None, "")), None)

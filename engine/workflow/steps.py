@@ -1,0 +1,106 @@
+"""Steps: what an action moved in a workflow, and where an instance stands, as plain values.
+
+Listeners (library results, documents) receive StepDone values; detail views read an instance's
+current data and which BPMN elements ran or wait. Spiff types stop here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import json_text
+from engine.models import Task
+from engine.workflow.runtime import all_tasks, find_task, item_of, properties
+
+
+def plain(data: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-safe deep copy of task data (dates and other values scripts made become strings)."""
+    return dict(json_text.round_trip(data, default=str))
+
+
+def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The instance's business data now: the latest top-level task's data and the workflow's own."""
+    moved = [t for t in workflow.tasks.values()
+             if t.task_spec.bpmn_id and t.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
+                                                   | TaskState.STARTED)]
+    latest = max(moved, key=lambda t: t.last_state_change, default=None)
+    data = dict(latest.data) if latest is not None else {}
+    data.update({k: v for k, v in workflow.data.items() if k != "data_objects" or v})
+    return plain(data)
+
+
+def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[str]]:
+    """BPMN ids of the elements that have run, and of those waiting for a person or an event now.
+
+    An embedded subprocess in progress is neither (its own steps on the same diagram say it); a
+    call activity in progress is active, because its steps are drawn in another file.
+    """
+    done: set[str] = set()
+    active: set[str] = set()
+    for task in all_tasks(workflow):
+        bpmn_id = task.task_spec.bpmn_id
+        if not bpmn_id:
+            continue
+        if task.state == TaskState.COMPLETED:
+            done.add(bpmn_id)
+        elif task.state & (TaskState.READY | TaskState.WAITING) or (
+                task.state == TaskState.STARTED and not _embedded_subprocess(task.task_spec)):
+            active.add(bpmn_id)
+    return frozenset(done), frozenset(active)
+
+
+def _embedded_subprocess(spec: Any) -> bool:
+    """True for an embedded subprocess, or a multi-instance over one, as opposed to a call activity."""
+    if isinstance(spec, MultiInstanceTask):
+        spec = spec._wf_spec.task_specs.get(spec.task_spec)
+    return isinstance(spec, SubWorkflowTask) and not isinstance(spec, CallActivity)
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """A task that completed (or, with `opened`, became READY) during one action, as plain values."""
+
+    task_id: str
+    name: str
+    title: str
+    properties: dict[str, str]
+    data: dict[str, Any]
+    item_key: str | None
+    item_label: str | None
+    opened: bool = False
+
+    def listed(self, prop: str) -> list[str]:
+        """The comma-separated values of one property (e.g. the `documents` kinds)."""
+        return [v.strip() for v in self.properties.get(prop, "").split(",") if v.strip()]
+
+
+def steps_done(workflow: BpmnWorkflow, since: float) -> list[StepDone]:
+    """Tasks with extension properties that completed at or after `since` (a time.time() value)."""
+    done = []
+    for task in all_tasks(workflow):
+        if task.state != TaskState.COMPLETED or task.last_state_change < since:
+            continue
+        props = properties(task)
+        if props:
+            key, label = item_of(task)
+            spec = task.task_spec
+            done.append(StepDone(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, props,
+                                 dict(task.data), key, label))
+    return sorted(done, key=lambda step: step.name)
+
+
+def steps_opened(workflow: BpmnWorkflow, rows: list[Task]) -> list[StepDone]:
+    """The newly projected human tasks as opened steps (e.g. a visit whose surat tugas is due now)."""
+    opened = []
+    for row in rows:
+        task = find_task(workflow, row.id)
+        if task is not None:
+            opened.append(StepDone(row.id, row.name, row.title, properties(task), dict(task.data), row.item_key,
+                                   row.item_label, opened=True))
+    return opened

@@ -1,0 +1,188 @@
+"""Deploying definitions: hostile XML refused early, our lint, content addressing."""
+
+from __future__ import annotations
+
+import pytest
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from sqlalchemy import func, select
+
+from engine.db import run_in_transaction
+from engine.definitions import versions
+from engine.errors import Forbidden, InvalidDefinition
+from engine.models import AuditEvent, Definition
+from tests.engine.helpers import ADMIN, BPMN, KABID, deploy, library
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">\n')
+
+
+def process(body: str, *, lanes: str = "", pid: str = "p") -> bytes:
+    """A one-process BPMN document around the given flow elements."""
+    return (HEAD + f'<bpmn:process id="{pid}" isExecutable="true">{lanes}{body}</bpmn:process>\n'
+            "</bpmn:definitions>\n").encode()
+
+
+LINEAR = ('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
+          '<bpmn:userTask id="u" name="U"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+          '</bpmn:userTask><bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>'
+          '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="u"/><bpmn:sequenceFlow id="f2" sourceRef="u" '
+          'targetRef="e"/>')
+
+
+def try_deploy(factory, content: bytes, name: str = "x.bpmn", actor=ADMIN):
+    return run_in_transaction(factory, lambda s: versions.deploy(s, content, name, actor, processes_dir=BPMN,
+                                                                    library=library()))
+
+
+def problems(factory, content: bytes) -> list[dict]:
+    with pytest.raises(InvalidDefinition) as err:
+        try_deploy(factory, content)
+    return err.value.details
+
+
+def count(factory) -> int:
+    with factory() as s:
+        return s.scalar(select(func.count()).select_from(Definition)) or 0
+
+
+@pytest.fixture
+def spiff_never_called(monkeypatch):
+    """Fail the test if SpiffWorkflow's parser receives the bytes at all."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("SpiffWorkflow saw hostile bytes")
+    monkeypatch.setattr(SpiffBpmnParser, "add_bpmn_xml", refuse)
+
+
+def test_identical_bytes_deploy_to_the_same_version(factory):
+    first = deploy(factory, "approval.bpmn")
+    again = try_deploy(factory, (BPMN / "approval.bpmn").read_bytes(), "approval.bpmn")
+    assert (again.created, again.definition.id, again.definition.version) == (False, first.id, 1)
+    assert count(factory) == 1
+
+
+def test_new_bytes_make_the_next_version_and_old_stays(factory):
+    first = deploy(factory, "approval.bpmn")
+    changed = (BPMN / "approval.bpmn").read_bytes().replace(b'name="Tinjau"', b'name="Tinjau ulang"')
+    second = try_deploy(factory, changed, "approval.bpmn")
+    assert second.created and second.definition.version == 2 and second.definition.hash != first.hash
+    with factory() as s:
+        assert versions.latest(s, "approval").version == 2
+        assert versions.get_version(s, "approval", 1).bpmn == (BPMN / "approval.bpmn").read_bytes()
+        assert [(d.version, latest) for d, latest in versions.list_definitions(s)] == [(2, True), (1, False)]
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "deploy")) == 2
+
+
+def test_only_admin_deploys(factory):
+    with pytest.raises(Forbidden):
+        try_deploy(factory, (BPMN / "approval.bpmn").read_bytes(), actor=KABID)
+    assert count(factory) == 0
+
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="p" name="&xxe;"
+ isExecutable="true"/></bpmn:definitions>"""
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">&lol3;</bpmn:definitions>"""
+
+
+@pytest.mark.parametrize("payload", [XXE, LAUGHS, b'<?xml version="1.0"?>\n<!doctype html><x/>'],
+                         ids=["xxe", "billion-laughs", "doctype"])
+def test_hostile_xml_is_refused_before_spiffworkflow_sees_it(factory, spiff_never_called, payload):
+    details = problems(factory, payload)
+    assert details[0]["message"] == "DOCTYPE dan deklarasi entitas tidak diizinkan"
+    assert details[0]["line"] == 2
+    assert count(factory) == 0
+
+
+def test_oversized_upload_is_refused(factory, spiff_never_called):
+    details = problems(factory, process(LINEAR) + b" " * (5 * 1024 * 1024))
+    assert "melebihi batas 5 MB" in details[0]["message"]
+
+
+def test_malformed_xml_names_the_line(factory, spiff_never_called):
+    details = problems(factory, b'<?xml version="1.0"?>\n<a>\n<b></a>')
+    assert details[0]["line"] == 3 and details[0]["message"].startswith("XML tidak sah")
+
+
+def test_xsd_violation_names_file_and_line(factory):
+    bad = process(LINEAR.replace('<bpmn:endEvent id="e">', '<bpmn:endEvent id="e" bogus="1">'))
+    details = problems(factory, bad)
+    assert details[0]["file"] == "x.bpmn" and details[0]["line"] == 3 and "bogus" in details[0]["message"]
+
+
+def test_lint_finds_bare_task_gateway_without_default_and_unknown_lane(factory):
+    body = ('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
+            '<bpmn:exclusiveGateway id="gw"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+            '<bpmn:outgoing>f3</bpmn:outgoing></bpmn:exclusiveGateway>'
+            '<bpmn:task id="bare"><bpmn:incoming>f2</bpmn:incoming></bpmn:task>'
+            '<bpmn:endEvent id="e"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>'
+            '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="gw"/>'
+            '<bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="bare">'
+            '<bpmn:conditionExpression>x ==</bpmn:conditionExpression></bpmn:sequenceFlow>'
+            '<bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="e"/>')
+    lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="l1" name="tamu"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>'
+             '</bpmn:lane></bpmn:laneSet>')
+    found = {(d["element"], d["message"].split(" ")[0]) for d in problems(factory, process(body, lanes=lanes))}
+    assert found == {("bare", "tugas"), ("gw", "gateway"), ("l1", "lane"), (None, "kondisi")}
+
+
+def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "bad.json").write_text('{"type": "objek"}')
+    def with_form(name: str) -> bytes:
+        prop = (f'<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+                f'name="formJsonSchemaFilename" value="{name}"/></spiffworkflow:properties></bpmn:extensionElements>')
+        return process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
+    for name, expected in [("missing.json", "tidak ditemukan"), ("bad.json", "bukan JSON Schema"),
+                           ("../x.json", "tidak sah")]:
+        with pytest.raises(InvalidDefinition) as err:
+            run_in_transaction(factory, lambda s, n=name: versions.deploy(s, with_form(n), "x.bpmn", ADMIN,
+                                                                             processes_dir=tmp_path))
+        assert expected in err.value.details[0]["message"] and err.value.details[0]["element"] == "u"
+
+
+def test_timer_literal_must_be_quoted_iso(factory):
+    body = ('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
+            '<bpmn:intermediateCatchEvent id="t"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+            '<bpmn:timerEventDefinition><bpmn:timeDuration>{}</bpmn:timeDuration></bpmn:timerEventDefinition>'
+            '</bpmn:intermediateCatchEvent><bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>'
+            '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/><bpmn:sequenceFlow id="f2" sourceRef="t" '
+            'targetRef="e"/>')
+    assert "harus dikutip" in problems(factory, process(body.format("PT1H")))[0]["message"]
+    assert "harus dikutip" in problems(factory, process(body.format("2027-01-01T08:00:00")))[0]["message"]
+    assert problems(factory, process(body.format('"1 jam"')))[0]["message"].startswith("nilai timer")
+    assert try_deploy(factory, process(body.format('"PT1H"'))).created
+    assert try_deploy(factory, process(body.format('due_date'), pid="q")).created  # data-driven: checked at run time
+
+
+def test_call_activity_resolves_from_library_and_missing_target_is_named(factory):
+    assert deploy(factory, "caller.bpmn").files == {"callee.bpmn": (BPMN / "callee.bpmn").read_text()}
+    broken = (BPMN / "caller.bpmn").read_bytes().replace(b'calledElement="callee"', b'calledElement="nowhere"')
+    details = problems(factory, broken)
+    assert details[0]["message"] == "'nowhere' yang dipanggil tidak ditemukan" and details[0]["element"] == "call"
+
+
+def test_a_failed_deploy_stores_nothing(factory):
+    deploy(factory, "approval.bpmn")
+    broken = (BPMN / "approval.bpmn").read_bytes().replace(b'default="f_no"', b"")
+    problems(factory, broken)
+    assert count(factory) == 1
+
+
+def test_deploy_folder_deploys_every_file(factory, tmp_path):
+    for name in ("approval.bpmn", "caller.bpmn", "callee.bpmn"):
+        (tmp_path / name).write_bytes((BPMN / name).read_bytes())
+    (tmp_path / "forms").mkdir()
+    for form in (BPMN / "forms").iterdir():
+        (tmp_path / "forms" / form.name).write_bytes(form.read_bytes())
+    results = run_in_transaction(factory, lambda s: versions.deploy_folder(s, tmp_path, ADMIN))
+    # the callee is only called: it travels inside the caller's version instead of standing alone
+    assert sorted(r.definition.key for r in results) == ["approval", "caller"]
+    assert [r.definition.files for r in results if r.definition.key == "caller"] == [
+        {"callee.bpmn": (BPMN / "callee.bpmn").read_text()}]
+    again = run_in_transaction(factory, lambda s: versions.deploy_folder(s, tmp_path, ADMIN))
+    assert not any(r.created for r in again)

@@ -1,0 +1,115 @@
+"""Instance pages: the filtered list, starting a process, one instance with its diagram and history,
+and the supervisor actions (suspend, resume, cancel, retry an incident)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from engine import audit, instances, tasks
+from engine.definitions import diagram, versions
+from engine.errors import BadRequest
+from engine.models import Instance, InstanceStatus
+from engine.people import roles
+from engine.workflow import runtime
+from web import bpmn_info, db, sources
+from web.errors import locale
+from web.pages import history
+from web.pages.auth import current_actor
+
+bp = Blueprint("instances", __name__)
+PER_PAGE = 25
+ACTIONS = {"suspend": instances.suspend, "resume": instances.resume, "cancel": instances.cancel}
+# Which supervisor actions each status offers (the engine refuses the others anyway).
+OFFERED = {
+    InstanceStatus.RUNNING: ("suspend", "cancel"),
+    InstanceStatus.SUSPENDED: ("resume", "cancel"),
+    InstanceStatus.ERROR: ("retry", "cancel"),
+}
+
+
+@bp.get("/instances")
+@login_required
+def index() -> Any:
+    """Instances the person may see, filtered by definition, status and business text."""
+    session, actor = db.session(), current_actor()
+    filters = {k: (request.args.get(k) or "").strip() for k in ("definition", "status", "q")}
+    page = instances.list_instances(session, actor, definition=filters["definition"] or None,
+                                    status=filters["status"] or None, q=filters["q"] or None,
+                                    page=request.args.get("page", 1), per_page=request.args.get("per_page", PER_PAGE))
+    version_of = {row.id: runtime.get_definition(session, row.definition_id).version for row in page.items}
+    listed = versions.list_definitions(session)
+    startable = [d for d, latest in listed if latest and set(d.start_roles) & actor.roles]
+    keys = sorted({(d.key, d.name) for d, latest in listed if latest})
+    return render_template("instances.html", page=page, filters=filters, versions=version_of,
+                           startable=startable, keys=keys, statuses=[s.value for s in InstanceStatus])
+
+
+@bp.post("/instances")
+@login_required
+def start() -> Any:
+    """Start the latest version of a definition."""
+    key = (request.form.get("definition") or "").strip()
+    if not key:
+        raise BadRequest("pilih proses yang akan dimulai")
+    instance_id = db.transact(lambda s: instances.start(s, key, current_actor(), {}, limits=db.limits()).id)
+    flash(_("Proses dimulai."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id), 303)
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def show(instance_id: int) -> Any:
+    """One instance: diagram with open and finished steps, open tasks, history, documents, actions."""
+    session, actor = db.session(), current_actor()
+    instance = instances.get(session, instance_id, actor)
+    definition = runtime.get_definition(session, instance.definition_id)
+    open_tasks = tasks.open_tasks(session, instance_id)
+    events = audit.history(session, instance_id)
+    state = instances.progress(session, instance)
+    svg = Markup(diagram_of(session, instance, state, inline=True))  # noqa: S704 - our own lxml serializer output
+    supervisor = roles.is_supervisor(actor.roles)
+    return render_template(
+        "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
+        svg=svg, supervisor=supervisor,
+        data=state.data,
+        titles=history.field_titles(versions.forms_of(definition), locale()),
+        documents=sources.instance_documents(session, instance_id), names=bpmn_info.step_names(definition),
+        offered=OFFERED.get(InstanceStatus(instance.status), ()) if supervisor else ())
+
+
+@bp.get("/instances/<int:instance_id>/diagram.svg")
+@login_required
+def diagram_svg(instance_id: int) -> Any:
+    """The diagram alone, for viewing it full screen."""
+    session = db.session()
+    instance = instances.get(session, instance_id, current_actor())
+    return Response(diagram_of(session, instance), mimetype="image/svg+xml")
+
+
+def diagram_of(session: Session, instance: Instance, state: instances.Progress | None = None, *,
+               inline: bool = False) -> str:
+    """The diagram of an instance with the steps that ran and the ones open or waiting marked."""
+    definition = runtime.get_definition(session, instance.definition_id)
+    state = state or instances.progress(session, instance)
+    return diagram.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active,
+                              inline=inline)
+
+
+@bp.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
+@login_required
+def act(instance_id: int, action: str) -> Any:
+    """A supervisor action with its required reason."""
+    reason = request.form.get("reason", "")
+    actor = current_actor()
+    if action == "retry":
+        db.transact(lambda s: instances.retry(s, instance_id, actor, reason, limits=db.limits()))
+    else:
+        db.transact(lambda s: ACTIONS[action](s, instance_id, actor, reason))
+    flash(_("Tindakan dicatat."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id), 303)

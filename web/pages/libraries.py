@@ -1,0 +1,37 @@
+"""Library registry pages: search the registry, and one library with its monev and accreditation history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from engine.libraries import fields, registry, results
+from web import db
+
+bp = Blueprint("libraries", __name__)
+PER_PAGE = 25
+
+
+@bp.get("/libraries")
+@login_required
+def index() -> Any:
+    """The registry, searchable by name, NPP, NPSN or desa, filtered by kecamatan and type."""
+    filters = {k: (request.args.get(k) or "").strip() for k in ("q", "kecamatan", "library_type")}
+    page = registry.list_libraries(db.session(), q=filters["q"] or None, kecamatan=filters["kecamatan"] or None,
+                                    library_type=filters["library_type"] or None,
+                                    page=request.args.get("page", 1), per_page=request.args.get("per_page", PER_PAGE))
+    return render_template("libraries.html", page=page, filters=filters, kecamatan=fields.KECAMATAN,
+                           types=fields.LIBRARY_TYPES)
+
+
+@bp.get("/libraries/<int:library_id>")
+@login_required
+def show(library_id: int) -> Any:
+    """One library: its profile and its results across monev cycles and accreditations."""
+    session = db.session()
+    library = registry.get(session, library_id)
+    return render_template("library.html", library=library, results=results.history(session, library_id),
+                           types=fields.LIBRARY_TYPES, supervisors=fields.SUPERVISORS,
+                           automation=fields.AUTOMATION, accreditation=fields.ACCREDITATION_STATUSES)
