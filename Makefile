@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo test lint bench clean
+.PHONY: install system-deps test-deps demo test lint bench clean
 
 install: $(STAMP)
 
@@ -14,25 +14,37 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the browser tests and PDF checks use (Chromium, poppler, fonts); needs root.
-SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation
+# Debian packages pip cannot bring: Chromium for the browser tests, the fonts the letters are set in; needs root.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation
+CHROMIUM := /usr/bin/chromium
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# Before the tests: as root, install what is missing; otherwise stop with the command that installs it.
+# SENAPAS_SKIP_BROWSER=1 lets the tests run without Chromium (the browser tests are then skipped).
+test-deps:
+	@missing=$$(for p in $(filter-out chromium,$(SYSTEM_PACKAGES)); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ ! -x $(CHROMIUM) ] && [ "$$SENAPAS_SKIP_BROWSER" != 1 ]; then missing="chromium $$missing"; fi; \
+	missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory system-deps; exit; fi; \
+	echo "make test needs the Debian packages $$missing; install them with:"; \
+	echo "    sudo make system-deps"; \
+	case "$$missing" in chromium*) echo "(or skip the browser tests instead: SENAPAS_SKIP_BROWSER=1 make test)";; esac; \
+	exit 1
+
 demo: install
 	$(BIN)/senapas demo
 
-test: install
-	$(BIN)/ruff check engine web bench tests
-	$(BIN)/mypy engine bench
+test: install test-deps lint
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: install
-	$(BIN)/ruff check engine web bench tests
-	$(BIN)/mypy engine web bench
+	$(BIN)/ruff check engine web bench tests letters
+	$(BIN)/mypy engine web letters bench
 
 bench: install
 	$(BIN)/senapas bench

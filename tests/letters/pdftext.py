@@ -1,27 +1,20 @@
-"""Reading a rendered PDF's text back for assertions (poppler's pdftotext)."""
+"""Reading a rendered PDF's text back for assertions, with pypdf (pure Python, no system tool needed)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+import io
 
-import pytest
-
-# Outside CI a missing poppler skips with the reason shown; in CI (`make system-deps` installs it)
-# the tests run and a missing tool fails them instead of hiding.
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None and os.environ.get("CI") != "true",
-                                     reason="pdftotext (poppler-utils) is not installed")
+from pypdf import PdfReader
 
 
 def text_of(pdf: bytes) -> str:
     """The PDF's text in reading order, then in layout order (rows of label, colon, value kept together),
     each with runs of whitespace collapsed."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
     texts = []
-    for mode in ([], ["-layout"]):
-        out = subprocess.run(["pdftotext", *mode, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                             check=True)
-        texts.append(" ".join(out.stdout.decode("utf-8").split()))
+    for mode in ("plain", "layout"):
+        text = "\n".join(page.extract_text(extraction_mode=mode) for page in pages)
+        texts.append(" ".join(text.split()))
     return " ||| ".join(texts)
 
 

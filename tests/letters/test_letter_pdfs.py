@@ -17,7 +17,7 @@ from engine.people.users import Actor, create_user
 from engine.settings import DEFAULTS
 from engine.workflow.steps import StepDone
 from letters import render as render_module
-from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
+from tests.letters.pdftext import assert_has, text_of
 from tests.letters.samples import RESULTS, context, instance_row
 
 KEPALA = DEFAULTS["letter_signatories"]["kepala_dinas"]
@@ -31,7 +31,6 @@ def render(kind: str, **changes: Any) -> bytes:
     return letters.render_pdf(SimpleNamespace(kind=kind, context=context(kind, **changes)))
 
 
-@needs_pdftotext
 @pytest.mark.parametrize("kind", LETTER_KINDS)
 def test_letters_have_letterhead_header_addressee_signature_and_copies(kind: str) -> None:
     text = text_of(render(kind))
@@ -40,7 +39,6 @@ def test_letters_have_letterhead_header_addressee_signature_and_copies(kind: str
                KEPALA["rank"], "NIP 19700101 199003 1 001", "Tembusan:", "Kepala Bidang Perpustakaan;", "Arsip.")
 
 
-@needs_pdftotext
 def test_monev_notification_names_both_institutions_and_attaches_the_schedule() -> None:
     text = text_of(render("monev_notification"))
     assert_has(text, "Sifat : Segera", "Lampiran : 1 (satu) berkas",
@@ -54,7 +52,6 @@ def test_monev_notification_names_both_institutions_and_attaches_the_schedule() 
                "Kamis, 18 Maret 2027", "TBM Pelangi (contoh)", "Budi Santoso", "Sari Lestari", "Halaman 2 dari 2")
 
 
-@needs_pdftotext
 def test_coaching_notification_lists_the_coaching_schedule_and_another_institution() -> None:
     text = text_of(render("coaching_notification"))
     assert_has(text, "Sifat : Biasa", "Kepala Desa Contoh Makmur",
@@ -62,7 +59,6 @@ def test_coaching_notification_lists_the_coaching_schedule_and_another_instituti
                "JADWAL PEMBINAAN PERPUSTAKAAN MENUJU AKREDITASI", "Senin, 3 Mei 2027", "Rabu, 5 Mei 2027")
 
 
-@needs_pdftotext
 def test_surat_tugas_has_its_parts_and_the_officer() -> None:
     text = text_of(render("surat_tugas"))
     assert_has(text, *LETTERHEAD, "SURAT TUGAS", "NOMOR 800.1.11.1/3/Dispusip/2027", "Dasar",
@@ -75,7 +71,6 @@ def test_surat_tugas_has_its_parts_and_the_officer() -> None:
                "pada tanggal : 12 Maret 2027", KEPALA["name"], "NIP 19700101 199003 1 001", "Tembusan:")
 
 
-@needs_pdftotext
 def test_surat_tugas_for_a_coaching_visit_states_the_coaching_purpose() -> None:
     ctx = context("surat_tugas", step="kunjungan_pembinaan", item={"key": "15", "label": None})
     ctx["data"]["kunjungan"] = ctx["data"]["jadwal_pembinaan"][1]
@@ -86,7 +81,6 @@ def test_surat_tugas_for_a_coaching_visit_states_the_coaching_purpose() -> None:
                "Rabu, 5 Mei 2027", "Sari Lestari, A.Md. (fiktif)", "NIP : 19900303 201503 2 002")
 
 
-@needs_pdftotext
 def test_monev_report_shows_component_scores_total_grade_and_both_signatures() -> None:
     text = text_of(render("monev_report"))
     assert_has(text, *LETTERHEAD, "LAPORAN HASIL MONITORING DAN EVALUASI PERPUSTAKAAN",
@@ -97,7 +91,6 @@ def test_monev_report_shows_component_scores_total_grade_and_both_signatures() -
                "Petugas Monev", "Budi Santoso, S.IP. (fiktif)", "NIP 19850505 201001 1 005")
 
 
-@needs_pdftotext
 def test_monev_summary_lists_the_cycle_highest_score_first() -> None:
     text = text_of(render("monev_summary"))
     assert_has(text, "REKAPITULASI HASIL MONITORING DAN EVALUASI PERPUSTAKAAN", "Monev Perpustakaan 2027 Tahap I",
@@ -106,7 +99,6 @@ def test_monev_summary_lists_the_cycle_highest_score_first() -> None:
     assert text.index("MTs Negeri Contoh") < text.index("SD Negeri 1 Contoh") < text.index("TBM Pelangi")
 
 
-@needs_pdftotext
 def test_monev_summary_prefers_the_results_recorded_in_the_registry() -> None:
     text = text_of(render("monev_summary", results=RESULTS))
     assert_has(text, "Perpustakaan SD Negeri 1 Contoh", "Perpustakaan Desa Contoh Makmur", "Siap dibina",
@@ -114,7 +106,6 @@ def test_monev_summary_prefers_the_results_recorded_in_the_registry() -> None:
     assert "MTs Negeri Contoh" not in text
 
 
-@needs_pdftotext
 def test_accreditation_summary_shows_the_result() -> None:
     text = text_of(render("accreditation_summary", results=RESULTS[:1]))
     assert_has(text, *LETTERHEAD, "RINGKASAN HASIL AKREDITASI PERPUSTAKAAN", "Nomor: 000.4/12/Dispusip/2027",
@@ -123,7 +114,6 @@ def test_accreditation_summary_shows_the_result() -> None:
     assert re.search(r"Predikat ?: ?A ", text)
 
 
-@needs_pdftotext
 def test_user_text_prints_literally() -> None:
     text = text_of(render("complaint_reply"))
     assert_has(text, "Yth. Sdr. Rina <b>Warga</b> & Rekan", "Jam layanan <b>sudah</b> disesuaikan & diumumkan.",
@@ -144,7 +134,6 @@ def test_rendering_is_reproducible() -> None:
     assert render("surat_tugas") == render("surat_tugas")
 
 
-@needs_pdftotext
 def test_a_stored_document_renders_and_is_cached(factory: sessionmaker[Session]) -> None:
     run_in_transaction(factory, lambda s: create_user(s, "budi", "rahasia", ["petugas"], name="Budi Nyata",
                                                       nip="198505052010011005"))

@@ -19,7 +19,7 @@ from engine.libraries import importer, instruments, registry
 from engine.models import Instance, Task, TaskStatus
 from engine.people.users import SYSTEM_ACTOR, Actor, create_user
 from tests.engine.helpers import ADMIN, complete
-from tests.letters.pdftext import assert_has, needs_pdftotext, text_of
+from tests.letters.pdftext import assert_has, text_of
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 KABID = Actor("kabid", frozenset({"kabid"}))
@@ -27,8 +27,6 @@ SUBKOOR = Actor("subkoor", frozenset({"subkoor"}))
 BUDI = Actor("budi", frozenset({"petugas"}))
 MITRA = Actor("mitra", frozenset({"mitra"}))
 TODAY = date.today()
-
-pytestmark = needs_pdftotext
 
 
 def day(offset: int) -> str:
