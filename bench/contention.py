@@ -62,7 +62,7 @@ def _worker(url: str, connect_args: dict[str, Any], threads: int, jobs: Any, bar
             actor = sop.PEOPLE[job.lane]
 
             def work(session: Session, job: Job = job, actor: Actor = actor) -> tasks.Completion:
-                return tasks.complete(session, job.task_id, actor, job.data)
+                return tasks.complete(session, job.task_id, actor, job.data, limits=sop.LIMITS)
 
             try:
                 run_in_transaction(factory, work)
