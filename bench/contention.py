@@ -75,7 +75,8 @@ def _engine_attempt(engine: sa.Engine) -> Callable[[Job], str]:
     def attempt(job: Job) -> str:
         actor = sop.PEOPLE[job.lane]
         try:
-            run_in_transaction(factory, lambda session: tasks.complete(session, job.task_id, actor, job.data))
+            run_in_transaction(factory, lambda session: tasks.complete(session, job.task_id, actor, job.data,
+                                                                       limits=sop.LIMITS))
         except Conflict:
             return "conflict"
         return "ok"

@@ -37,6 +37,8 @@ from engine.workflow import spiff
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 KEY = "kitapun_senapas"
 INSTRUMENT = "akreditasi-sekolah-2018"
+# The engine limits of a default deployment, for the engine cycle and its in-memory floor alike.
+LIMITS = execution.Limits()
 ADMIN = Actor("admin", frozenset({"admin"}))
 # One person per lane of the SOP; the coordination lane is worked by the head of division.
 PEOPLE: dict[str, Actor] = {
@@ -142,7 +144,7 @@ def _item(item_key: str | None) -> int | None:
 
 def start(factory: sessionmaker[Session]) -> int:
     """Start a cycle as the head of division; its id."""
-    return run_in_transaction(factory, lambda s: instances.start(s, KEY, PEOPLE["koordinasi"]).id)
+    return run_in_transaction(factory, lambda s: instances.start(s, KEY, PEOPLE["koordinasi"], limits=LIMITS).id)
 
 
 def complete(factory: sessionmaker[Session], task: OpenTask, library_ids: list[int]) -> tuple[float, list[OpenTask]]:
@@ -150,7 +152,7 @@ def complete(factory: sessionmaker[Session], task: OpenTask, library_ids: list[i
     actor = PEOPLE[task.lane or "koordinasi"]
     data = form_data(task.name, library_ids, _item(task.item_key))
     began = time.perf_counter()
-    completion = run_in_transaction(factory, lambda s: tasks.complete(s, task.id, actor, data))
+    completion = run_in_transaction(factory, lambda s: tasks.complete(s, task.id, actor, data, limits=LIMITS))
     latency = time.perf_counter() - began
     return latency, [OpenTask(t.id, t.name, t.lane, t.item_key) for t in completion.next_tasks]
 
@@ -209,7 +211,7 @@ class MemoryCycle:
     def run(self, stats: CycleStats) -> None:
         """One whole cycle in memory."""
         began = time.perf_counter()
-        workflow = spiff.new_workflow(self.spec, self.subprocess_specs, execution.DEFAULT_LIMITS.script_time_limit)
+        workflow = spiff.new_workflow(self.spec, self.subprocess_specs, LIMITS.script_time_limit)
         workflow.do_engine_steps()
         while True:
             ready = workflow.get_tasks(state=TaskState.READY, manual=True)

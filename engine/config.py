@@ -14,6 +14,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from engine.workflow.runtime import Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -42,3 +44,21 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         limits=Limits(max_engine_steps=int(env.get("SENAPAS_MAX_ENGINE_STEPS", 500)),
                       script_time_limit=float(env.get("SENAPAS_SCRIPT_TIME_LIMIT", 2.0))),
     )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What engine work runs with, made once per process: where sessions come from, the limits, the processes.
+
+    Made where the session factory is made (the web app, the worker, the demo, the bench) and
+    passed on, so that no engine action runs with limits other than the configured ones.
+    """
+
+    factory: sessionmaker[Session]
+    limits: Limits
+    processes_dir: Path
+
+
+def context(settings: Settings, factory: sessionmaker[Session]) -> Context:
+    """The engine context of these settings around a session factory."""
+    return Context(factory, settings.limits, settings.processes_dir)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,40 +11,21 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.db import utcnow
 from engine.definitions import forms, versions
-from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.paging import Page, clamp, like_pattern, paginate
 from engine.people import roles
 from engine.people.users import Actor
-from engine.workflow import events, runtime, spiff, steps, storage
-from engine.workflow.runtime import DEFAULT_LIMITS, Limits, Loaded
+from engine.status import STATUS_WORDS as STATUS_WORDS  # the words callers of this module show
+from engine.status import transition
+from engine.workflow import action, runtime, spiff, steps, storage
+from engine.workflow.runtime import Limits, Loaded
 
 S = InstanceStatus
-# Allowed status changes; anything else is refused by `transition`.
-TRANSITIONS: dict[InstanceStatus, frozenset[InstanceStatus]] = {
-    S.RUNNING: frozenset({S.SUSPENDED, S.CANCELLED, S.COMPLETED, S.ERROR}),
-    S.SUSPENDED: frozenset({S.RUNNING, S.CANCELLED}),
-    S.ERROR: frozenset({S.RUNNING, S.CANCELLED, S.ERROR}),
-    S.COMPLETED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-STATUS_WORDS = {S.RUNNING: "berjalan", S.SUSPENDED: "ditangguhkan", S.COMPLETED: "selesai",
-                S.CANCELLED: "dibatalkan", S.ERROR: "insiden"}
-
-
-def transition(instance: Instance, target: InstanceStatus) -> None:
-    """Change an instance's status, refusing a change its current status does not allow."""
-    current = InstanceStatus(instance.status)
-    if target not in TRANSITIONS[current]:
-        raise Conflict(f"instance berstatus {STATUS_WORDS[current]}; tidak dapat menjadi {STATUS_WORDS[target]}")
-    instance.status = target
-    if target in (S.COMPLETED, S.CANCELLED):
-        instance.ended_at = utcnow()
-        instance.next_due_at = None
 
 
 def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
-          public: bool = False, limits: Limits = DEFAULT_LIMITS) -> Instance:
+          limits: Limits, public: bool = False) -> Instance:
     """Start the latest version of a definition; only its start lane's roles (or the public form) may."""
     data = dict(data or {})
     forms.check_shape(data)
@@ -69,15 +49,7 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     storage.write_parts(session, instance.id, dumped, apart=False)
     instance.title = f"{definition.name} #{instance.id}"
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
-    loaded = Loaded(instance, definition, workflow)
-    started = time.time()
-    try:
-        runtime.advance(workflow, limits)
-    except EngineFailure as failure:
-        mark_incident(session, instance, failure, {"action": "steps"})
-        return instance
-    opened = runtime.save(session, loaded, submitted=data)
-    events.after_action(session, loaded, actor, started, opened)
+    action.act(session, Loaded(instance, definition, workflow), actor, limits, submitted=data)
     return instance
 
 
@@ -95,17 +67,6 @@ def progress(session: Session, instance: Instance) -> Progress:
     with runtime.reading(session, instance) as workflow:
         done, active = steps.element_states(workflow)
         return Progress(steps.current_data(workflow), done, active)
-
-
-def mark_incident(session: Session, instance: Instance, failure: EngineFailure,
-                  replay: dict[str, Any]) -> None:
-    """Stop an instance on an engine error, keeping the message and what to replay on retry."""
-    transition(instance, S.ERROR)
-    instance.incident = {"message": failure.message, "task": failure.task_name, "at": utcnow().isoformat(),
-                         **replay}
-    instance.updated_at = utcnow()
-    audit.record(session, "sistem", "incident", instance_id=instance.id, task_name=failure.task_name,
-                 reason=failure.message)
 
 
 def get(session: Session, instance_id: int, actor: Actor | None = None) -> Instance:
@@ -187,34 +148,20 @@ def cancel(session: Session, instance_id: int, actor: Actor, reason: str) -> Ins
     return instance
 
 
-def retry(session: Session, instance_id: int, actor: Actor, reason: str, *,
-          limits: Limits = DEFAULT_LIMITS) -> Instance:
+def retry(session: Session, instance_id: int, actor: Actor, reason: str, *, limits: Limits) -> Instance:
     """Run again what failed (a completion or engine steps); a new failure stays an incident."""
     instance = _supervise(session, instance_id, actor, reason)
     if instance.status != S.ERROR:
         raise Conflict("hanya instance berstatus insiden yang dapat dicoba ulang")
-    replay = dict(instance.incident or {"action": "steps"})
+    replay = dict(instance.incident or action.STEPS)
     audit.record(session, actor.username, "retry", instance_id=instance.id, reason=reason)
     loaded = runtime.load(session, instance, limits)
-    started = time.time()
-    try:
-        if replay.get("action") == "complete":
-            task = runtime.find_task(loaded.workflow, str(replay.get("task_id")))
-            if task is None or not task.task_spec.manual:
-                raise Conflict("tugas yang gagal tidak lagi ada pada instance ini")
-            runtime.run_task(loaded.workflow, task, dict(replay.get("data") or {}), limits)
-        else:
-            runtime.advance(loaded.workflow, limits)
-    except EngineFailure as failure:
-        mark_incident(session, instance, failure, replay)
-        return instance
-    transition(instance, S.RUNNING)
-    instance.incident = None
-    finished = ((str(replay["task_id"]), str(replay.get("actor") or actor.username))
-                if replay.get("action") == "complete" else None)
-    opened = runtime.save(session, loaded, submitted=replay.get("data"), completed_by=finished)
-    events.after_action(session, loaded, actor, started, opened)
-    if finished:
-        audit.record(session, finished[1], "complete", instance_id=instance.id, task_id=finished[0],
-                     task_name=replay.get("task_name"), data=replay.get("data"))
+    completing = None
+    if replay.get("action") == "complete":
+        task = runtime.find_task(loaded.workflow, str(replay.get("task_id")))
+        if task is None or not task.task_spec.manual:
+            raise Conflict("tugas yang gagal tidak lagi ada pada instance ini")
+        completing = action.Completing(task, str(replay["task_id"]), replay.get("task_name"),
+                                       str(replay.get("actor") or actor.username), dict(replay.get("data") or {}))
+    action.act(session, loaded, actor, limits, completing=completing)
     return instance

@@ -13,7 +13,7 @@ from engine.db import Base, intpk, utcnow
 
 
 class InstanceStatus(enum.StrEnum):
-    """Where an instance is in its life; `engine.instances.transition` guards every change."""
+    """Where an instance is in its life; `engine.status.transition` guards every change."""
 
     RUNNING = "running"
     SUSPENDED = "suspended"

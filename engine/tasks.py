@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -14,14 +13,14 @@ from sqlalchemy.orm import Session
 from engine import audit, instances
 from engine.db import utcnow
 from engine.definitions import forms, versions
-from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.libraries import registry
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
 from engine.people import roles
 from engine.people.users import Actor
-from engine.workflow import events, runtime, steps
-from engine.workflow.runtime import DEFAULT_LIMITS, Limits
+from engine.workflow import action, runtime, steps
+from engine.workflow.runtime import Limits
 
 
 @dataclass
@@ -103,7 +102,7 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
 
 
 def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any], *,
-             limits: Limits = DEFAULT_LIMITS) -> Completion:
+             limits: Limits) -> Completion:
     """Validate the submission, run the task and the engine, and record it, in the caller's transaction.
 
     A lost race on the instance row surfaces as StaleState from the flush; the caller's unit of
@@ -119,19 +118,9 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     spiff_task = runtime.find_task(loaded.workflow, task.id)
     if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != runtime.TaskState.READY:
         raise Conflict("tugas tidak lagi siap dikerjakan")
-    started = time.time()
-    try:
-        runtime.run_task(loaded.workflow, spiff_task, data, limits)
-    except EngineFailure as failure:
-        instances.mark_incident(session, instance, failure, {
-            "action": "complete", "task_id": task.id, "task_name": task.name, "actor": actor.username,
-            "data": data})
-        return Completion(instance.id, instance.status, [], failure.message)
-    created = runtime.save(session, loaded, submitted=data, completed_by=(task.id, actor.username))
-    audit.record(session, actor.username, "complete", instance_id=instance.id, task_id=task.id,
-                 task_name=task.name, data=data)
-    events.after_action(session, loaded, actor, started, created)
-    return Completion(instance.id, instance.status, created)
+    outcome = action.act(session, loaded, actor, limits,
+                         completing=action.Completing(spiff_task, task.id, task.name, actor.username, data))
+    return Completion(instance.id, instance.status, outcome.opened, outcome.incident)
 
 
 def claim(session: Session, task_id: str, actor: Actor) -> Task:

@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         app.config.update(test_config)
     factory = app.config.get("SESSION_FACTORY") or _factory(settings.database_url)
     app.extensions["senapas"] = db.WebState(
-        settings=settings, factory=factory,
+        settings=settings, context=config.context(settings, factory),
         complaints=SlidingWindow(*app.config["COMPLAINT_RATE_LIMIT"]),
         logins=SlidingWindow(*app.config["LOGIN_RATE_LIMIT"]))
     if app.config["PROXY_HOPS"]:

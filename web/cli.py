@@ -121,9 +121,9 @@ def libraries_import(settings: config.Settings, path: Path) -> None:
 @click.pass_obj
 def worker(settings: config.Settings, once: bool, interval: float) -> None:
     """Fire due timers; several workers may run against PostgreSQL."""
-    factory = _factory(settings)
+    context = config.context(settings, _factory(settings))
     while True:
-        fired = timers.run_due(factory, limits=settings.limits)
+        fired = timers.run_due(context)
         if fired:
             click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
         if once:
@@ -141,10 +141,10 @@ def demo(settings: config.Settings, host: str, port: int, password: str) -> None
     from web import demo as demo_setup
     from web.app import create_app
 
-    factory = _factory(settings)
-    demo_setup.prepare(settings, factory, password, say=click.echo)
-    demo_setup.start_timer_thread(settings, factory)
-    app = create_app(settings, {"SESSION_FACTORY": factory, "SECURE_COOKIES": False})
+    context = config.context(settings, _factory(settings))
+    demo_setup.prepare(settings, context.factory, password, say=click.echo)
+    demo_setup.start_timer_thread(context)
+    app = create_app(settings, {"SESSION_FACTORY": context.factory, "SECURE_COOKIES": False})
     url = f"http://{host}:{port}/"
     click.echo(f"\nSenapas berjalan di {url}")
     click.echo(f"Pengaduan publik: {url}complaints/new")

@@ -17,7 +17,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.config import Settings
+from engine.config import Context, Settings
 from engine.db import run_in_transaction
 from engine.workflow.runtime import Limits
 from web.ratelimit import SlidingWindow
@@ -28,12 +28,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class WebState:
-    """What the web layer keeps per app: settings, the session factory and the rate limiters."""
+    """What the web layer keeps per app: settings, the engine context and the rate limiters."""
 
     settings: Settings
-    factory: sessionmaker[Session]
+    context: Context
     complaints: SlidingWindow
     logins: SlidingWindow
+
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        """The app's session factory (the engine context's)."""
+        return self.context.factory
 
 
 def state(app: Flask | None = None) -> WebState:
@@ -54,8 +59,8 @@ def transact(work: Callable[[Session], T]) -> T:
 
 
 def limits() -> Limits:
-    """The engine limits every engine call of this app receives."""
-    return state().settings.limits
+    """The engine limits every engine call of this app receives (the engine context's)."""
+    return state().context.limits
 
 
 def close_session(_exc: BaseException | None = None) -> None:

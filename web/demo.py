@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.config import Settings
+from engine.config import Context, Settings
 from engine.db import run_in_transaction
 from engine.definitions import versions
 from engine.errors import NotFound, SenapasError
@@ -103,14 +103,14 @@ def prepare(settings: Settings, factory: sessionmaker[Session], password: str,
     import_libraries(factory, settings.processes_dir / "demo" / "libraries.csv", say)
 
 
-def start_timer_thread(settings: Settings, factory: sessionmaker[Session], interval: float = 5.0) -> threading.Event:
+def start_timer_thread(context: Context, interval: float = 5.0) -> threading.Event:
     """Fire due timers every few seconds in a daemon thread; set the returned event to stop it."""
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.wait(interval):
             try:
-                timers.run_due(factory, limits=settings.limits)
+                timers.run_due(context)
             except Exception:  # keep the demo's worker alive; the failure is logged with its traceback
                 log.exception("timer worker round failed")
 

@@ -130,7 +130,7 @@ def find_task(workflow: BpmnWorkflow, task_id: str) -> SpiffTask | None:
     return found
 
 
-def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS) -> None:
+def advance(workflow: BpmnWorkflow, limits: Limits) -> None:
     """Run engine tasks until people must act; raise EngineFailure on any engine trouble."""
     steps = 0
 
@@ -172,8 +172,7 @@ def _task_name(exc: BaseException) -> str | None:
     return task.task_spec.name if task is not None else None
 
 
-def run_task(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any],
-             limits: Limits = DEFAULT_LIMITS) -> None:
+def run_task(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any], limits: Limits) -> None:
     """Put the submitted data on a READY manual task, run it and advance the workflow."""
     task.data.update(data)
     try:

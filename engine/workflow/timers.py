@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from engine import audit, instances
+from engine.config import Context
 from engine.db import run_in_transaction, utcnow
-from engine.errors import Conflict, EngineFailure
+from engine.errors import Conflict
 from engine.models import Instance, InstanceStatus
 from engine.people.users import SYSTEM_ACTOR
-from engine.workflow import events, runtime
-from engine.workflow.runtime import DEFAULT_LIMITS, Limits
+from engine.workflow import action, runtime
+from engine.workflow.runtime import Limits
 
 log = logging.getLogger(__name__)
 
 
-def fire_next(session: Session, now: datetime | None = None, *, limits: Limits = DEFAULT_LIMITS) -> int | None:
+def fire_next(session: Session, now: datetime | None = None, *, limits: Limits) -> int | None:
     """Fire the timers of one due instance, locked so no other worker takes it; its id, or None."""
     now = now or utcnow()
     query = (select(Instance).where(Instance.status == InstanceStatus.RUNNING, Instance.next_due_at <= now)
@@ -28,28 +27,19 @@ def fire_next(session: Session, now: datetime | None = None, *, limits: Limits =
     instance = session.scalars(query).first()
     if instance is None:
         return None
-    loaded = runtime.load(session, instance, limits)
-    started = time.time()
-    try:
-        runtime.advance(loaded.workflow, limits)
-    except EngineFailure as failure:
-        instances.mark_incident(session, instance, failure, {"action": "steps"})
-        return instance.id
-    opened = runtime.save(session, loaded)
-    events.after_action(session, loaded, SYSTEM_ACTOR, started, opened)
-    if instance.next_due_at is not None and instance.next_due_at <= now:
+    outcome = action.act(session, runtime.load(session, instance, limits), SYSTEM_ACTOR, limits, event="timer")
+    if outcome.incident is None and instance.next_due_at is not None and instance.next_due_at <= now:
         # The library's clock disagrees with ours (or the timer keeps firing): wait a little.
         log.warning("instance %s still due after firing its timers", instance.id)
-    audit.record(session, "sistem", "timer", instance_id=instance.id)
     return instance.id
 
 
-def run_due(factory: sessionmaker[Session], *, limit: int = 1000, limits: Limits = DEFAULT_LIMITS) -> int:
+def run_due(context: Context, *, limit: int = 1000) -> int:
     """Fire every due timer, one instance per transaction; return how many instances this worker handled."""
     handled: set[int] = set()
     for _ in range(limit):
         try:
-            fired = run_in_transaction(factory, lambda s: fire_next(s, limits=limits), attempts=1)
+            fired = run_in_transaction(context.factory, lambda s: fire_next(s, limits=context.limits), attempts=1)
         except Conflict:
             continue  # another worker fired that instance first (SQLite has no SKIP LOCKED)
         if fired is None or fired in handled:

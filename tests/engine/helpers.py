@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import instances, tasks
+from engine.config import Context
 from engine.db import run_in_transaction
 from engine.definitions import versions
 from engine.models import Definition, Instance, Task, TaskStatus
 from engine.people.users import Actor
+from engine.workflow.runtime import Limits
 
 BPMN = Path(__file__).parent.parent / "fixtures" / "bpmn"
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -22,6 +24,7 @@ KABID = Actor("kabid", frozenset({"kabid"}))
 PETUGAS = Actor("petugas", frozenset({"petugas"}))
 PETUGAS2 = Actor("petugas2", frozenset({"petugas"}))
 MITRA = Actor("mitra", frozenset({"mitra"}))
+LIMITS = Limits()
 
 
 def library() -> dict[str, bytes]:
@@ -36,10 +39,15 @@ def deploy(factory: sessionmaker[Session], name: str) -> Definition:
         s, content, name, ADMIN, processes_dir=BPMN, library=library())).definition
 
 
+def context(factory: sessionmaker[Session]) -> Context:
+    """The engine context of a test database (the fixture processes, the default limits)."""
+    return Context(factory, LIMITS, BPMN)
+
+
 def start(factory: sessionmaker[Session], key: str, actor: Actor = ADMIN,
-          data: dict[str, Any] | None = None, **kwargs: Any) -> int:
+          data: dict[str, Any] | None = None, *, limits: Limits = LIMITS, **kwargs: Any) -> int:
     """Start an instance and return its id."""
-    return run_in_transaction(factory, lambda s: instances.start(s, key, actor, data, **kwargs).id)
+    return run_in_transaction(factory, lambda s: instances.start(s, key, actor, data, limits=limits, **kwargs).id)
 
 
 def open_task(factory: sessionmaker[Session], instance_id: int, name: str) -> str:
@@ -52,9 +60,9 @@ def open_task(factory: sessionmaker[Session], instance_id: int, name: str) -> st
 
 
 def complete(factory: sessionmaker[Session], task_id: str, actor: Actor,
-             data: dict[str, Any] | None = None, **kwargs: Any) -> tasks.Completion:
+             data: dict[str, Any] | None = None, *, limits: Limits = LIMITS) -> tasks.Completion:
     """Complete a task in its own retried unit of work."""
-    return run_in_transaction(factory, lambda s: tasks.complete(s, task_id, actor, data or {}, **kwargs))
+    return run_in_transaction(factory, lambda s: tasks.complete(s, task_id, actor, data or {}, limits=limits))
 
 
 def instance(factory: sessionmaker[Session], instance_id: int) -> Instance:

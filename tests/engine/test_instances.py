@@ -15,8 +15,8 @@ from engine.workflow.runtime import Limits
 from tests.engine.helpers import ADMIN, KABID, MITRA, PETUGAS, complete, deploy, instance, open_names, open_task, start
 
 
-def act(factory, fn, *args):
-    return run_in_transaction(factory, lambda s: fn(s, *args))
+def act(factory, fn, *args, **kwargs):
+    return run_in_transaction(factory, lambda s: fn(s, *args, **kwargs))
 
 
 def test_suspend_blocks_work_and_resume_allows_it(factory):
@@ -69,7 +69,7 @@ def test_forbidden_script_becomes_an_incident_and_retry_replays_it(factory, mode
     assert row.state == before and open_names(factory, iid) == ["go"]  # the failed step was rolled back
     with pytest.raises(Conflict):
         complete(factory, go, KABID, {"mode": "ok"})
-    act(factory, instances.retry, iid, KABID, "coba lagi")  # replays the same data: fails again
+    act(factory, instances.retry, iid, KABID, "coba lagi", limits=Limits())  # replays the same data: fails again
     assert instance(factory, iid).status == "error"
     with factory() as s:
         actions = [e.action for e in audit.history(s, iid)]
@@ -83,7 +83,7 @@ def test_retry_after_the_cause_is_fixed_completes_the_step(factory):
     complete(factory, go, KABID, {"mode": "forever"}, limits=Limits(script_time_limit=0.3))
     row = instance(factory, iid)
     assert row.status == "error" and "batas waktu" in row.incident["message"]
-    act(factory, instances.retry, iid, KABID, "batas waktu dinaikkan")  # default limit: still endless
+    act(factory, instances.retry, iid, KABID, "batas waktu dinaikkan", limits=Limits())  # default limit: still endless
     assert instance(factory, iid).status == "error"
 
 

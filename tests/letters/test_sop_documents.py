@@ -18,7 +18,7 @@ from engine.documents import documents
 from engine.libraries import importer, instruments, registry
 from engine.models import Instance, Task, TaskStatus
 from engine.people.users import SYSTEM_ACTOR, Actor, create_user
-from tests.engine.helpers import ADMIN, complete
+from tests.engine.helpers import ADMIN, LIMITS, complete
 from tests.letters.pdftext import assert_has, text_of
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -86,7 +86,7 @@ def rendered(factory: sessionmaker[Session], document_id: int) -> str:
 
 def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session]) -> None:
     setup(factory)
-    instance_id = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", KABID).id)
+    instance_id = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", KABID, limits=LIMITS).id)
     do(factory, instance_id, "Koordinasi_Monev", KABID, {
         "periode": "Monev Perpustakaan Tahap I", "notulen": "Sasaran dan jadwal ditetapkan.",
         "jadwal": [{"library": 1, "visit_date": day(30), "officer": "budi"},
@@ -145,7 +145,7 @@ def test_a_complaint_reply_letter_is_produced(factory: sessionmaker[Session]) ->
     complaint = {"name": "Warga <Contoh> & Co", "contact": "0812-0000-9999", "channel": "whatsapp",
                  "message": "Perpustakaan keliling tidak datang.", "reference": "ADU-TEST-1"}
     instance_id = run_in_transaction(factory, lambda s: instances.start(s, "pengaduan", SYSTEM_ACTOR, complaint,
-                                                                        public=True).id)
+                                                                        limits=LIMITS, public=True).id)
     do(factory, instance_id, "Telaah_Pengaduan", SUBKOOR, {"telaah": {
         "kategori": "layanan", "prioritas": "sedang", "cara_penanganan": "internal"}})
     do(factory, instance_id, "Penanganan_Pengaduan", BUDI, {"penanganan": {

@@ -16,6 +16,7 @@ import time_machine
 from sqlalchemy import select
 
 from engine import instances, tasks
+from engine.config import Context
 from engine.db import run_in_transaction
 from engine.definitions import versions as definitions
 from engine.documents import documents
@@ -26,6 +27,7 @@ from engine.libraries import results as library_results
 from engine.models import Task, TaskStatus
 from engine.people.users import SYSTEM_ACTOR, Actor
 from engine.workflow import check, timers
+from tests.engine.helpers import LIMITS
 from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -58,7 +60,7 @@ def do(factory, actor: Actor, instance_id: int, name: str, data: dict[str, Any],
     found = [t for t in queue_of(factory, actor, instance_id)
              if t.name == name and (library is None or t.item_key == str(library))]
     assert len(found) == 1, f"{actor.username} should see one {name} for library {library}: {found}"
-    run_in_transaction(factory, lambda s: tasks.complete(s, found[0].id, actor, data))
+    run_in_transaction(factory, lambda s: tasks.complete(s, found[0].id, actor, data, limits=LIMITS))
 
 
 def letter(subject: str) -> dict[str, Any]:
@@ -73,9 +75,9 @@ def monev(factory, instance_id: int, library: int, given: dict[str, dict[str, st
 
 
 def start_cycle(factory, visits: dict[int, str]) -> int:
-    iid = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", SUBKOOR).id)
+    iid = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", SUBKOOR, limits=LIMITS).id)
     with pytest.raises(Forbidden):
-        run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", MITRA))
+        run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", MITRA, limits=LIMITS))
     do(factory, SUBKOOR, iid, "Koordinasi_Monev", {
         "periode": "Monev Perpustakaan 2027 Tahap I",
         "jadwal": [{"library": lid, "visit_date": visit, "officer": "petugas"} for lid, visit in visits.items()],
@@ -105,7 +107,7 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
                       ("3", "Perpustakaan Desa Contoh Siwal")]
     with pytest.raises(Forbidden):
         run_in_transaction(factory, lambda s: tasks.complete(
-            s, queue_of(factory, PETUGAS, iid)[0].id, MITRA, {}))
+            s, queue_of(factory, PETUGAS, iid)[0].id, MITRA, {}, limits=LIMITS))
 
     monev(factory, iid, 1, answers({}, "e"))                               # 20: not ready for coaching
     monev(factory, iid, 2, answers({}, "a"))                               # 100
@@ -150,9 +152,9 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
 def test_an_overdue_visit_is_escalated_to_kabid_by_the_worker(sop):
     factory = sop
     iid = start_cycle(factory, {4: day(2), 5: day(30)})
-    assert timers.run_due(factory) == 0
+    assert timers.run_due(Context(factory, LIMITS, PROCESSES_DIR)) == 0
     with time_machine.travel(datetime.fromisoformat(f"{day(2)}T16:05:00+07:00").astimezone(UTC), tick=True):
-        assert timers.run_due(factory) == 1
+        assert timers.run_due(Context(factory, LIMITS, PROCESSES_DIR)) == 1
     escalations = [t for t in queue_of(factory, KABID, iid) if t.name == "Eskalasi_Kunjungan"]
     assert [(t.item_key, t.lane) for t in escalations] == [("4", "kabid")]
     with factory() as s:
@@ -165,7 +167,7 @@ def test_a_complaint_from_the_public_form_to_closing(sop):
     complaint = {"name": "Warga Contoh", "contact": "0812-0000-9999", "channel": "whatsapp",
                  "message": "Perpustakaan keliling tidak datang.", "reference": "ADU-TEST-1"}
     iid = run_in_transaction(factory, lambda s: instances.start(s, "pengaduan", SYSTEM_ACTOR, complaint,
-                                                                 public=True).id)
+                                                                 limits=LIMITS, public=True).id)
     do(factory, SUBKOOR, iid, "Telaah_Pengaduan", {"telaah": {
         "kategori": "layanan", "prioritas": "sedang", "cara_penanganan": "internal"}})
     do(factory, PETUGAS, iid, "Penanganan_Pengaduan", {"penanganan": {

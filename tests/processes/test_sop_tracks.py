@@ -25,6 +25,7 @@ from engine.models import Instance, Task, TaskStatus
 from engine.people.users import Actor
 from engine.workflow import storage as instance_state
 from engine.workflow.runtime import END_OF_SERVICE_DAY, WIB
+from tests.engine.helpers import LIMITS
 from tests.processes.helpers import PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -67,7 +68,7 @@ def do(factory: sessionmaker[Session], instance_id: int, name: str, actor: Actor
        library: int | None = None) -> None:
     rows = [r for r in open_rows(factory, instance_id, name) if library is None or r.item_key == str(library)]
     assert len(rows) == 1, f"one open {name} for {library} expected, found {len(rows)}"
-    run_in_transaction(factory, lambda s: tasks.complete(s, rows[0].id, actor, data))
+    run_in_transaction(factory, lambda s: tasks.complete(s, rows[0].id, actor, data, limits=LIMITS))
 
 
 def seen(factory: sessionmaker[Session], row: Task) -> dict[str, Any]:
@@ -95,7 +96,7 @@ def test_the_tracks_travel_inside_the_cycle_version(sop) -> None:
 def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
     factory, _, ids = sop
     visits = dict(zip(ids, (day(30), day(31), day(32)), strict=True))
-    iid = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", KABID).id)
+    iid = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", KABID, limits=LIMITS).id)
     do(factory, iid, "Koordinasi_Monev", KABID, {
         "periode": "Monev Perpustakaan 2027 Tahap I", "notulen": NOTULEN,
         "jadwal": [{"library": lid, "visit_date": v.isoformat(), "officer": "petugas"} for lid, v in visits.items()]})

@@ -13,7 +13,7 @@ from engine import instances
 from engine.db import run_in_transaction
 from engine.definitions import versions
 from engine.people.users import Actor
-from tests.engine.helpers import open_task  # noqa: F401  (web tests find tasks as engine tests do)
+from tests.engine.helpers import LIMITS, open_task  # noqa: F401  (web tests find tasks as engine tests do)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "web"
 PASSWORD = "rahasia"
@@ -35,7 +35,7 @@ def start(factory: sessionmaker[Session], key: str, username: str = "petugas",
           data: dict[str, Any] | None = None) -> int:
     """Start an instance as one of the test people."""
     actor = Actor(username, frozenset(PEOPLE.get(username, [username])))
-    return run_in_transaction(factory, lambda s: instances.start(s, key, actor, data).id)
+    return run_in_transaction(factory, lambda s: instances.start(s, key, actor, data, limits=LIMITS).id)
 
 
 def csrf_of(html: str) -> str:

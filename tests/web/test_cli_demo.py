@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from engine import config
 from engine.config import PROJECT_DIR, Settings
 from engine.db import make_engine, make_session_factory
 from engine.libraries.registry import Library
@@ -53,7 +54,7 @@ def test_timer_thread_starts_and_stops(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 't.db'}"
     settings = Settings(database_url=url, secret_key="x", processes_dir=tmp_path, instance_dir=tmp_path)
     factory = make_session_factory(make_engine(url))
-    stop = demo.start_timer_thread(settings, factory, interval=0.01)
+    stop = demo.start_timer_thread(config.context(settings, factory), interval=0.01)
     stop.set()
     factory.kw["bind"].dispose()
 

@@ -22,7 +22,7 @@ from engine.libraries import results as library_results
 from engine.models import Definition, Instance
 from engine.people.users import Actor, create_user
 from engine.workflow.steps import StepDone
-from tests.engine.helpers import ADMIN, PETUGAS, open_task, race, start
+from tests.engine.helpers import ADMIN, LIMITS, PETUGAS, open_task, race, start
 
 MARCH_2027 = datetime(2027, 3, 12, 2, 0, tzinfo=UTC)
 BUDI = Actor("budi", frozenset({"petugas"}))
@@ -264,7 +264,7 @@ def test_completing_a_task_produces_its_documents(factory: sessionmaker[Session]
                                                              processes_dir=tmp_path))
     instance_id = start(factory, "surat", PETUGAS)
     task_id = open_task(factory, instance_id, "write")
-    run_in_transaction(factory, lambda s: tasks.complete(s, task_id, PETUGAS, {"periode": "Monev 2027"}))
+    run_in_transaction(factory, lambda s: tasks.complete(s, task_id, PETUGAS, {"periode": "Monev 2027"}, limits=LIMITS))
     with factory() as s:
         docs = documents.list_for_task(s, task_id)
         assert [d.kind for d in docs] == ["monev_notification", "surat_tugas"]

@@ -18,7 +18,7 @@ from engine.workflow import cache as workflow_cache
 from engine.workflow import check, spiff, state_text
 from engine.workflow import runtime as execution
 from engine.workflow import storage as instance_state
-from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_task, start
+from tests.engine.helpers import KABID, LIMITS, PETUGAS, complete, deploy, instance, open_task, start
 
 
 def full_state(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -254,7 +254,7 @@ def test_a_rolled_back_completion_leaves_the_task_to_be_done_again(factory):
     task_a = open_task(factory, iid, "a")
 
     def complete_then_fail(s: Any) -> None:
-        tasks.complete(s, task_a, PETUGAS, {"a_done": "first"})
+        tasks.complete(s, task_a, PETUGAS, {"a_done": "first"}, limits=LIMITS)
         raise RuntimeError("the transaction fails after the engine ran")
 
     with pytest.raises(RuntimeError):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Instance
 from engine.workflow import storage, timers
-from tests.engine.helpers import KABID, PETUGAS, complete, deploy, instance, open_names, open_task, start
+from tests.engine.helpers import KABID, PETUGAS, complete, context, deploy, instance, open_names, open_task, start
 
 
 def test_due_time_is_stored_and_nothing_fires_early(factory):
@@ -18,7 +18,7 @@ def test_due_time_is_stored_and_nothing_fires_early(factory):
     iid = start(factory, "escalation", PETUGAS)
     due = instance(factory, iid).next_due_at
     assert due is not None and timedelta(minutes=59) < due - datetime.now(UTC) <= timedelta(hours=1)
-    assert timers.run_due(factory) == 0
+    assert timers.run_due(context(factory)) == 0
     assert open_names(factory, iid) == ["work"]
 
 
@@ -26,7 +26,7 @@ def test_overdue_task_raises_an_escalation_without_cancelling_it(factory):
     deploy(factory, "escalation.bpmn")
     iid = start(factory, "escalation", PETUGAS)
     with time_machine.travel(datetime.now(UTC) + timedelta(hours=2), tick=True):
-        assert timers.run_due(factory) == 1
+        assert timers.run_due(context(factory)) == 1
     assert open_names(factory, iid) == ["escalate", "work"]
     assert instance(factory, iid).next_due_at is None
     complete(factory, open_task(factory, iid, "work"), PETUGAS)
@@ -50,7 +50,7 @@ def test_two_workers_fire_each_of_50_timers_exactly_once(factory):
 
     def worker() -> None:
         barrier.wait()
-        handled.append(timers.run_due(factory))
+        handled.append(timers.run_due(context(factory)))
 
     with time_machine.travel(datetime.now(UTC) + timedelta(hours=2), tick=True):
         threads = [threading.Thread(target=worker) for _ in range(2)]
