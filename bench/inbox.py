@@ -1,7 +1,7 @@
 """Queue and inbox queries at a realistic backlog, against the same query on a bare indexed table.
 
-Shortcut: the backlog is bulk-inserted straight into `instances` and `tasks` (instances carry an
-empty state), because only the SQL projection is queried here; completing 100k tasks through the
+Shortcut: the backlog is bulk-inserted straight into `instances` and `tasks` (instances have no
+stored state), because only the SQL projection is queried here; completing 100k tasks through the
 engine would measure the engine, not the inbox.
 """
 
@@ -53,7 +53,7 @@ def seed(db: Database, open_tasks: int, rng: random.Random) -> None:
         for start in range(0, instance_count, chunk):
             conn.execute(insert(Instance), [
                 {"id": n, "definition_id": definition_id, "definition_key": sop.KEY, "status": "running",
-                 "title": f"Monev {n}", "search_text": f"monev {n}", "state": "{}", "row_version": 1,
+                 "title": f"Monev {n}", "search_text": f"monev {n}", "row_version": 1,
                  "started_by": "kabid", "started_at": now, "updated_at": now, "open_tasks": TASKS_PER_INSTANCE}
                 for n in range(start + 1, min(instance_count, start + chunk) + 1)])
         lanes = [lane for lane, _ in LANES]

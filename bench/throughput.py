@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bench import sop
 from bench.databases import StatementCounter, sqlite_database
 from bench.report import Result, higher_is_better, lower_is_better
-from engine.models import Instance, InstancePart
+from engine.models import InstancePart
 from engine.workflow import check
 
 # The least one completion can cost in statements: read the instance, write it, write an audit event.
@@ -48,11 +48,9 @@ def engine_throughput(sizes: Sizes) -> list[Result]:
         stored = (db.size_bytes() - before) / ours.cycles
         with db.factory() as session:
             findings = check.check(session, ours.instance_ids)
-            top = session.scalar(select(func.sum(func.length(Instance.state)))
-                                 .where(Instance.id.in_(ours.instance_ids))) or 0
             parts = session.scalar(select(func.sum(func.length(InstancePart.text)))
                                    .where(InstancePart.instance_id.in_(ours.instance_ids))) or 0
-            state_bytes = (top + parts) / len(ours.instance_ids)
+            state_bytes = parts / len(ours.instance_ids)
         assert not findings, [str(f) for f in findings]
     return [
         higher_is_better("engine_throughput", "completions_per_s", ours.per_second, "1/s", floor.per_second,

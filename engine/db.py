@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Where a session keeps strong references to the objects it loaded (see make_session_factory).
 _HELD = "senapas_held"
+# Where a session keeps what runs once its transaction commits (see after_commit).
+_AFTER_COMMIT = "senapas_after_commit"
+# Where every session of one factory finds what the process keeps for that database (see kept).
+_KEPT = "senapas_kept"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -143,8 +147,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     result was recorded for) would be read again by the next step (the letter that prints it).
     The session holds what it loaded until the transaction ends; the next transaction reads rows
     afresh, as before (holding them longer would keep values another transaction changed).
+    The factory also runs what `after_commit` registered, and gives its sessions one `kept` store.
     """
-    factory = sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False, info={_KEPT: {}})
     for name in ("pending_to_persistent", "deleted_to_persistent", "detached_to_persistent",
                  "loaded_as_persistent"):
         event.listen(factory, name, _hold)
@@ -152,7 +157,37 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
         event.listen(factory, name, _release)
     for name in ("after_commit", "after_rollback"):
         event.listen(factory, name, _release_all)
+    event.listen(factory, "after_commit", _run_after_commit)
+    event.listen(factory, "after_rollback", _drop_after_commit)
     return factory
+
+
+def after_commit(session: Session, key: Hashable, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's transaction commits (never if it rolls back).
+
+    A later callback under the same key replaces the earlier one.
+    """
+    session.info.setdefault(_AFTER_COMMIT, {})[key] = callback
+
+
+def kept(session: Session) -> dict[str, Any]:
+    """What this process keeps for the session's database, shared by every session of its factory.
+
+    One store per factory, and a factory per database: what is kept for one database is never
+    seen by another that happens to hold rows with the same ids. A session made without
+    `make_session_factory` gets an empty store of its own.
+    """
+    store: dict[str, Any] = session.info.setdefault(_KEPT, {})
+    return store
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in (session.info.pop(_AFTER_COMMIT, None) or {}).values():
+        callback()
+
+
+def _drop_after_commit(session: Session, *_: Any) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def _hold(session: Session, instance: object) -> None:

@@ -41,12 +41,11 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     workflow.task_tree.data.update(data)
     for task in workflow.task_tree.children:
         task.data.update(data)
-    dumped = spiff.dump_state(workflow)
     instance = Instance(definition_id=definition.id, definition_key=definition.key, started_by=actor.username,
-                        state=storage.new_mark(), title=definition.name)
+                        title=definition.name)
     session.add(instance)
     session.flush()
-    storage.write_parts(session, instance.id, dumped, apart=False)
+    storage.add(session, instance, workflow)
     instance.title = f"{definition.name} #{instance.id}"
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     action.act(session, Loaded(instance, definition, workflow), actor, limits, submitted=data)

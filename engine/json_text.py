@@ -27,6 +27,17 @@ def dumps(value: Any, default: Callable[[Any], Any] | None = None, *, sort_keys:
         return json.dumps(value, default=default, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
 
 
+def dumps_with(value: dict[str, Any], key: str, texts: dict[str, str],
+               default: Callable[[Any], Any] | None = None) -> str:
+    """`value` with `key` added as the JSON object whose members are the given texts (JSON already written)."""
+    try:
+        return orjson.dumps({**value, key: {name: orjson.Fragment(text) for name, text in texts.items()}},
+                            default=default, option=_OPTIONS).decode()
+    except TypeError:  # as in `dumps`; the texts are read back so the standard library can write them
+        return json.dumps({**value, key: {name: json.loads(text) for name, text in texts.items()}},
+                          default=default, separators=(",", ":"), ensure_ascii=False)
+
+
 def round_trip(value: Any, default: Callable[[Any], Any] | None = None) -> Any:
     """`value` as its JSON text reads back: a deep copy of plain values, anything else through `default`.
 

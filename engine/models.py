@@ -94,9 +94,6 @@ class Instance(Base):
     status: Mapped[str] = mapped_column(String(16), default=InstanceStatus.RUNNING, index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
-    # The mark of the last save ("saved:…"; the top workflow's text is the part "top"). Rows saved
-    # by earlier releases hold that text here until their next save moves it (engine.workflow.storage).
-    state: Mapped[str] = mapped_column(Text)
     row_version: Mapped[int] = mapped_column(default=1)
     started_by: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

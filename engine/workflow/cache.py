@@ -1,62 +1,65 @@
 """Restored workflows kept in this process between actions, so the next action skips restoring one.
 
-An entry is a workflow together with the version and the `state` its instance row was committed
-with (a random mark of that save, see `engine.workflow.storage`). An action takes the entry out, so
-no two actions ever share a workflow object, and uses it only when the instance row it has just
-read holds that very version and mark. A saved workflow goes back in only once its transaction
-has committed, with the row as committed. Whatever else happened to the row (an action in another
-process, a rollback, a restored backup, another database with the same ids) shows as another
-version or mark, and the workflow is restored from the rows instead. A fix by hand of the stored
-texts is seen once the row's mark or version changes too, or once the process restarts.
+An entry is a workflow together with the version its instance row was committed with. An action
+takes the entry out, so no two actions ever share a workflow object, and uses it only when the
+instance row it has just read holds that very version. A saved workflow goes back in only once
+its transaction has committed, with the row's version as committed.
+
+The version alone is enough because each database has a cache of its own: the cache lives in
+the store its session factory gives every session (`engine.db.kept`), so two databases in one
+process (tests, a restored copy opened beside the live one) never see each other's workflows
+even where their rows have the same ids and versions. Within one database a version is written
+once (every write of the instance row counts it up, under the row's version check), so an action
+in another process, a rollback or a fix through the application all show as another version.
+What bypasses the version, a database restored from a backup or emptied under a running
+process, or a fix by hand of the stored texts, is seen once the processes restart.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from engine.db import after_commit, kept
 from engine.models import Instance
 
-# How many instances one process keeps; the least recently used go first. A kept SOP cycle takes
-# about 0.2 MB with 5 libraries and 2.3 MB with 50 (measured), so at most ~230 MB per process.
+# How many instances one process keeps per database; the least recently used go first. A kept
+# SOP cycle takes about 0.2 MB with 5 libraries and 2.3 MB with 50 (measured), so at most ~230 MB.
 CAPACITY = 100
-# Where a session keeps the workflows it saved until its transaction ends.
-_PENDING = "senapas_saved_workflows"
+# The name of the cache in a factory's store.
+_KEPT_AS = "workflows"
 Key = tuple[str, int]
-# What a workflow was committed as: the instance row's version and `state` (the save's mark).
-Saved = tuple[int, str]
 
 
 class WorkflowCache:
-    """A bounded, thread-safe map of (definition hash, instance id) to a workflow and its saved row."""
+    """A bounded, thread-safe map of (definition hash, instance id) to a workflow and its row's version."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[Key, tuple[Saved, BpmnWorkflow]] = OrderedDict()
+        self._entries: OrderedDict[Key, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, key: Key, saved: Saved) -> BpmnWorkflow | None:
-        """Remove and return the workflow of `key` if its row was committed as exactly `saved`."""
+    def take(self, key: Key, version: int) -> BpmnWorkflow | None:
+        """Remove and return the workflow of `key` if its row was committed at exactly `version`."""
         with self._lock:
             entry = self._entries.pop(key, None)
-        if entry is None or entry[0] != saved:
+        if entry is None or entry[0] != version:
             return None
         return entry[1]
 
-    def put(self, key: Key, saved: Saved, workflow: BpmnWorkflow, *, replace: bool = True) -> None:
-        """Keep a workflow whose row was committed as `saved`, evicting the least recently used.
+    def put(self, key: Key, version: int, workflow: BpmnWorkflow, *, replace: bool = True) -> None:
+        """Keep a workflow whose row was committed at `version`, evicting the least recently used.
 
         With `replace=False` an entry put meanwhile (a newer state) is left as it is.
         """
         with self._lock:
             if not replace and key in self._entries:
                 return
-            self._entries[key] = (saved, workflow)
+            self._entries[key] = (version, workflow)
             self._entries.move_to_end(key)
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
@@ -70,34 +73,27 @@ class WorkflowCache:
         return len(self._entries)
 
 
-CACHE = WorkflowCache()
-
-
-def _committed(instance: Instance) -> Saved | None:
-    """What an instance row holds as this session last wrote or read it, without loading anything."""
-    values = inspect(instance).dict
-    version, state = values.get("row_version"), values.get("state")
-    return (version, state) if isinstance(version, int) and isinstance(state, str) else None
+def of(session: Session) -> WorkflowCache:
+    """The cache of the session's database in this process."""
+    store = kept(session)
+    cache = store.get(_KEPT_AS)
+    if cache is None:
+        cache = store.setdefault(_KEPT_AS, WorkflowCache())
+    assert isinstance(cache, WorkflowCache)
+    return cache
 
 
 def keep_after_commit(session: Session, key: Key, instance: Instance, workflow: BpmnWorkflow) -> None:
     """Put a saved workflow in the cache when, and only if, the session's transaction commits.
 
-    It is kept with the row as committed: changes the unit of work flushed after the save (a
-    title, say) count the version up once more.
+    It is kept with the row's version as committed: changes the unit of work flushed after the
+    save (a title, say) count the version up once more.
     """
-    session.info.setdefault(_PENDING, {})[key] = (instance, workflow)
+    cache = of(session)
 
+    def publish() -> None:
+        version = inspect(instance).dict.get("row_version")  # as committed, without loading anything
+        if isinstance(version, int):
+            cache.put(key, version, workflow)
 
-@event.listens_for(Session, "after_commit")
-def _publish(session: Session) -> None:
-    pending: dict[Key, tuple[Instance, BpmnWorkflow]] = session.info.pop(_PENDING, None) or {}
-    for key, (instance, workflow) in pending.items():
-        committed = _committed(instance)
-        if committed is not None:
-            CACHE.put(key, committed, workflow)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session, *_: Any) -> None:
-    session.info.pop(_PENDING, None)
+    after_commit(session, ("workflow", key), publish)

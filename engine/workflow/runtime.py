@@ -33,8 +33,7 @@ from sqlalchemy.orm.util import identity_key
 from engine.db import execute, utcnow
 from engine.errors import EngineFailure, NotFound
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
-from engine.workflow import cache, spiff, storage
-from engine.workflow.scripts import RestrictedScriptEngine
+from engine.workflow import storage
 
 log = logging.getLogger(__name__)
 
@@ -77,18 +76,9 @@ def get_definition(session: Session, definition_id: int) -> Definition:
 
 
 def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
-    """The workflow of an instance for an action: the one this process saved last, or restored.
-
-    The workflow belongs to this action alone; `save` hands it back to the cache once the
-    transaction commits.
-    """
+    """The workflow of an instance for an action (see `engine.workflow.storage.load`)."""
     definition = get_definition(session, instance.definition_id)
-    workflow = cache.CACHE.take((definition.hash, instance.id), (instance.row_version, instance.state))
-    if workflow is None:
-        return restore(session, instance, limits)
-    if workflow.script_engine.environment.time_limit != limits.script_time_limit:
-        workflow.script_engine = RestrictedScriptEngine(limits.script_time_limit)
-    return Loaded(instance, definition, workflow)
+    return Loaded(instance, definition, storage.load(session, instance, definition, limits.script_time_limit))
 
 
 @contextmanager
@@ -98,17 +88,13 @@ def reading(session: Session, instance: Instance) -> Iterator[BpmnWorkflow]:
     try:
         yield loaded.workflow
     finally:
-        cache.CACHE.put((loaded.definition.hash, instance.id), (instance.row_version, instance.state),
-                                 loaded.workflow, replace=False)
+        storage.put_back(session, instance, loaded.definition, loaded.workflow)
 
 
 def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Restore the workflow of an instance from its stored state around its definition's cached spec."""
     definition = get_definition(session, instance.definition_id)
-    spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
-    top, parts = storage.stored_texts(session, instance)
-    workflow = spiff.load_state(top, parts, spec, subprocess_specs, limits.script_time_limit)
-    return Loaded(instance, definition, workflow)
+    return Loaded(instance, definition, storage.restore(session, instance, definition, limits.script_time_limit))
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
@@ -207,19 +193,14 @@ def save(session: Session, loaded: Loaded, *, submitted: dict[str, Any] | None =
     """
     instance, workflow = loaded.instance, loaded.workflow
     now = utcnow()
-    dumped = spiff.dump_state(workflow)
-    apart = storage.top_apart(instance)  # if not, a row of an earlier release: the top moves to its part
-    changes: dict[str, Any] = {"state": storage.new_mark(), "updated_at": now,
-                               "next_due_at": next_due(workflow)}
+    changes: dict[str, Any] = {"updated_at": now, "next_due_at": next_due(workflow)}
     projection = plan_projection(session, loaded, now, completed_by, changes)
     if submitted:
         _update_title(instance, submitted, changes)
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:
         changes.update(status=InstanceStatus.COMPLETED, ended_at=now, next_due_at=None)
     # The instance row first: its version check stops a lost race before any task row is written.
-    storage.write_instance(session, instance, changes)
-    storage.write_parts(session, instance.id, dumped, apart)
-    cache.keep_after_commit(session, (loaded.definition.hash, instance.id), instance, workflow)
+    storage.save(session, instance, loaded.definition, workflow, changes)
     projection.write(session)
     return projection.created
 

@@ -11,7 +11,7 @@ workflow with a fingerprint of what it depends on, and reused while the fingerpr
   under a parent that is too, while neither's state, state-change time nor children change: its
   data and its delta against its parent are fixed.
 
-The top workflow is stored in the instance row and each subprocess in its own row
+The top workflow and each subprocess are stored in rows of their own
 (`InstancePart`), so a save writes the top only when its text changed (an action inside one
 library's track often leaves it as it was) and the subprocesses that changed. Put together, the
 texts are the serializer's own output without the specs (same keys, same values); the tests
@@ -20,6 +20,7 @@ compare every save of a whole SOP cycle with the library's full serialization.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -34,8 +35,6 @@ from engine import json_text
 SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
 # Settled, or predicted and not reached yet.
 STATIC = SETTLED | TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
-# The key of a save mark that top texts stored by earlier releases carry (read and dropped).
-SAVED_KEY = "senapas_saved"
 # The attribute of a workflow object holding the texts of its last save.
 _TEXTS = "_senapas_texts"
 
@@ -68,11 +67,11 @@ class Dumped:
     full: bool
 
 
-def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer) -> Dumped:
-    """The state of a workflow; the caller holds the registry in encoder mode."""
+def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer, default: Callable[[Any], Any]) -> Dumped:
+    """The state of a workflow; the caller holds the registry in encoding mode, `default` encodes typed values."""
     previous: _Texts | None = getattr(workflow, _TEXTS, None)
     known = previous or _Texts()
-    writer = _Writer(serializer, known)
+    writer = _Writer(serializer, default, known)
     prints = {key: _fingerprint(sub) for key, sub in workflow.subprocesses.items()}
     changed = {key for key, print_ in prints.items()
                if key not in known.subprocesses or known.subprocesses[key][0] != print_}
@@ -110,14 +109,11 @@ def remember(workflow: BpmnWorkflow, top: str, parts: dict[str, str]) -> None:
 class _Writer:
     """Serializes one save: the parts that changed, reusing the texts of the last save for the rest."""
 
-    def __init__(self, serializer: BpmnWorkflowSerializer, previous: _Texts) -> None:
+    def __init__(self, serializer: BpmnWorkflowSerializer, default: Callable[[Any], Any], previous: _Texts) -> None:
         self.registry = serializer.registry
-        self.default = serializer._encoder_cls().default
+        self.default = default
         self.previous = previous
         self.texts = _Texts()
-
-    def dumps(self, value: Any) -> str:
-        return json_text.dumps(value, self.default)
 
     def head(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The attributes a workflow or subprocess serializes besides its tasks."""
@@ -134,18 +130,17 @@ class _Writer:
 
     def with_tasks(self, head: dict[str, Any], workflow: BpmnWorkflow, owner: UUID | None) -> str:
         """The text of `head` with the workflow's tasks added (`owner`: the subprocess key, or None)."""
-        tasks = []
+        tasks = {}
         previous = self.previous.tasks.get(owner, {})
         written = self.texts.tasks[owner] = {}
         for task_id, task in workflow.tasks.items():
             key = _settled_key(task)
             entry = previous.get(task_id)
             if key is None or entry is None or entry[0] != key:
-                entry = (key, f'"{task_id}":{self.dumps(self.registry.convert(task))}')
+                entry = (key, json_text.dumps(self.registry.convert(task), self.default))
             written[task_id] = entry
-            tasks.append(entry[1])
-        text = self.dumps(head)
-        return f'{text[:-1]},"tasks":{{{",".join(tasks)}}}}}'
+            tasks[str(task_id)] = entry[1]
+        return json_text.dumps_with(head, "tasks", tasks, self.default)
 
 
 def _settled_key(task: SpiffTask) -> tuple[Any, ...] | None:
@@ -159,10 +154,17 @@ def _settled_key(task: SpiffTask) -> tuple[Any, ...] | None:
         return None
     parent = task.parent
     if parent is None:
-        return (task.state, task.last_state_change, tuple(task._children))
+        return (task.state, task.last_state_change, _child_ids(task))
     if not parent.state & STATIC:
         return None
-    return (task.state, task.last_state_change, tuple(task._children), parent.state, parent.last_state_change)
+    return (task.state, task.last_state_change, _child_ids(task), parent.state, parent.last_state_change)
+
+
+def _child_ids(task: SpiffTask) -> tuple[UUID, ...]:
+    """The ids of a task's children, as the serializer writes them."""
+    # SpiffWorkflow 3.2.0 keeps them in the private `_children` (what its TaskConverter writes);
+    # the public `children` would look up every child's task object on each save.
+    return tuple(task._children)
 
 
 def _fingerprint(sub: BpmnWorkflow) -> tuple[tuple[int, float], ...]:

@@ -1,12 +1,14 @@
-"""Where an instance's state lives: one part for its top workflow, one for each subprocess.
+"""Where an instance's workflow is stored: `load` it for an action, `save` it after one.
 
-The texts stay out of the instance row, which every action reads and every save updates (its
-version, counters, times), so that row stays small and a text that did not change is not written
-again. A save writes the instance row with one version-checked UPDATE and only the parts that
-changed; a restore reads them back. `instances.state` holds a fresh random mark of each save, which tells
-saves apart even across databases (see `engine.workflow.cache`); rows saved by earlier releases
-hold their top workflow's text there instead, are read as they are and moved by their next save.
-See `engine.workflow.state_text` for how the texts are made.
+The state lives in `InstancePart` rows: the part "top" holds the top workflow's text and each
+subprocess has a part of its own, keyed by the id of the task that started it. The texts stay out
+of the instance row, which every action reads and every save updates (its version, counters,
+times), so that row stays small and a text that did not change is not written again. A save
+writes the instance row with one version-checked UPDATE (the one optimistic lock: the version
+column, which the unit of work checks too) and only the parts that changed; `load` takes the
+workflow this process saved last when the row still holds its version (`engine.workflow.cache`),
+else restores it from the parts. See `engine.workflow.state_text` for how the texts are made and
+`engine.workflow.spiff` for the serializer.
 """
 
 from __future__ import annotations
@@ -14,23 +16,20 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any, cast
-from uuid import uuid4
 
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.db import execute
 from engine.errors import StaleState
-from engine.models import Instance, InstancePart
-from engine.workflow import state_text
+from engine.models import Definition, Instance, InstancePart
+from engine.workflow import cache, spiff, state_text
 
 log = logging.getLogger(__name__)
-# The part holding the top workflow's text (the others are keyed by the id of the task that
-# started their subprocess, a UUID).
+# The part holding the top workflow's text (the others are keyed by a UUID).
 TOP = "top"
-# How the save mark in `instances.state` begins (a stored text begins with "{").
-MARK = "saved:"
 
 _INSTANCES = cast(Table, Instance.__table__)
 _PARTS = cast(Table, InstancePart.__table__)
@@ -45,43 +44,73 @@ _UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instan
                                             _INSTANCES.c.row_version == bindparam("read_version"))
 
 
-def stored_texts(session: Session, instance: Instance) -> tuple[str, dict[str, str]]:
+def load(session: Session, instance: Instance, definition: Definition, time_limit: float) -> BpmnWorkflow:
+    """The workflow of an instance for one action: the one this process saved last, or restored.
+
+    The workflow belongs to the caller alone until `save` or `put_back` hands it to the cache.
+    """
+    workflow = cache.of(session).take((definition.hash, instance.id), instance.row_version)
+    if workflow is None:
+        return restore(session, instance, definition, time_limit)
+    spiff.set_time_limit(workflow, time_limit)
+    return workflow
+
+
+def restore(session: Session, instance: Instance, definition: Definition, time_limit: float) -> BpmnWorkflow:
+    """Restore the workflow of an instance from its stored parts around its definition's cached spec."""
+    spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
+    top, parts = stored_texts(session, instance.id)
+    return spiff.load_state(top, parts, spec, subprocess_specs, time_limit)
+
+
+def put_back(session: Session, instance: Instance, definition: Definition, workflow: BpmnWorkflow) -> None:
+    """Return a workflow that was only read to the cache, unless a newer one was kept meanwhile."""
+    cache.of(session).put((definition.hash, instance.id), instance.row_version, workflow, replace=False)
+
+
+def add(session: Session, instance: Instance, workflow: BpmnWorkflow) -> None:
+    """Store the state of a new instance (its row flushed already) as its first parts."""
+    _write_parts(session, instance.id, spiff.dump_state(workflow))
+
+
+def save(session: Session, instance: Instance, definition: Definition, workflow: BpmnWorkflow,
+         changes: dict[str, Any]) -> None:
+    """Write the instance row (`changes`, version-checked) and the parts of the state that changed.
+
+    The instance row goes first: its version check stops a lost race before any part is written.
+    The workflow is kept for the next action once, and only if, the transaction commits.
+    """
+    dumped = spiff.dump_state(workflow)
+    _write_instance(session, instance, changes)
+    _write_parts(session, instance.id, dumped)
+    cache.keep_after_commit(session, (definition.hash, instance.id), instance, workflow)
+
+
+def stored_texts(session: Session, instance_id: int) -> tuple[str, dict[str, str]]:
     """The stored text of an instance's top workflow, and those of its subprocesses by key."""
-    parts = {part: text for part, text in execute(session, _PARTS_OF, {"instance_id": instance.id})}
+    parts = {part: text for part, text in execute(session, _PARTS_OF, {"instance_id": instance_id})}
     top = parts.pop(TOP, None)
-    return (instance.state if top is None else top), parts
+    if top is None:
+        raise LookupError(f"instance {instance_id} has no stored state")
+    return top, parts
 
 
-def stored_state(session: Session, instance: Instance) -> dict[str, Any]:
+def stored_state(session: Session, instance_id: int) -> dict[str, Any]:
     """The whole stored state of an instance as one JSON object, subprocesses included."""
-    top, parts = stored_texts(session, instance)
+    top, parts = stored_texts(session, instance_id)
     state: dict[str, Any] = json.loads(top)
-    if "subprocesses" not in state:
-        state["subprocesses"] = {key: json.loads(text) for key, text in parts.items()}
+    state["subprocesses"] = {key: json.loads(text) for key, text in parts.items()}
     return state
 
 
-def new_mark() -> str:
-    """The `instances.state` of a save: a mark no other save of any database has."""
-    return MARK + uuid4().hex
-
-
-def top_apart(instance: Instance) -> bool:
-    """Whether the instance's top workflow has its part already (its row holds a save mark)."""
-    return instance.state.startswith(MARK)
-
-
-def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped, apart: bool) -> None:
-    """Store the texts of a save that changed (all, after a restore of a whole state).
-
-    `apart` says whether the top workflow had its part before this save; if not, it gets one.
-    """
+def _write_parts(session: Session, instance_id: int, dumped: state_text.Dumped) -> None:
+    """Store the texts of a save that changed (all, when the workflow was not saved or restored before)."""
     texts = {**dumped.parts, TOP: dumped.top}
     if dumped.full:
         execute(session, _DELETE_PARTS, {"instance_id": instance_id})
         added: frozenset[str] = frozenset(texts)
     else:
-        added = dumped.added if apart else dumped.added | {TOP}
+        added = dumped.added
         if dumped.removed:
             execute(session, _DELETE_SOME_PARTS, {"instance_id": instance_id, "parts": sorted(dumped.removed)})
         updated = sorted((dumped.changed | ({TOP} if dumped.top_changed else set())) - added)
@@ -97,7 +126,7 @@ def write_parts(session: Session, instance_id: int, dumped: state_text.Dumped, a
                                         for key in sorted(added)])
 
 
-def write_instance(session: Session, instance: Instance, changes: dict[str, Any]) -> None:
+def _write_instance(session: Session, instance: Instance, changes: dict[str, Any]) -> None:
     """Write `changes` to the instance row with one prepared, version-checked UPDATE.
 
     A row another transaction changed since this one read it matches no row: StaleState, and the

@@ -115,7 +115,7 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
     with factory() as s:
         stored = s.get(Instance, iid)
         assert stored is not None
-        top, parts = instance_state.stored_texts(s, stored)
+        top, parts = instance_state.stored_texts(s, stored.id)
         texts = [top, *parts.values()]
         assert sum(text.count(NOTULEN) for text in texts) == 1, "the cycle's data is stored once, not once per track"
     surat_tugas = letters_of(factory, iid, "surat_tugas")

@@ -35,7 +35,7 @@ def _instance(factory: sessionmaker[Session]) -> int:
                                 bpmn=b"<x/>", files={}, forms={}, spec="{}", start_roles=[], deployed_by="admin")
         s.add(definition)
         s.flush()
-        instance = Instance(definition_id=definition.id, definition_key="monev", state="{}", started_by="admin",
+        instance = Instance(definition_id=definition.id, definition_key="monev", started_by="admin",
                             title="Monev Perpustakaan 2027 Tahap I")
         s.add(instance)
         s.flush()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bench import sop
 from engine import tasks
@@ -15,25 +14,22 @@ from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.migrate import upgrade
 from engine.models import AuditEvent, Instance, InstancePart, InstanceStatus
 from engine.workflow import cache as workflow_cache
-from engine.workflow import check, spiff, state_text
+from engine.workflow import check
 from engine.workflow import runtime as execution
 from engine.workflow import storage as instance_state
+from engine.workflow.spiff import full_state
 from tests.engine.helpers import KABID, LIMITS, PETUGAS, complete, deploy, instance, open_task, start
 
 
-def full_state(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The library's own serialization of the whole workflow, without specs: the oracle."""
-    with spiff._ENCODER_LOCK:
-        spiff.REGISTRY._encoder_mode = True
-        try:
-            dct = spiff.SERIALIZER.to_dict(workflow)
-        finally:
-            spiff.REGISTRY._encoder_mode = False
-    for key in ("spec", "subprocess_specs"):
-        dct.pop(key)
-    dct[spiff.SERIALIZER.VERSION_KEY] = spiff.SERIALIZER.VERSION
-    result: dict[str, Any] = json.loads(json.dumps(dct, cls=spiff.SERIALIZER._encoder_cls))
-    return result
+def kept(factory: sessionmaker[Session]) -> workflow_cache.WorkflowCache:
+    """The workflows this process keeps for the database of `factory`."""
+    with factory() as s:
+        return workflow_cache.of(s)
+
+
+def elsewhere(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """A factory on the same database, as another process would have: its own kept workflows."""
+    return make_session_factory(factory.kw["bind"])
 
 
 def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_workflow(factory):
@@ -48,17 +44,17 @@ def test_every_stored_state_of_a_whole_cycle_is_the_full_state_of_the_running_wo
             row = s.get(Instance, iid)
             assert row is not None
             definition = execution.get_definition(s, row.definition_id)
-            stored = instance_state.stored_state(s, row)
+            stored = instance_state.stored_state(s, row.id)
             restored = execution.restore(s, row).workflow
-            top = instance_state.stored_texts(s, row)[0]
+            top = instance_state.stored_texts(s, row.id)[0]
         key = (definition.hash, iid)
-        running = workflow_cache.CACHE.take(key, (row.row_version, row.state))
+        running = kept(factory).take(key, row.row_version)
         assert running is not None, f"step {steps}: the saved workflow was not kept"
         assert stored == full_state(running) == full_state(restored), f"step {steps}: stored state differs"
         top_kept += top == top_before
         top_before = top
         if steps % 3:  # every third action instead starts from the stored parts, as another process would
-            workflow_cache.CACHE.put(key, (row.row_version, row.state), running)
+            kept(factory).put(key, row.row_version, running)
     assert steps > 10 and instance(factory, iid).status == InstanceStatus.COMPLETED
     assert top_kept >= 3  # steps inside one library's track leave the top text as it was, unwritten
     with factory() as s:
@@ -77,11 +73,11 @@ def test_every_stored_state_of_the_fixture_processes_is_the_full_state(factory, 
         with factory() as s:
             row = s.get(Instance, iid)
             assert row is not None
-            stored = instance_state.stored_state(s, row)
+            stored = instance_state.stored_state(s, row.id)
             open_rows = tasks.of_instance(s, iid, status="open")
-        running = workflow_cache.CACHE.take((definition.hash, iid), (row.row_version, row.state))
+        running = kept(factory).take((definition.hash, iid), row.row_version)
         assert running is not None and stored == full_state(running)
-        workflow_cache.CACHE.put((definition.hash, iid), (row.row_version, row.state), running)
+        kept(factory).put((definition.hash, iid), row.row_version, running)
         if not open_rows:
             break
         row_task = open_rows[0]
@@ -98,86 +94,29 @@ def test_a_data_object_written_from_a_nested_subprocess_is_stored(factory):
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        stored = instance_state.stored_state(s, row)
-    running = workflow_cache.CACHE.take((definition.hash, iid), (row.row_version, row.state))
+        stored = instance_state.stored_state(s, row.id)
+    running = kept(factory).take((definition.hash, iid), row.row_version)
     assert running is not None
     assert stored == full_state(running)
     assert {"data_objects": {"catatan": "koleksi perlu disiangi"}} in [sub["data"] for sub in
                                                                        stored["subprocesses"].values()]
 
 
-def test_a_state_stored_whole_is_read_and_its_next_save_stores_subprocesses_apart(factory):
-    """Instances saved before subprocesses were stored apart keep working."""
-    library_ids = sop.prepare(factory, 2)
-    iid = sop.start(factory)
-    for _ in range(8):
-        sop.complete_next(factory, iid, library_ids)
-
-    def store_whole(s: Any) -> None:
-        row = s.get(Instance, iid)
-        whole = instance_state.stored_state(s, row)
-        s.execute(delete(InstancePart).where(InstancePart.instance_id == iid))
-        s.execute(update(Instance).where(Instance.id == iid).values(state=json.dumps(whole),
-                                                                   row_version=Instance.row_version + 1))
-
-    run_in_transaction(factory, store_whole)
-    with factory() as s:
-        assert s.scalars(select(InstancePart.part).where(InstancePart.instance_id == iid)).all() == []
-    while sop.complete_next(factory, iid, library_ids) is not None:
-        pass
-    with factory() as s:
-        row = s.get(Instance, iid)
-        assert row is not None and row.status == InstanceStatus.COMPLETED
-        top, parts = instance_state.stored_texts(s, row)
-        assert instance_state.top_apart(row) and "subprocesses" not in json.loads(top) and len(parts) >= 4
-        assert check.check(s, [iid]) == []
-
-
-def test_a_top_text_stored_with_a_save_mark_is_read_and_saved_without_it(factory):
-    """Earlier releases kept the top workflow in the instance row, with a random save mark."""
-    library_ids = sop.prepare(factory, 2)
-    iid = sop.start(factory)
-    sop.complete_next(factory, iid, library_ids)
-
-    def store_as_before(s: Any) -> None:
-        """The top workflow in the instance row, with a save mark, as earlier releases kept it."""
-        row = s.get(Instance, iid)
-        state = json.loads(instance_state.stored_texts(s, row)[0])
-        s.execute(delete(InstancePart).where(InstancePart.instance_id == iid, InstancePart.part == "top"))
-        s.execute(update(Instance).where(Instance.id == iid)
-                  .values(state=json.dumps({**state, state_text.SAVED_KEY: "0f" * 16}),
-                          row_version=Instance.row_version + 1))
-
-    run_in_transaction(factory, store_as_before)
-    sop.complete_next(factory, iid, library_ids)
-    with factory() as s:
-        row = s.get(Instance, iid)
-        assert row is not None and instance_state.top_apart(row)  # the top moved to its part
-        assert state_text.SAVED_KEY not in json.loads(instance_state.stored_texts(s, row)[0])
-    while sop.complete_next(factory, iid, library_ids) is not None:
-        pass
-    with factory() as s:
-        row = s.get(Instance, iid)
-        assert row is not None and row.status == InstanceStatus.COMPLETED and check.check(s, [iid]) == []
-
-
-def test_an_action_elsewhere_that_leaves_the_top_text_is_still_seen(factory, monkeypatch):
+def test_an_action_elsewhere_that_leaves_the_top_text_is_still_seen(factory):
     """Another process moves one library's track only: same top text, a newer row version."""
     library_ids = sop.prepare(factory, 2)
     iid = sop.start(factory)
     while len(visits := [t for t in sop.open_tasks(factory, iid) if t.name == "Kunjungan_Monev"]) < 2:
         sop.complete_next(factory, iid, library_ids)
     sop.complete(factory, visits[0], library_ids)  # this process keeps the workflow it saved
-    here = workflow_cache.CACHE
-    monkeypatch.setattr(workflow_cache, "CACHE", workflow_cache.WorkflowCache())  # the other process
+
     def top() -> str:
         with factory() as s:
-            return instance_state.stored_texts(s, instance(factory, iid))[0]
+            return instance_state.stored_texts(s, iid)[0]
 
     before = top()
-    sop.complete(factory, visits[1], library_ids)
+    sop.complete(elsewhere(factory), visits[1], library_ids)
     assert top() == before  # the other library's visit left the top text as it was
-    monkeypatch.setattr(workflow_cache, "CACHE", here)
     while sop.complete_next(factory, iid, library_ids) is not None:
         pass
     with factory() as s:
@@ -195,16 +134,21 @@ def test_a_workflow_kept_for_another_database_is_not_taken(factory, tmp_path):
     upgrade(other_engine)
     other = make_session_factory(other_engine)
     try:
-        for each in (factory, other):
+        for each, value in ((factory, "here"), (other, "there")):
             deploy(each, "parallel.bpmn")
             assert start(each, "parallel", PETUGAS) == 1
+            complete(each, open_task(each, 1, "a"), PETUGAS, {"a_done": value})
         here, there = instance(factory, 1), instance(other, 1)
         assert (here.definition_id, here.row_version) == (there.definition_id, there.row_version)
-        with factory() as s:
-            key = (execution.get_definition(s, here.definition_id).hash, 1)
-        assert here.state != there.state  # each save's mark is its own
         # The process kept the other database's workflow last: this database's row must not take it.
-        assert workflow_cache.CACHE.take(key, (here.row_version, here.state)) is None
+        complete(factory, open_task(factory, 1, "b"), PETUGAS, {"b_done": "here"})
+        with factory() as s:
+            row = s.get(Instance, 1)
+            assert row is not None
+            key = (execution.get_definition(s, row.definition_id).hash, 1)
+            assert execution.restore(s, row).workflow.last_task.data["a_done"] == "here"
+        running = kept(factory).take(key, row.row_version)
+        assert running is not None and running.last_task.data["a_done"] == "here"
     finally:
         other_engine.dispose()
 
@@ -223,22 +167,20 @@ def test_parts_missing_from_the_database_are_stored_again_by_the_next_save(facto
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        stored = instance_state.stored_state(s, row)
+        stored = instance_state.stored_state(s, row.id)
         key = (execution.get_definition(s, row.definition_id).hash, iid)
-    running = workflow_cache.CACHE.take(key, (row.row_version, row.state))
+    running = kept(factory).take(key, row.row_version)
     assert running is not None and stored == full_state(running)
     assert len(stored["subprocesses"]) == 2
 
 
-def test_a_state_changed_elsewhere_is_restored_instead_of_using_the_kept_workflow(factory, monkeypatch):
+def test_a_state_changed_elsewhere_is_restored_instead_of_using_the_kept_workflow(factory):
     """Another web process completes branch B; this one must see it when it completes the join."""
     deploy(factory, "parallel.bpmn")
     iid = start(factory, "parallel", PETUGAS)
     complete(factory, open_task(factory, iid, "a"), PETUGAS, {"a_done": True})
-    here = workflow_cache.CACHE
-    monkeypatch.setattr(workflow_cache, "CACHE", workflow_cache.WorkflowCache())  # the other process
-    complete(factory, open_task(factory, iid, "b"), PETUGAS, {"b_done": True})
-    monkeypatch.setattr(workflow_cache, "CACHE", here)  # this one still keeps the state after A
+    other = elsewhere(factory)
+    complete(other, open_task(other, iid, "b"), PETUGAS, {"b_done": True})  # this one still keeps the state after A
     complete(factory, open_task(factory, iid, "c"), PETUGAS, {"c_done": True})
     assert instance(factory, iid).status == InstanceStatus.COMPLETED
     with factory() as s:
@@ -273,12 +215,12 @@ def test_the_cache_is_bounded_and_forgets_the_least_recently_used():
     cache = workflow_cache.WorkflowCache(capacity=2)
     workflows = [object() for _ in range(3)]
     for n, workflow in enumerate(workflows):
-        cache.put(("h", n), (n, f"state {n}"), workflow)  # type: ignore[arg-type]
+        cache.put(("h", n), n, workflow)  # type: ignore[arg-type]
     assert len(cache) == 2
-    assert cache.take(("h", 0), (0, "state 0")) is None
-    assert cache.take(("h", 1), (1, "another state")) is None  # taken out, and not the same text
-    assert cache.take(("h", 1), (1, "state 1")) is None  # a take removes the entry either way
-    cache.put(("h", 2), (2, "state 2"), workflows[2])  # type: ignore[arg-type]
-    assert cache.take(("h", 2), (3, "state 2")) is None  # the same text at another version
-    cache.put(("h", 2), (2, "state 2"), workflows[2])  # type: ignore[arg-type]
-    assert cache.take(("h", 2), (2, "state 2")) is workflows[2]
+    assert cache.take(("h", 0), 0) is None
+    assert cache.take(("h", 1), 2) is None  # taken out, and not the same version
+    assert cache.take(("h", 1), 1) is None  # a take removes the entry either way
+    cache.put(("h", 2), 2, workflows[2])  # type: ignore[arg-type]
+    assert cache.take(("h", 2), 3) is None  # another version
+    cache.put(("h", 2), 2, workflows[2])  # type: ignore[arg-type]
+    assert cache.take(("h", 2), 2) is workflows[2]

@@ -24,7 +24,7 @@ def test_plain_state_restores_the_same_as_the_full_walk(factory, monkeypatch):
     with factory() as s:
         row = s.get(Instance, iid)
         assert row is not None
-        (state, parts), stored = storage.stored_texts(s, row), storage.stored_state(s, row)
+        (state, parts), stored = storage.stored_texts(s, row.id), storage.stored_state(s, row.id)
     spec, subs = spiff.specs_for(definition.hash, lambda: definition.spec)
     assert set(spiff._TYPENAME.findall(state)) <= spiff.STRUCTURAL_TYPENAMES  # the fast path applies
     fast = spiff.load_state(state, parts, spec, subs, 2.0)
@@ -35,7 +35,7 @@ def test_plain_state_restores_the_same_as_the_full_walk(factory, monkeypatch):
 
 
 def content(dumped: state_text.Dumped) -> dict[str, Any]:
-    """The whole state of a dump, subprocesses included, without its save mark."""
+    """The whole state of a dump, subprocesses included."""
     state = json.loads(dumped.top)
     return {**state, "subprocesses": {key: json.loads(text) for key, text in dumped.parts.items()}}
 

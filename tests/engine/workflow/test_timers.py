@@ -61,7 +61,7 @@ def test_two_workers_fire_each_of_50_timers_exactly_once(factory):
     assert sum(handled) == 50
     with factory() as s:
         timer_events = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "timer"))
-        states = [storage.stored_texts(s, row)[0]
+        states = [storage.stored_texts(s, row.id)[0]
                   for row in s.scalars(select(Instance).where(Instance.id.in_(ids)))]
     assert timer_events == 50
     assert all('"fired":1' in state for state in states)
