@@ -147,3 +147,16 @@ def test_deeply_nested_json_is_a_400(api, laporan):
     response = petugas.client.post(f"/api/v1/tasks/{laporan[1]}/draft", data=body, content_type="application/json",
                                    headers=petugas.headers)
     assert response.status_code == 400 and response.json["error"]["code"] == "invalid_request"
+
+
+def test_a_conflict_names_its_code_and_reads_in_the_callers_language(api, laporan):
+    task_id = laporan[1]
+    api("petugas").post(f"/tasks/{task_id}/claim")
+    other = api("petugas2")
+    english = other.post(f"/tasks/{task_id}/complete", {"data": DATA}, headers={"Accept-Language": "en"})
+    text = "the task is being worked on by petugas"
+    assert english.status_code == 409 and english.json["error"] == {
+        "code": "task_claimed", "message": text,
+        "details": [{"path": "assignee", "code": "task_claimed", "params": {"holder": "petugas"}, "message": text}]}
+    indonesian = other.post(f"/tasks/{task_id}/complete", {"data": DATA})
+    assert indonesian.json["error"]["message"] == "tugas sedang dikerjakan oleh petugas"

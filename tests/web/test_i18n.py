@@ -107,7 +107,8 @@ def _raised_codes() -> dict[str, set[str] | None]:
             params |= {k.value for kw in node.keywords if kw.arg == "params" and isinstance(kw.value, ast.Dict)
                        for k in kw.value.keys if isinstance(k, ast.Constant)}
             for arg in args:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.isidentifier():
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and (
+                        index is not None or arg.value.isidentifier()):
                     known = codes.get(arg.value, set())
                     codes[arg.value] = None if index is None or known is None else known | params
     for table in (forms.LIMIT_CODES, forms.FORMAT_CODES, forms.RULE_CODES):
