@@ -139,3 +139,15 @@ def test_every_api_code_is_in_the_openapi_document():
         "rate_limited"}
     detail_codes = set(schema["details"]["items"]["properties"]["code"]["enum"])
     assert {"required", "max_length", "unknown_lane", "xml_invalid", "task_claimed"} <= detail_codes
+
+
+def test_every_conflict_code_is_in_the_openapi_document():
+    conflicts = set()
+    for path in [*WEB.parent.joinpath("engine").rglob("*.py"), *WEB.rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Conflict":
+                given = [k.value for k in node.keywords if k.arg == "code"] or node.args[:1]
+                given = [b for a in given for b in ((a.body, a.orelse) if isinstance(a, ast.IfExp) else (a,))]
+                conflicts |= {a.value for a in given if isinstance(a, ast.Constant)}
+    assert {"task_completed", "task_claimed", "stale"} <= conflicts
+    assert conflicts <= set(openapi.SCHEMAS["Error"]["properties"]["error"]["properties"]["code"]["enum"])
