@@ -236,7 +236,7 @@ def run_in_transaction(factory: sessionmaker[Session], work: Callable[[Session],
             if not is_retryable(exc):
                 raise
             if attempt == attempts:
-                raise Conflict("data sedang diubah bersamaan oleh orang lain; coba lagi") from exc
+                raise Conflict("stale") from exc
             log.debug("retrying unit of work after %s (attempt %d)", type(exc).__name__, attempt)
         finally:
             session.close()

@@ -1,4 +1,11 @@
-"""The one small exception tree of the engine; the web layer maps each class to an HTTP status once."""
+"""The one small exception tree of the engine; the web layer maps each class to an HTTP status once.
+
+An error names what went wrong, never in words: `case` is a stable snake_case identifier of the
+situation (`task_claimed`, `page_out_of_range`) and `params` the values its sentence needs. `code`
+is what API clients branch on: the class's contract code (`not_found`, `forbidden`,
+`invalid_request`, ...) or, for conflicts, the case itself. The web edge turns a case and its
+params into a sentence in the reader's language.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,18 @@ class SenapasError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, case: str | None = None, /, *, code: str | None = None,
+                 details: list[dict[str, Any]] | None = None, **params: Any) -> None:
+        self.case = case or type(self).code
+        if code or type(self).code == "error":
+            self.code = code or self.case
+        self.params = params
         self.details = details or []
+        super().__init__(self.case)
+
+    def __str__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{self.case}({params})" if params else self.case
 
 
 class NotFound(SenapasError):
@@ -30,13 +45,11 @@ class Forbidden(SenapasError):
 
 
 class Conflict(SenapasError):
-    """The action lost a race or does not fit the object's current state."""
-
-    code = "conflict"
+    """The action lost a race or does not fit the object's current state; its case is its code."""
 
 
 class ValidationFailed(SenapasError):
-    """Submitted data fails its schema; `details` lists `{"path", "message"}` per field."""
+    """Submitted data fails its schema; `details` lists `{"path", "code", "params"}` per field."""
 
     code = "invalid_data"
 
@@ -44,46 +57,50 @@ class ValidationFailed(SenapasError):
 class BadRequest(SenapasError):
     """The request itself is malformed (wrong types, oversized, unparsable)."""
 
-    code = "bad_request"
+    code = "invalid_request"
+
+
+def field_error(path: str, code: str, **params: Any) -> dict[str, Any]:
+    """One entry of `ValidationFailed.details`: which field, what is wrong, the values the text needs."""
+    return {"path": path, "code": code, "params": params}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding about a BPMN file: where it is and what is wrong."""
+    """One finding about a BPMN file: where it is and what is wrong (`code` and its `params`)."""
 
-    message: str
+    code: str
     file: str = ""
     line: int | None = None
     element: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape used in API error details."""
-        return {"path": self.element or "", "message": self.message, "file": self.file,
+        """The JSON shape used in API error details (the web adds the message)."""
+        return {"path": self.element or "", "code": self.code, "params": self.params, "file": self.file,
                 "line": self.line, "element": self.element}
 
+    def __str__(self) -> str:
+        where = self.file or "?"
+        if self.line:
+            where += f":{self.line}"
+        if self.element:
+            where += f" ({self.element})"
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{where}: {self.code}" + (f" ({params})" if params else "")
 
-@dataclass
+
 class InvalidDefinition(SenapasError):
     """A BPMN upload failed parsing, XSD validation or our lint."""
 
-    problems: list[Problem] = field(default_factory=list)
     code = "invalid_definition"
 
-    def __post_init__(self) -> None:
-        text = "; ".join(_describe(p) for p in self.problems) or "definisi tidak valid"
-        SenapasError.__init__(self, text, [p.as_dict() for p in self.problems])
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(details=[p.as_dict() for p in problems])
+        self.problems = problems
 
     def __str__(self) -> str:
-        return self.message
-
-
-def _describe(p: Problem) -> str:
-    where = p.file or "?"
-    if p.line:
-        where += f":{p.line}"
-    if p.element:
-        where += f" ({p.element})"
-    return f"{where}: {p.message}"
+        return "; ".join(str(p) for p in self.problems) or self.case
 
 
 class StaleState(Exception):

@@ -33,9 +33,9 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     allowed = frozenset(definition.start_roles)
     if public:
         if allowed:
-            raise Forbidden(f"proses {key} tidak dapat dimulai tanpa login")
+            raise Forbidden("start_needs_login", process=key)
     elif not allowed & actor.roles:
-        raise Forbidden(f"peran Anda tidak boleh memulai proses {key}")
+        raise Forbidden("start_not_allowed", process=key)
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
     workflow.task_tree.data.update(data)
@@ -72,7 +72,7 @@ def get(session: Session, instance_id: int, actor: Actor | None = None) -> Insta
     """An instance; with an actor, one they may see (others are reported as not found)."""
     instance = session.get(Instance, instance_id)
     if instance is None or (actor is not None and not can_view(session, actor, instance)):
-        raise NotFound(f"instance {instance_id} tidak ditemukan")
+        raise NotFound("instance_not_found", id=instance_id)
     return instance
 
 
@@ -98,7 +98,7 @@ def list_instances(session: Session, actor: Actor, *, definition: str | None = N
         query = query.where(Instance.definition_key == definition)
     if status:
         if status not in {s.value for s in S}:
-            raise BadRequest(f"status tidak dikenal: {status}")
+            raise BadRequest("unknown_status", value=status)
         query = query.where(Instance.status == status)
     like = like_pattern(q)
     if like:
@@ -112,9 +112,9 @@ def list_instances(session: Session, actor: Actor, *, definition: str | None = N
 
 def _supervise(session: Session, instance_id: int, actor: Actor, reason: str) -> Instance:
     if not roles.is_supervisor(actor.roles):
-        raise Forbidden("hanya supervisor yang boleh melakukan tindakan ini")
+        raise Forbidden("supervisors_only")
     if not (reason or "").strip():
-        raise BadRequest("alasan wajib diisi")
+        raise BadRequest("reason_required")
     return get(session, instance_id)
 
 
@@ -151,7 +151,7 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *, limi
     """Run again what failed (a completion or engine steps); a new failure stays an incident."""
     instance = _supervise(session, instance_id, actor, reason)
     if instance.status != S.ERROR:
-        raise Conflict("hanya instance berstatus insiden yang dapat dicoba ulang")
+        raise Conflict("retry_needs_incident")
     replay = dict(instance.incident or action.STEPS)
     audit.record(session, actor.username, "retry", instance_id=instance.id, reason=reason)
     loaded = runtime.load(session, instance, limits)
@@ -159,7 +159,7 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *, limi
     if replay.get("action") == "complete":
         task = runtime.find_task(loaded.workflow, str(replay.get("task_id")))
         if task is None or not task.task_spec.manual:
-            raise Conflict("tugas yang gagal tidak lagi ada pada instance ini")
+            raise Conflict("failed_task_gone")
         completing = action.Completing(task, str(replay["task_id"]), replay.get("task_name"),
                                        str(replay.get("actor") or actor.username), dict(replay.get("data") or {}))
     action.act(session, loaded, actor, limits, completing=completing)

@@ -38,11 +38,11 @@ def clamp(page: Any = 1, per_page: Any = 50) -> tuple[int, int]:
     try:
         page_n, per_page_n = int(str(page)), int(str(per_page))
     except (TypeError, ValueError) as exc:
-        raise BadRequest("parameter page dan per_page harus bilangan bulat") from exc
+        raise BadRequest("paging_not_integer") from exc
     if not 1 <= page_n <= MAX_PAGE:
-        raise BadRequest(f"page harus antara 1 dan {MAX_PAGE}")
+        raise BadRequest("page_out_of_range", limit=MAX_PAGE)
     if not 1 <= per_page_n <= MAX_PER_PAGE:
-        raise BadRequest(f"per_page harus antara 1 dan {MAX_PER_PAGE}")
+        raise BadRequest("per_page_out_of_range", limit=MAX_PER_PAGE)
     return page_n, per_page_n
 
 
@@ -55,9 +55,9 @@ def like_pattern(q: str | None, *, max_length: int = 200) -> str | None:
     if not text:
         return None
     if len(text) > max_length:
-        raise BadRequest(f"teks pencarian maksimal {max_length} karakter")
+        raise BadRequest("search_too_long", limit=max_length)
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        raise BadRequest("teks pencarian berisi karakter kendali yang tidak diizinkan")
+        raise BadRequest("search_control_characters")
     return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 

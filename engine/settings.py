@@ -139,9 +139,9 @@ def all_settings(session: Session) -> dict[str, Any]:
 def put(session: Session, key: str, value: Any, actor: str) -> None:
     """Store a setting (same JSON type as its default), audited."""
     if key not in DEFAULTS:
-        raise BadRequest(f"pengaturan tidak dikenal: {key}")
+        raise BadRequest("unknown_setting", key=key)
     if type(value) is not type(DEFAULTS[key]):
-        raise BadRequest(f"pengaturan {key} harus bertipe {type(DEFAULTS[key]).__name__}")
+        raise BadRequest("setting_type", key=key, type=type(DEFAULTS[key]).__name__)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value={"value": value}, updated_by=actor))

@@ -23,7 +23,7 @@ def transition(instance: Instance, target: InstanceStatus) -> None:
     """Change an instance's status, refusing a change its current status does not allow."""
     current = InstanceStatus(instance.status)
     if target not in TRANSITIONS[current]:
-        raise Conflict(f"instance berstatus {STATUS_WORDS[current]}; tidak dapat menjadi {STATUS_WORDS[target]}")
+        raise Conflict("invalid_transition", status=current.value, target=target.value)
     instance.status = target
     if target in (S.COMPLETED, S.CANCELLED):
         instance.ended_at = utcnow()

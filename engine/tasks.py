@@ -10,10 +10,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, instances
+from engine import audit
 from engine.db import utcnow
 from engine.definitions import forms, versions
-from engine.errors import BadRequest, Conflict, Forbidden, NotFound
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
 from engine.libraries import registry
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
@@ -37,7 +37,7 @@ def get(session: Session, task_id: str, actor: Actor | None = None) -> Task:
     """A task row; with an actor, one they may see (others are reported as not found)."""
     task = session.get(Task, str(task_id)) if task_id else None
     if task is None or (actor is not None and not can_view(session, actor, task)):
-        raise NotFound("tugas tidak ditemukan")
+        raise NotFound("task_not_found")
     return task
 
 
@@ -87,17 +87,17 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
     """
     found = session.execute(_WORKABLE, {"task_id": str(task_id)}).first() if task_id else None
     if found is None:
-        raise NotFound("tugas tidak ditemukan")
+        raise NotFound("task_not_found")
     task, instance = found[0], found[1]  # the definition stays in the session for the action
     if not roles.may_work_lane(actor.roles, task.lane):
-        raise Forbidden("tugas ini bukan untuk peran Anda")
+        raise Forbidden("not_your_lane")
     if task.status != TaskStatus.OPEN:
-        raise Conflict("tugas sudah diselesaikan" if task.status == TaskStatus.COMPLETED
-                       else "tugas sudah dibatalkan")
+        raise Conflict("task_completed" if task.status == TaskStatus.COMPLETED else "task_cancelled")
     if task.assignee and task.assignee != actor.username:
-        raise Conflict(f"tugas sedang dikerjakan oleh {task.assignee}")
+        raise Conflict("task_claimed", holder=task.assignee,
+                       details=[field_error("assignee", "task_claimed", holder=task.assignee)])
     if instance.status != InstanceStatus.RUNNING:
-        raise Conflict(f"instance berstatus {instances.STATUS_WORDS[InstanceStatus(instance.status)]}")
+        raise Conflict("instance_not_running", status=InstanceStatus(instance.status).value)
     return task, instance
 
 
@@ -117,7 +117,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     loaded = runtime.load(session, instance, limits)
     spiff_task = runtime.find_task(loaded.workflow, task.id)
     if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != runtime.TaskState.READY:
-        raise Conflict("tugas tidak lagi siap dikerjakan")
+        raise Conflict("task_not_ready")
     outcome = action.act(session, loaded, actor, limits,
                          completing=action.Completing(spiff_task, task.id, task.name, actor.username, data))
     return Completion(instance.id, instance.status, outcome.opened, outcome.incident)
@@ -131,7 +131,7 @@ def claim(session: Session, task_id: str, actor: Actor) -> Task:
                            or_(Task.assignee.is_(None), Task.assignee == actor.username))
         .values(assignee=actor.username, claimed_at=utcnow()).execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("tugas baru saja diambil orang lain")
+        raise Conflict("task_taken", code="task_claimed")
     session.refresh(task)
     audit.record(session, actor.username, "claim", instance_id=task.instance_id, task_id=task.id,
                  task_name=task.name)
@@ -142,9 +142,9 @@ def unclaim(session: Session, task_id: str, actor: Actor) -> Task:
     """Give a held task back to the queue (its holder or a supervisor)."""
     task = get(session, task_id, actor)
     if task.status != TaskStatus.OPEN:
-        raise Conflict("tugas sudah tidak terbuka")
+        raise Conflict("task_not_open")
     if task.assignee != actor.username and not roles.is_supervisor(actor.roles):
-        raise Forbidden("hanya pemegang tugas atau supervisor yang boleh melepasnya")
+        raise Forbidden("holder_only")
     task.assignee = None
     task.claimed_at = None
     audit.record(session, actor.username, "unclaim", instance_id=task.instance_id, task_id=task.id,
@@ -155,17 +155,17 @@ def unclaim(session: Session, task_id: str, actor: Actor) -> Task:
 def assign(session: Session, task_id: str, actor: Actor, username: str, reason: str) -> Task:
     """A supervisor hands an open task to a person whose roles fit its lane, with a reason."""
     if not roles.is_supervisor(actor.roles):
-        raise Forbidden("hanya supervisor yang boleh menugaskan ulang")
+        raise Forbidden("supervisors_only")
     if not (reason or "").strip():
-        raise BadRequest("alasan wajib diisi")
+        raise BadRequest("reason_required")
     task = get(session, task_id)
     if task.status != TaskStatus.OPEN:
-        raise Conflict("tugas sudah tidak terbuka")
+        raise Conflict("task_not_open")
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None or not user.active:
-        raise BadRequest(f"pengguna {username} tidak ditemukan")
+        raise BadRequest("unknown_user", username=username)
     if not roles.may_work_lane(frozenset(user.roles), task.lane):
-        raise BadRequest(f"peran {user.username} tidak sesuai dengan lajur tugas ini")
+        raise BadRequest("user_not_in_lane", username=user.username)
     previous = task.assignee
     task.assignee = user.username
     task.claimed_at = utcnow()
@@ -187,7 +187,7 @@ def comment(session: Session, task_id: str, actor: Actor, text: str) -> None:
     task = get(session, task_id, actor)
     text = (text or "").strip()
     if not text or len(text) > 5000:
-        raise BadRequest("komentar wajib diisi (maks. 5000 karakter)")
+        raise BadRequest("comment_required", limit=5000)
     audit.record(session, actor.username, "comment", instance_id=task.instance_id, task_id=task.id,
                  task_name=task.name, reason=text)
 

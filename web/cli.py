@@ -18,6 +18,7 @@ from engine.migrate import upgrade
 from engine.people import users
 from engine.people.roles import ROLES
 from engine.workflow import timers
+from web import error_texts
 
 ADMIN = users.Actor("admin", frozenset({"admin"}))
 
@@ -67,7 +68,7 @@ def deploy(settings: config.Settings, path: Path) -> None:
             results = [run_in_transaction(factory, lambda s: versions.deploy(
                 s, path.read_bytes(), path.name, ADMIN, processes_dir=path.parent, library=neighbours))]
     except SenapasError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(error_texts.describe(exc)) from exc
     for result in results:
         d = result.definition
         click.echo(f"{d.key} versi {d.version} {'baru' if result.created else 'sudah ada'} ({d.hash[:12]})")
@@ -91,7 +92,7 @@ def users_add(settings: config.Settings, username: str, roles: tuple[str, ...], 
         run_in_transaction(_factory(settings), lambda s: users.create_user(
             s, username, password, list(roles), name=name))
     except SenapasError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(error_texts.describe(exc)) from exc
     click.echo(f"pengguna {username} ditambahkan")
 
 

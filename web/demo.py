@@ -19,6 +19,7 @@ from engine.libraries import importer
 from engine.migrate import upgrade
 from engine.people import users
 from engine.workflow import timers
+from web import error_texts
 
 log = logging.getLogger(__name__)
 ADMIN = users.Actor("admin", frozenset({"admin"}))
@@ -73,7 +74,7 @@ def deploy_processes(factory: sessionmaker[Session], folder: Path, say: Callable
     try:
         results = run_in_transaction(factory, lambda s: versions.deploy_folder(s, folder, ADMIN))
     except SenapasError as exc:
-        say(f"peringatan: proses tidak dipasang: {exc.message}")
+        say(f"peringatan: proses tidak dipasang: {error_texts.describe(exc)}")
         return
     for result in results:
         d = result.definition

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask, Response, current_app, flash, g, jsonify, redirect, render_template, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from psycopg import OperationalError as PgOperationalError
@@ -23,7 +22,7 @@ from engine.errors import (
     SenapasError,
     ValidationFailed,
 )
-from web.messages import GENERIC_EN, localize, localize_details
+from web import error_texts
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,8 @@ class RateLimited(SenapasError):
 
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(self, case: str, retry_after: int) -> None:
+        super().__init__(case)
         self.retry_after = retry_after
 
 
@@ -48,25 +47,11 @@ STATUS: dict[type[SenapasError], int] = {
     NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, BadRequest: 400,
     InvalidDefinition: 422, NotAuthenticated: 401, RateLimited: 429,
 }
-HTTP_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "invalid_data",
+HTTP_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid_data",
               429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
-# Page texts per status, in Indonesian (translated through the catalog).
-PAGE_TEXTS = {
-    400: _l("Permintaan tidak dapat diproses."),
-    401: _l("Silakan masuk terlebih dahulu."),
-    403: _l("Peran Anda tidak mengizinkan tindakan ini."),
-    404: _l("Halaman atau data yang dicari tidak ditemukan."),
-    405: _l("Metode ini tidak diizinkan di sini."),
-    409: _l("Tindakan tidak sesuai dengan keadaan terkini; muat ulang halaman lalu coba lagi."),
-    413: _l("Isi permintaan melebihi batas ukuran."),
-    429: _l("Terlalu banyak permintaan; coba lagi nanti."),
-    500: _l("Terjadi kesalahan pada server."),
-    503: _l("Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi."),
-}
 # Pages anyone may post to; a stale form there is a plain 400, not a detour to the login page.
 PUBLIC_BLUEPRINTS = {"auth", "complaints"}
-CSRF_TEXT = _l("Formulir kedaluwarsa atau tanpa token keamanan; muat ulang halaman lalu coba lagi.")
 
 
 def status_of(exc: SenapasError) -> int:
@@ -113,9 +98,9 @@ def _headers(exc: SenapasError) -> dict[str, str]:
 
 def handle_engine_error(exc: SenapasError) -> Any:
     """Map an engine (or edge) error to its status: JSON, a flash and redirect, or an error page."""
-    status, lang = status_of(exc), locale()
-    message = localize(exc.message, exc.code, lang)
-    details = localize_details(exc.details, lang)
+    status = status_of(exc)
+    message = error_texts.message(exc)
+    details = error_texts.details(exc.details)
     if wants_json():
         return json_error(exc.code, message, details, status, _headers(exc))
     target = safe_next(request.form.get("next")) if request.method == "POST" else None
@@ -128,7 +113,7 @@ def handle_engine_error(exc: SenapasError) -> Any:
 def refuse_nul_bytes() -> None:
     """Refuse query arguments holding NUL: PostgreSQL rejects them, SQLite cuts the text at them."""
     if any("\x00" in value for values in request.args.listvalues() for value in values):
-        raise BadRequest("parameter permintaan tidak boleh memuat karakter NUL")
+        raise BadRequest("nul_in_parameters")
 
 
 def handle_http_error(exc: HTTPException) -> Any:
@@ -138,11 +123,10 @@ def handle_http_error(exc: HTTPException) -> Any:
         log.error("request failed: %s %s", request.method, request.path,
                   exc_info=getattr(exc, "original_exception", None) or exc)
     code = HTTP_CODES.get(status, "error")
+    text = error_texts.text(code) if code in error_texts.GENERAL else str(exc.description)
     if wants_json():
-        text = GENERIC_EN.get(code, "") if locale() == "en" else str(PAGE_TEXTS.get(status, exc.description))
         return json_error(code, text, [], status)
-    return render_template("error.html", status=status, message=PAGE_TEXTS.get(status, exc.description),
-                           details=[]), status
+    return render_template("error.html", status=status, message=text, details=[]), status
 
 
 def handle_csrf_error(exc: CSRFError) -> Any:
@@ -150,26 +134,25 @@ def handle_csrf_error(exc: CSRFError) -> Any:
     if not wants_json() and not current_user.is_authenticated and request.blueprint not in PUBLIC_BLUEPRINTS:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if wants_json():
-        return json_error("csrf_failed", GENERIC_EN["csrf_failed"] if locale() == "en" else str(CSRF_TEXT),
-                          [], 400)
-    return render_template("error.html", status=400, message=CSRF_TEXT, details=[]), 400
+        return json_error("csrf_failed", error_texts.text("csrf_failed"), [], 400)
+    return render_template("error.html", status=400, message=error_texts.text("csrf_failed"), details=[]), 400
 
 
 def handle_database_error(exc: Exception) -> Any:
     """A lost or unusable database connection is a clean 503; the pool reconnects for the next request."""
     if isinstance(exc, IntegrityError):
-        return handle_engine_error(Conflict("data bentrok dengan perubahan lain; muat ulang lalu coba lagi"))
+        return handle_engine_error(Conflict("data_clash", code="stale"))
     if isinstance(exc, DBAPIError) and not (exc.connection_invalidated or isinstance(exc, OperationalError)):
         log.exception("database error")
         return handle_http_error(InternalServerError())
     log.warning("database unavailable: %s", exc)
+    text = error_texts.text("service_unavailable")
     if wants_json():
-        text = GENERIC_EN["service_unavailable"] if locale() == "en" else str(PAGE_TEXTS[503])
         return json_error("service_unavailable", text, [], 503, {"Retry-After": "5"})
     # The page must not reach for the database again: loading the logged-in user for the header
     # would raise inside this handler and turn the clean 503 into a raw 500.
     g._login_user = AnonymousUserMixin()
-    return render_template("error.html", status=503, message=PAGE_TEXTS[503], details=[]), 503
+    return render_template("error.html", status=503, message=text, details=[]), 503
 
 
 def register(app: Flask) -> None:

@@ -1,10 +1,12 @@
 """Languages: Bahasa Indonesia by default, English on request, through Flask-Babel.
 
 Strings are written in Indonesian inside `_()`; `web/translations/en` holds their English
-versions, with the compiled `messages.mo` committed so a fresh clone needs no build step. After
-changing texts, refresh the catalog (from the project root):
+versions, with the compiled `messages.mo` committed so a fresh clone needs no build step. Error
+texts live in `web/error_texts.py`, one per error code. After changing texts, refresh the catalog
+(from the project root):
 
-    pybabel extract -F web/babel.cfg -o web/translations/messages.pot web
+    pybabel extract -F web/babel.cfg -k _l --no-location --omit-header --sort-output \
+        -o web/translations/messages.pot web
     pybabel update -i web/translations/messages.pot -d web/translations
     (translate the new entries in web/translations/en/LC_MESSAGES/messages.po)
     pybabel compile -d web/translations

@@ -22,20 +22,20 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 def parse(content: bytes, filename: str) -> etree._Element:
     """Parse untrusted XML: size-capped, no DTD, no entities, no network; errors name file and line."""
     if len(content) > MAX_BYTES:
-        raise InvalidDefinition([Problem(f"berkas melebihi batas {MAX_BYTES // (1024 * 1024)} MB", filename)])
+        raise InvalidDefinition([Problem("file_too_large", filename, params={"limit_mb": MAX_BYTES // (1024 * 1024)})])
     match = _DTD.search(content)
     if match:
         line = content.count(b"\n", 0, match.start()) + 1
-        raise InvalidDefinition([Problem("DOCTYPE dan deklarasi entitas tidak diizinkan", filename, line)])
+        raise InvalidDefinition([Problem("doctype_entities", filename, line)])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=False)
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:
-        raise InvalidDefinition([Problem(f"XML tidak sah: {exc.msg}", filename, exc.lineno)]) from exc
+        raise InvalidDefinition([Problem("xml_invalid", filename, exc.lineno, params={"detail": exc.msg})]) from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 file the byte scan missed
-        raise InvalidDefinition([Problem("DOCTYPE tidak diizinkan", filename, 1)])
+        raise InvalidDefinition([Problem("doctype", filename, 1)])
     return root
 
 

@@ -76,7 +76,7 @@ def _parse(bpmn_xml: bytes) -> etree._Element:
     try:
         return bpmn_xml_module.parse(bpmn_xml, "diagram")
     except InvalidDefinition as refused:
-        raise ValueError(refused.message) from refused
+        raise ValueError(str(refused)) from refused
 
 
 def _ref(value: str | None) -> str:

@@ -13,14 +13,27 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
-from engine.errors import BadRequest, ValidationFailed
+from engine.errors import BadRequest, ValidationFailed, field_error
 from engine.libraries import instruments
 
 MAX_DEPTH = 32
 MAX_FORM_BYTES = 1_000_000
 
-TYPE_NAMES = {"string": "teks", "integer": "bilangan bulat", "number": "angka", "boolean": "ya/tidak",
-              "array": "daftar", "object": "objek", "null": "kosong"}
+# JSON Schema keywords whose failure is named by the keyword itself, with its value as `limit`.
+LIMIT_CODES = {"minimum": "minimum", "maximum": "maximum", "exclusiveMinimum": "exclusive_minimum",
+               "exclusiveMaximum": "exclusive_maximum", "minLength": "min_length", "maxLength": "max_length",
+               "minItems": "min_items", "maxItems": "max_items", "multipleOf": "multiple_of"}
+FORMAT_CODES = {"date": "invalid_date", "email": "invalid_email", "date-time": "invalid_date_time"}
+RULE_CODES = {"uniqueItems": "duplicate_items", "pattern": "pattern_mismatch", "additionalProperties": "unknown_fields"}
+
+
+class FormFileError(ValueError):
+    """A form file that cannot be used: `code` and `params` say why (a Problem at deploy)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 def load_form(forms_dir: Path, filename: str) -> dict[str, Any]:
@@ -30,25 +43,25 @@ def load_form(forms_dir: Path, filename: str) -> dict[str, Any]:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        raise ValueError(f"berkas formulir {filename} bukan JSON Schema yang sah: {exc.message}") from exc
+        raise FormFileError("form_schema_invalid", filename=filename, detail=exc.message) from exc
     return schema
 
 
 def check_shape(data: Any, *, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_FORM_BYTES) -> None:
     """Refuse submissions that are not objects, nest too deeply or are too large, before validating."""
     if not isinstance(data, dict):
-        raise BadRequest("data formulir harus berupa objek JSON")
+        raise BadRequest("form_not_object")
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         if depth > max_depth:
-            raise BadRequest(f"data formulir bersarang lebih dari {max_depth} tingkat")
+            raise BadRequest("form_too_deep", limit=max_depth)
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value)
     if len(json.dumps(data, ensure_ascii=False)) > max_bytes:
-        raise BadRequest(f"data formulir melebihi {max_bytes // 1000} KB")
+        raise BadRequest("form_too_large", limit_kb=max_bytes // 1000)
 
 
 def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, cache_key: str | None = None) -> None:
@@ -64,9 +77,9 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, cache_key: 
     if _accepted(key, schema, data):
         return
     errors = sorted(_validator(key, schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    details = [{"path": path, "message": message} for path, message in _messages(errors)]
+    details = list(_field_errors(errors))
     if details:
-        raise ValidationFailed("data formulir tidak valid", details)
+        raise ValidationFailed("form_invalid", details=details)
 
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
@@ -103,48 +116,40 @@ def _validator(key: str, schema: dict[str, Any]) -> Draft202012Validator:
     return validator
 
 
-def _messages(errors: list[SchemaValidationError]) -> Iterator[tuple[str, str]]:
+def _field_errors(errors: list[SchemaValidationError]) -> Iterator[dict[str, Any]]:
     for error in errors:
         path = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else ""
-            yield (f"{path}.{missing}" if path else missing), "wajib diisi"
+            yield field_error(f"{path}.{missing}" if path else missing, "required")
         else:
-            yield path, _message(error)
+            yield _field_error(path, error)
 
 
-def _message(error: SchemaValidationError) -> str:
-    v, expected = error.validator, error.validator_value
+def _field_error(path: str, error: SchemaValidationError) -> dict[str, Any]:
+    v, expected = str(error.validator), error.validator_value
     if v == "type":
-        names = expected if isinstance(expected, list) else [expected]
-        return "harus berupa " + " atau ".join(TYPE_NAMES.get(str(n), str(n)) for n in names)
+        return field_error(path, "wrong_type", types=expected if isinstance(expected, list) else [expected])
     if v in ("enum", "const", "oneOf", "anyOf"):
-        return "nilai tidak termasuk pilihan yang tersedia"
+        return field_error(path, "not_a_choice")
     if v == "format":
-        return {"date": "harus tanggal dengan format YYYY-MM-DD", "email": "alamat email tidak valid",
-                "date-time": "harus tanggal dan waktu ISO 8601"}.get(str(expected), f"format {expected} tidak valid")
-    messages = {
-        "minimum": f"minimal {expected}", "maximum": f"maksimal {expected}",
-        "exclusiveMinimum": f"harus lebih dari {expected}", "exclusiveMaximum": f"harus kurang dari {expected}",
-        "minLength": f"minimal {expected} karakter", "maxLength": f"maksimal {expected} karakter",
-        "minItems": f"pilih minimal {expected}", "maxItems": f"maksimal {expected} butir",
-        "uniqueItems": "tidak boleh ada butir ganda", "pattern": "format tidak sesuai",
-        "additionalProperties": "berisi isian yang tidak dikenal",
-        "multipleOf": f"harus kelipatan {expected}",
-    }
-    return messages.get(str(v), f"tidak valid ({v})")
+        code = FORMAT_CODES.get(str(expected))
+        return field_error(path, code) if code else field_error(path, "invalid_format", format=str(expected))
+    if v in LIMIT_CODES:
+        return field_error(path, LIMIT_CODES[v], limit=expected)
+    return field_error(path, RULE_CODES[v]) if v in RULE_CODES else field_error(path, "schema_rule", rule=v)
 
 
 def load_json(forms_dir: Path, filename: str) -> dict[str, Any]:
     """Read a UI-schema file that sits beside the forms."""
     if not re.fullmatch(r"[A-Za-z0-9_.\-]+\.json", filename or "") or ".." in filename:
-        raise ValueError(f"nama berkas tidak sah: {filename!r}")
+        raise FormFileError("form_file_name", filename=filename)
     try:
         value = json.loads((forms_dir / filename).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ValueError(f"berkas {filename} tidak ditemukan di {forms_dir}") from exc
+        raise FormFileError("form_file_missing", filename=filename, folder=str(forms_dir)) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"berkas {filename} bukan JSON yang sah: {exc}") from exc
+        raise FormFileError("form_file_not_json", filename=filename, detail=str(exc)) from exc
     if not isinstance(value, dict):
-        raise ValueError(f"berkas {filename} harus berisi objek JSON")
+        raise FormFileError("form_file_not_object", filename=filename)
     return value

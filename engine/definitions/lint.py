@@ -27,19 +27,19 @@ def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Pro
     problems: list[Problem] = []
     loaded: dict[str, Any] = {}
 
-    def add(message: str, element: etree._Element) -> None:
-        problems.append(Problem(message, filename, element.sourceline, element.get("id")))
+    def add(code: str, element: etree._Element, **params: Any) -> None:
+        problems.append(Problem(code, filename, element.sourceline, element.get("id"), params))
 
     for task in root.iterfind(".//bpmn:task", NS):
-        add("tugas tanpa jenis (bpmn:task) tidak diizinkan: pakai userTask, scriptTask, dst.", task)
+        add("untyped_task", task)
     for gateway in root.iterfind(".//bpmn:exclusiveGateway", NS):
         outgoing = gateway.findall("bpmn:outgoing", NS)
         if len(outgoing) > 1 and not gateway.get("default"):
-            add("gateway eksklusif dengan beberapa alur keluar wajib punya alur default", gateway)
+            add("gateway_without_default", gateway)
     for lane in root.iterfind(".//bpmn:lane", NS):
         name = (lane.get("name") or "").strip()
         if not roles.is_known_lane(name):
-            add(f"lane '{name}' bukan peran yang dikenal ({', '.join(sorted(roles.LANE_ROLES))})", lane)
+            add("unknown_lane", lane, lane=name, known=sorted(roles.LANE_ROLES))
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -50,16 +50,15 @@ def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Pro
         for key in ("documents", "documentsOnOpen"):
             unknown = [k.strip() for k in props.get(key, "").split(",") if k.strip() and k.strip() not in KINDS]
             if unknown:
-                add(f"jenis dokumen tidak dikenal di {key}: {', '.join(unknown)} "
-                    f"(yang dikenal: {', '.join(sorted(KINDS))})", element)
+                add("unknown_document_kinds", element, property=key, kinds=unknown, known=sorted(KINDS))
         if props.get("dueDate"):
-            _check_expression(props["dueDate"], element, add, "dueDate")
+            _check_expression(props["dueDate"], element, add, "due_date_syntax")
         if props.get("dueDuration"):
             _check_timer_value(props["dueDuration"], element, add)
     for script in root.iterfind(".//bpmn:script", NS):
-        _check_code(script.text or "", script, add, "skrip", mode="exec")
+        _check_code(script.text or "", script, add, "script_syntax", mode="exec")
     for condition in root.iterfind(".//bpmn:conditionExpression", NS):
-        _check_expression(condition.text or "", condition, add, "kondisi")
+        _check_expression(condition.text or "", condition, add, "condition_syntax")
     for tag in TIMER_TAGS:
         for timer in root.iterfind(f".//bpmn:timerEventDefinition/bpmn:{tag}", NS):
             _check_timer(timer.text or "", timer, add)
@@ -75,30 +74,31 @@ def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: 
             loaded[filename] = forms.load_form(forms_dir, filename)
         else:
             loaded[filename] = forms.load_json(forms_dir, filename)
-    except ValueError as exc:
-        add(str(exc), element)
+    except forms.FormFileError as exc:
+        add(exc.code, element, **exc.params)
+    except ValueError as exc:  # an instrument file the form refers to, in the instruments' own words
+        add("form_invalid", element, filename=filename, detail=str(exc))
 
 
-def _check_code(code: str, element: etree._Element, add: Any, what: str, mode: str) -> bool:
+def _check_code(code: str, element: etree._Element, add: Any, problem: str, mode: str) -> bool:
     try:
         ast.parse(code.strip() or "None", mode=mode)
     except SyntaxError as exc:
-        add(f"{what} bukan Python yang sah (baris {exc.lineno}): {exc.msg}", element)
+        add(problem, element, line=exc.lineno, detail=exc.msg)
         return False
     return True
 
 
-def _check_expression(expression: str, element: etree._Element, add: Any, what: str) -> None:
-    _check_code(expression, element, add, what, mode="eval")
+def _check_expression(expression: str, element: etree._Element, add: Any, problem: str) -> None:
+    _check_code(expression, element, add, problem, mode="eval")
 
 
 def _check_timer(expression: str, element: etree._Element, add: Any) -> None:
     """A timer must be a Python expression; a literal one must also be a valid ISO 8601 value."""
     if ISO_LOOKING.fullmatch(expression.strip()):
-        add(f"nilai timer {expression.strip()} harus dikutip sebagai teks Python, mis. \"{expression.strip()}\"",
-            element)
+        add("timer_unquoted", element, value=expression.strip())
         return
-    if not _check_code(expression, element, add, "ekspresi timer", mode="eval"):
+    if not _check_code(expression, element, add, "timer_syntax", mode="eval"):
         return
     tree = ast.parse(expression.strip(), mode="eval")
     if any(isinstance(node, ast.Name) for node in ast.walk(tree)):
@@ -106,7 +106,7 @@ def _check_timer(expression: str, element: etree._Element, add: Any) -> None:
     try:
         value = RestrictedEnvironment().evaluate(expression, {})
     except Exception as exc:
-        add(f"ekspresi timer gagal dievaluasi: {exc}", element)
+        add("timer_evaluation_failed", element, detail=str(exc))
         return
     _check_timer_value(value, element, add, tag=etree.QName(element).localname)
 
@@ -120,5 +120,4 @@ def _check_timer_value(value: Any, element: etree._Element, add: Any, tag: str =
         else:
             TimerEventDefinition.parse_iso_duration(str(value))
     except Exception:
-        add(f"nilai timer '{value}' bukan format ISO 8601 yang sah (durasi butuh tanda kutip, mis. \"PT1H\")",
-            element)
+        add("timer_not_iso", element, value=str(value))

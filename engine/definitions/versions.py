@@ -48,7 +48,7 @@ def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, pro
     check passes.
     """
     if not roles.DEPLOY_ROLES & actor.roles:
-        raise Forbidden("hanya admin yang boleh memasang definisi proses")
+        raise Forbidden("admins_only")
     filename = Path(filename).name or "upload.bpmn"
     root = bpmn_xml.parse(content, filename)
     problems, forms = lint(root, filename, processes_dir / "forms")
@@ -117,7 +117,7 @@ def latest(session: Session, key: str) -> Definition:
     definition = session.scalar(select(Definition).where(Definition.key == key)
                                 .order_by(Definition.version.desc()).limit(1))
     if definition is None:
-        raise NotFound(f"definisi {key} tidak ditemukan")
+        raise NotFound("definition_not_found", key=key)
     return definition
 
 
@@ -137,7 +137,7 @@ def get_version(session: Session, key: str, version: int) -> Definition:
     """One version of a definition."""
     definition = session.scalar(select(Definition).where(Definition.key == key, Definition.version == version))
     if definition is None:
-        raise NotFound(f"definisi {key} versi {version} tidak ditemukan")
+        raise NotFound("definition_version_not_found", key=key, version=version)
     return definition
 
 
@@ -156,8 +156,8 @@ def _root_process_id(root: etree._Element, filename: str, problems: list[Problem
     called = {c.get("calledElement") for c in root.iterfind(".//bpmn:callActivity", NS)}
     roots = [p for p in executable if p.get("id") not in called]
     if len(roots) != 1:
-        problems.append(Problem(f"berkas harus memuat tepat satu proses utama yang executable "
-                                f"(ditemukan {len(roots)})", filename, root.sourceline))
+        problems.append(Problem("executable_process_count", filename, root.sourceline,
+                                params={"found": len(roots)}))
         return None
     return str(roots[0].get("id"))
 
@@ -189,8 +189,8 @@ def _dependencies(root: etree._Element, filename: str, library: dict[str, bytes]
                 continue
             source = index.get(target)
             if source is None:
-                problems.append(Problem(f"'{target}' yang dipanggil tidak ditemukan", current_name,
-                                        element.sourceline, _owner_id(element)))
+                problems.append(Problem("called_element_missing", current_name, element.sourceline,
+                                        _owner_id(element), {"target": target}))
             elif source not in needed:
                 needed[source] = parsed[source]
                 queue.append((source, parsed[source]))
@@ -218,11 +218,11 @@ def _build_spec(root: etree._Element, filename: str, deps: dict[str, etree._Elem
                     parser.add_bpmn_xml(dep, filename=name)
         return parser.get_spec(key), parser.get_subprocess_specs(key)
     except ValidationException as exc:
-        raise InvalidDefinition([Problem(str(exc.args[0]) if exc.args else str(exc),
-                                         exc.file_name or filename, _int(exc.line_number),
-                                         getattr(exc, "id", None) or None)]) from exc
+        raise InvalidDefinition([Problem("spec_invalid", exc.file_name or filename, _int(exc.line_number),
+                                         getattr(exc, "id", None) or None,
+                                         {"detail": str(exc.args[0]) if exc.args else str(exc)})]) from exc
     except SpiffWorkflowException as exc:
-        raise InvalidDefinition([Problem(str(exc), filename)]) from exc
+        raise InvalidDefinition([Problem("spec_invalid", filename, params={"detail": str(exc)})]) from exc
 
 
 def _start_roles(root: etree._Element, key: str) -> set[str]:

@@ -107,7 +107,7 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
            item_label: str | None = None) -> Document:
     """Number and store one document of `kind` from a step's data, in the caller's transaction."""
     if kind not in KINDS:
-        raise BadRequest(f"jenis dokumen tidak dikenal: {kind}")
+        raise BadRequest("unknown_document_kind", kind=kind)
     now = utcnow()
     local = now.astimezone(WIB)
     config = _settings(session)
@@ -182,7 +182,7 @@ def get(session: Session, document_id: int) -> Document:
     """One document by id."""
     document = session.get(Document, document_id)
     if document is None:
-        raise NotFound("dokumen tidak ditemukan")
+        raise NotFound("document_not_found")
     return document
 
 

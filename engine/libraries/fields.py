@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from engine.errors import ValidationFailed
+from engine.errors import ValidationFailed, field_error
 
 KECAMATAN: tuple[str, ...] = ("Baki", "Bendosari", "Bulu", "Gatak", "Grogol", "Kartasura", "Mojolaban",
                               "Nguter", "Polokarto", "Sukoharjo", "Tawangsari", "Weru")
@@ -86,7 +86,8 @@ def checked(fields: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any
     """Fields cleaned for create/update: any error raises ValidationFailed, warnings come back as messages."""
     values, warnings, errors = clean(fields, creating=creating)
     if errors:
-        raise ValidationFailed("data perpustakaan tidak valid", [{"path": f, "message": m} for f, m in errors])
+        raise ValidationFailed("library_invalid",
+                               details=[field_error(f, "library_field", detail=m) for f, m in errors])
     return values, [message for _, message in warnings]
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
 from engine.db import Base, execute, intpk, utcnow
-from engine.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from engine.errors import BadRequest, Conflict, NotFound, ValidationFailed, field_error
 from engine.libraries.fields import (
     canonical_kecamatan,
     canonical_library_type,
@@ -113,7 +113,7 @@ def get(session: Session, library_id: Any) -> Library:
     key = as_id(library_id)
     library = session.get(Library, key) if key else None
     if library is None:
-        raise NotFound("perpustakaan tidak ditemukan")
+        raise NotFound("library_not_found")
     return library
 
 
@@ -150,12 +150,12 @@ def list_libraries(session: Session, q: str | None = None, kecamatan: str | None
     if kecamatan:
         found = canonical_kecamatan(kecamatan)
         if found is None:
-            raise BadRequest(f"kecamatan tidak dikenal: {kecamatan}")
+            raise BadRequest("unknown_kecamatan", value=kecamatan)
         query = query.where(Library.kecamatan == found)
     if library_type:
         kind = canonical_library_type(library_type)
         if kind is None:
-            raise BadRequest(f"jenis perpustakaan tidak dikenal: {library_type}")
+            raise BadRequest("unknown_library_type", value=library_type)
         query = query.where(Library.library_type == kind)
     if active is not None:
         query = query.where(Library.active.is_(active))
@@ -215,7 +215,7 @@ def _check_npp_free(session: Session, npp: str | None, library_id: int | None) -
         return
     other = session.scalar(select(Library).where(Library.npp == npp, Library.id != (library_id or 0)))
     if other is not None:
-        raise Conflict(f"NPP {npp} sudah dipakai oleh {other.name} ({other.kecamatan})")
+        raise Conflict("npp_taken", npp=npp, library=other.name, kecamatan=other.kecamatan)
 
 
 # ---- forms referencing the registry -----------------------------------------------------------
@@ -240,9 +240,9 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
         values = container[name] if many else [container[name]]
         for index, value in enumerate(values):
             if not (isinstance(value, int) and not isinstance(value, bool) and value in found):
-                details.append({"path": f"{path}.{index}" if many else path, "message": "perpustakaan tidak dikenal"})
+                details.append(field_error(f"{path}.{index}" if many else path, "unknown_library"))
     if details:
-        raise ValidationFailed("data formulir tidak valid", details)
+        raise ValidationFailed("form_invalid", details=details)
     for container, name, _, many in refs:
         if many:
             container[f"{name}_profiles"] = [dict(found[value]) for value in container[name]]

@@ -69,11 +69,11 @@ def record_result(session: Session, library_id: int, kind: str, score: float, re
     library_id = registry.as_id(library_id)
     library = registry.get(session, library_id) if kind == "accreditation" else None
     if library is None and not registry.summaries(session, [library_id]):
-        raise NotFound("perpustakaan tidak ditemukan")
+        raise NotFound("library_not_found")
     if kind not in RESULT_KINDS:
-        raise BadRequest(f"jenis hasil tidak dikenal: {kind} (pilihan: {', '.join(RESULT_KINDS)})")
+        raise BadRequest("unknown_result_kind", kind=kind, choices=list(RESULT_KINDS))
     if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
-        raise BadRequest(f"nilai hasil {kind} harus angka 0–100, bukan {score!r}")
+        raise BadRequest("result_score_range", kind=kind, score=repr(score))
     details = dict(details or {})
     values = {"library_id": library_id, "instance_id": instance_id, "task_id": task_id, "task_name": task_name,
               "kind": kind, "period": period[:300], "score": float(score),
@@ -128,21 +128,21 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
         return
     where = f"langkah {step.title or step.name}"
     if kind not in RESULT_KINDS:
-        raise BadRequest(f"{where}: libraryResult '{kind}' tidak dikenal (pilihan: {', '.join(RESULT_KINDS)})")
+        raise BadRequest("step_result_kind_unknown", where=where, kind=kind, choices=list(RESULT_KINDS))
     if execute(session, _RESULT_OF_TASK, {"task_id": step.task_id}).scalar() is not None:
         return
     library_id = _step_library(step)
     if library_id is None:
-        raise BadRequest(f"{where}: perpustakaan untuk hasil {kind} tidak diketahui")
+        raise BadRequest("step_result_library_unknown", where=where, kind=kind)
     if not registry.summaries(session, [library_id]):
-        raise BadRequest(f"{where}: perpustakaan {library_id} tidak ada di registri")
+        raise BadRequest("step_result_library_missing", where=where, library_id=library_id)
     variable = step.properties.get("resultVariable", "").strip() or DEFAULT_RESULT_VARIABLE[kind]
     found = _lookup(step.data, variable) if variable else step.data
     if not isinstance(found, dict):
-        raise BadRequest(f"{where}: variabel hasil '{variable}' tidak ada di data langkah")
+        raise BadRequest("step_result_variable_missing", where=where, variable=variable)
     score = _first(found, "total", "score", "nilai")
     if isinstance(score, bool) or not isinstance(score, int | float):
-        raise BadRequest(f"{where}: hasil {kind} di '{variable or 'data langkah'}' tidak berisi nilai")
+        raise BadRequest("step_result_without_score", where=where, kind=kind, variable=variable)
     common: dict[str, Any] = {"period": instance.title, "instance_id": instance.id, "task_id": step.task_id,
               "task_name": step.name, "grade": as_text(_first(found, "grade", "predikat")) or None}
     if kind == "monev":

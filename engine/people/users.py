@@ -42,13 +42,13 @@ def create_user(session: Session, username: str, password: str, roles: list[str]
     username = username.strip().lower()
     unknown = sorted(set(roles) - set(ROLES))
     if not username or len(username) > 64:
-        raise BadRequest("nama pengguna wajib diisi (maks. 64 karakter)")
+        raise BadRequest("username_required", limit=64)
     if unknown:
-        raise BadRequest(f"peran tidak dikenal: {', '.join(unknown)}")
+        raise BadRequest("unknown_roles", roles=unknown)
     if len(password) < 4:
-        raise BadRequest("kata sandi minimal 4 karakter")
+        raise BadRequest("password_too_short", minimum=4)
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise BadRequest(f"pengguna {username} sudah ada")
+        raise BadRequest("user_exists", username=username)
     user = User(username=username, name=name or username, password_hash=hash_password(password),
                 roles=sorted(set(roles)), nip=nip, rank=rank, position=position)
     session.add(user)
@@ -60,7 +60,7 @@ def get_user(session: Session, username: str) -> User:
     """An active user by username."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active:
-        raise NotFound(f"pengguna {username} tidak ditemukan")
+        raise NotFound("user_not_found", username=username)
     return user
 
 

@@ -71,7 +71,7 @@ def get_definition(session: Session, definition_id: int) -> Definition:
     """A definition by id (the session keeps what it loaded: one read per action)."""
     definition = session.get(Definition, definition_id)
     if definition is None:
-        raise NotFound("definisi tidak ditemukan")
+        raise NotFound("definition_not_found", key=definition_id)
     return definition
 
 

@@ -24,7 +24,7 @@ def test_suspend_blocks_work_and_resume_allows_it(factory):
     iid = start(factory, "approval", PETUGAS)
     task_id = open_task(factory, iid, "submit")
     act(factory, instances.suspend, iid, KABID, "menunggu anggaran")
-    with pytest.raises(Conflict, match="ditangguhkan"):
+    with pytest.raises(Conflict, match="instance_not_running.*suspended"):
         complete(factory, task_id, PETUGAS, {"amount": 1, "visit_date": "2027-01-01"})
     act(factory, instances.resume, iid, KABID, "anggaran tersedia")
     complete(factory, task_id, PETUGAS, {"amount": 1, "visit_date": "2027-01-01"})
@@ -186,7 +186,7 @@ def test_completion_of_a_task_that_is_not_ready_is_refused(factory):
     with factory() as s, s.begin():
         s.add(type(row)(id=str(future.id), instance_id=iid, definition_key="approval", name="review",
                         title="Tinjau", lane="kabid", status="open"))
-    with pytest.raises(Conflict, match="tidak lagi siap"):
+    with pytest.raises(Conflict, match="task_not_ready"):
         complete(factory, str(future.id), KABID, {"decision": "setuju"})
     assert open_names(factory, iid) == ["review", "submit"] and instance(factory, iid).row_version == version
     with factory() as s:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import audit, tasks
 from engine.db import run_in_transaction
-from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import AuditEvent, Instance, Task
 from engine.workflow import storage
 from tests.engine.helpers import (
@@ -74,9 +74,9 @@ def test_invalid_form_data_lists_field_errors_and_changes_nothing(factory, appro
         stored_before = storage.stored_state(s, approval)
     with pytest.raises(ValidationFailed) as err:
         complete(factory, task_id, PETUGAS, {"amount": 0, "visit_date": "31-12-2027", "note": "x" * 501})
-    paths = {d["path"]: d["message"] for d in err.value.details}
-    assert paths == {"amount": "minimal 1", "visit_date": "harus tanggal dengan format YYYY-MM-DD",
-                     "note": "maksimal 500 karakter"}
+    paths = {d["path"]: (d["code"], d["params"]) for d in err.value.details}
+    assert paths == {"amount": ("minimum", {"limit": 1}), "visit_date": ("invalid_date", {}),
+                     "note": ("max_length", {"limit": 500})}
     with pytest.raises(ValidationFailed) as err:
         complete(factory, task_id, PETUGAS, {})
     assert {d["path"] for d in err.value.details} == {"amount", "visit_date"}
@@ -139,9 +139,9 @@ def test_assign_needs_supervisor_reason_and_fitting_role(factory, approval):
     task_id = open_task(factory, approval, "submit")
     with pytest.raises(Forbidden):
         run_in_transaction(factory, lambda s: tasks.assign(s, task_id, PETUGAS, "budi", "cuti"))
-    with pytest.raises(Exception, match="alasan"):
+    with pytest.raises(BadRequest, match="reason_required"):
         run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "budi", " "))
-    with pytest.raises(Exception, match="tidak sesuai"):
+    with pytest.raises(BadRequest, match="user_not_in_lane"):
         run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "mitra1", "coba"))
     run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "budi", "petugas cuti"))
     with factory() as s:

@@ -40,7 +40,7 @@ def test_paging_arguments_are_checked_on_every_api_list(api, seeded, stored):
                 response = caller.get(with_param(path, name, value))
                 assert response.status_code in (200, 400), (path, name, value, response.status_code)
                 if response.status_code == 400:
-                    assert response.json["error"]["code"] == "bad_request"
+                    assert response.json["error"]["code"] == "invalid_request"
                 elif "per_page" in response.json:  # a paged list lets only sane integers through
                     assert int(value) >= 1 and 1 <= response.json["per_page"] <= 200, (path, name, value)
     assert stored() == before

@@ -38,7 +38,7 @@ def test_ten_megabytes_of_form_data_is_413_and_stores_nothing(api, task_id, stor
     before = stored()
     body = json.dumps({"data": {**DATA, "catatan": "x" * (10 * 1024 * 1024)}}).encode()
     response = raw_post(petugas, f"/tasks/{task_id}/{action}", body)
-    assert response.status_code == 413 and response.json["error"]["code"] == "payload_too_large"
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
     assert stored() == before
 
 
@@ -50,7 +50,7 @@ def test_deeply_nested_json_is_400_and_stores_nothing(api, task_id, stored, acti
     body = ('{"data": {"judul": "Laporan Baki", "catatan": ' + deep(depth) + "}}").encode()
     response = raw_post(petugas, f"/tasks/{task_id}/{action}", body)
     assert response.status_code == 400, response.text[:300]
-    assert response.json["error"]["code"] == "bad_request"
+    assert response.json["error"]["code"] == "invalid_request"
     assert stored() == before
 
 

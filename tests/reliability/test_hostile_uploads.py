@@ -58,7 +58,7 @@ def test_malformed_xml_is_refused_and_stores_nothing(api, stored, content):
     before = stored()
     response = upload(admin, content)
     assert response.status_code in (400, 422), response.text
-    assert response.json["error"]["code"] in ("bad_request", "invalid_definition")
+    assert response.json["error"]["code"] in ("invalid_request", "invalid_definition")
     assert response.json["error"]["message"]
     assert stored() == before
 
@@ -68,7 +68,7 @@ def test_oversized_upload_through_the_page_and_the_api_stores_nothing(api, web, 
     before = stored()
     huge = LAPORAN + b"<!--" + b"x" * (6 * 1024 * 1024) + b"-->"
     response = upload(admin, huge)
-    assert response.status_code == 413 and response.json["error"]["code"] == "payload_too_large"
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
     page = web("admin").post("/definitions", data={"file": (io.BytesIO(huge), "besar.bpmn")},
                              content_type="multipart/form-data")
     assert page.status_code == 413

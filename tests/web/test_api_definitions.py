@@ -51,7 +51,7 @@ def test_upload_errors_400_and_413(api):
     assert upload(admin, b"x", "catatan.txt").status_code == 400
     assert admin.post("/definitions", data={}, content_type="multipart/form-data", json=None).status_code == 400
     too_big = upload(admin, b" " * (5 * 1024 * 1024 + 10))
-    assert too_big.status_code == 413 and too_big.json["error"]["code"] == "payload_too_large"
+    assert too_big.status_code == 413 and too_big.json["error"]["code"] == "too_large"
 
 
 def test_bpmn_download(api):

@@ -46,7 +46,7 @@ def test_list_filters_and_pages(api, factory, deployed):
     assert page["total"] == 2 and [i["id"] for i in page["items"]] == [first]
     for query in ("per_page=201", "per_page=0", "page=0", "page=x", "status=aneh"):
         response = kabid.get(f"/instances?{query}")
-        assert response.status_code == 400 and response.json["error"]["code"] == "bad_request", query
+        assert response.status_code == 400 and response.json["error"]["code"] == "invalid_request", query
     assert api("mitra").get("/instances").json["total"] == 0
 
 

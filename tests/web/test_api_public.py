@@ -35,7 +35,7 @@ def test_public_complaint_errors(app, pengaduan):
     client = app.test_client()
     invalid = client.post("/api/v1/public/complaints", json={**COMPLAINT, "message": "x"})
     assert invalid.status_code == 422 and invalid.json["error"]["details"] == [
-        {"path": "message", "message": "minimal 10 karakter"}]
+        {"path": "message", "code": "min_length", "params": {"limit": 10}, "message": "minimal 10 karakter"}]
     extra = client.post("/api/v1/public/complaints", json={**COMPLAINT, "reference": "ADU-1", "admin": True})
     assert extra.status_code == 422
     malformed = client.post("/api/v1/public/complaints", data="{", content_type="application/json")

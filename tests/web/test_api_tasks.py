@@ -52,7 +52,8 @@ def test_claim_unclaim_and_conflicts(api, laporan):
     assert claimed.status_code == 200 and claimed.json["assignee"] == "petugas"
     assert petugas.get("/tasks").json["total"] == 1
     conflict = other.post(f"/tasks/{task_id}/claim")
-    assert conflict.status_code == 409 and conflict.json["error"]["code"] == "conflict"
+    assert conflict.status_code == 409 and conflict.json["error"]["code"] == "task_claimed"
+    assert conflict.json["error"]["details"][0]["params"] == {"holder": "petugas"}
     assert other.post(f"/tasks/{task_id}/complete", {"data": DATA}).status_code == 409
     assert api("kabid").post(f"/tasks/{task_id}/claim").status_code == 403
     assert other.post(f"/tasks/{task_id}/unclaim").status_code == 403
@@ -75,7 +76,7 @@ def test_complete_returns_instance_and_next_tasks(api, laporan):
     [next_task] = response.json["next_tasks"]
     assert next_task["name"] == "tinjau" and next_task["lane"] == "kabid"
     again = api("petugas").post(f"/tasks/{task_id}/complete", {"data": DATA})
-    assert again.status_code == 409 and again.json["error"]["message"] == "tugas sudah diselesaikan"
+    assert again.status_code == 409 and again.json["error"]["code"] == "task_completed"
     assert api("petugas").get("/tasks?scope=archive").json["items"][0]["id"] == task_id
 
 
@@ -83,9 +84,10 @@ def test_invalid_data_is_422_with_paths(api, laporan):
     response = api("petugas").post(f"/tasks/{laporan[1]}/complete",
                                    {"data": {**DATA, "jumlah": 0, "jadwal": [{"visit_date": "besok"}]}})
     assert response.status_code == 422
-    details = {d["path"]: d["message"] for d in response.json["error"]["details"]}
-    assert details == {"jumlah": "minimal 1", "jadwal.0.visit_date": "harus tanggal dengan format YYYY-MM-DD",
-                       "jadwal.0.officer": "wajib diisi"}
+    assert response.json["error"]["code"] == "invalid_data"
+    details = {d["path"]: (d["code"], d["params"]) for d in response.json["error"]["details"]}
+    assert details == {"jumlah": ("minimum", {"limit": 1}), "jadwal.0.visit_date": ("invalid_date", {}),
+                       "jadwal.0.officer": ("required", {})}
 
 
 def test_english_error_messages(api, laporan):
@@ -93,7 +95,8 @@ def test_english_error_messages(api, laporan):
     response = petugas.post(f"/tasks/{laporan[1]}/complete", {"data": {**DATA, "jumlah": 0}},
                             headers={"Accept-Language": "en"})
     assert response.json["error"]["message"] == "the form data is invalid"
-    assert response.json["error"]["details"] == [{"path": "jumlah", "message": "at least 1"}]
+    assert response.json["error"]["details"] == [
+        {"path": "jumlah", "code": "minimum", "params": {"limit": 1}, "message": "at least 1"}]
     missing = petugas.get("/tasks/nope", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert missing.json["error"]["message"] == "task not found"
     assert petugas.get("/tasks/nope").json["error"]["message"] == "tugas tidak ditemukan"
@@ -106,7 +109,7 @@ def test_wrong_lane_unknown_task_and_bad_bodies(api, laporan):
     petugas = api("petugas")
     malformed = petugas.client.post(f"/api/v1/tasks/{task_id}/complete", data='{"data": {',
                                     content_type="application/json", headers=petugas.headers)
-    assert malformed.status_code == 400 and malformed.json["error"]["code"] == "bad_request"
+    assert malformed.status_code == 400 and malformed.json["error"]["code"] == "invalid_request"
     assert petugas.post(f"/tasks/{task_id}/complete", [DATA]).status_code == 400
     assert petugas.post(f"/tasks/{task_id}/complete", {"data": [1]}).status_code == 400
     wrong_type = petugas.client.post(f"/api/v1/tasks/{task_id}/complete", data="data=1", headers=petugas.headers,
@@ -119,7 +122,7 @@ def test_json_over_one_megabyte_is_413(api, laporan):
     body = json.dumps({"data": {"catatan": "x" * (1024 * 1024)}})
     response = petugas.client.post(f"/api/v1/tasks/{laporan[1]}/draft", data=body, content_type="application/json",
                                    headers=petugas.headers)
-    assert response.status_code == 413 and response.json["error"]["code"] == "payload_too_large"
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
 
 
 def test_assign_and_comment(api, laporan):
@@ -143,4 +146,17 @@ def test_deeply_nested_json_is_a_400(api, laporan):
     body = '{"data": {"catatan": ' + "[" * 20000 + "]" * 20000 + "}}"
     response = petugas.client.post(f"/api/v1/tasks/{laporan[1]}/draft", data=body, content_type="application/json",
                                    headers=petugas.headers)
-    assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_request"
+
+
+def test_a_conflict_names_its_code_and_reads_in_the_callers_language(api, laporan):
+    task_id = laporan[1]
+    api("petugas").post(f"/tasks/{task_id}/claim")
+    other = api("petugas2")
+    english = other.post(f"/tasks/{task_id}/complete", {"data": DATA}, headers={"Accept-Language": "en"})
+    text = "the task is being worked on by petugas"
+    assert english.status_code == 409 and english.json["error"] == {
+        "code": "task_claimed", "message": text,
+        "details": [{"path": "assignee", "code": "task_claimed", "params": {"holder": "petugas"}, "message": text}]}
+    indonesian = other.post(f"/tasks/{task_id}/complete", {"data": DATA})
+    assert indonesian.json["error"]["message"] == "tugas sedang dikerjakan oleh petugas"

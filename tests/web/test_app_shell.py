@@ -125,7 +125,7 @@ def test_postgresql_backend_killed_between_requests_reconnects(db_engine, settin
 def test_nul_bytes_in_query_arguments_are_refused(web, api):
     assert web("kabid").get("/instances?q=a%00b").status_code == 400
     response = api("kabid").get("/instances?q=%00")
-    assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_request"
 
 
 def test_closing_a_read_session_on_a_dead_connection_does_not_fail_the_request(app):

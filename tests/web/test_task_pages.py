@@ -203,3 +203,13 @@ def test_supervisor_reassigns_with_a_reason(web, factory, laporan):
     kabid.post(f"/tasks/{task_id}/assign", {"username": "petugas2", "reason": "cuti"})
     assert task_row(factory, task_id).assignee == "petugas2"
     assert web("petugas").post(f"/tasks/{task_id}/assign", {"username": "petugas", "reason": "x"}).status_code == 403
+
+
+def test_a_refused_action_is_explained_in_the_page_language(web, laporan):
+    task_id = laporan[1]
+    web("petugas").post(f"/tasks/{task_id}/claim")
+    other = web("petugas2")
+    refused = other.post(f"/tasks/{task_id}/claim")
+    assert refused.status_code == 409 and "tugas sedang dikerjakan oleh petugas" in refused.text
+    other.get("/tasks?lang=en")
+    assert "the task is being worked on by petugas" in other.post(f"/tasks/{task_id}/claim").text

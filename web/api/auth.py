@@ -37,7 +37,7 @@ def issue_token() -> Any:
 
     issued = db.transact(work)
     if issued is None:
-        raise NotAuthenticated("nama pengguna atau kata sandi salah")
+        raise NotAuthenticated("wrong_credentials")
     token, user = issued
     return {"token": token, "token_type": "Bearer", "expires_in": int(hours * 3600), "user": user_json(user)}
 
@@ -47,7 +47,7 @@ def revoke_token() -> Any:
     """Revoke the token this request was sent with."""
     token = g.get("api_token")
     if token is None:
-        raise BadRequest("kirim token yang akan dicabut di header Authorization")
+        raise BadRequest("token_to_revoke_missing")
     db.transact(lambda s: users.revoke_token(s, token))
     return {"revoked": True}
 

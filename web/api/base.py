@@ -27,7 +27,7 @@ def bearer_token() -> str | None:
         return None
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("header Authorization harus berbentuk 'Bearer <token>'")
+        raise NotAuthenticated("bearer_header_malformed")
     return token.strip()
 
 
@@ -42,7 +42,7 @@ def authenticate() -> None:
     if token is not None:
         user = users.user_for_token(db.session(), token)
         if user is None:
-            raise NotAuthenticated("token tidak dikenal, kedaluwarsa, atau sudah dicabut")
+            raise NotAuthenticated("token_invalid")
         g.api_user = SessionUser(user)
         g.api_token = token
         return
@@ -51,7 +51,7 @@ def authenticate() -> None:
             csrf.protect()
         g.api_user = current_user._get_current_object()
         return
-    raise NotAuthenticated("masuk terlebih dahulu atau kirim token Bearer")
+    raise NotAuthenticated("login_required")
 
 
 def json_body(required: bool = True) -> dict[str, Any]:
@@ -59,16 +59,16 @@ def json_body(required: bool = True) -> dict[str, Any]:
     raw = request.get_data(cache=True)
     if not raw.strip():
         if required:
-            raise BadRequest("isi permintaan harus objek JSON")
+            raise BadRequest("body_not_object")
         return {}
     if not request.is_json:
-        raise BadRequest("Content-Type harus application/json")
+        raise BadRequest("content_type_json")
     try:
         body = request.get_json(silent=True)
     except RecursionError as exc:  # the JSON decoder recurses per nesting level
-        raise BadRequest("isi permintaan bersarang terlalu dalam") from exc
+        raise BadRequest("body_too_deep") from exc
     if not isinstance(body, dict):
-        raise BadRequest("isi permintaan bukan objek JSON yang sah")
+        raise BadRequest("body_not_json_object")
     return body
 
 
@@ -78,7 +78,7 @@ def text_field(body: dict[str, Any], key: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise BadRequest(f"'{key}' wajib diisi sebagai teks")
+        raise BadRequest("text_required", field=key)
     return value
 
 

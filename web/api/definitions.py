@@ -27,7 +27,7 @@ def upload_definition() -> Any:
     """Deploy a `.bpmn` upload: 201 for a new version, 200 when the bytes match an existing one."""
     actor = current_actor()
     if "admin" not in actor.roles:
-        raise Forbidden("hanya admin yang boleh memasang definisi proses")
+        raise Forbidden("admins_only")
     content, filename = read_upload(request.files.get("file"))
 
     def work(session: Any) -> tuple[dict[str, Any], bool]:

@@ -34,7 +34,7 @@ def start_instance() -> Any:
     key = text_field(body, "definition")
     data = body.get("data") if body.get("data") is not None else {}
     if not isinstance(data, dict):
-        raise BadRequest("'data' harus objek JSON")
+        raise BadRequest("object_required", field="data")
     actor = current_actor()
 
     def work(session: Session) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from web import error_texts
 from web.api.base import bp
 
 
@@ -63,11 +64,18 @@ DATA = _body({"data": {"type": "object"}}, ["data"])
 ISO = {"type": "string", "format": "date-time", "nullable": True}
 SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["code", "message", "details"],
-              "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                             "details": {"type": "array", "items": {"type": "object", "properties": {
-                                 "path": {"type": "string"}, "message": {"type": "string"},
-                                 "line": {"type": "integer", "nullable": True},
-                                 "element": {"type": "string", "nullable": True}}}}}}}},
+              "properties": {
+                  "code": {"type": "string", "enum": list(error_texts.CODES),
+                           "description": "Stable identifier to branch on; never derived from the message."},
+                  "message": {"type": "string", "description": "In Indonesian or English by Accept-Language."},
+                  "details": {"type": "array", "items": {"type": "object", "properties": {
+                      "path": {"type": "string"}, "message": {"type": "string"},
+                      "code": {"type": "string", "enum": sorted({*error_texts.FIELDS, *error_texts.PROBLEMS,
+                                                                 *error_texts.CASES})},
+                      "params": {"type": "object", "description": "The values the message names."},
+                      "file": {"type": "string"},
+                      "line": {"type": "integer", "nullable": True},
+                      "element": {"type": "string", "nullable": True}}}}}}}},
     "User": {"type": "object", "properties": {"username": {"type": "string"}, "name": {"type": "string"},
                                               "roles": {"type": "array", "items": {"type": "string"}}}},
     "Definition": {"type": "object", "properties": {

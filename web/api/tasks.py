@@ -22,7 +22,7 @@ SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
 def _data(body: dict[str, Any]) -> dict[str, Any]:
     data = body.get("data", {})
     if not isinstance(data, dict):
-        raise BadRequest("'data' harus objek JSON")
+        raise BadRequest("object_required", field="data")
     return data
 
 
@@ -31,7 +31,7 @@ def list_tasks() -> Any:
     """inbox (mine), queue (unclaimed, my lanes) or archive (completed by me), soonest due first."""
     scope = request.args.get("scope", "inbox")
     if scope not in SCOPES:
-        raise BadRequest(f"scope harus salah satu dari: {', '.join(SCOPES)}")
+        raise BadRequest("unknown_scope", choices=list(SCOPES))
     page, per_page = page_args()
     return listing(SCOPES[scope](db.session(), current_actor(), page, per_page), task_item)
 

@@ -75,7 +75,7 @@ def current_actor() -> users.Actor:
 def require_admin() -> None:
     """Refuse anyone but process owners."""
     if "admin" not in current_actor().roles:
-        raise Forbidden("hanya admin yang boleh membuka halaman ini")
+        raise Forbidden("admins_only")
 
 
 def check_login_rate() -> None:
@@ -83,7 +83,7 @@ def check_login_rate() -> None:
     limiter = db.state().logins
     key = request.remote_addr or "?"
     if not limiter.hit(key):
-        raise RateLimited("terlalu banyak percobaan masuk; coba lagi nanti", limiter.retry_after(key))
+        raise RateLimited("too_many_logins", limiter.retry_after(key))
 
 
 def user_by_username(username: str) -> User | None:

@@ -15,10 +15,9 @@ from engine.documents import numbers
 from engine.errors import NotFound, ValidationFailed
 from engine.people.users import SYSTEM_ACTOR
 from engine.workflow.runtime import WIB
-from web import bpmn_info, db
+from web import bpmn_info, db, error_texts
 from web.errors import RateLimited, locale
 from web.forms import parse, render
-from web.messages import localize_details
 
 bp = Blueprint("complaints", __name__)
 PROCESS = "pengaduan"
@@ -68,7 +67,7 @@ def check_rate() -> None:
     limiter = db.state().complaints
     key = client_key()
     if not limiter.hit(key):
-        raise RateLimited("terlalu banyak pengaduan dari alamat ini; coba lagi nanti", limiter.retry_after(key))
+        raise RateLimited("too_many_complaints", limiter.retry_after(key))
 
 
 def public_form() -> tuple[dict[str, Any], dict[str, Any], str]:
@@ -129,7 +128,7 @@ def new() -> Any:
             session["complaint_reference"] = submit(values)
             return redirect(url_for("complaints.done"), 303)
         except ValidationFailed as exc:
-            errors = localize_details(exc.details, locale())
+            errors = error_texts.details(exc.details)
     form = render.build(schema, values, errors=errors, ui=ui, lang=locale())
     return render_template("complaint.html", form=form, has_errors=bool(errors),
                            instructions=instructions), 422 if errors else 200

@@ -16,7 +16,7 @@ from engine.definitions.versions import DeployResult
 from engine.errors import BadRequest, InvalidDefinition
 from engine.models import Definition
 from engine.people.users import Actor
-from web import db
+from web import db, error_texts
 from web.pages.auth import current_actor, require_admin
 
 bp = Blueprint("definitions", __name__)
@@ -25,10 +25,10 @@ bp = Blueprint("definitions", __name__)
 def read_upload(file: FileStorage | None) -> tuple[bytes, str]:
     """The bytes and file name of an uploaded `.bpmn` file; anything else is a BadRequest."""
     if file is None or not file.filename:
-        raise BadRequest("pilih satu berkas .bpmn untuk diunggah (isian 'file')")
+        raise BadRequest("bpmn_file_required")
     name = Path(file.filename.replace("\\", "/")).name
     if not name.lower().endswith(".bpmn"):
-        raise BadRequest("hanya berkas .bpmn yang dapat dipasang")
+        raise BadRequest("bpmn_files_only")
     return file.read(), name
 
 
@@ -66,7 +66,8 @@ def upload() -> Any:
         result = db.transact(lambda s: _summary(deploy_upload(s, content, filename, actor)))
     except InvalidDefinition as exc:
         rows = versions.list_definitions(db.session())
-        return render_template("definitions.html", rows=rows, problems=exc.problems, filename=filename), 422
+        return render_template("definitions.html", rows=rows, problems=error_texts.details(exc.details),
+                               filename=filename), 422
     if result["created"]:
         flash(_("%(key)s versi %(version)s dipasang.", key=result["key"], version=result["version"]), "success")
     else:

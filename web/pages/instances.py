@@ -56,7 +56,7 @@ def start() -> Any:
     """Start the latest version of a definition."""
     key = (request.form.get("definition") or "").strip()
     if not key:
-        raise BadRequest("pilih proses yang akan dimulai")
+        raise BadRequest("process_required")
     instance_id = db.transact(lambda s: instances.start(s, key, current_actor(), {}, limits=db.limits()).id)
     flash(_("Proses dimulai."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)

@@ -17,10 +17,9 @@ from engine.errors import BadRequest, ValidationFailed
 from engine.models import InstanceStatus, Task, TaskStatus
 from engine.people import roles
 from engine.workflow import runtime
-from web import bpmn_info, db, sources
+from web import bpmn_info, db, error_texts, sources
 from web.errors import locale, safe_next
 from web.forms import parse, render
-from web.messages import localize_details
 from web.pages import history
 from web.pages.auth import current_actor
 
@@ -47,7 +46,7 @@ def index() -> Any:
     counts = {name: query(session, actor, 1, 1).total for name, query in SCOPES.items()}
     scope = request.args.get("scope") or ("inbox" if counts["inbox"] or not counts["queue"] else "queue")
     if scope not in SCOPES:
-        raise BadRequest(f"scope harus salah satu dari: {', '.join(SCOPES)}")
+        raise BadRequest("unknown_scope", choices=list(SCOPES))
     page = SCOPES[scope](session, actor, request.args.get("page", 1), request.args.get("per_page", PER_PAGE))
     return render_template("tasks.html", scope=scope, page=page, counts=counts)
 
@@ -122,7 +121,7 @@ def submit(task_id: str) -> Any:
     try:
         result = db.transact(lambda s: _complete(s, task_id, data))
     except ValidationFailed as exc:
-        return _render(task_id, values=data, errors=localize_details(exc.details, locale()), status=422)
+        return _render(task_id, values=data, errors=error_texts.details(exc.details), status=422)
     if result["incident"]:
         flash(_("Tugas dikirim, tetapi proses berhenti karena insiden: %(message)s",
                 message=result["incident"]), "error")

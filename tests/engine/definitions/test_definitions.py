@@ -93,25 +93,26 @@ LAUGHS = b"""<?xml version="1.0"?>
                          ids=["xxe", "billion-laughs", "doctype"])
 def test_hostile_xml_is_refused_before_spiffworkflow_sees_it(factory, spiff_never_called, payload):
     details = problems(factory, payload)
-    assert details[0]["message"] == "DOCTYPE dan deklarasi entitas tidak diizinkan"
+    assert details[0]["code"] == "doctype_entities"
     assert details[0]["line"] == 2
     assert count(factory) == 0
 
 
 def test_oversized_upload_is_refused(factory, spiff_never_called):
     details = problems(factory, process(LINEAR) + b" " * (5 * 1024 * 1024))
-    assert "melebihi batas 5 MB" in details[0]["message"]
+    assert details[0]["code"] == "file_too_large" and details[0]["params"] == {"limit_mb": 5}
 
 
 def test_malformed_xml_names_the_line(factory, spiff_never_called):
     details = problems(factory, b'<?xml version="1.0"?>\n<a>\n<b></a>')
-    assert details[0]["line"] == 3 and details[0]["message"].startswith("XML tidak sah")
+    assert details[0]["line"] == 3 and details[0]["code"] == "xml_invalid"
 
 
 def test_xsd_violation_names_file_and_line(factory):
     bad = process(LINEAR.replace('<bpmn:endEvent id="e">', '<bpmn:endEvent id="e" bogus="1">'))
     details = problems(factory, bad)
-    assert details[0]["file"] == "x.bpmn" and details[0]["line"] == 3 and "bogus" in details[0]["message"]
+    assert details[0]["file"] == "x.bpmn" and details[0]["line"] == 3 and details[0]["code"] == "spec_invalid"
+    assert "bogus" in details[0]["params"]["detail"]
 
 
 def test_lint_finds_bare_task_gateway_without_default_and_unknown_lane(factory):
@@ -126,8 +127,9 @@ def test_lint_finds_bare_task_gateway_without_default_and_unknown_lane(factory):
             '<bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="e"/>')
     lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="l1" name="tamu"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>'
              '</bpmn:lane></bpmn:laneSet>')
-    found = {(d["element"], d["message"].split(" ")[0]) for d in problems(factory, process(body, lanes=lanes))}
-    assert found == {("bare", "tugas"), ("gw", "gateway"), ("l1", "lane"), (None, "kondisi")}
+    found = {(d["element"], d["code"]) for d in problems(factory, process(body, lanes=lanes))}
+    assert found == {("bare", "untyped_task"), ("gw", "gateway_without_default"), ("l1", "unknown_lane"),
+                     (None, "condition_syntax")}
 
 
 def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
@@ -137,12 +139,12 @@ def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
         prop = (f'<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
                 f'name="formJsonSchemaFilename" value="{name}"/></spiffworkflow:properties></bpmn:extensionElements>')
         return process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
-    for name, expected in [("missing.json", "tidak ditemukan"), ("bad.json", "bukan JSON Schema"),
-                           ("../x.json", "tidak sah")]:
+    for name, expected in [("missing.json", "form_file_missing"), ("bad.json", "form_schema_invalid"),
+                           ("../x.json", "form_file_name")]:
         with pytest.raises(InvalidDefinition) as err:
             run_in_transaction(factory, lambda s, n=name: versions.deploy(s, with_form(n), "x.bpmn", ADMIN,
                                                                              processes_dir=tmp_path))
-        assert expected in err.value.details[0]["message"] and err.value.details[0]["element"] == "u"
+        assert err.value.details[0]["code"] == expected and err.value.details[0]["element"] == "u"
 
 
 def test_timer_literal_must_be_quoted_iso(factory):
@@ -152,9 +154,9 @@ def test_timer_literal_must_be_quoted_iso(factory):
             '</bpmn:intermediateCatchEvent><bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>'
             '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/><bpmn:sequenceFlow id="f2" sourceRef="t" '
             'targetRef="e"/>')
-    assert "harus dikutip" in problems(factory, process(body.format("PT1H")))[0]["message"]
-    assert "harus dikutip" in problems(factory, process(body.format("2027-01-01T08:00:00")))[0]["message"]
-    assert problems(factory, process(body.format('"1 jam"')))[0]["message"].startswith("nilai timer")
+    assert problems(factory, process(body.format("PT1H")))[0]["code"] == "timer_unquoted"
+    assert problems(factory, process(body.format("2027-01-01T08:00:00")))[0]["code"] == "timer_unquoted"
+    assert problems(factory, process(body.format('"1 jam"')))[0]["code"] == "timer_not_iso"
     assert try_deploy(factory, process(body.format('"PT1H"'))).created
     assert try_deploy(factory, process(body.format('due_date'), pid="q")).created  # data-driven: checked at run time
 
@@ -163,7 +165,8 @@ def test_call_activity_resolves_from_library_and_missing_target_is_named(factory
     assert deploy(factory, "caller.bpmn").files == {"callee.bpmn": (BPMN / "callee.bpmn").read_text()}
     broken = (BPMN / "caller.bpmn").read_bytes().replace(b'calledElement="callee"', b'calledElement="nowhere"')
     details = problems(factory, broken)
-    assert details[0]["message"] == "'nowhere' yang dipanggil tidak ditemukan" and details[0]["element"] == "call"
+    assert details[0]["code"] == "called_element_missing" and details[0]["element"] == "call"
+    assert details[0]["params"] == {"target": "nowhere"}
 
 
 def test_a_failed_deploy_stores_nothing(factory):

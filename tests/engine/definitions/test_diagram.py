@@ -128,19 +128,19 @@ def test_labels_override_display_names() -> None:
 ])
 def test_doctype_is_refused(doctype: bytes) -> None:
     bpmn = fixture("no_di.bpmn").replace(b"?>\n", b"?>\n" + doctype + b"\n", 1)
-    with pytest.raises(ValueError, match="DOCTYPE"):
+    with pytest.raises(ValueError, match="doctype"):
         render_svg(bpmn)
 
 
 def test_doctype_is_refused_in_any_encoding() -> None:
     text = fixture("no_di.bpmn").decode().replace('encoding="UTF-8"?>', 'encoding="UTF-16"?>')
     text = text.replace("?>\n", '?>\n<!DOCTYPE definitions [<!ENTITY boom "boom">]>\n', 1)
-    with pytest.raises(ValueError, match="DOCTYPE"):
+    with pytest.raises(ValueError, match="doctype"):
         render_svg(text.encode("utf-16"))
 
 
 def test_malformed_xml_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="XML tidak sah"):
+    with pytest.raises(ValueError, match="xml_invalid"):
         render_svg(b"<bpmn:definitions")
 
 

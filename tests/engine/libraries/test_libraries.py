@@ -201,8 +201,8 @@ def test_resolve_sources_names_the_path_of_an_unknown_library(factory):
     sd = library_named(factory, "Perpustakaan SD Negeri Contoh 1 Baki")
     with factory() as s, pytest.raises(ValidationFailed) as err:
         libraries.resolve_sources(s, JADWAL_SCHEMA, {"jadwal": [{"library": sd.id}, {"library": 999_999}]})
-    assert err.value.message == "data formulir tidak valid"
-    assert err.value.details == [{"path": "jadwal.1.library", "message": "perpustakaan tidak dikenal"}]
+    assert err.value.code == "invalid_data"
+    assert err.value.details == [{"path": "jadwal.1.library", "code": "unknown_library", "params": {}}]
 
 
 def test_resolve_sources_adds_profiles_beside_an_array_of_ids(factory):
@@ -314,16 +314,18 @@ def test_misconfigured_result_step_is_refused(factory):
     import_file(factory)
     sd = library_named(factory, "Perpustakaan SD Negeri Contoh 1 Baki").id
     iid = start(factory, "siklus", KABID)
-    cases = [({"libraryResult": "nilai"}, sd, {}, "libraryResult 'nilai' tidak dikenal"),
-             ({"libraryResult": "monev"}, None, {"hasil": {"total": 70}}, "perpustakaan untuk hasil monev"),
-             ({"libraryResult": "monev"}, 999_999, {"hasil": {"total": 70}}, "999999 tidak ada di registri"),
-             ({"libraryResult": "monev"}, sd, {}, "variabel hasil 'hasil' tidak ada"),
-             ({"libraryResult": "accreditation"}, sd, {"predikat": "B"}, "tidak berisi nilai")]
-    for index, (props, library_id, data, message) in enumerate(cases):
+    cases = [({"libraryResult": "nilai"}, sd, {}, "step_result_kind_unknown", {"kind": "nilai"}),
+             ({"libraryResult": "monev"}, None, {"hasil": {"total": 70}}, "step_result_library_unknown", {}),
+             ({"libraryResult": "monev"}, 999_999, {"hasil": {"total": 70}}, "step_result_library_missing",
+              {"library_id": 999_999}),
+             ({"libraryResult": "monev"}, sd, {}, "step_result_variable_missing", {"variable": "hasil"}),
+             ({"libraryResult": "accreditation"}, sd, {"predikat": "B"}, "step_result_without_score", {})]
+    for index, (props, library_id, data, case, params) in enumerate(cases):
         step = _step(f"t-{index}", library_id, props, data)
-        with pytest.raises(BadRequest, match=message):
+        with pytest.raises(BadRequest) as err:
             run_in_transaction(factory, lambda s, step=step: library_results.on_step_done(
                 s, s.get(Instance, iid), step, PETUGAS))
+        assert err.value.case == case and params.items() <= err.value.params.items()
     run_in_transaction(factory, lambda s: library_results.on_step_done(
         s, s.get(Instance, iid), _step("t-9", sd, {"documents": "x"}, {}), PETUGAS))
     assert count(factory, LibraryResult) == 0

@@ -22,19 +22,19 @@ def test_password_is_hashed_and_checked(factory):
         assert users.Actor.of(user) == users.Actor("kabid", frozenset({"kabid"}))
 
 
-@pytest.mark.parametrize("username,password,roles,message", [
-    ("x", "rahasia", ["raja"], "peran tidak dikenal"),
-    ("", "rahasia", ["kabid"], "wajib diisi"),
-    ("y", "abc", ["kabid"], "minimal 4"),
+@pytest.mark.parametrize("username,password,roles,case", [
+    ("x", "rahasia", ["raja"], "unknown_roles"),
+    ("", "rahasia", ["kabid"], "username_required"),
+    ("y", "abc", ["kabid"], "password_too_short"),
 ])
-def test_bad_users_are_refused(factory, username, password, roles, message):
-    with pytest.raises(BadRequest, match=message):
+def test_bad_users_are_refused(factory, username, password, roles, case):
+    with pytest.raises(BadRequest, match=case):
         run_in_transaction(factory, lambda s: users.create_user(s, username, password, roles))
 
 
 def test_duplicate_username_is_refused(factory):
     run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia", ["petugas"]))
-    with pytest.raises(BadRequest, match="sudah ada"):
+    with pytest.raises(BadRequest, match="user_exists"):
         run_in_transaction(factory, lambda s: users.create_user(s, "BUDI", "rahasia", ["mitra"]))
 
 

@@ -1,0 +1,229 @@
+"""The words of every error: one Indonesian sentence per error case, field code and problem code.
+
+The engine names what went wrong (`case`/`code` and `params`); this table chooses the words, in
+Indonesian with `%(name)s` placeholders, and the catalog gives their English versions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from engine.errors import SenapasError
+from web.labels import INSTANCE_STATUS
+
+log = logging.getLogger(__name__)
+
+# Contract codes and HTTP-level errors: the text when nothing more specific is known.
+GENERAL: dict[str, Any] = {
+    "not_authenticated": _l("Silakan masuk terlebih dahulu."),
+    "forbidden": _l("Peran Anda tidak mengizinkan tindakan ini."),
+    "not_found": _l("Halaman atau data yang dicari tidak ditemukan."),
+    "invalid_request": _l("Permintaan tidak dapat diproses."),
+    "invalid_data": _l("Data yang dikirim tidak valid."),
+    "invalid_definition": _l("Definisi proses tidak valid."),
+    "stale": _l("data sedang diubah bersamaan oleh orang lain; coba lagi"),
+    "too_large": _l("Isi permintaan melebihi batas ukuran."),
+    "rate_limited": _l("Terlalu banyak permintaan; coba lagi nanti."),
+    "method_not_allowed": _l("Metode ini tidak diizinkan di sini."),
+    "csrf_failed": _l("Formulir kedaluwarsa atau tanpa token keamanan; muat ulang halaman lalu coba lagi."),
+    "internal_error": _l("Terjadi kesalahan pada server."),
+    "service_unavailable": _l("Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi."),
+    "conflict": _l("Tindakan tidak sesuai dengan keadaan terkini; muat ulang halaman lalu coba lagi."),
+}
+# The cases engine and web raise (SenapasError.case).
+CASES: dict[str, Any] = {
+    "task_not_found": _l("tugas tidak ditemukan"),
+    "not_your_lane": _l("tugas ini bukan untuk peran Anda"),
+    "task_completed": _l("tugas sudah diselesaikan"),
+    "task_cancelled": _l("tugas sudah dibatalkan"),
+    "task_claimed": _l("tugas sedang dikerjakan oleh %(holder)s"),
+    "task_taken": _l("tugas baru saja diambil orang lain"),
+    "task_not_ready": _l("tugas tidak lagi siap dikerjakan"),
+    "task_not_open": _l("tugas sudah tidak terbuka"),
+    "instance_not_running": _l("instance berstatus %(status)s"),
+    "holder_only": _l("hanya pemegang tugas atau supervisor yang boleh melepasnya"),
+    "supervisors_only": _l("hanya supervisor yang boleh melakukan tindakan ini"),
+    "admins_only": _l("hanya admin yang boleh melakukan tindakan ini"),
+    "reason_required": _l("alasan wajib diisi"),
+    "unknown_user": _l("pengguna %(username)s tidak ditemukan"),
+    "user_not_in_lane": _l("peran %(username)s tidak sesuai dengan lajur tugas ini"),
+    "comment_required": _l("komentar wajib diisi (maks. %(limit)s karakter)"),
+    "invalid_transition": _l("instance berstatus %(status)s; tidak dapat menjadi %(target)s"),
+    "start_needs_login": _l("proses %(process)s tidak dapat dimulai tanpa login"),
+    "start_not_allowed": _l("peran Anda tidak boleh memulai proses %(process)s"),
+    "instance_not_found": _l("instance %(id)s tidak ditemukan"),
+    "unknown_status": _l("status tidak dikenal: %(value)s"),
+    "retry_needs_incident": _l("hanya instance berstatus insiden yang dapat dicoba ulang"),
+    "failed_task_gone": _l("tugas yang gagal tidak lagi ada pada instance ini"),
+    "definition_not_found": _l("definisi %(key)s tidak ditemukan"),
+    "definition_version_not_found": _l("definisi %(key)s versi %(version)s tidak ditemukan"),
+    "form_not_object": _l("data formulir harus berupa objek JSON"),
+    "form_too_deep": _l("data formulir bersarang lebih dari %(limit)s tingkat"),
+    "form_too_large": _l("data formulir melebihi %(limit_kb)s KB"),
+    "form_invalid": _l("data formulir tidak valid"),
+    "library_invalid": _l("data perpustakaan tidak valid"),
+    "library_not_found": _l("perpustakaan tidak ditemukan"),
+    "unknown_result_kind": _l("jenis hasil tidak dikenal: %(kind)s (pilihan: %(choices)s)"),
+    "result_score_range": _l("nilai hasil %(kind)s harus angka 0–100, bukan %(score)s"),
+    "step_result_kind_unknown": _l("%(where)s: libraryResult '%(kind)s' tidak dikenal (pilihan: %(choices)s)"),
+    "step_result_library_unknown": _l("%(where)s: perpustakaan untuk hasil %(kind)s tidak diketahui"),
+    "step_result_library_missing": _l("%(where)s: perpustakaan %(library_id)s tidak ada di registri"),
+    "step_result_variable_missing": _l("%(where)s: variabel hasil '%(variable)s' tidak ada di data langkah"),
+    "step_result_without_score": _l("%(where)s: hasil %(kind)s di '%(variable)s' tidak berisi nilai"),
+    "unknown_kecamatan": _l("kecamatan tidak dikenal: %(value)s"),
+    "unknown_library_type": _l("jenis perpustakaan tidak dikenal: %(value)s"),
+    "npp_taken": _l("NPP %(npp)s sudah dipakai oleh %(library)s (%(kecamatan)s)"),
+    "unknown_setting": _l("pengaturan tidak dikenal: %(key)s"),
+    "setting_type": _l("pengaturan %(key)s harus bertipe %(type)s"),
+    "paging_not_integer": _l("parameter page dan per_page harus bilangan bulat"),
+    "page_out_of_range": _l("page harus antara 1 dan %(limit)s"),
+    "per_page_out_of_range": _l("per_page harus antara 1 dan %(limit)s"),
+    "search_too_long": _l("teks pencarian maksimal %(limit)s karakter"),
+    "search_control_characters": _l("teks pencarian berisi karakter kendali yang tidak diizinkan"),
+    "unknown_document_kind": _l("jenis dokumen tidak dikenal: %(kind)s"),
+    "document_not_found": _l("dokumen tidak ditemukan"),
+    "username_required": _l("nama pengguna wajib diisi (maks. %(limit)s karakter)"),
+    "unknown_roles": _l("peran tidak dikenal: %(roles)s"),
+    "password_too_short": _l("kata sandi minimal %(minimum)s karakter"),
+    "user_exists": _l("pengguna %(username)s sudah ada"),
+    "user_not_found": _l("pengguna %(username)s tidak ditemukan"),
+    "data_clash": _l("data bentrok dengan perubahan lain; muat ulang lalu coba lagi"),
+    "wrong_credentials": _l("nama pengguna atau kata sandi salah"),
+    "token_invalid": _l("token tidak dikenal, kedaluwarsa, atau sudah dicabut"),
+    "login_required": _l("masuk terlebih dahulu atau kirim token Bearer"),
+    "bearer_header_malformed": _l("header Authorization harus berbentuk 'Bearer <token>'"),
+    "token_to_revoke_missing": _l("kirim token yang akan dicabut di header Authorization"),
+    "too_many_logins": _l("terlalu banyak percobaan masuk; coba lagi nanti"),
+    "too_many_complaints": _l("terlalu banyak pengaduan dari alamat ini; coba lagi nanti"),
+    "body_not_object": _l("isi permintaan harus objek JSON"),
+    "body_not_json_object": _l("isi permintaan bukan objek JSON yang sah"),
+    "body_too_deep": _l("isi permintaan bersarang terlalu dalam"),
+    "content_type_json": _l("Content-Type harus application/json"),
+    "text_required": _l("'%(field)s' wajib diisi sebagai teks"),
+    "object_required": _l("'%(field)s' harus objek JSON"),
+    "unknown_scope": _l("scope harus salah satu dari: %(choices)s"),
+    "nul_in_parameters": _l("parameter permintaan tidak boleh memuat karakter NUL"),
+    "bpmn_file_required": _l("pilih satu berkas .bpmn untuk diunggah (isian 'file')"),
+    "bpmn_files_only": _l("hanya berkas .bpmn yang dapat dipasang"),
+    "process_required": _l("pilih proses yang akan dimulai"),
+}
+# Per-field codes in ValidationFailed details.
+FIELDS: dict[str, Any] = {
+    "required": _l("wajib diisi"),
+    "wrong_type": _l("harus berupa %(types)s"),
+    "not_a_choice": _l("nilai tidak termasuk pilihan yang tersedia"),
+    "invalid_date": _l("harus tanggal dengan format YYYY-MM-DD"),
+    "invalid_email": _l("alamat email tidak valid"),
+    "invalid_date_time": _l("harus tanggal dan waktu ISO 8601"),
+    "invalid_format": _l("format %(format)s tidak valid"),
+    "minimum": _l("minimal %(limit)s"),
+    "maximum": _l("maksimal %(limit)s"),
+    "exclusive_minimum": _l("harus lebih dari %(limit)s"),
+    "exclusive_maximum": _l("harus kurang dari %(limit)s"),
+    "min_length": _l("minimal %(limit)s karakter"),
+    "max_length": _l("maksimal %(limit)s karakter"),
+    "min_items": _l("pilih minimal %(limit)s"),
+    "max_items": _l("maksimal %(limit)s butir"),
+    "multiple_of": _l("harus kelipatan %(limit)s"),
+    "duplicate_items": _l("tidak boleh ada butir ganda"),
+    "pattern_mismatch": _l("format tidak sesuai"),
+    "unknown_fields": _l("berisi isian yang tidak dikenal"),
+    "schema_rule": _l("tidak valid (%(rule)s)"),
+    "unknown_library": _l("perpustakaan tidak dikenal"),
+    # Library profile checks keep their own sentences (shared with the CSV import report).
+    "library_field": "%(detail)s",
+}
+# Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
+PROBLEMS: dict[str, Any] = {
+    "file_too_large": _l("berkas melebihi batas %(limit_mb)s MB"),
+    "doctype_entities": _l("DOCTYPE dan deklarasi entitas tidak diizinkan"),
+    "doctype": _l("DOCTYPE tidak diizinkan"),
+    "xml_invalid": _l("XML tidak sah: %(detail)s"),
+    "spec_invalid": "%(detail)s",
+    "executable_process_count": _l("berkas harus memuat tepat satu proses utama yang executable "
+                                   "(ditemukan %(found)s)"),
+    "called_element_missing": _l("'%(target)s' yang dipanggil tidak ditemukan"),
+    "untyped_task": _l("tugas tanpa jenis (bpmn:task) tidak diizinkan: pakai userTask, scriptTask, dst."),
+    "gateway_without_default": _l("gateway eksklusif dengan beberapa alur keluar wajib punya alur default"),
+    "unknown_lane": _l("lane '%(lane)s' bukan peran yang dikenal (%(known)s)"),
+    "unknown_document_kinds": _l("jenis dokumen tidak dikenal di %(property)s: %(kinds)s (yang dikenal: %(known)s)"),
+    "script_syntax": _l("skrip bukan Python yang sah (baris %(line)s): %(detail)s"),
+    "condition_syntax": _l("kondisi bukan Python yang sah (baris %(line)s): %(detail)s"),
+    "due_date_syntax": _l("dueDate bukan Python yang sah (baris %(line)s): %(detail)s"),
+    "timer_syntax": _l("ekspresi timer bukan Python yang sah (baris %(line)s): %(detail)s"),
+    "timer_unquoted": _l("nilai timer %(value)s harus dikutip sebagai teks Python, mis. \"%(value)s\""),
+    "timer_evaluation_failed": _l("ekspresi timer gagal dievaluasi: %(detail)s"),
+    "timer_not_iso": _l("nilai timer '%(value)s' bukan format ISO 8601 yang sah "
+                        "(durasi butuh tanda kutip, mis. \"PT1H\")"),
+    "form_schema_invalid": _l("berkas formulir %(filename)s bukan JSON Schema yang sah: %(detail)s"),
+    "form_file_name": _l("nama berkas tidak sah: %(filename)s"),
+    "form_file_missing": _l("berkas %(filename)s tidak ditemukan di %(folder)s"),
+    "form_file_not_json": _l("berkas %(filename)s bukan JSON yang sah: %(detail)s"),
+    "form_file_not_object": _l("berkas %(filename)s harus berisi objek JSON"),
+    "form_file_invalid": _l("berkas formulir %(filename)s: %(detail)s"),
+}
+TYPE_NAMES: dict[str, Any] = {
+    "string": _l("teks"), "integer": _l("bilangan bulat"), "number": _l("angka"), "boolean": _l("ya/tidak"),
+    "array": _l("daftar"), "object": _l("objek"), "null": _l("kosong"),
+}
+TEXTS: dict[str, Any] = {**GENERAL, **CASES, **FIELDS, **PROBLEMS}
+# Every code an API client can meet in `error.code` (the OpenAPI enum).
+CODES: tuple[str, ...] = (
+    "not_authenticated", "forbidden", "not_found", "invalid_request", "invalid_data", "invalid_definition",
+    "task_completed", "task_cancelled", "task_claimed", "task_not_ready", "task_not_open", "instance_not_running",
+    "invalid_transition", "retry_needs_incident", "failed_task_gone", "npp_taken", "stale", "too_large",
+    "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
+)
+
+
+class _Params(dict[str, Any]):
+    """Parameters as the sentence shows them; a missing one shows as "?" rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _shown(name: str, value: Any) -> Any:
+    if name in ("status", "target"):
+        return str(INSTANCE_STATUS.get(str(value), value))
+    if name == "types" and isinstance(value, list):
+        return gettext(" atau ").join(str(TYPE_NAMES.get(str(v), v)) for v in value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def text(key: str, params: Mapping[str, Any] | None = None, fallback: str = "") -> str:
+    """The sentence for an error case or code, in the request's language, with its params filled in."""
+    template = TEXTS.get(key)
+    if template is None:
+        log.warning("no text for error %r", key)
+        template = TEXTS.get(fallback, key)
+    return str(template) % _Params({k: _shown(k, v) for k, v in (params or {}).items()})
+
+
+def details(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Error details (field errors, problems) with a `message` in the request's language."""
+    return [{**entry, "message": text(str(entry.get("code", "")), entry.get("params"), "invalid_data")}
+            for entry in entries]
+
+
+def message(exc: SenapasError) -> str:
+    """The sentence for an engine error, in the request's language."""
+    return text(exc.case, exc.params, exc.code)
+
+
+def describe(exc: SenapasError) -> str:
+    """The sentence for an engine error followed by its details, for the command line."""
+    parts = [message(exc)]
+    for entry in details(exc.details):
+        where = entry.get("file") or entry.get("path") or ""
+        if entry.get("line"):
+            where += f":{entry['line']}"
+        parts.append(f"{where}: {entry['message']}" if where else str(entry["message"]))
+    return "; ".join(parts)
