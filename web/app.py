@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Flask, redirect, request, url_for
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from engine import config
 from engine.config import Settings
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         settings=settings, factory=factory,
         complaints=SlidingWindow(*app.config["COMPLAINT_RATE_LIMIT"]),
         logins=SlidingWindow(*app.config["LOGIN_RATE_LIMIT"]))
+    app.url_map.converters["int"] = StoredInteger
     if app.config["PROXY_HOPS"]:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -58,6 +60,14 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     _register_blueprints(app)
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))
     return app
+
+
+class StoredInteger(IntegerConverter):
+    """`<int:...>` in every route: numbers beyond a 64-bit database integer match no route (404)."""
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = 2**63 - 1, signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def url_with(**changes: Any) -> str:

@@ -22,6 +22,8 @@ from engine.workflow import timers
 
 log = logging.getLogger(__name__)
 ADMIN = users.Actor("admin", frozenset({"admin"}))
+# The documented password of every demo login; like any password it passes the policy.
+DEMO_PASSWORD = "senapas-demo"
 
 
 @dataclass(frozen=True)

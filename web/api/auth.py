@@ -9,11 +9,12 @@ from flask import current_app, g
 from sqlalchemy.orm import Session
 
 from engine.errors import BadRequest
+from engine.models import User
 from engine.people import users
 from web import db
 from web.api.base import bp, json_body, text_field
 from web.errors import NotAuthenticated
-from web.pages.auth import SessionUser, check_login_rate
+from web.pages.auth import SessionUser, check_credentials
 
 
 def user_json(user: SessionUser) -> dict[str, Any]:
@@ -24,21 +25,19 @@ def user_json(user: SessionUser) -> dict[str, Any]:
 @bp.post("/auth/token")
 def issue_token() -> Any:
     """A bearer token for valid credentials; 401 otherwise."""
-    check_login_rate()
     body = json_body()
     username, password = text_field(body, "username"), text_field(body, "password")
     hours = float(current_app.config["TOKEN_HOURS"])
+    checked = check_credentials(db.session(), username, password)
+    if checked is None:
+        raise NotAuthenticated("nama pengguna atau kata sandi salah")
+    user_id = checked.id
 
-    def work(session: Session) -> tuple[str, SessionUser] | None:
-        user = users.authenticate(session, username, password)
-        if user is None:
-            return None
+    def work(session: Session) -> tuple[str, SessionUser]:
+        user = session.get_one(User, user_id)
         return users.issue_token(session, user, lifetime=timedelta(hours=hours)), SessionUser(user)
 
-    issued = db.transact(work)
-    if issued is None:
-        raise NotAuthenticated("nama pengguna atau kata sandi salah")
-    token, user = issued
+    token, user = db.transact(work)
     return {"token": token, "token_type": "Bearer", "expires_in": int(hours * 3600), "user": user_json(user)}
 
 

@@ -114,7 +114,7 @@ RESPONSES = {name: {"description": text, "content": {"application/json": {"schem
                                 ("Forbidden", "not allowed"), ("NotFound", "unknown or not visible"),
                                 ("Conflict", "stale, already done, or claimed by another"),
                                 ("TooLarge", "body over the size limit"), ("Invalid", "invalid data"),
-                                ("RateLimited", "rate limit reached"))}
+                                ("RateLimited", "rate limit reached; Retry-After gives the seconds to wait"))}
 
 PATHS: dict[str, Any] = {
     "/auth/token": {
@@ -133,9 +133,9 @@ PATHS: dict[str, Any] = {
                     body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
                         "file": {"type": "string", "format": "binary"}}}}})},
     "/definitions/{key}/versions/{version}/bpmn": {
-        "get": _op("The XML of a version", {"200": {"description": "BPMN XML",
-                                                    "content": {"application/xml": {"schema": {"type": "string"}}}}},
-                   errors=("401", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
+        "get": _op("The XML of a version (admin)", {"200": {
+            "description": "BPMN XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
+                   errors=("401", "403", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
                    tag="definitions")},
     "/instances": {
         "get": _op("Instances I may see", {"200": _json(_list_of("Instance"))}, errors=("400", "401"),
