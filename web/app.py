@@ -87,9 +87,10 @@ def _factory(url: str) -> Any:
 
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import account, complaints, definitions, documents, exports, instances, libraries, tasks
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(definitions.bp)

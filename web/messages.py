@@ -79,6 +79,7 @@ _MESSAGES: list[tuple[re.Pattern[str], Any]] = [(re.compile(p + r"$"), t) for p,
      "the password is too common; choose one that is harder to guess"),
     # The web layer's own messages.
     (r"nama pengguna atau kata sandi salah", "wrong username or password"),
+    (r"kata sandi sekarang salah", "the current password is wrong"),
     (r"token tidak dikenal, kedaluwarsa, atau sudah dicabut", "unknown, expired or revoked token"),
     (r"masuk terlebih dahulu atau kirim token Bearer", "log in or send a bearer token"),
     (r"header Authorization harus berbentuk 'Bearer <token>'", "the Authorization header must be 'Bearer <token>'"),

@@ -119,6 +119,36 @@ def test_a_password_change_ends_sessions_and_tokens_but_the_new_password_works(w
     assert Web(app.test_client()).login("petugas", "kuda-biru-lompat").get("/tasks").status_code == 200
 
 
+def test_changing_ones_password_on_the_page_ends_the_other_sessions_only(web, app):
+    browser, other = web("petugas"), web("petugas")
+    api = Api(app.test_client(), "petugas")
+    assert "Kata sandi baru" in browser.get("/account/password").text
+    form = {"password": PASSWORD, "new_password": "kuda-biru-lompat", "repeat_password": "kuda-biru-lompat"}
+    assert browser.post("/account/password", {**form, "password": "salah"}).status_code == 422
+    weak = browser.post("/account/password", {**form, "new_password": "petugas", "repeat_password": "petugas"})
+    assert weak.status_code == 422 and "minimal 10 karakter" in weak.text
+    assert browser.post("/account/password", {**form, "repeat_password": "lain-lagi-ya"}).status_code == 422
+    assert other.get("/tasks").status_code == 200
+    changed = browser.post("/account/password", form)
+    assert changed.status_code == 303 and browser.get("/tasks").status_code == 200
+    assert other.get("/tasks").status_code == 302 and api.get("/me").status_code == 401
+    assert Web(app.test_client()).login("petugas", "kuda-biru-lompat").get("/tasks").status_code == 200
+
+
+def test_changing_ones_password_through_the_api_ends_every_session_and_token(web, app):
+    browser = web("kabid")
+    api, other = Api(app.test_client(), "kabid"), Api(app.test_client(), "kabid")
+    wrong = api.post("/me/password", {"current_password": "salah", "new_password": "kuda-biru-lompat"})
+    assert wrong.status_code == 422 and wrong.json["error"]["details"][0]["path"] == "current_password"
+    weak = api.post("/me/password", {"current_password": PASSWORD, "new_password": "qwertyuiop"})
+    assert weak.status_code == 422 and weak.json["error"]["details"][0]["path"] == "new_password"
+    assert api.post("/me/password", {"current_password": PASSWORD, "new_password": "kuda-biru-lompat"}).json == {
+        "changed": True}
+    assert api.get("/me").status_code == 401 and other.get("/me").status_code == 401
+    assert browser.get("/tasks").status_code == 302
+    assert _token(app.test_client(), "kabid", "kuda-biru-lompat").status_code == 200
+
+
 # 8. The login answer costs the same whether or not the user exists.
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
-from engine.errors import BadRequest
+from engine.errors import BadRequest, ValidationFailed
 from engine.models import User
 from engine.people import users
 from web import db
@@ -55,3 +55,18 @@ def revoke_token() -> Any:
 def me() -> Any:
     """The caller."""
     return {"user": user_json(g.api_user)}
+
+
+@bp.post("/me/password")
+def change_password() -> Any:
+    """Change the caller's password (the current one is checked like a login); every session and token ends."""
+    body = json_body()
+    current, new = text_field(body, "current_password"), text_field(body, "new_password")
+    if check_credentials(db.session(), g.api_user.username, current) is None:
+        raise ValidationFailed("kata sandi sekarang salah",
+                               [{"path": "current_password", "message": "kata sandi sekarang salah"}])
+    try:
+        db.transact(lambda s: users.set_password(s, g.api_user.username, new))
+    except BadRequest as exc:  # the password policy
+        raise ValidationFailed(exc.message, [{"path": "new_password", "message": exc.message}]) from exc
+    return {"changed": True}

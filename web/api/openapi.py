@@ -125,6 +125,12 @@ PATHS: dict[str, Any] = {
         "delete": _op("Revoke the token of this request", {"200": _json({"type": "object"})}, tag="auth")},
     "/me": {"get": _op("The caller", {"200": _json({"type": "object", "properties": {"user": _ref("User")}})},
                        tag="auth")},
+    "/me/password": {"post": _op(
+        "Change the caller's password; every session and token of the caller ends",
+        {"200": _json({"type": "object", "properties": {"changed": {"type": "boolean"}}})},
+        errors=("400", "401", "422", "429"), tag="auth",
+        body=_body({"current_password": {"type": "string"}, "new_password": {"type": "string"}},
+                   ["current_password", "new_password"]))},
     "/definitions": {
         "get": _op("Definition versions", {"200": _json(_list_of("Definition"))}, tag="definitions"),
         "post": _op("Deploy a BPMN file (admin)", {"201": _json(_ref("Definition"), "new version"),
