@@ -45,6 +45,9 @@ class User(Base):
     position: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A browser session holds the generation it began in; logout and a password change raise it,
+    # so every session cookie issued before (copies included) stops counting.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ApiToken(Base):

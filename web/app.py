@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Flask, redirect, request, url_for
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from engine import config
 from engine.config import Settings
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         settings=settings, context=config.context(settings, factory),
         complaints=SlidingWindow(*app.config["COMPLAINT_RATE_LIMIT"]),
         logins=SlidingWindow(*app.config["LOGIN_RATE_LIMIT"]))
+    app.url_map.converters["int"] = StoredInteger
     if app.config["PROXY_HOPS"]:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -60,6 +62,14 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     return app
 
 
+class StoredInteger(IntegerConverter):
+    """`<int:...>` in every route: numbers beyond a 64-bit database integer match no route (404)."""
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = 2**63 - 1, signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
 def url_with(**changes: Any) -> str:
     """The current path with some query arguments changed (None removes one)."""
     args = request.args.to_dict()
@@ -77,9 +87,10 @@ def _factory(url: str) -> Any:
 
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import account, complaints, definitions, documents, exports, instances, libraries, tasks
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(definitions.bp)

@@ -19,6 +19,7 @@ from engine.people import users
 from engine.people.roles import ROLES
 from engine.workflow import timers
 from web import error_texts
+from web.demo import DEMO_PASSWORD
 
 ADMIN = users.Actor("admin", frozenset({"admin"}))
 
@@ -96,6 +97,19 @@ def users_add(settings: config.Settings, username: str, roles: tuple[str, ...], 
     click.echo(f"pengguna {username} ditambahkan")
 
 
+@users_group.command("password")
+@click.argument("username")
+@click.password_option()
+@click.pass_obj
+def users_password(settings: config.Settings, username: str, password: str) -> None:
+    """Set a user's password; their browser sessions and API tokens end."""
+    try:
+        run_in_transaction(_factory(settings), lambda s: users.set_password(s, username, password))
+    except SenapasError as exc:
+        raise click.ClickException(error_texts.describe(exc)) from exc
+    click.echo(f"kata sandi {username} diganti; sesi dan token lamanya berakhir")
+
+
 @main.group("libraries")
 def libraries_group() -> None:
     """The library registry."""
@@ -135,7 +149,8 @@ def worker(settings: config.Settings, once: bool, interval: float) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--password", default="demo", show_default=True, help="Password of every demo user.")
+@click.option("--password", default=DEMO_PASSWORD, show_default=True,
+              help="Password of every demo user (it must pass the password policy).")
 @click.pass_obj
 def demo(settings: config.Settings, host: str, port: int, password: str) -> None:
     """Prepare a demo database and run the web server and the timer worker in one process."""
@@ -143,7 +158,10 @@ def demo(settings: config.Settings, host: str, port: int, password: str) -> None
     from web.app import create_app
 
     context = config.context(settings, _factory(settings))
-    demo_setup.prepare(settings, context.factory, password, say=click.echo)
+    try:
+        demo_setup.prepare(settings, context.factory, password, say=click.echo)
+    except SenapasError as exc:
+        raise click.ClickException(error_texts.describe(exc)) from exc
     demo_setup.start_timer_thread(context)
     app = create_app(settings, {"SESSION_FACTORY": context.factory, "SECURE_COOKIES": False})
     url = f"http://{host}:{port}/"

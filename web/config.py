@@ -4,7 +4,8 @@ SENAPAS_SECURE_COOKIES     "0" lets the session cookie travel over plain HTTP (t
                            default: Secure unless the app runs in debug or testing mode
 SENAPAS_COMPLAINT_LIMIT    public complaints per client address and window, "count/seconds"
                            (default 5/600)
-SENAPAS_LOGIN_LIMIT        login and token attempts per client address, "count/seconds" (default 20/300)
+SENAPAS_LOGIN_LIMIT        failed login and token attempts per client address and per username,
+                           "count/seconds" (default 20/300); successful ones never count
 SENAPAS_PROXY_HOPS         reverse proxies in front whose X-Forwarded-For is trusted (default 0)
 SENAPAS_TOKEN_HOURS        lifetime of API bearer tokens in hours (default 12)
 SENAPAS_SESSION_HOURS      a page login ends after this many hours without a request (default 8)

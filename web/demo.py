@@ -23,6 +23,8 @@ from web import error_texts
 
 log = logging.getLogger(__name__)
 ADMIN = users.Actor("admin", frozenset({"admin"}))
+# The documented password of every demo login; like any password it passes the policy.
+DEMO_PASSWORD = "senapas-demo"
 
 
 @dataclass(frozen=True)

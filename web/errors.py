@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, g, jsonify, redirect, render_template, request
 from flask_babel import get_locale
@@ -38,9 +39,9 @@ class RateLimited(SenapasError):
 
     code = "rate_limited"
 
-    def __init__(self, case: str, retry_after: int) -> None:
-        super().__init__(case)
-        self.retry_after = retry_after
+    def __init__(self, case: str, *, seconds: int) -> None:
+        super().__init__(case, seconds=seconds)
+        self.retry_after = seconds
 
 
 STATUS: dict[type[SenapasError], int] = {
@@ -82,8 +83,19 @@ def json_error(code: str, message: str, details: list[dict[str, Any]] | None, st
 
 
 def safe_next(value: str | None) -> str | None:
-    """A same-site path to go back to, or None for anything that could leave the site."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """A local path to go back to (every `next` passes here), or None for anything that could leave the site.
+
+    Browsers drop tabs and line breaks inside a URL and read a backslash as a slash, so
+    `/<TAB>/evil.example` would become `//evil.example`: any control character or backslash refuses
+    the value, and what is left must parse as a path with neither scheme nor host.
+    """
+    if not value or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c == "\\" for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed "[" read as an IPv6 host
+        return None
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
         return None
     return value
 

@@ -1,4 +1,4 @@
-"""A small in-process sliding-window rate limiter (per client address), thread-safe.
+"""A small in-process sliding-window rate limiter (per client address or other key), thread-safe.
 
 Each web process counts on its own; behind several gunicorn workers the effective limit is the
 configured one times the number of workers, which is acceptable for a public complaint form.
@@ -6,6 +6,7 @@ configured one times the number of workers, which is acceptable for a public com
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -35,6 +36,25 @@ class SlidingWindow:
             if len(self._hits) > 10_000:
                 self._prune(now)
             return True
+
+    def wait(self, key: str) -> int:
+        """Seconds until the key may hit again, 0 when it is under its limit now (nothing is counted)."""
+        now = self.clock()
+        with self._lock:
+            hits = self._hits.get(key)
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if not hits or len(hits) < self.limit:
+                return 0
+            return max(1, math.ceil(hits[-self.limit] + self.window - now))
+
+    def add(self, key: str) -> None:
+        """Count one hit for the key, whatever its count (e.g. a failure after the check passed)."""
+        now = self.clock()
+        with self._lock:
+            self._hits.setdefault(key, deque()).append(now)
+            if len(self._hits) > 10_000:
+                self._prune(now)
 
     def retry_after(self, key: str) -> int:
         """Seconds until the key may hit again (at least 1)."""

@@ -100,12 +100,12 @@ def summaries(session: Session, library_ids: Iterable[int]) -> dict[int, dict[st
 
 
 def as_id(value: Any) -> int:
-    """A library id from a form or URL value; 0 when it is none."""
+    """A library id from a form or URL value; 0 when it is none (or beyond a 64-bit database integer)."""
     try:
         key = int(value)
     except (TypeError, ValueError):
         return 0
-    return max(key, 0)
+    return key if 0 < key < 2**63 else 0
 
 
 def get(session: Session, library_id: Any) -> Library:

@@ -9,12 +9,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine.db import execute, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.models import ApiToken, User
+from engine.people.passwords import check_policy
 from engine.people.roles import ROLES
 
 SYSTEM = "sistem"
@@ -38,15 +39,14 @@ SYSTEM_ACTOR = Actor(SYSTEM, frozenset())
 
 def create_user(session: Session, username: str, password: str, roles: list[str], *,
                 name: str = "", nip: str = "", rank: str = "", position: str = "") -> User:
-    """Add a user with a hashed password; unknown roles and duplicate usernames are refused."""
+    """Add a user with a hashed password; unknown roles, weak passwords and duplicates are refused."""
     username = username.strip().lower()
     unknown = sorted(set(roles) - set(ROLES))
     if not username or len(username) > 64:
         raise BadRequest("username_required", limit=64)
     if unknown:
         raise BadRequest("unknown_roles", roles=unknown)
-    if len(password) < 4:
-        raise BadRequest("password_too_short", minimum=4)
+    check_policy(username, password)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise BadRequest("user_exists", username=username)
     user = User(username=username, name=name or username, password_hash=hash_password(password),
@@ -71,11 +71,31 @@ def list_users(session: Session, *, role: str | None = None, active: bool = True
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None; unknown users cost the same hash work."""
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
-    if user is None or not user.active or not check_password(user.password_hash, password or ""):
+    # Hashing against a dummy of the same cost keeps the answer time from telling who exists.
+    matches = check_password(user.password_hash if user is not None else _dummy_hash(), password or "")
+    if user is None or not user.active or not matches:
         return None
     return user
+
+
+def set_password(session: Session, username: str, password: str) -> User:
+    """Give an active user a new password (policy checked); their sessions and API tokens end."""
+    user = get_user(session, username)
+    check_policy(user.username, password)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user.id)
+    for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                        ApiToken.revoked_at.is_(None))):
+        token.revoked_at = utcnow()
+    return user
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every browser session of a user: a session counts only while it holds the current generation."""
+    session.execute(update(User).where(User.id == user_id)
+                    .values(session_generation=User.session_generation + 1))
 
 
 def issue_token(session: Session, user: User, *, lifetime: timedelta = timedelta(hours=12)) -> str:
@@ -147,6 +167,12 @@ def check_password(stored: str, password: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def _dummy_hash() -> str:
+    """A stored-hash string of today's cost that no password matches."""
+    zeros = _b64(bytes(16))
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${zeros}${zeros}"
 
 
 def _b64(raw: bytes) -> str:

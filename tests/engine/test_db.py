@@ -23,7 +23,7 @@ def _created_at(factory) -> datetime:
 
 def test_datetimes_come_back_aware_in_utc(factory):
     def add(s):
-        users.create_user(s, "budi", "rahasia", ["petugas"]).created_at = datetime(2027, 1, 2, 10, 4, 5, 678, WIB)
+        users.create_user(s, "budi", "rahasia-uji", ["petugas"]).created_at = datetime(2027, 1, 2, 10, 4, 5, 678, WIB)
     run_in_transaction(factory, add)
     read = _created_at(factory)
     assert read == datetime(2027, 1, 2, 3, 4, 5, 678, UTC) and read.tzinfo == UTC
@@ -31,7 +31,7 @@ def test_datetimes_come_back_aware_in_utc(factory):
 
 @pytest.mark.parametrize("stored", ["2027-01-02 03:04:05", "2027-01-02 10:04:05+07:00"])
 def test_stored_text_without_microseconds_or_with_an_offset_is_read_as_utc(factory, stored):
-    run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia", ["petugas"]))
+    run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia-uji", ["petugas"]))
     with factory.begin() as s:
         s.execute(text("UPDATE users SET created_at = :at WHERE username = 'budi'"), {"at": stored})
     read = _created_at(factory)

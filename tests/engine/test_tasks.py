@@ -134,8 +134,8 @@ def test_claim_unclaim_and_conflicting_claim(factory, approval):
 
 def test_assign_needs_supervisor_reason_and_fitting_role(factory, approval):
     from engine.people import users
-    run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia1", ["petugas"]))
-    run_in_transaction(factory, lambda s: users.create_user(s, "mitra1", "rahasia1", ["mitra"]))
+    run_in_transaction(factory, lambda s: users.create_user(s, "budi", "rahasia-uji", ["petugas"]))
+    run_in_transaction(factory, lambda s: users.create_user(s, "mitra1", "rahasia-uji", ["mitra"]))
     task_id = open_task(factory, approval, "submit")
     with pytest.raises(Forbidden):
         run_in_transaction(factory, lambda s: tasks.assign(s, task_id, PETUGAS, "budi", "cuti"))

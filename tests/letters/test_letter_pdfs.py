@@ -135,7 +135,7 @@ def test_rendering_is_reproducible() -> None:
 
 
 def test_a_stored_document_renders_and_is_cached(factory: sessionmaker[Session]) -> None:
-    run_in_transaction(factory, lambda s: create_user(s, "budi", "rahasia", ["petugas"], name="Budi Nyata",
+    run_in_transaction(factory, lambda s: create_user(s, "budi", "rahasia-uji", ["petugas"], name="Budi Nyata",
                                                       nip="198505052010011005"))
     instance_id = instance_row(factory)
     step = StepDone("t1", "kunjungan_monev", "Kunjungan", {"documents": "surat_tugas"},

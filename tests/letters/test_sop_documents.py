@@ -36,11 +36,11 @@ def day(offset: int) -> str:
 def setup(factory: sessionmaker[Session]) -> None:
     """Officers, the demo library registry and the process folder, as a fresh installation has them."""
     def work(s: Session) -> None:
-        create_user(s, "kabid", "rahasia", ["kabid"], name="Kabid Contoh (fiktif)", nip="198002022005012002")
-        create_user(s, "subkoor", "rahasia", ["subkoor"], name="Subkoor Contoh (fiktif)")
-        create_user(s, "budi", "rahasia", ["petugas"], name="Budi Santoso, S.IP. (fiktif)",
+        create_user(s, "kabid", "rahasia-uji", ["kabid"], name="Kabid Contoh (fiktif)", nip="198002022005012002")
+        create_user(s, "subkoor", "rahasia-uji", ["subkoor"], name="Subkoor Contoh (fiktif)")
+        create_user(s, "budi", "rahasia-uji", ["petugas"], name="Budi Santoso, S.IP. (fiktif)",
                     nip="198505052010011005", rank="Penata (III/c)", position="Pustakawan Ahli Muda")
-        create_user(s, "mitra", "rahasia", ["mitra"], name="Mitra Dindikbud (fiktif)")
+        create_user(s, "mitra", "rahasia-uji", ["mitra"], name="Mitra Dindikbud (fiktif)")
         report = importer.import_csv(s, PROCESSES / "demo" / "libraries.csv", ADMIN)
         assert not report.errors, report.errors
         versions.deploy_folder(s, PROCESSES, ADMIN)

@@ -16,7 +16,7 @@ from engine.people.users import Actor
 from tests.engine.helpers import LIMITS, open_task  # noqa: F401  (web tests find tasks as engine tests do)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "web"
-PASSWORD = "rahasia"
+PASSWORD = "rahasia-uji"
 PEOPLE = {"admin": ["admin"], "kabid": ["kabid"], "subkoor": ["subkoor"], "petugas": ["petugas"],
           "petugas2": ["petugas"], "mitra": ["mitra"], "pustakawan": ["pustakawan"]}
 ADMIN = Actor("admin", frozenset({"admin"}))

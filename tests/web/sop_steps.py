@@ -11,8 +11,8 @@ from flask import Flask
 
 from tests.processes.helpers import answers
 from tests.web.helpers import Api
+from web.demo import DEMO_PASSWORD
 
-DEMO_PASSWORD = "demo"
 TODAY = date.today()
 
 

@@ -56,8 +56,9 @@ def test_upload_errors_400_and_413(api):
 
 def test_bpmn_download(api):
     upload(api("admin"), LAPORAN)
-    caller = api("petugas")
+    caller = api("admin")
     response = caller.get("/definitions/laporan/versions/1/bpmn")
     assert response.status_code == 200 and response.data == LAPORAN
+    assert api("petugas").get("/definitions/laporan/versions/1/bpmn").status_code == 403
     missing = caller.get("/definitions/laporan/versions/3/bpmn")
     assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"

@@ -25,15 +25,15 @@ def test_demo_prepares_a_fresh_database_and_is_idempotent(tmp_path: Path):
                         instance_dir=tmp_path)
     factory = make_session_factory(make_engine(url))
     said: list[str] = []
-    demo.prepare(settings, factory, "demo", say=said.append)
+    demo.prepare(settings, factory, demo.DEMO_PASSWORD, say=said.append)
     assert not [line for line in said if line.startswith("peringatan")], said
-    demo.prepare(settings, factory, "demo", say=said.append)
+    demo.prepare(settings, factory, demo.DEMO_PASSWORD, say=said.append)
     with factory() as s:
         keys = sorted(s.scalars(select(Definition.key)))
         assert {"kitapun_senapas", "pengaduan"} <= set(keys) and len(keys) == len(set(keys))
         assert s.scalar(select(func.count()).select_from(Library)) > 0
         for person in demo.DEMO_USERS:
-            user = users.authenticate(s, person.username, "demo")
+            user = users.authenticate(s, person.username, demo.DEMO_PASSWORD)
             assert user is not None and user.roles == [person.role]
     assert "  pengguna demo: sudah ada" in said
     factory.kw["bind"].dispose()
@@ -44,7 +44,7 @@ def test_demo_without_processes_only_warns(tmp_path: Path):
     settings = Settings(database_url=url, secret_key="x", processes_dir=tmp_path / "nothing", instance_dir=tmp_path)
     factory = make_session_factory(make_engine(url))
     said: list[str] = []
-    demo.prepare(settings, factory, "demo", say=said.append)
+    demo.prepare(settings, factory, demo.DEMO_PASSWORD, say=said.append)
     assert any("belum ada berkas .bpmn" in line for line in said)
     assert any("registri perpustakaan kosong" in line for line in said)
     factory.kw["bind"].dispose()

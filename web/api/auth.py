@@ -8,12 +8,13 @@ from typing import Any
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
-from engine.errors import BadRequest
+from engine.errors import BadRequest, ValidationFailed, field_error
+from engine.models import User
 from engine.people import users
 from web import db
 from web.api.base import bp, json_body, text_field
 from web.errors import NotAuthenticated
-from web.pages.auth import SessionUser, check_login_rate
+from web.pages.auth import SessionUser, check_credentials
 
 
 def user_json(user: SessionUser) -> dict[str, Any]:
@@ -24,21 +25,19 @@ def user_json(user: SessionUser) -> dict[str, Any]:
 @bp.post("/auth/token")
 def issue_token() -> Any:
     """A bearer token for valid credentials; 401 otherwise."""
-    check_login_rate()
     body = json_body()
     username, password = text_field(body, "username"), text_field(body, "password")
     hours = float(current_app.config["TOKEN_HOURS"])
+    checked = check_credentials(db.session(), username, password)
+    if checked is None:
+        raise NotAuthenticated("wrong_credentials")
+    user_id = checked.id
 
-    def work(session: Session) -> tuple[str, SessionUser] | None:
-        user = users.authenticate(session, username, password)
-        if user is None:
-            return None
+    def work(session: Session) -> tuple[str, SessionUser]:
+        user = session.get_one(User, user_id)
         return users.issue_token(session, user, lifetime=timedelta(hours=hours)), SessionUser(user)
 
-    issued = db.transact(work)
-    if issued is None:
-        raise NotAuthenticated("wrong_credentials")
-    token, user = issued
+    token, user = db.transact(work)
     return {"token": token, "token_type": "Bearer", "expires_in": int(hours * 3600), "user": user_json(user)}
 
 
@@ -56,3 +55,17 @@ def revoke_token() -> Any:
 def me() -> Any:
     """The caller."""
     return {"user": user_json(g.api_user)}
+
+
+@bp.post("/me/password")
+def change_password() -> Any:
+    """Change the caller's password (the current one is checked like a login); every session and token ends."""
+    body = json_body()
+    current, new = text_field(body, "current_password"), text_field(body, "new_password")
+    if check_credentials(db.session(), g.api_user.username, current) is None:
+        raise ValidationFailed(details=[field_error("current_password", "current_password_wrong")])
+    try:
+        db.transact(lambda s: users.set_password(s, g.api_user.username, new))
+    except BadRequest as exc:  # the password policy
+        raise ValidationFailed(details=[field_error("new_password", exc.case, **exc.params)]) from exc
+    return {"changed": True}

@@ -11,7 +11,7 @@ from engine.errors import Forbidden
 from web import db
 from web.api.base import bp
 from web.api.serialize import definition_item
-from web.pages.auth import current_actor
+from web.pages.auth import current_actor, require_admin
 from web.pages.definitions import bpmn_response, deploy_upload, read_upload
 
 
@@ -40,5 +40,6 @@ def upload_definition() -> Any:
 
 @bp.get("/definitions/<key>/versions/<int:version>/bpmn")
 def definition_bpmn(key: str, version: int) -> Any:
-    """The XML of one version."""
+    """The XML of one version (admins only, as on the pages: scripts and conditions are in it)."""
+    require_admin()
     return bpmn_response(versions.get_version(db.session(), key, version))

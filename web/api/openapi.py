@@ -122,7 +122,7 @@ RESPONSES = {name: {"description": text, "content": {"application/json": {"schem
                                 ("Forbidden", "not allowed"), ("NotFound", "unknown or not visible"),
                                 ("Conflict", "stale, already done, or claimed by another"),
                                 ("TooLarge", "body over the size limit"), ("Invalid", "invalid data"),
-                                ("RateLimited", "rate limit reached"))}
+                                ("RateLimited", "rate limit reached; Retry-After gives the seconds to wait"))}
 
 PATHS: dict[str, Any] = {
     "/auth/token": {
@@ -133,6 +133,12 @@ PATHS: dict[str, Any] = {
         "delete": _op("Revoke the token of this request", {"200": _json({"type": "object"})}, tag="auth")},
     "/me": {"get": _op("The caller", {"200": _json({"type": "object", "properties": {"user": _ref("User")}})},
                        tag="auth")},
+    "/me/password": {"post": _op(
+        "Change the caller's password; every session and token of the caller ends",
+        {"200": _json({"type": "object", "properties": {"changed": {"type": "boolean"}}})},
+        errors=("400", "401", "422", "429"), tag="auth",
+        body=_body({"current_password": {"type": "string"}, "new_password": {"type": "string"}},
+                   ["current_password", "new_password"]))},
     "/definitions": {
         "get": _op("Definition versions", {"200": _json(_list_of("Definition"))}, tag="definitions"),
         "post": _op("Deploy a BPMN file (admin)", {"201": _json(_ref("Definition"), "new version"),
@@ -141,9 +147,9 @@ PATHS: dict[str, Any] = {
                     body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
                         "file": {"type": "string", "format": "binary"}}}}})},
     "/definitions/{key}/versions/{version}/bpmn": {
-        "get": _op("The XML of a version", {"200": {"description": "BPMN XML",
-                                                    "content": {"application/xml": {"schema": {"type": "string"}}}}},
-                   errors=("401", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
+        "get": _op("The XML of a version (admin)", {"200": {
+            "description": "BPMN XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
+                   errors=("401", "403", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
                    tag="definitions")},
     "/instances": {
         "get": _op("Instances I may see", {"200": _json(_list_of("Instance"))}, errors=("400", "401"),

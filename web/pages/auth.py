@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden
 from engine.models import User
@@ -20,6 +22,7 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = ""
 login_manager.session_protection = "basic"
+GENERATION = "generation"  # the session key holding the user's session generation at login
 
 
 class SessionUser:
@@ -57,11 +60,17 @@ class SessionUser:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SessionUser | None:
-    """The active user behind a session cookie, or None (which logs the session out)."""
+    """The active user behind a session cookie, or None (which logs the session out).
+
+    A session began before the user's last logout or password change carries an older generation.
+    """
     if not user_id.isdigit():
         return None
     user = db.session().get(User, int(user_id))
-    return SessionUser(user) if user is not None and user.active else None
+    if user is None or not user.active or session.get(GENERATION) != user.session_generation:
+        _drop_session()  # an ended session is dropped, never refreshed
+        return None
+    return SessionUser(user)
 
 
 def current_actor() -> users.Actor:
@@ -78,12 +87,22 @@ def require_admin() -> None:
         raise Forbidden("admins_only")
 
 
-def check_login_rate() -> None:
-    """Slow down password guessing: a few attempts per client address and window."""
+def check_credentials(db_session: Session, username: str, password: str) -> User | None:
+    """Check credentials under the login limit: failures count per client address and per username.
+
+    Successful logins never count, so people behind one address are not locked out by their own
+    colleagues; the refusal says how long to wait.
+    """
     limiter = db.state().logins
-    key = request.remote_addr or "?"
-    if not limiter.hit(key):
-        raise RateLimited("too_many_logins", limiter.retry_after(key))
+    keys = (f"address:{request.remote_addr or '?'}", f"user:{(username or '').strip().lower()}")
+    wait = max(limiter.wait(key) for key in keys)
+    if wait:
+        raise RateLimited("too_many_logins", seconds=wait)
+    user = users.authenticate(db_session, username, password)
+    if user is None:
+        for key in keys:
+            limiter.add(key)
+    return user
 
 
 def user_by_username(username: str) -> User | None:
@@ -100,8 +119,13 @@ def login() -> Any:
     error = None
     username = (request.form.get("username") or "").strip()
     if request.method == "POST":
-        check_login_rate()
-        user = users.authenticate(db.session(), username, request.form.get("password") or "")
+        try:
+            user = check_credentials(db.session(), username, request.form.get("password") or "")
+        except RateLimited as exc:
+            error = _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit.",
+                      minutes=math.ceil(exc.retry_after / 60))
+            return (render_template("login.html", error=error, username=username, next=target), 429,
+                    {"Retry-After": str(exc.retry_after)})
         if user is None:
             error = _("Nama pengguna atau kata sandi salah.")
         else:
@@ -110,6 +134,7 @@ def login() -> Any:
             if lang:
                 session["lang"] = lang
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
+            session[GENERATION] = user.session_generation
             login_user(SessionUser(user))
             return redirect(target, 303)
     status = 401 if error else 200
@@ -119,11 +144,21 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
-    """End the session (a POST with its CSRF token, so no page can log people out)."""
-    lang = session.get("lang")
+    """End the session and every copy of it (a POST with its CSRF token, so no page can log people out).
+
+    Raising the user's session generation also ends their sessions in other browsers.
+    """
+    user_id = int(current_user.id)
+    db.transact(lambda s: users.end_sessions(s, user_id))
     logout_user()
+    _drop_session()
+    flash(_("Anda telah keluar."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+def _drop_session() -> None:
+    """Empty the session cookie but keep the chosen language."""
+    lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    flash(_("Anda telah keluar."), "info")
-    return redirect(url_for("auth.login"), 303)

@@ -67,7 +67,7 @@ def check_rate() -> None:
     limiter = db.state().complaints
     key = client_key()
     if not limiter.hit(key):
-        raise RateLimited("too_many_complaints", limiter.retry_after(key))
+        raise RateLimited("too_many_complaints", seconds=limiter.retry_after(key))
 
 
 def public_form() -> tuple[dict[str, Any], dict[str, Any], str]:

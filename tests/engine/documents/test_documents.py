@@ -136,7 +136,7 @@ def test_unusable_pattern_falls_back_to_the_default(pattern: str) -> None:
 
 
 def test_completed_step_creates_numbered_documents_of_its_kinds(factory: sessionmaker[Session]) -> None:
-    run_in_transaction(factory, lambda s: create_user(s, "budi", "rahasia", ["petugas"], name="Budi Santoso",
+    run_in_transaction(factory, lambda s: create_user(s, "budi", "rahasia-uji", ["petugas"], name="Budi Santoso",
                                                       nip="198505052010011005", rank="Penata (III/c)",
                                                       position="Pustakawan Ahli Muda"))
     instance_id = _instance(factory)
