@@ -25,6 +25,8 @@ _HELD = "senapas_held"
 _AFTER_COMMIT = "senapas_after_commit"
 # Where every session of one factory finds what the process keeps for that database (see kept).
 _KEPT = "senapas_kept"
+# Where a session notes the objects its transaction has written (see wrote).
+_WRITTEN = "senapas_written"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -147,7 +149,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     result was recorded for) would be read again by the next step (the letter that prints it).
     The session holds what it loaded until the transaction ends; the next transaction reads rows
     afresh, as before (holding them longer would keep values another transaction changed).
-    The factory also runs what `after_commit` registered, and gives its sessions one `kept` store.
+    The factory also runs what `after_commit` registered, notes what a transaction `wrote`, and
+    gives its sessions one `kept` store.
     """
     factory = sessionmaker(engine, expire_on_commit=False, info={_KEPT: {}})
     for name in ("pending_to_persistent", "deleted_to_persistent", "detached_to_persistent",
@@ -159,6 +162,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
         event.listen(factory, name, _release_all)
     event.listen(factory, "after_commit", _run_after_commit)
     event.listen(factory, "after_rollback", _drop_after_commit)
+    event.listen(factory, "after_flush", _note_flushed)
     return factory
 
 
@@ -181,6 +185,20 @@ def kept(session: Session) -> dict[str, Any]:
     return store
 
 
+def note_written(session: Session, obj: object) -> None:
+    """Note that this transaction wrote `obj`'s row with a statement of its own (not a flush)."""
+    session.info.setdefault(_WRITTEN, set()).add(obj)
+
+
+def wrote(session: Session, obj: object) -> bool:
+    """Whether this transaction has written `obj`'s row (flushed, or noted by `note_written`)."""
+    return obj in session.info.get(_WRITTEN, ())
+
+
+def _note_flushed(session: Session, _context: Any) -> None:
+    session.info.setdefault(_WRITTEN, set()).update((*session.new, *session.dirty, *session.deleted))
+
+
 def _run_after_commit(session: Session) -> None:
     for callback in (session.info.pop(_AFTER_COMMIT, None) or {}).values():
         callback()
@@ -200,6 +218,7 @@ def _release(session: Session, instance: object) -> None:
 
 def _release_all(session: Session, *_: Any) -> None:
     session.info.pop(_HELD, None)
+    session.info.pop(_WRITTEN, None)
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db import utcnow
-from engine.definitions import forms, versions
+from engine.definitions import derived, forms, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
 from engine.libraries import registry
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus, User
@@ -112,7 +112,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     task, instance = _workable(session, task_id, actor)
     schema = form_of(session, task)
     definition = runtime.get_definition(session, instance.definition_id)
-    forms.validate(schema, data, cache_key=f"{definition.hash}:{task.form}")
+    forms.validate(schema, data, kept=derived.validators(definition.hash, task.form or ""))
     data = registry.resolve_sources(session, schema, data)
     loaded = runtime.load(session, instance, limits)
     spiff_task = runtime.find_task(loaded.workflow, task.id)

@@ -6,16 +6,13 @@ parses BPMN XML again; called processes bundled in the version are included.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 
+from engine.definitions import derived
 from engine.models import Definition
 from engine.workflow import spiff
-
-_CACHE: dict[str, dict[str, ElementInfo]] = {}
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -29,13 +26,13 @@ class ElementInfo:
 
 
 def elements(definition: Definition) -> dict[str, ElementInfo]:
-    """BPMN id -> info for every named or described element of a version (cached by content hash).
+    """BPMN id -> info for every named or described element of a version (kept with it in `derived`).
 
     The start event of the root process is also listed as `start:<definition key>`.
     """
-    cached = _CACHE.get(definition.hash)
-    if cached is not None:
-        return cached
+    kept = derived.of(definition.hash)
+    if kept.elements is not None:
+        return kept.elements
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     found: dict[str, ElementInfo] = {}
     for process in (spec, *subprocess_specs.values()):
@@ -52,5 +49,5 @@ def elements(definition: Definition) -> dict[str, ElementInfo]:
                 found[bpmn_id] = info
             if process is spec and isinstance(task_spec, StartEvent):
                 found[f"start:{definition.key}"] = info
-    with _LOCK:
-        return _CACHE.setdefault(definition.hash, found)
+    kept.elements = found
+    return found

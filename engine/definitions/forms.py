@@ -64,40 +64,36 @@ def check_shape(data: Any, *, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_F
         raise BadRequest("form_too_large", limit_kb=max_bytes // 1000)
 
 
-def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, cache_key: str | None = None) -> None:
+def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, kept: dict[str, Any] | None = None) -> None:
     """Raise ValidationFailed listing every field error; a task without a form accepts an object.
 
-    `cache_key` names the schema (e.g. definition hash and form file) so its compiled validator is
-    reused without serializing the schema on every call.
+    `kept` holds the schema's validators between calls (a definition's form keeps them in
+    `engine.definitions.derived`); without it they are made for this call alone.
     """
     check_shape(data)
     if not schema:
         return
-    key = cache_key or json.dumps(schema, sort_keys=True)
-    if _accepted(key, schema, data):
+    kept = {} if kept is None else kept
+    if _accepted(kept, schema, data):
         return
-    errors = sorted(_validator(key, schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(_validator(kept, schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     details = list(_field_errors(errors))
     if details:
         raise ValidationFailed("form_invalid", details=details)
 
 
-_VALIDATORS: dict[str, Draft202012Validator] = {}
-# Compiled validators (jsonschema-rs) that accept a valid submission in microseconds; anything they
-# refuse, or cannot judge, goes to the full validator, which alone writes the per-field messages.
-_COMPILED: dict[str, Any] = {}
+def _accepted(kept: dict[str, Any], schema: dict[str, Any], data: dict[str, Any]) -> bool:
+    """True when the compiled validator finds the submission valid (formats checked too).
 
-
-def _accepted(key: str, schema: dict[str, Any], data: dict[str, Any]) -> bool:
-    """True when the compiled validator finds the submission valid (formats checked too)."""
-    if key not in _COMPILED:
-        if len(_COMPILED) > 512:
-            _COMPILED.clear()
+    The compiled validator (jsonschema-rs) accepts a valid submission in microseconds; anything it
+    refuses, or cannot judge, goes to the full validator, which alone writes the per-field messages.
+    """
+    if "compiled" not in kept:
         try:
-            _COMPILED[key] = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+            kept["compiled"] = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
         except Exception:  # a schema it cannot compile is left to the full validator
-            _COMPILED[key] = None
-    compiled = _COMPILED[key]
+            kept["compiled"] = None
+    compiled = kept["compiled"]
     if compiled is None:
         return False
     try:
@@ -106,13 +102,11 @@ def _accepted(key: str, schema: dict[str, Any], data: dict[str, Any]) -> bool:
         return False
 
 
-def _validator(key: str, schema: dict[str, Any]) -> Draft202012Validator:
-    validator = _VALIDATORS.get(key)
+def _validator(kept: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
+    validator = kept.get("full")
     if validator is None:
-        if len(_VALIDATORS) > 512:
-            _VALIDATORS.clear()
-        validator = _VALIDATORS[key] = Draft202012Validator(
-            schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        validator = kept["full"] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert isinstance(validator, Draft202012Validator)
     return validator
 
 

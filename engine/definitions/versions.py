@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.definitions import bpmn_xml
+from engine.definitions import bpmn_xml, derived
 from engine.definitions.bpmn_xml import NS
 from engine.definitions.lint import lint
 from engine.errors import Forbidden, InvalidDefinition, NotFound, Problem
@@ -28,7 +28,6 @@ from engine.workflow import spiff
 
 # lxml's XMLSchema object is not documented as thread-safe; deploys are rare, so serialize them.
 _VALIDATOR_LOCK = threading.Lock()
-_FORMS: dict[str, dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -124,13 +123,13 @@ def latest(session: Session, key: str) -> Definition:
 def forms_of(definition: Definition) -> dict[str, Any]:
     """A version's form schemas by file name, read from the database once per process.
 
-    Its content hash covers the forms, so the hash is the cache key. The mapping is shared: read
+    Its content hash covers the forms (`engine.definitions.derived`). The mapping is shared: read
     it, never change it.
     """
-    found = _FORMS.get(definition.hash)
-    if found is None:
-        found = _FORMS.setdefault(definition.hash, dict(definition.forms or {}))
-    return found
+    kept = derived.of(definition.hash)
+    if kept.forms is None:
+        kept.forms = dict(definition.forms or {})
+    return kept.forms
 
 
 def get_version(session: Session, key: str, version: int) -> Definition:

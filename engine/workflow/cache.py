@@ -3,7 +3,8 @@
 An entry is a workflow together with the version its instance row was committed with. An action
 takes the entry out, so no two actions ever share a workflow object, and uses it only when the
 instance row it has just read holds that very version. A saved workflow goes back in only once
-its transaction has committed, with the row's version as committed.
+its transaction has committed, with the row's version as committed; one that was only read goes
+back at once, unless its transaction wrote the row (that version may never be committed).
 
 The version alone is enough because each database has a cache of its own: the cache lives in
 the store its session factory gives every session (`engine.db.kept`), so two databases in one

@@ -25,6 +25,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from engine.definitions import derived
 from engine.workflow import state_text
 from engine.workflow.scripts import RestrictedScriptEngine
 
@@ -83,10 +84,6 @@ def serializer() -> Serializer:
     return Serializer(BpmnWorkflowSerializer(registry), registry, workflows, create_encoder(registry)().default)
 
 
-_SPECS: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
-_SPECS_LOCK = threading.Lock()
-
-
 def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
     """Serialize a process spec and the specs it calls to JSON, once per definition version."""
     registry = serializer().registry
@@ -97,20 +94,18 @@ def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec
 
 
 def specs_for(content_hash: str, spec_json: Callable[[], str]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-    """The restored specs of a definition version, cached by content hash for the life of the process.
+    """The restored specs of a definition version, kept with it (`engine.definitions.derived`).
 
     `spec_json` is called only on a miss, so the stored spec is not even read from the database
     once this process has it.
     """
-    cached = _SPECS.get(content_hash)
-    if cached is not None:
-        return cached
-    registry = serializer().registry
-    dct = json.loads(spec_json())
-    restored = (registry.restore(dct["spec"]),
-                {name: registry.restore(s) for name, s in dct["subprocess_specs"].items()})
-    with _SPECS_LOCK:
-        return _SPECS.setdefault(content_hash, restored)
+    kept = derived.of(content_hash)
+    if kept.specs is None:
+        registry = serializer().registry
+        dct = json.loads(spec_json())
+        kept.specs = (registry.restore(dct["spec"]),
+                      {name: registry.restore(s) for name, s in dct["subprocess_specs"].items()})
+    return kept.specs
 
 
 def new_workflow(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],

@@ -22,7 +22,7 @@ from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, u
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.db import execute
+from engine.db import execute, note_written, wrote
 from engine.errors import StaleState
 from engine.models import Definition, Instance, InstancePart
 from engine.workflow import cache, spiff, state_text
@@ -64,8 +64,13 @@ def restore(session: Session, instance: Instance, definition: Definition, time_l
 
 
 def put_back(session: Session, instance: Instance, definition: Definition, workflow: BpmnWorkflow) -> None:
-    """Return a workflow that was only read to the cache, unless a newer one was kept meanwhile."""
-    cache.of(session).put((definition.hash, instance.id), instance.row_version, workflow, replace=False)
+    """Return a workflow that was only read to the cache, unless a newer one was kept meanwhile.
+
+    Not when this transaction wrote the instance row: its version is not committed, and might
+    never be (a save keeps its workflow once the transaction commits).
+    """
+    if not wrote(session, instance):
+        cache.of(session).put((definition.hash, instance.id), instance.row_version, workflow, replace=False)
 
 
 def add(session: Session, instance: Instance, workflow: BpmnWorkflow) -> None:
@@ -140,5 +145,6 @@ def _write_instance(session: Session, instance: Instance, changes: dict[str, Any
                                                     "row_version": version + 1, **changes})
     if cast(CursorResult[Any], result).rowcount != 1:
         raise StaleState(f"instance {instance.id} diubah transaksi lain")
+    note_written(session, instance)
     for name, value in {**changes, "row_version": version + 1}.items():
         set_committed_value(instance, name, value)

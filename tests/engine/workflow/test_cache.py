@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench import sop
-from engine import tasks
+from engine import instances, tasks
 from engine.db import make_engine, make_session_factory, run_in_transaction
 from engine.migrate import upgrade
 from engine.models import AuditEvent, Instance, InstancePart, InstanceStatus
@@ -224,3 +224,20 @@ def test_the_cache_is_bounded_and_forgets_the_least_recently_used():
     assert cache.take(("h", 2), 3) is None  # another version
     cache.put(("h", 2), 2, workflows[2])  # type: ignore[arg-type]
     assert cache.take(("h", 2), 2) is workflows[2]
+
+
+def test_a_workflow_read_after_an_uncommitted_write_of_its_row_is_not_kept(factory):
+    """The version such a read sees may never be committed, and another process may commit it with other state."""
+    definition = deploy(factory, "parallel.bpmn")
+    iid = start(factory, "parallel", PETUGAS)
+
+    def write_read_then_fail(s: Any) -> None:
+        row = s.get(Instance, iid)
+        row.title = "judul baru"
+        s.flush()  # the row's version counts up, not committed
+        instances.progress(s, row)
+        raise RuntimeError("the transaction fails after the read")
+
+    with pytest.raises(RuntimeError):
+        run_in_transaction(factory, write_read_then_fail)
+    assert kept(factory).take((definition.hash, iid), instance(factory, iid).row_version + 1) is None
