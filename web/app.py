@@ -15,10 +15,10 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from web import config as web_config
 from web import db, errors, i18n, labels, security
+from web.callers import login_manager
 from web.extensions import csrf
 from web.forms.render import datetime_input
 from web.json_output import JSONOutput
-from web.pages import auth
 from web.pages.history import columns
 from web.ratelimit import SlidingWindow
 
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     security.configure_cookies(app)
     i18n.init(app)
     csrf.init_app(app)
-    auth.login_manager.init_app(app)
+    login_manager.init_app(app)
     errors.register(app)
     app.teardown_appcontext(db.close_session)
     app.jinja_env.filters.update(labels.FILTERS)
@@ -77,7 +77,7 @@ def _factory(url: str) -> Any:
 
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import auth, complaints, definitions, documents, exports, instances, libraries, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)

@@ -12,8 +12,8 @@ from engine.errors import BadRequest
 from engine.people import users
 from web import db
 from web.api.base import bp, json_body, text_field
+from web.callers import SessionUser, check_login_rate
 from web.errors import NotAuthenticated
-from web.pages.auth import SessionUser, check_login_rate
 
 
 def user_json(user: SessionUser) -> dict[str, Any]:

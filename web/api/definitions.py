@@ -11,7 +11,7 @@ from engine.errors import Forbidden
 from web import db
 from web.api.base import bp
 from web.api.serialize import definition_item
-from web.pages.auth import current_actor
+from web.callers import current_actor
 from web.pages.definitions import bpmn_response, deploy_upload, read_upload
 
 

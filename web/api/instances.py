@@ -13,7 +13,7 @@ from engine.models import Instance
 from web import db, sources
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import document_item, event_item, instance_item, task_item
-from web.pages.auth import current_actor
+from web.callers import current_actor
 from web.pages.instances import diagram_of
 
 

@@ -14,7 +14,7 @@ from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import event_item, task_item
-from web.pages.auth import current_actor
+from web.callers import current_actor
 
 SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
 

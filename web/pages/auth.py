@@ -1,89 +1,21 @@
-"""Logging in and out of the pages (Flask-Login over `engine.people.users`), and who the caller is."""
+"""Logging in and out of the pages (Flask-Login over `engine.people.users`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from engine.errors import Forbidden
 from engine.models import User
-from engine.people import roles, users
+from engine.people import users
 from web import db
-from web.errors import RateLimited, safe_next
+from web.callers import SessionUser, check_login_rate
+from web.errors import safe_next
 
 bp = Blueprint("auth", __name__)
-login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = ""
-login_manager.session_protection = "basic"
-
-
-class SessionUser:
-    """The logged-in person as the pages see them (a snapshot of the user row)."""
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    def __init__(self, user: User | users.TokenUser) -> None:
-        self.id = str(user.id)
-        self.username = user.username
-        self.name = user.name
-        self.roles = frozenset(user.roles or ())
-
-    def get_id(self) -> str:
-        """The id Flask-Login keeps in the session cookie."""
-        return self.id
-
-    @property
-    def actor(self) -> users.Actor:
-        """The engine actor for this person."""
-        return users.Actor(self.username, self.roles)
-
-    @property
-    def is_supervisor(self) -> bool:
-        """True for kabid, subkoor and admin."""
-        return roles.is_supervisor(self.roles)
-
-    @property
-    def is_admin(self) -> bool:
-        """True for process owners."""
-        return "admin" in self.roles
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> SessionUser | None:
-    """The active user behind a session cookie, or None (which logs the session out)."""
-    if not user_id.isdigit():
-        return None
-    user = db.session().get(User, int(user_id))
-    return SessionUser(user) if user is not None and user.active else None
-
-
-def current_actor() -> users.Actor:
-    """The actor of the logged-in person (pages) or of the bearer token (API)."""
-    api_user = g.get("api_user")
-    if api_user is not None:
-        return api_user.actor
-    return current_user.actor
-
-
-def require_admin() -> None:
-    """Refuse anyone but process owners."""
-    if "admin" not in current_actor().roles:
-        raise Forbidden("hanya admin yang boleh membuka halaman ini")
-
-
-def check_login_rate() -> None:
-    """Slow down password guessing: a few attempts per client address and window."""
-    limiter = db.state().logins
-    key = request.remote_addr or "?"
-    if not limiter.hit(key):
-        raise RateLimited("terlalu banyak percobaan masuk; coba lagi nanti", limiter.retry_after(key))
 
 
 def user_by_username(username: str) -> User | None:

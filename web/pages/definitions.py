@@ -17,7 +17,7 @@ from engine.errors import BadRequest, InvalidDefinition
 from engine.models import Definition
 from engine.people.users import Actor
 from web import db
-from web.pages.auth import current_actor, require_admin
+from web.callers import current_actor, require_admin
 
 bp = Blueprint("definitions", __name__)
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 from flask_login import login_required
 
 from web import db, sources
-from web.pages.auth import current_actor
+from web.callers import current_actor
 
 bp = Blueprint("documents", __name__)
 

@@ -12,7 +12,7 @@ from engine.documents import documents
 from engine.paging import MAX_PER_PAGE
 from letters import exports
 from web import db
-from web.pages.auth import current_actor
+from web.callers import current_actor
 
 bp = Blueprint("exports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

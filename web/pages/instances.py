@@ -18,9 +18,9 @@ from engine.models import Instance, InstanceStatus
 from engine.people import roles
 from engine.workflow import runtime
 from web import bpmn_info, db, sources
+from web.callers import current_actor
 from web.errors import locale
 from web.pages import history
-from web.pages.auth import current_actor
 
 bp = Blueprint("instances", __name__)
 PER_PAGE = 25

@@ -18,11 +18,11 @@ from engine.models import InstanceStatus, Task, TaskStatus
 from engine.people import roles
 from engine.workflow import runtime
 from web import bpmn_info, db, sources
+from web.callers import current_actor
 from web.errors import locale, safe_next
 from web.forms import parse, render
 from web.messages import localize_details
 from web.pages import history
-from web.pages.auth import current_actor
 
 bp = Blueprint("tasks", __name__)
 SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
