@@ -265,6 +265,16 @@ def archive(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -
                     params={"username": actor.username})
 
 
+SCOPES = {"inbox": inbox, "queue": queue, "archive": archive}
+
+
+def in_scope(session: Session, actor: Actor, scope: str, page: Any = 1, per_page: Any = 50) -> Page[TaskRow]:
+    """One of the task lists by name: inbox (mine), queue (unclaimed, my lanes) or archive (done by me)."""
+    if scope not in SCOPES:
+        raise BadRequest(f"scope harus salah satu dari: {', '.join(SCOPES)}")
+    return SCOPES[scope](session, actor, page, per_page)
+
+
 @functools.lru_cache(maxsize=64)
 def _queue_listing(lanes: tuple[str, ...], supervisor: bool) -> Listing:
     """The queue of these lanes (and of tasks outside any lane, for supervisors)."""

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import audit, tasks
 from engine.db import run_in_transaction
-from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import AuditEvent, Instance, Task
 from engine.workflow import storage
 from tests.engine.helpers import (
@@ -227,3 +227,11 @@ def test_call_activity_runs_the_called_process(factory):
         assert tasks.get(s, open_task(factory, iid, "inner")).lane == "petugas"
     complete(factory, open_task(factory, iid, "inner"), PETUGAS)
     assert open_names(factory, iid) == ["after"]
+
+
+def test_the_task_lists_are_named_scopes(factory, approval):
+    with factory() as s:
+        assert [t.name for t in tasks.in_scope(s, PETUGAS, "queue").items] == ["submit"]
+        assert tasks.in_scope(s, PETUGAS, "inbox").total == 0 and tasks.in_scope(s, KABID, "queue").total == 0
+        with pytest.raises(BadRequest):
+            tasks.in_scope(s, PETUGAS, "everything")

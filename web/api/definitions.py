@@ -12,7 +12,7 @@ from web import db
 from web.api.base import bp
 from web.api.serialize import definition_item
 from web.callers import current_actor
-from web.pages.definitions import bpmn_response, deploy_upload, read_upload
+from web.files import bpmn_response, read_upload
 
 
 @bp.get("/definitions")
@@ -31,7 +31,8 @@ def upload_definition() -> Any:
     content, filename = read_upload(request.files.get("file"))
 
     def work(session: Any) -> tuple[dict[str, Any], bool]:
-        result = deploy_upload(session, content, filename, actor)
+        result = versions.deploy_upload(session, content, filename, actor,
+                                        processes_dir=db.state().settings.processes_dir)
         return definition_item(result.definition, True), result.created
 
     item, created = db.transact(work)

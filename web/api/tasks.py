@@ -16,8 +16,6 @@ from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import event_item, task_item
 from web.callers import current_actor
 
-SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
-
 
 def _data(body: dict[str, Any]) -> dict[str, Any]:
     data = body.get("data", {})
@@ -29,11 +27,9 @@ def _data(body: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/tasks")
 def list_tasks() -> Any:
     """inbox (mine), queue (unclaimed, my lanes) or archive (completed by me), soonest due first."""
-    scope = request.args.get("scope", "inbox")
-    if scope not in SCOPES:
-        raise BadRequest(f"scope harus salah satu dari: {', '.join(SCOPES)}")
     page, per_page = page_args()
-    return listing(SCOPES[scope](db.session(), current_actor(), page, per_page), task_item)
+    return listing(tasks.in_scope(db.session(), current_actor(), request.args.get("scope", "inbox"), page, per_page),
+                   task_item)
 
 
 @bp.get("/tasks/<task_id>")

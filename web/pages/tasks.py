@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit, instances, tasks
 from engine.definitions import versions
-from engine.errors import BadRequest, ValidationFailed
+from engine.documents import documents
+from engine.errors import ValidationFailed
 from engine.models import InstanceStatus, Task, TaskStatus
 from engine.people import roles
 from engine.workflow import runtime
@@ -25,7 +26,6 @@ from web.messages import localize_details
 from web.pages import history
 
 bp = Blueprint("tasks", __name__)
-SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
 PER_PAGE = 25
 
 
@@ -44,11 +44,9 @@ def _overdue_filter(task: Task) -> bool:
 def index() -> Any:
     """The three task lists with their counts; the inbox first, the queue when the inbox is empty."""
     session, actor = db.session(), current_actor()
-    counts = {name: query(session, actor, 1, 1).total for name, query in SCOPES.items()}
+    counts = {name: query(session, actor, 1, 1).total for name, query in tasks.SCOPES.items()}
     scope = request.args.get("scope") or ("inbox" if counts["inbox"] or not counts["queue"] else "queue")
-    if scope not in SCOPES:
-        raise BadRequest(f"scope harus salah satu dari: {', '.join(SCOPES)}")
-    page = SCOPES[scope](session, actor, request.args.get("page", 1), request.args.get("per_page", PER_PAGE))
+    page = tasks.in_scope(session, actor, scope, request.args.get("page", 1), request.args.get("per_page", PER_PAGE))
     return render_template("tasks.html", scope=scope, page=page, counts=counts)
 
 
@@ -86,8 +84,8 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
                               libraries=sources.library_options(session) if _mentions(schema, "library") else [],
                               choices=sources.monitored_options(session, task.instance_id)
                               if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
-    documents = sources.task_documents(session, task.id) if task.status == TaskStatus.COMPLETED else []
-    return render_template("task.html", form=form, has_errors=bool(errors), documents=documents, **ctx), status
+    done = documents.list_for_task(session, task.id) if task.status == TaskStatus.COMPLETED else []
+    return render_template("task.html", form=form, has_errors=bool(errors), documents=done, **ctx), status
 
 
 def _mentions(schema: dict[str, Any] | None, word: str) -> bool:
