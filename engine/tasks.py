@@ -16,7 +16,7 @@ from engine.db import utcnow
 from engine.definitions import forms, versions
 from engine.errors import BadRequest, Conflict, EngineFailure, Forbidden, NotFound
 from engine.libraries import registry
-from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus, User
+from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
 from engine.people import roles
 from engine.people.users import Actor
@@ -65,6 +65,17 @@ def data_of(session: Session, task: Task) -> dict[str, Any]:
     with runtime.reading(session, instance) as workflow:
         spiff_task = runtime.find_task(workflow, task.id)
         return steps.plain(spiff_task.data) if spiff_task is not None else {}
+
+
+def events_of(session: Session, task: Task) -> list[AuditEvent]:
+    """The history entries of one task, oldest first."""
+    return [event for event in audit.history(session, task.instance_id) if event.task_id == task.id]
+
+
+def values_of(task: Task, events: list[AuditEvent]) -> dict[str, Any]:
+    """What a task's form shows: the data last submitted for a completed task, else its draft."""
+    submitted = next((event.data for event in reversed(events) if event.action == "complete"), None)
+    return (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
 
 
 def of_instance(session: Session, instance_id: int, *, status: str | None = None) -> list[Task]:

@@ -235,3 +235,17 @@ def test_the_task_lists_are_named_scopes(factory, approval):
         assert tasks.in_scope(s, PETUGAS, "inbox").total == 0 and tasks.in_scope(s, KABID, "queue").total == 0
         with pytest.raises(BadRequest):
             tasks.in_scope(s, PETUGAS, "everything")
+
+
+def test_a_form_shows_the_draft_until_completed_then_what_was_submitted(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    run_in_transaction(factory, lambda s: tasks.save_draft(s, task_id, PETUGAS, {"amount": 3}))
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        assert tasks.values_of(task, tasks.events_of(s, task)) == {"amount": 3}
+    complete(factory, task_id, PETUGAS, {"amount": 5, "visit_date": "2027-01-01"})
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        events = tasks.events_of(s, task)
+        assert [e.action for e in events] == ["complete"]
+        assert tasks.values_of(task, events) == {"amount": 5, "visit_date": "2027-01-01"}

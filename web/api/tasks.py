@@ -7,9 +7,8 @@ from typing import Any
 from flask import request
 from sqlalchemy.orm import Session
 
-from engine import audit, instances, tasks
+from engine import instances, tasks
 from engine.errors import BadRequest
-from engine.models import TaskStatus
 from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api.base import bp, json_body, listing, page_args, text_field
@@ -38,9 +37,8 @@ def get_task(task_id: str) -> Any:
     session = db.session()
     task = tasks.get(session, task_id, current_actor())
     definition = runtime.get_definition(session, instances.get(session, task.instance_id).definition_id)
-    events = [e for e in audit.history(session, task.instance_id) if e.task_id == task.id]
-    submitted = next((e.data for e in reversed(events) if e.action == "complete"), None)
-    data = (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
+    events = tasks.events_of(session, task)
+    data = tasks.values_of(task, events)
     schema = tasks.form_of(session, task)
     return {**task_item(task),
             "form": {"schema": schema, "ui_schema": bpmn_info.ui_schema(definition, task.name, task.form)}

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import Session
 
-from engine import audit, instances, tasks
+from engine import instances, tasks
 from engine.definitions import versions
 from engine.documents import documents
 from engine.errors import ValidationFailed
@@ -55,8 +55,7 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
     actor = current_actor()
     instance = instances.get(session, task.instance_id)
     definition = runtime.get_definition(session, instance.definition_id)
-    history_events = audit.history(session, task.instance_id)
-    events = [e for e in history_events if e.task_id == task.id]
+    events = tasks.events_of(session, task)
     mine = roles.may_work_lane(actor.roles, task.lane)
     workable = (task.status == TaskStatus.OPEN and instance.status == InstanceStatus.RUNNING and mine
                 and task.assignee in (None, actor.username))
@@ -77,8 +76,7 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
     ctx = _context(session, task)
     fresh = values is None and task.status == TaskStatus.OPEN and not task.draft
     if values is None:
-        submitted = next((e.data for e in reversed(ctx["events"]) if e.action == "complete"), None)
-        values = (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
+        values = tasks.values_of(task, ctx["events"])
     schema = tasks.form_of(session, task)
     form = render.build(schema, values, errors=errors, ui=ctx["ui"], lang=locale(),
                               libraries=sources.library_options(session) if _mentions(schema, "library") else [],
