@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import config
 from engine.config import Settings
-from engine.db import make_engine, make_session_factory
+from engine.db import open_database
 from web import config as web_config
 from web import db, errors, i18n, labels, security
 from web.callers import login_manager
@@ -36,7 +35,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
     if test_config:
         app.config.update(test_config)
-    factory = app.config.get("SESSION_FACTORY") or _factory(settings.database_url)
+    factory = app.config.get("SESSION_FACTORY") or open_database(settings.database_url)
     app.extensions["senapas"] = db.WebState(
         settings=settings, factory=factory,
         complaints=SlidingWindow(*app.config["COMPLAINT_RATE_LIMIT"]),
@@ -67,12 +66,6 @@ def url_with(**changes: Any) -> str:
     for key in [k for k, v in changes.items() if v is None]:
         args.pop(key, None)
     return request.path + ("?" + urlencode(args) if args else "")
-
-
-def _factory(url: str) -> Any:
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    return make_session_factory(make_engine(url))
 
 
 def _register_blueprints(app: Flask) -> None:
