@@ -113,6 +113,18 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
     return task, instance
 
 
+def may_work(task: Task, instance: Instance, actor: Actor) -> bool:
+    """True when the actor may claim, draft or complete the task now (what `_workable` refuses otherwise)."""
+    return (task.status == TaskStatus.OPEN and instance.status == InstanceStatus.RUNNING
+            and roles.may_work_lane(actor.roles, task.lane) and task.assignee in (None, actor.username))
+
+
+def may_unclaim(task: Task, actor: Actor) -> bool:
+    """True when the task is open and held, and the actor is its holder or a supervisor."""
+    return (task.status == TaskStatus.OPEN and task.assignee is not None
+            and (task.assignee == actor.username or roles.is_supervisor(actor.roles)))
+
+
 def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any], *,
              limits: Limits = DEFAULT_LIMITS) -> Completion:
     """Validate the submission, run the task and the engine, and record it, in the caller's transaction.

@@ -249,3 +249,19 @@ def test_a_form_shows_the_draft_until_completed_then_what_was_submitted(factory,
         events = tasks.events_of(s, task)
         assert [e.action for e in events] == ["complete"]
         assert tasks.values_of(task, events) == {"amount": 5, "visit_date": "2027-01-01"}
+
+
+def test_who_may_work_or_give_back_a_task(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        instance = s.get(Instance, task.instance_id)
+        assert tasks.may_work(task, instance, PETUGAS) and not tasks.may_work(task, instance, MITRA)
+        assert not tasks.may_unclaim(task, PETUGAS)
+    run_in_transaction(factory, lambda s: tasks.claim(s, task_id, PETUGAS))
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        instance = s.get(Instance, task.instance_id)
+        assert not tasks.may_work(task, instance, PETUGAS2)
+        assert tasks.may_unclaim(task, PETUGAS) and tasks.may_unclaim(task, KABID)
+        assert not tasks.may_unclaim(task, PETUGAS2)

@@ -15,8 +15,7 @@ from engine import instances, tasks
 from engine.definitions import versions
 from engine.documents import documents
 from engine.errors import ValidationFailed
-from engine.models import InstanceStatus, Task, TaskStatus
-from engine.people import roles
+from engine.models import Task, TaskStatus
 from engine.workflow import runtime
 from web import bpmn_info, db, sources
 from web.callers import current_actor
@@ -56,14 +55,11 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
     instance = instances.get(session, task.instance_id)
     definition = runtime.get_definition(session, instance.definition_id)
     events = tasks.events_of(session, task)
-    mine = roles.may_work_lane(actor.roles, task.lane)
-    workable = (task.status == TaskStatus.OPEN and instance.status == InstanceStatus.RUNNING and mine
-                and task.assignee in (None, actor.username))
+    workable = tasks.may_work(task, instance, actor)
     return {"task": task, "instance": instance, "definition": definition, "events": events,
             "info": bpmn_info.element_info(definition, task.name), "workable": workable,
             "can_claim": workable and task.assignee is None,
-            "can_unclaim": task.status == TaskStatus.OPEN and task.assignee is not None
-            and (task.assignee == actor.username or roles.is_supervisor(actor.roles)),
+            "can_unclaim": tasks.may_unclaim(task, actor),
             "ui": bpmn_info.ui_schema(definition, task.name, task.form),
             "data": tasks.data_of(session, task),
             "titles": history.field_titles(versions.forms_of(definition), locale())}
