@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from sqlalchemy import CursorResult, DateTime, Dialect, Engine, Executable, MetaData, create_engine, event
@@ -208,6 +209,13 @@ def _drop_after_commit(session: Session, *_: Any) -> None:
     session.info.pop(_AFTER_COMMIT, None)
 
 
+def open_database(url: str) -> sessionmaker[Session]:
+    """A session factory on a new engine for `url`; a SQLite file's folder is created first."""
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    return make_session_factory(make_engine(url))
+
+
 def _hold(session: Session, instance: object) -> None:
     session.info.setdefault(_HELD, set()).add(instance)
 
@@ -241,22 +249,29 @@ def is_retryable(exc: BaseException) -> bool:
 
 def run_in_transaction(factory: sessionmaker[Session], work: Callable[[Session], T], *,
                        attempts: int = 8) -> T:
-    """Run `work` in one transaction and commit; retry the whole unit on a retryable conflict.
+    """Run `work` in one transaction of a new session and commit; retry the whole unit on a retryable conflict."""
+    with factory() as session:
+        return run_in_session(session, work, attempts=attempts)
 
-    When every attempt lost its race, the caller gets a Conflict (HTTP 409: try again), not the
-    database's own error.
+
+def run_in_session(session: Session, work: Callable[[Session], T], *, attempts: int = 8) -> T:
+    """Run `work` in the session's transaction and commit; after a retryable conflict roll back and run it again.
+
+    The transaction may already hold the caller's reads (a web request reads who is calling
+    first); they commit with the unit. The rollback expires every object the session holds, so a
+    rerun reads them afresh. When every attempt lost its race, the caller gets a Conflict (HTTP
+    409: try again), not the database's own error.
     """
     for attempt in range(1, attempts + 1):
-        session = factory()
         try:
-            with session.begin():
-                return work(session)
+            result = work(session)
+            session.commit()
+            return result
         except Exception as exc:
+            session.rollback()
             if not is_retryable(exc):
                 raise
             if attempt == attempts:
                 raise Conflict("stale") from exc
             log.debug("retrying unit of work after %s (attempt %d)", type(exc).__name__, attempt)
-        finally:
-            session.close()
     raise AssertionError("unreachable")

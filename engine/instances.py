@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db import utcnow
+from engine.definitions import diagram as diagrams
 from engine.definitions import forms, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
-from engine.paging import Page, clamp, like_pattern, paginate
+from engine.paging import MAX_PER_PAGE, Page, clamp, like_pattern, paginate
 from engine.people import roles
 from engine.people.users import Actor
 from engine.status import STATUS_WORDS as STATUS_WORDS  # the words callers of this module show
@@ -22,6 +23,12 @@ from engine.workflow import action, runtime, spiff, steps, storage
 from engine.workflow.runtime import Limits, Loaded
 
 S = InstanceStatus
+# Which supervisor actions each status offers (the others are refused by `transition` or `retry`).
+OFFERED: dict[InstanceStatus, tuple[str, ...]] = {
+    S.RUNNING: ("suspend", "cancel"),
+    S.SUSPENDED: ("resume", "cancel"),
+    S.ERROR: ("retry", "cancel"),
+}
 
 
 def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
@@ -68,6 +75,14 @@ def progress(session: Session, instance: Instance) -> Progress:
         return Progress(steps.current_data(workflow), done, active)
 
 
+def diagram(session: Session, instance: Instance, state: Progress | None = None, *, inline: bool = False) -> str:
+    """The SVG diagram of an instance with the steps that ran and the ones open or waiting marked."""
+    definition = runtime.get_definition(session, instance.definition_id)
+    state = state or progress(session, instance)
+    return diagrams.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active,
+                               inline=inline)
+
+
 def get(session: Session, instance_id: int, actor: Actor | None = None) -> Instance:
     """An instance; with an actor, one they may see (others are reported as not found)."""
     instance = session.get(Instance, instance_id)
@@ -108,6 +123,21 @@ def list_instances(session: Session, actor: Actor, *, definition: str | None = N
         involved = exists().where(Task.instance_id == Instance.id, _involves(actor))
         query = query.where(or_(Instance.started_by == actor.username, involved))
     return paginate(session, query, page_n, per_page_n)
+
+
+def all_instances(session: Session, actor: Actor, *, definition: str | None = None, status: str | None = None,
+                  q: str | None = None, limit: int = 10_000) -> list[Instance]:
+    """The filtered list of `list_instances` walked page by page, up to `limit` rows (for exports)."""
+    found: list[Instance] = []
+    page = 1
+    while len(found) < limit:
+        batch = list_instances(session, actor, definition=definition, status=status, q=q, page=page,
+                               per_page=MAX_PER_PAGE)
+        found.extend(batch.items)
+        if page >= batch.pages:
+            break
+        page += 1
+    return found[:limit]
 
 
 def _supervise(session: Session, instance_id: int, actor: Actor, reason: str) -> Instance:
@@ -164,3 +194,21 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *, limi
                                        str(replay.get("actor") or actor.username), dict(replay.get("data") or {}))
     action.act(session, loaded, actor, limits, completing=completing)
     return instance
+
+
+def offered(instance: Instance, actor: Actor) -> tuple[str, ...]:
+    """The supervisor actions to offer this actor on this instance (none to non-supervisors)."""
+    return OFFERED.get(InstanceStatus(instance.status), ()) if roles.is_supervisor(actor.roles) else ()
+
+
+def supervise(session: Session, instance_id: int, actor: Actor, name: str, reason: str, *,
+              limits: Limits) -> Instance:
+    """Run a supervisor action by name (suspend, resume, cancel, retry); each needs a supervisor and a reason."""
+    if name == "retry":
+        return retry(session, instance_id, actor, reason, limits=limits)
+    if name not in _STATUS_ACTIONS:
+        raise BadRequest("unknown_action", action=name)
+    return _STATUS_ACTIONS[name](session, instance_id, actor, reason)
+
+
+_STATUS_ACTIONS = {"suspend": suspend, "resume": resume, "cancel": cancel}

@@ -15,7 +15,7 @@ from engine.db import utcnow
 from engine.definitions import derived, forms, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
 from engine.libraries import registry
-from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus, User
+from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
 from engine.people import roles
 from engine.people.users import Actor
@@ -66,6 +66,17 @@ def data_of(session: Session, task: Task) -> dict[str, Any]:
         return steps.plain(spiff_task.data) if spiff_task is not None else {}
 
 
+def events_of(session: Session, task: Task) -> list[AuditEvent]:
+    """The history entries of one task, oldest first."""
+    return [event for event in audit.history(session, task.instance_id) if event.task_id == task.id]
+
+
+def values_of(task: Task, events: list[AuditEvent]) -> dict[str, Any]:
+    """What a task's form shows: the data last submitted for a completed task, else its draft."""
+    submitted = next((event.data for event in reversed(events) if event.action == "complete"), None)
+    return (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
+
+
 def of_instance(session: Session, instance_id: int, *, status: str | None = None) -> list[Task]:
     """Every task row of an instance (optionally of one status), oldest first."""
     query = select(Task).where(Task.instance_id == instance_id)
@@ -99,6 +110,18 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict("instance_not_running", status=InstanceStatus(instance.status).value)
     return task, instance
+
+
+def may_work(task: Task, instance: Instance, actor: Actor) -> bool:
+    """True when the actor may claim, draft or complete the task now (what `_workable` refuses otherwise)."""
+    return (task.status == TaskStatus.OPEN and instance.status == InstanceStatus.RUNNING
+            and roles.may_work_lane(actor.roles, task.lane) and task.assignee in (None, actor.username))
+
+
+def may_unclaim(task: Task, actor: Actor) -> bool:
+    """True when the task is open and held, and the actor is its holder or a supervisor."""
+    return (task.status == TaskStatus.OPEN and task.assignee is not None
+            and (task.assignee == actor.username or roles.is_supervisor(actor.roles)))
 
 
 def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any], *,
@@ -252,6 +275,16 @@ def archive(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -
     """Tasks I completed, most recent first."""
     return paginate(session, _ARCHIVE, *clamp(page, per_page), rows=TaskRow._make,
                     params={"username": actor.username})
+
+
+SCOPES = {"inbox": inbox, "queue": queue, "archive": archive}
+
+
+def in_scope(session: Session, actor: Actor, scope: str, page: Any = 1, per_page: Any = 50) -> Page[TaskRow]:
+    """One of the task lists by name: inbox (mine), queue (unclaimed, my lanes) or archive (done by me)."""
+    if scope not in SCOPES:
+        raise BadRequest("unknown_scope", choices=list(SCOPES))
+    return SCOPES[scope](session, actor, page, per_page)
 
 
 @functools.lru_cache(maxsize=64)

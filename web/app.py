@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,13 +12,13 @@ from werkzeug.routing import IntegerConverter, Map
 
 from engine import config
 from engine.config import Settings
-from engine.db import make_engine, make_session_factory
+from engine.db import open_database
 from web import config as web_config
 from web import db, errors, i18n, labels, security
+from web.callers import login_manager
 from web.extensions import csrf
 from web.forms.render import datetime_input
 from web.json_output import JSONOutput
-from web.pages import auth
 from web.pages.history import columns
 from web.ratelimit import SlidingWindow
 
@@ -37,7 +36,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
     if test_config:
         app.config.update(test_config)
-    factory = app.config.get("SESSION_FACTORY") or _factory(settings.database_url)
+    factory = app.config.get("SESSION_FACTORY") or open_database(settings.database_url)
     app.extensions["senapas"] = db.WebState(
         settings=settings, context=config.context(settings, factory),
         complaints=SlidingWindow(*app.config["COMPLAINT_RATE_LIMIT"]),
@@ -50,7 +49,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     security.configure_cookies(app)
     i18n.init(app)
     csrf.init_app(app)
-    auth.login_manager.init_app(app)
+    login_manager.init_app(app)
     errors.register(app)
     app.teardown_appcontext(db.close_session)
     app.jinja_env.filters.update(labels.FILTERS)
@@ -79,15 +78,9 @@ def url_with(**changes: Any) -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
-def _factory(url: str) -> Any:
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    return make_session_factory(make_engine(url))
-
-
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import account, complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import account, auth, complaints, definitions, documents, exports, instances, libraries, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)

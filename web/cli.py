@@ -10,7 +10,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import config
-from engine.db import make_engine, make_session_factory, run_in_transaction
+from engine.db import open_database, run_in_transaction
 from engine.definitions import versions
 from engine.errors import SenapasError
 from engine.libraries import importer
@@ -25,9 +25,7 @@ ADMIN = users.Actor("admin", frozenset({"admin"}))
 
 
 def _factory(settings: config.Settings) -> sessionmaker[Session]:
-    if settings.database_url.startswith("sqlite:///"):
-        Path(settings.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    return make_session_factory(make_engine(settings.database_url))
+    return open_database(settings.database_url)
 
 
 @click.group()

@@ -1,9 +1,9 @@
-"""The database as the web layer sees it: a read session per request, and retried units of work.
+"""The database as the web layer sees it: one session per request, and retried units of work in it.
 
-Reads use one session on `g`, opened on first use and closed when the request ends (nothing is
-committed through it). Every mutation runs in `transact`, i.e. `engine.db.run_in_transaction`,
-which commits once and runs the whole unit again after a stale-write conflict; whatever a view
-needs from the objects it changed is taken inside the unit of work.
+A request uses one session on `g`, opened on first use and closed when the request ends. A
+mutation runs in `transact`, i.e. `engine.db.run_in_session` on that session: what the request
+read first (who is calling) and what the unit of work reads and writes are one transaction,
+committed once; a stale-write conflict rolls it back and runs the unit again, reading afresh.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Context, Settings
-from engine.db import run_in_transaction
+from engine.db import run_in_session
 from engine.workflow.runtime import Limits
 from web.ratelimit import SlidingWindow
 
@@ -47,15 +47,15 @@ def state(app: Flask | None = None) -> WebState:
 
 
 def session() -> Session:
-    """The request's read session."""
+    """The request's session."""
     if "db" not in g:
         g.db = state().factory()
     return g.db
 
 
 def transact(work: Callable[[Session], T]) -> T:
-    """Run one unit of work in its own transaction, committed once, retried on stale writes."""
-    return run_in_transaction(state().factory, work)
+    """Run one unit of work in the request's session, committed once, run again after a stale write."""
+    return run_in_session(session(), work)
 
 
 def limits() -> Limits:
@@ -64,7 +64,7 @@ def limits() -> Limits:
 
 
 def close_session(_exc: BaseException | None = None) -> None:
-    """Close the request's read session (teardown); a connection that died is dropped from the pool.
+    """Close the request's session (teardown); a connection that died is dropped from the pool.
 
     Closing rolls back, which fails on a connection the server terminated; the request has already
     chosen its answer (a 503), so the failure must not turn into a raw error here.
@@ -75,5 +75,5 @@ def close_session(_exc: BaseException | None = None) -> None:
     try:
         db.close()
     except DBAPIError as exc:
-        log.warning("read session closed on a broken connection: %s", exc.orig)
+        log.warning("request session closed on a broken connection: %s", exc.orig)
         db.invalidate()

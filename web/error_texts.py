@@ -58,6 +58,7 @@ CASES: dict[str, Any] = {
     "start_not_allowed": _l("peran Anda tidak boleh memulai proses %(process)s"),
     "instance_not_found": _l("instance %(id)s tidak ditemukan"),
     "unknown_status": _l("status tidak dikenal: %(value)s"),
+    "unknown_action": _l("tindakan tidak dikenal: %(action)s"),
     "retry_needs_incident": _l("hanya instance berstatus insiden yang dapat dicoba ulang"),
     "failed_task_gone": _l("tugas yang gagal tidak lagi ada pada instance ini"),
     "definition_not_found": _l("definisi %(key)s tidak ditemukan"),

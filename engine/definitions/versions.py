@@ -81,14 +81,25 @@ def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, pro
     return DeployResult(definition, created=True)
 
 
+def deploy_upload(session: Session, content: bytes, filename: str, actor: Actor, *,
+                  processes_dir: Path) -> DeployResult:
+    """Deploy one uploaded file, resolving its calls and decisions against the processes folder's files."""
+    library = files_of(processes_dir) if processes_dir.is_dir() else {}
+    return deploy(session, content, filename, actor, processes_dir=processes_dir, library=library)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """The BPMN and DMN files of a folder by name, in name order."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".bpmn", ".dmn") and p.is_file()}
+
+
 def deploy_folder(session: Session, folder: Path, actor: Actor) -> list[DeployResult]:
     """Deploy every BPMN file of a folder, resolving calls and decisions among its files.
 
     A file whose processes are all called by other files of the folder (a per-library track, say)
     is deployed inside its callers' versions, not as a definition people start on their own.
     """
-    library = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
-               if p.suffix in (".bpmn", ".dmn") and p.is_file()}
+    library = files_of(folder)
     called_by_others = _called_only(library)
     return [deploy(session, content, name, actor, processes_dir=folder, library=library)
             for name, content in library.items() if name.endswith(".bpmn") and name not in called_by_others]

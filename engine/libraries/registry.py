@@ -166,6 +166,19 @@ def list_libraries(session: Session, q: str | None = None, kecamatan: str | None
     return paginate(session, query, page_n, per_page_n)
 
 
+def active_libraries(session: Session, limit: int = 2000) -> list[Library]:
+    """Active libraries in list order, up to `limit` (what a library field of a form offers)."""
+    found: list[Library] = []
+    page = 1
+    while len(found) < limit:
+        result = list_libraries(session, page=page, per_page=200, active=True)
+        found += result.items
+        if page >= result.pages:
+            break
+        page += 1
+    return found
+
+
 def with_defaults(values: dict[str, Any], library: Library | None) -> dict[str, Any]:
     """Fill the derived fields (instansi penaung, lembaga induk, accreditation status) from the others."""
     current = {name: getattr(library, name) for name in ("library_type", "subtype", "desa", "kecamatan",

@@ -109,6 +109,15 @@ def results_of_instance(session: Session, instance_id: int, kind: str | None = N
     return list(session.scalars(query.order_by(LibraryResult.recorded_at, LibraryResult.id)))
 
 
+def monitored(session: Session, instance_id: int) -> list[tuple[registry.Library, LibraryResult]]:
+    """Each library with a monev result in this cycle, with its first such result."""
+    found: dict[int, tuple[registry.Library, LibraryResult]] = {}
+    for result in results_of_instance(session, instance_id, "monev"):
+        if result.library_id not in found:
+            found[result.library_id] = (registry.get(session, result.library_id), result)
+    return list(found.values())
+
+
 
 _RESULT_OF_TASK = select(_RESULTS.c.id).where(_RESULTS.c.task_id == bindparam("task_id")).limit(1)
 

@@ -45,6 +45,23 @@ def test_supervisor_actions_need_a_supervisor_and_a_reason(factory):
     assert instance(factory, iid).status == "running"
 
 
+def test_supervisor_actions_run_by_name_and_each_status_offers_its_own(factory):
+    deploy(factory, "approval.bpmn")
+    iid = start(factory, "approval", PETUGAS)
+    with factory() as s:
+        assert instances.offered(instances.get(s, iid), KABID) == ("suspend", "cancel")
+        assert instances.offered(instances.get(s, iid), PETUGAS) == ()
+    assert act(factory, lambda s, *a: instances.supervise(s, *a).status, iid, KABID, "suspend", "rapat") == "suspended"
+    with factory() as s:
+        assert instances.offered(instances.get(s, iid), KABID) == ("resume", "cancel")
+    with pytest.raises(BadRequest):
+        act(factory, instances.supervise, iid, KABID, "resume", " ")
+    with pytest.raises(BadRequest):
+        act(factory, instances.supervise, iid, KABID, "delete", "alasan")
+    with pytest.raises(Conflict):
+        act(factory, instances.supervise, iid, KABID, "retry", "alasan")
+
+
 def test_cancel_withdraws_open_tasks_and_is_final(factory):
     deploy(factory, "parallel.bpmn")
     iid = start(factory, "parallel", PETUGAS)

@@ -232,3 +232,41 @@ def test_call_activity_runs_the_called_process(factory):
         assert tasks.get(s, open_task(factory, iid, "inner")).lane == "petugas"
     complete(factory, open_task(factory, iid, "inner"), PETUGAS)
     assert open_names(factory, iid) == ["after"]
+
+
+def test_the_task_lists_are_named_scopes(factory, approval):
+    with factory() as s:
+        assert [t.name for t in tasks.in_scope(s, PETUGAS, "queue").items] == ["submit"]
+        assert tasks.in_scope(s, PETUGAS, "inbox").total == 0 and tasks.in_scope(s, KABID, "queue").total == 0
+        with pytest.raises(BadRequest):
+            tasks.in_scope(s, PETUGAS, "everything")
+
+
+def test_a_form_shows_the_draft_until_completed_then_what_was_submitted(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    run_in_transaction(factory, lambda s: tasks.save_draft(s, task_id, PETUGAS, {"amount": 3}))
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        assert tasks.values_of(task, tasks.events_of(s, task)) == {"amount": 3}
+    complete(factory, task_id, PETUGAS, {"amount": 5, "visit_date": "2027-01-01"})
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        events = tasks.events_of(s, task)
+        assert [e.action for e in events] == ["complete"]
+        assert tasks.values_of(task, events) == {"amount": 5, "visit_date": "2027-01-01"}
+
+
+def test_who_may_work_or_give_back_a_task(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        instance = s.get(Instance, task.instance_id)
+        assert tasks.may_work(task, instance, PETUGAS) and not tasks.may_work(task, instance, MITRA)
+        assert not tasks.may_unclaim(task, PETUGAS)
+    run_in_transaction(factory, lambda s: tasks.claim(s, task_id, PETUGAS))
+    with factory() as s:
+        task = tasks.get(s, task_id)
+        instance = s.get(Instance, task.instance_id)
+        assert not tasks.may_work(task, instance, PETUGAS2)
+        assert tasks.may_unclaim(task, PETUGAS) and tasks.may_unclaim(task, KABID)
+        assert not tasks.may_unclaim(task, PETUGAS2)

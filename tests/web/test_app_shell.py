@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine, make_session_factory
-from tests.web.helpers import FIXTURES, PASSWORD, Web, csrf_of
+from tests.web.helpers import FIXTURES, PASSWORD, Api, Web, csrf_of, deploy, open_task, start
 from web.app import create_app
 from web.security import CSP
 
@@ -146,3 +146,22 @@ def test_closing_a_read_session_on_a_dead_connection_does_not_fail_the_request(a
         g.db = dead = DeadSession()
         close_session()
         assert dead.invalidated and "db" not in g
+
+
+def test_a_mutating_request_reads_and_writes_in_one_session(factory, settings, people):
+    opened = []
+
+    def counting():
+        opened.append(factory())
+        return opened[-1]
+    app = create_app(settings, {"TESTING": True, "SESSION_FACTORY": counting})
+    deploy(factory, "laporan.bpmn")
+    task_id = open_task(factory, start(factory, "laporan"), "isi")
+    browser, caller = Web(app.test_client()).login("petugas"), Api(app.test_client(), "petugas2")
+    opened.clear()
+    assert browser.post(f"/tasks/{task_id}/claim").status_code == 303
+    assert len(opened) == 1
+    opened.clear()
+    assert caller.post(f"/tasks/{task_id}/claim").status_code == 409
+    assert caller.post(f"/tasks/{task_id}/comment", {"text": "Sudah dicek."}).status_code == 201
+    assert len(opened) == 2

@@ -13,8 +13,8 @@ from engine.models import User
 from engine.people import users
 from web import db
 from web.api.base import bp, json_body, text_field
+from web.callers import SessionUser, check_credentials
 from web.errors import NotAuthenticated
-from web.pages.auth import SessionUser, check_credentials
 
 
 def user_json(user: SessionUser) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from engine.errors import BadRequest
 from engine.paging import Page
 from engine.people import users
 from web import db
+from web.callers import SessionUser
 from web.errors import NotAuthenticated
 from web.extensions import csrf
-from web.pages.auth import SessionUser
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.issue_token", "api.post_complaint", "api.openapi"}

@@ -11,8 +11,8 @@ from engine.errors import Forbidden
 from web import db
 from web.api.base import bp
 from web.api.serialize import definition_item
-from web.pages.auth import current_actor, require_admin
-from web.pages.definitions import bpmn_response, deploy_upload, read_upload
+from web.callers import current_actor, require_admin
+from web.files import bpmn_response, read_upload
 
 
 @bp.get("/definitions")
@@ -31,7 +31,8 @@ def upload_definition() -> Any:
     content, filename = read_upload(request.files.get("file"))
 
     def work(session: Any) -> tuple[dict[str, Any], bool]:
-        result = deploy_upload(session, content, filename, actor)
+        result = versions.deploy_upload(session, content, filename, actor,
+                                        processes_dir=db.state().settings.processes_dir)
         return definition_item(result.definition, True), result.created
 
     item, created = db.transact(work)

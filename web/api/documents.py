@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from web.api.base import bp
-from web.pages.documents import pdf_response
-from web.pages.exports import instances_export, monev_export
+from web.files import instances_export, monev_export, pdf_response
 
 
 @bp.get("/documents/<int:document_id>")

@@ -8,13 +8,13 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 
 from engine import audit, instances, tasks
+from engine.documents import documents
 from engine.errors import BadRequest
 from engine.models import Instance
-from web import db, sources
+from web import db
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import document_item, event_item, instance_item, task_item
-from web.pages.auth import current_actor
-from web.pages.instances import diagram_of
+from web.callers import current_actor
 
 
 def instance_detail(session: Session, instance: Instance) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def instance_detail(session: Session, instance: Instance) -> dict[str, Any]:
     return {**instance_item(session, instance),
             "tasks": [task_item(t) for t in tasks.open_tasks(session, instance.id)],
             "history": [event_item(e) for e in events],
-            "documents": [document_item(d) for d in sources.instance_documents(session, instance.id)],
+            "documents": [document_item(d) for d in documents.list_for_instance(session, instance.id)],
             "data": instances.progress(session, instance).data}
 
 
@@ -65,7 +65,7 @@ def get_instance(instance_id: int) -> Any:
 def instance_diagram(instance_id: int) -> Any:
     """The BPMN diagram with open tasks and completed steps marked."""
     session = db.session()
-    return Response(diagram_of(session, instances.get(session, instance_id, current_actor())),
+    return Response(instances.diagram(session, instances.get(session, instance_id, current_actor())),
                     mimetype="image/svg+xml")
 
 
@@ -76,10 +76,7 @@ def supervise_instance(instance_id: int, action: str) -> Any:
     actor = current_actor()
 
     def work(session: Session) -> dict[str, Any]:
-        if action == "retry":
-            row = instances.retry(session, instance_id, actor, reason, limits=db.limits())
-        else:
-            row = getattr(instances, action)(session, instance_id, actor, reason)
+        row = instances.supervise(session, instance_id, actor, action, reason, limits=db.limits())
         return instance_item(session, row)
 
     return db.transact(work)

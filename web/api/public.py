@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import complaints
+from web import db
 from web.api.base import bp, json_body
-from web.pages import complaints
+from web.callers import check_complaint_rate
 
 
 @bp.post("/public/complaints")
 def post_complaint() -> Any:
     """Start a `pengaduan` instance from a complaint; 201 with its reference."""
-    complaints.check_rate()
-    return {"reference": complaints.submit(json_body())}, 201
+    check_complaint_rate()
+    body = json_body()
+    return {"reference": db.transact(lambda s: complaints.submit(s, body, limits=db.limits()))}, 201

@@ -7,16 +7,13 @@ from typing import Any
 from flask import request
 from sqlalchemy.orm import Session
 
-from engine import audit, instances, tasks
+from engine import instances, tasks
 from engine.errors import BadRequest
-from engine.models import TaskStatus
 from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import event_item, task_item
-from web.pages.auth import current_actor
-
-SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
+from web.callers import current_actor
 
 
 def _data(body: dict[str, Any]) -> dict[str, Any]:
@@ -29,11 +26,9 @@ def _data(body: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/tasks")
 def list_tasks() -> Any:
     """inbox (mine), queue (unclaimed, my lanes) or archive (completed by me), soonest due first."""
-    scope = request.args.get("scope", "inbox")
-    if scope not in SCOPES:
-        raise BadRequest("unknown_scope", choices=list(SCOPES))
     page, per_page = page_args()
-    return listing(SCOPES[scope](db.session(), current_actor(), page, per_page), task_item)
+    return listing(tasks.in_scope(db.session(), current_actor(), request.args.get("scope", "inbox"), page, per_page),
+                   task_item)
 
 
 @bp.get("/tasks/<task_id>")
@@ -42,9 +37,8 @@ def get_task(task_id: str) -> Any:
     session = db.session()
     task = tasks.get(session, task_id, current_actor())
     definition = runtime.get_definition(session, instances.get(session, task.instance_id).definition_id)
-    events = [e for e in audit.history(session, task.instance_id) if e.task_id == task.id]
-    submitted = next((e.data for e in reversed(events) if e.action == "complete"), None)
-    data = (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
+    events = tasks.events_of(session, task)
+    data = tasks.values_of(task, events)
     schema = tasks.form_of(session, task)
     return {**task_item(task),
             "form": {"schema": schema, "ui_schema": bpmn_info.ui_schema(definition, task.name, task.form)}

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from engine.errors import BadRequest
 from engine.people import users
 from web import db, error_texts
+from web.callers import GENERATION, check_credentials
 from web.errors import RateLimited
-from web.pages.auth import GENERATION, check_credentials
 
 bp = Blueprint("account", __name__)
 

@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy.orm import Session
-from werkzeug.datastructures import FileStorage
 
 from engine.definitions import versions
 from engine.definitions.versions import DeployResult
-from engine.errors import BadRequest, InvalidDefinition
-from engine.models import Definition
-from engine.people.users import Actor
+from engine.errors import InvalidDefinition
 from web import db, error_texts
-from web.pages.auth import current_actor, require_admin
+from web.callers import current_actor, require_admin
+from web.files import bpmn_response, read_upload
 
 bp = Blueprint("definitions", __name__)
-
-
-def read_upload(file: FileStorage | None) -> tuple[bytes, str]:
-    """The bytes and file name of an uploaded `.bpmn` file; anything else is a BadRequest."""
-    if file is None or not file.filename:
-        raise BadRequest("bpmn_file_required")
-    name = Path(file.filename.replace("\\", "/")).name
-    if not name.lower().endswith(".bpmn"):
-        raise BadRequest("bpmn_files_only")
-    return file.read(), name
-
-
-def deploy_upload(session: Session, content: bytes, filename: str, actor: Actor) -> DeployResult:
-    """Deploy an uploaded file against the BPMN and DMN files of the processes folder."""
-    folder = db.state().settings.processes_dir
-    library = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
-               if p.is_file() and p.suffix in (".bpmn", ".dmn")} if folder.is_dir() else {}
-    return versions.deploy(session, content, filename, actor, processes_dir=folder, library=library)
-
-
-def bpmn_response(definition: Definition) -> Response:
-    """The stored XML of a version as a download."""
-    name = f"{definition.key}-v{definition.version}.bpmn"
-    return Response(definition.bpmn, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/definitions")
@@ -63,7 +34,8 @@ def upload() -> Any:
     content, filename = read_upload(request.files.get("file"))
     actor = current_actor()
     try:
-        result = db.transact(lambda s: _summary(deploy_upload(s, content, filename, actor)))
+        result = db.transact(lambda s: _summary(versions.deploy_upload(
+            s, content, filename, actor, processes_dir=db.state().settings.processes_dir)))
     except InvalidDefinition as exc:
         rows = versions.list_definitions(db.session())
         return render_template("definitions.html", rows=rows, problems=error_texts.details(exc.details),

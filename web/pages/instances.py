@@ -9,28 +9,21 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from engine import audit, instances, tasks
-from engine.definitions import diagram, versions
+from engine.definitions import versions
+from engine.documents import documents
 from engine.errors import BadRequest
-from engine.models import Instance, InstanceStatus
+from engine.models import InstanceStatus
 from engine.people import roles
 from engine.workflow import runtime
-from web import bpmn_info, db, sources
+from web import bpmn_info, db
+from web.callers import current_actor
 from web.errors import locale
 from web.pages import history
-from web.pages.auth import current_actor
 
 bp = Blueprint("instances", __name__)
 PER_PAGE = 25
-ACTIONS = {"suspend": instances.suspend, "resume": instances.resume, "cancel": instances.cancel}
-# Which supervisor actions each status offers (the engine refuses the others anyway).
-OFFERED = {
-    InstanceStatus.RUNNING: ("suspend", "cancel"),
-    InstanceStatus.SUSPENDED: ("resume", "cancel"),
-    InstanceStatus.ERROR: ("retry", "cancel"),
-}
 
 
 @bp.get("/instances")
@@ -72,15 +65,15 @@ def show(instance_id: int) -> Any:
     open_tasks = tasks.open_tasks(session, instance_id)
     events = audit.history(session, instance_id)
     state = instances.progress(session, instance)
-    svg = Markup(diagram_of(session, instance, state, inline=True))  # noqa: S704 - our own lxml serializer output
+    svg = Markup(instances.diagram(session, instance, state, inline=True))  # noqa: S704 - our own lxml serializer output
     supervisor = roles.is_supervisor(actor.roles)
     return render_template(
         "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
         svg=svg, supervisor=supervisor,
         data=state.data,
         titles=history.field_titles(versions.forms_of(definition), locale()),
-        documents=sources.instance_documents(session, instance_id), names=bpmn_info.step_names(definition),
-        offered=OFFERED.get(InstanceStatus(instance.status), ()) if supervisor else ())
+        documents=documents.list_for_instance(session, instance_id), names=bpmn_info.step_names(definition),
+        offered=instances.offered(instance, actor))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.svg")
@@ -89,16 +82,7 @@ def diagram_svg(instance_id: int) -> Any:
     """The diagram alone, for viewing it full screen."""
     session = db.session()
     instance = instances.get(session, instance_id, current_actor())
-    return Response(diagram_of(session, instance), mimetype="image/svg+xml")
-
-
-def diagram_of(session: Session, instance: Instance, state: instances.Progress | None = None, *,
-               inline: bool = False) -> str:
-    """The diagram of an instance with the steps that ran and the ones open or waiting marked."""
-    definition = runtime.get_definition(session, instance.definition_id)
-    state = state or instances.progress(session, instance)
-    return diagram.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active,
-                              inline=inline)
+    return Response(instances.diagram(session, instance), mimetype="image/svg+xml")
 
 
 @bp.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
@@ -107,9 +91,6 @@ def act(instance_id: int, action: str) -> Any:
     """A supervisor action with its required reason."""
     reason = request.form.get("reason", "")
     actor = current_actor()
-    if action == "retry":
-        db.transact(lambda s: instances.retry(s, instance_id, actor, reason, limits=db.limits()))
-    else:
-        db.transact(lambda s: ACTIONS[action](s, instance_id, actor, reason))
+    db.transact(lambda s: instances.supervise(s, instance_id, actor, action, reason, limits=db.limits()))
     flash(_("Tindakan dicatat."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)

@@ -11,20 +11,19 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import Session
 
-from engine import audit, instances, tasks
+from engine import instances, tasks
 from engine.definitions import versions
-from engine.errors import BadRequest, ValidationFailed
-from engine.models import InstanceStatus, Task, TaskStatus
-from engine.people import roles
+from engine.documents import documents
+from engine.errors import ValidationFailed
+from engine.models import Task, TaskStatus
 from engine.workflow import runtime
 from web import bpmn_info, db, error_texts, sources
+from web.callers import current_actor
 from web.errors import locale, safe_next
 from web.forms import parse, render
 from web.pages import history
-from web.pages.auth import current_actor
 
 bp = Blueprint("tasks", __name__)
-SCOPES = {"inbox": tasks.inbox, "queue": tasks.queue, "archive": tasks.archive}
 PER_PAGE = 25
 
 
@@ -43,11 +42,9 @@ def _overdue_filter(task: Task) -> bool:
 def index() -> Any:
     """The three task lists with their counts; the inbox first, the queue when the inbox is empty."""
     session, actor = db.session(), current_actor()
-    counts = {name: query(session, actor, 1, 1).total for name, query in SCOPES.items()}
+    counts = {name: query(session, actor, 1, 1).total for name, query in tasks.SCOPES.items()}
     scope = request.args.get("scope") or ("inbox" if counts["inbox"] or not counts["queue"] else "queue")
-    if scope not in SCOPES:
-        raise BadRequest("unknown_scope", choices=list(SCOPES))
-    page = SCOPES[scope](session, actor, request.args.get("page", 1), request.args.get("per_page", PER_PAGE))
+    page = tasks.in_scope(session, actor, scope, request.args.get("page", 1), request.args.get("per_page", PER_PAGE))
     return render_template("tasks.html", scope=scope, page=page, counts=counts)
 
 
@@ -56,16 +53,12 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
     actor = current_actor()
     instance = instances.get(session, task.instance_id)
     definition = runtime.get_definition(session, instance.definition_id)
-    history_events = audit.history(session, task.instance_id)
-    events = [e for e in history_events if e.task_id == task.id]
-    mine = roles.may_work_lane(actor.roles, task.lane)
-    workable = (task.status == TaskStatus.OPEN and instance.status == InstanceStatus.RUNNING and mine
-                and task.assignee in (None, actor.username))
+    events = tasks.events_of(session, task)
+    workable = tasks.may_work(task, instance, actor)
     return {"task": task, "instance": instance, "definition": definition, "events": events,
             "info": bpmn_info.element_info(definition, task.name), "workable": workable,
             "can_claim": workable and task.assignee is None,
-            "can_unclaim": task.status == TaskStatus.OPEN and task.assignee is not None
-            and (task.assignee == actor.username or roles.is_supervisor(actor.roles)),
+            "can_unclaim": tasks.may_unclaim(task, actor),
             "ui": bpmn_info.ui_schema(definition, task.name, task.form),
             "data": tasks.data_of(session, task),
             "titles": history.field_titles(versions.forms_of(definition), locale())}
@@ -78,15 +71,14 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
     ctx = _context(session, task)
     fresh = values is None and task.status == TaskStatus.OPEN and not task.draft
     if values is None:
-        submitted = next((e.data for e in reversed(ctx["events"]) if e.action == "complete"), None)
-        values = (submitted or {}) if task.status == TaskStatus.COMPLETED else (task.draft or {})
+        values = tasks.values_of(task, ctx["events"])
     schema = tasks.form_of(session, task)
     form = render.build(schema, values, errors=errors, ui=ctx["ui"], lang=locale(),
                               libraries=sources.library_options(session) if _mentions(schema, "library") else [],
                               choices=sources.monitored_options(session, task.instance_id)
                               if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
-    documents = sources.task_documents(session, task.id) if task.status == TaskStatus.COMPLETED else []
-    return render_template("task.html", form=form, has_errors=bool(errors), documents=documents, **ctx), status
+    done = documents.list_for_task(session, task.id) if task.status == TaskStatus.COMPLETED else []
+    return render_template("task.html", form=form, has_errors=bool(errors), documents=done, **ctx), status
 
 
 def _mentions(schema: dict[str, Any] | None, word: str) -> bool:
