@@ -12,7 +12,19 @@ from engine.models import Instance
 from engine.people.users import SYSTEM_ACTOR
 from engine.workflow import runtime, spiff, storage
 from engine.workflow.runtime import Limits
-from tests.engine.helpers import ADMIN, KABID, MITRA, PETUGAS, complete, deploy, instance, open_names, open_task, start
+from tests.engine.helpers import (
+    ADMIN,
+    KABID,
+    LIMITS,
+    MITRA,
+    PETUGAS,
+    complete,
+    deploy,
+    instance,
+    open_names,
+    open_task,
+    start,
+)
 
 
 def act(factory, fn, *args, **kwargs):
@@ -51,15 +63,18 @@ def test_supervisor_actions_run_by_name_and_each_status_offers_its_own(factory):
     with factory() as s:
         assert instances.offered(instances.get(s, iid), KABID) == ("suspend", "cancel")
         assert instances.offered(instances.get(s, iid), PETUGAS) == ()
-    assert act(factory, lambda s, *a: instances.supervise(s, *a).status, iid, KABID, "suspend", "rapat") == "suspended"
+    def supervise(s, *args):
+        return instances.supervise(s, *args, limits=LIMITS)
+
+    assert act(factory, lambda s, *a: supervise(s, *a).status, iid, KABID, "suspend", "rapat") == "suspended"
     with factory() as s:
         assert instances.offered(instances.get(s, iid), KABID) == ("resume", "cancel")
-    with pytest.raises(BadRequest):
-        act(factory, instances.supervise, iid, KABID, "resume", " ")
-    with pytest.raises(BadRequest):
-        act(factory, instances.supervise, iid, KABID, "delete", "alasan")
-    with pytest.raises(Conflict):
-        act(factory, instances.supervise, iid, KABID, "retry", "alasan")
+    with pytest.raises(BadRequest, match="reason_required"):
+        act(factory, supervise, iid, KABID, "resume", " ")
+    with pytest.raises(BadRequest, match="unknown_action"):
+        act(factory, supervise, iid, KABID, "delete", "alasan")
+    with pytest.raises(Conflict, match="retry_needs_incident"):
+        act(factory, supervise, iid, KABID, "retry", "alasan")
 
 
 def test_cancel_withdraws_open_tasks_and_is_final(factory):
