@@ -58,6 +58,7 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
         raise Forbidden(f"peran Anda tidak boleh memulai proses {key}")
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
+    runtime.bound_to(session, workflow)
     workflow.task_tree.data.update(data)
     for task in workflow.task_tree.children:
         task.data.update(data)

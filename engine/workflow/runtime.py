@@ -7,7 +7,9 @@ tasks are unfinished" check, and the next timer due time stored after every save
 
 from __future__ import annotations
 
+import functools
 import logging
+import time as clock
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from sqlalchemy.orm.util import identity_key
 from engine.db import execute, utcnow
 from engine.errors import EngineFailure, NotFound
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
-from engine.workflow import cache, spiff, storage
+from engine.workflow import cache, scripts, spiff, storage
 from engine.workflow.scripts import RestrictedScriptEngine
 
 log = logging.getLogger(__name__)
@@ -88,7 +90,13 @@ def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) 
         return restore(session, instance, limits)
     if workflow.script_engine.environment.time_limit != limits.script_time_limit:
         workflow.script_engine = RestrictedScriptEngine(limits.script_time_limit)
+    bound_to(session, workflow)
     return Loaded(instance, definition, workflow)
+
+
+def bound_to(session: Session, workflow: BpmnWorkflow) -> None:
+    """Let the workflow's script engine read the agency's bounds through this action's session, when needed."""
+    workflow.script_engine.bounds = functools.partial(scripts.agency_bounds, session)
 
 
 @contextmanager
@@ -108,6 +116,7 @@ def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMIT
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     top, parts = storage.stored_texts(session, instance)
     workflow = spiff.load_state(top, parts, spec, subprocess_specs, limits.script_time_limit)
+    bound_to(session, workflow)
     return Loaded(instance, definition, workflow)
 
 
@@ -130,8 +139,13 @@ def find_task(workflow: BpmnWorkflow, task_id: str) -> SpiffTask | None:
     return found
 
 
-def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Run engine tasks until people must act; raise EngineFailure on any engine trouble."""
+def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS, since: float | None = None) -> None:
+    """Run engine tasks until people must act; raise EngineFailure on any engine trouble.
+
+    `since` is when the action began (the time of the call if not given): multi-instance
+    activities expanded from then on are held to the agency's bounds.
+    """
+    since = clock.time() if since is None else since
     steps = 0
 
     def count(_task: SpiffTask) -> None:
@@ -159,6 +173,9 @@ def advance(workflow: BpmnWorkflow, limits: Limits = DEFAULT_LIMITS) -> None:
         raise
     except Exception as exc:  # the engine's own errors and script errors alike become incidents
         raise EngineFailure(_describe(exc), _task_name(exc)) from exc
+    found = scripts.expansion_problem(all_tasks(workflow), since, workflow.script_engine.bounds)
+    if found is not None:
+        raise EngineFailure(*found)
     check_completed(workflow)
 
 
@@ -175,12 +192,13 @@ def _task_name(exc: BaseException) -> str | None:
 def run_task(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any],
              limits: Limits = DEFAULT_LIMITS) -> None:
     """Put the submitted data on a READY manual task, run it and advance the workflow."""
+    since = clock.time()
     task.data.update(data)
     try:
         task.run()
     except Exception as exc:
         raise EngineFailure(_describe(exc), task.task_spec.name) from exc
-    advance(workflow, limits)
+    advance(workflow, limits, since)
 
 
 def check_completed(workflow: BpmnWorkflow) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import instances, tasks
 from engine.db import run_in_transaction
-from engine.definitions import versions
+from engine.definitions import lint, versions
 from engine.models import Definition, Instance, Task, TaskStatus
 from engine.people.users import Actor
 
@@ -34,6 +36,13 @@ def deploy(factory: sessionmaker[Session], name: str) -> Definition:
     content = (BPMN / name).read_bytes()
     return run_in_transaction(factory, lambda s: versions.deploy(
         s, content, name, ADMIN, processes_dir=BPMN, library=library())).definition
+
+
+def deploy_before_the_policy(factory: sessionmaker[Session], name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deploy as a release whose lint only parsed scripts did: the run-time check is the one left."""
+    with monkeypatch.context() as patched:
+        patched.setattr(lint, "check", lambda code, mode: ast.parse(code, mode=mode))
+        deploy(factory, name)
 
 
 def start(factory: sessionmaker[Session], key: str, actor: Actor = ADMIN,

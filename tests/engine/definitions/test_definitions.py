@@ -127,7 +127,7 @@ def test_lint_finds_bare_task_gateway_without_default_and_unknown_lane(factory):
     lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="l1" name="tamu"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>'
              '</bpmn:lane></bpmn:laneSet>')
     found = {(d["element"], d["message"].split(" ")[0]) for d in problems(factory, process(body, lanes=lanes))}
-    assert found == {("bare", "tugas"), ("gw", "gateway"), ("l1", "lane"), (None, "kondisi")}
+    assert found == {("bare", "tugas"), ("gw", "gateway"), ("l1", "lane"), ("f2", "kondisi")}
 
 
 def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
