@@ -17,7 +17,7 @@ from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.paging import Page, clamp, like_pattern, paginate
 from engine.people import roles
 from engine.people.users import Actor
-from engine.workflow import events, runtime, spiff, steps, storage
+from engine.workflow import events, runtime, scripts, spiff, steps, storage
 from engine.workflow.runtime import DEFAULT_LIMITS, Limits, Loaded
 
 S = InstanceStatus
@@ -58,7 +58,7 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
         raise Forbidden(f"peran Anda tidak boleh memulai proses {key}")
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
-    runtime.bound_to(session, workflow)
+    scripts.bind(workflow.script_engine, session)
     workflow.task_tree.data.update(data)
     for task in workflow.task_tree.children:
         task.data.update(data)

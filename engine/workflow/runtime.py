@@ -7,7 +7,6 @@ tasks are unfinished" check, and the next timer due time stored after every save
 
 from __future__ import annotations
 
-import functools
 import logging
 import time as clock
 from collections.abc import Iterator
@@ -90,13 +89,8 @@ def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) 
         return restore(session, instance, limits)
     if workflow.script_engine.environment.time_limit != limits.script_time_limit:
         workflow.script_engine = RestrictedScriptEngine(limits.script_time_limit)
-    bound_to(session, workflow)
+    scripts.bind(workflow.script_engine, session)
     return Loaded(instance, definition, workflow)
-
-
-def bound_to(session: Session, workflow: BpmnWorkflow) -> None:
-    """Let the workflow's script engine read the agency's bounds through this action's session, when needed."""
-    workflow.script_engine.bounds = functools.partial(scripts.agency_bounds, session)
 
 
 @contextmanager
@@ -116,7 +110,7 @@ def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMIT
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     top, parts = storage.stored_texts(session, instance)
     workflow = spiff.load_state(top, parts, spec, subprocess_specs, limits.script_time_limit)
-    bound_to(session, workflow)
+    scripts.bind(workflow.script_engine, session)
     return Loaded(instance, definition, workflow)
 
 

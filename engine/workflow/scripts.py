@@ -15,11 +15,12 @@ import builtins
 import functools
 import sys
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from types import CodeType, FrameType
-from typing import Any
+from typing import Any, cast
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -108,6 +109,14 @@ def helpers() -> dict[str, Any]:
         "monev_score": instruments.monev_score,
         **script_policy.GUARDS,
     }
+
+
+def bind(engine: Any, session: Session) -> None:
+    """Let a workflow's script engine read the agency's bounds through this action's session, when needed."""
+    # Weakly: a workflow kept in the cache must not keep the session of its last action alive
+    # (each action binds its own session again before it runs anything).
+    held = weakref.ref(session)
+    engine.bounds = lambda: agency_bounds(cast(Session, held()))
 
 
 def expansion_problem(tasks: Iterable[Any], since: float, bounds: Callable[[], Bounds]) -> tuple[str, str] | None:
