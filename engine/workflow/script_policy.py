@@ -119,7 +119,7 @@ class _Bounded(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
         guard = _GUARDED_OPS.get(type(node.op))
-        if guard is None:
+        if guard is None or isinstance(node.op, ast.Add) and (_fixed(node.left) or _fixed(node.right)):
             return node
         return ast.copy_location(ast.Call(ast.Name(guard, ast.Load()), [node.left, node.right], []), node)
 
@@ -130,6 +130,12 @@ class _Bounded(ast.NodeTransformer):
             return node
         value = ast.Call(ast.Name(guard, ast.Load()), [ast.Name(node.target.id, ast.Load()), node.value], [])
         return ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], value), node)
+
+
+def _fixed(node: ast.expr) -> bool:
+    """A literal of fixed size: adding it grows a value by no more than the script's own text."""
+    return isinstance(node, ast.Constant) or (isinstance(node, (ast.List, ast.Tuple))
+                                              and not any(isinstance(e, ast.Starred) for e in node.elts))
 
 
 def compile_checked(source: str, mode: str) -> CodeType:

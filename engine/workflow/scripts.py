@@ -40,7 +40,9 @@ SAFE_BUILTIN_NAMES = (
     "IndexError", "TypeError", "ValueError", "ZeroDivisionError",
 )
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
-SAFE_BUILTINS.update(script_policy.BOUNDED_BUILTINS)
+# The guards live among the builtins, not the globals: globals are copied into task data and out
+# again on every script run.
+SAFE_BUILTINS.update(script_policy.BOUNDED_BUILTINS, **script_policy.GUARDS)
 
 DEFAULT_TIME_LIMIT = 2.0
 
@@ -107,7 +109,6 @@ def helpers() -> dict[str, Any]:
         "date": date,
         "timezone": timezone,
         "monev_score": instruments.monev_score,
-        **script_policy.GUARDS,
     }
 
 

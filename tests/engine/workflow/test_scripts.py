@@ -100,6 +100,8 @@ def test_the_subclasses_escape_names_its_line() -> None:
     "x = f'{1:>1000000000}'",
     "x = format(1, '>1000000000')",
     "x = sum([[0] * 1000] * 1000, [])",
+    "x = [0] * 999999\nx = x + x",
+    "x = [1] * 999999\nx = x + [*x]",
 ])
 def test_one_line_of_unbounded_work_stops_at_once(source: str) -> None:
     """The time limit only acts between lines: each costly step is refused before it runs."""
