@@ -19,7 +19,7 @@ from engine.people import roles
 from engine.people.users import Actor
 from engine.status import STATUS_WORDS as STATUS_WORDS  # the words callers of this module show
 from engine.status import transition
-from engine.workflow import action, runtime, spiff, steps, storage
+from engine.workflow import action, runtime, scripts, spiff, steps, storage
 from engine.workflow.runtime import Limits, Loaded
 
 S = InstanceStatus
@@ -45,6 +45,7 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
         raise Forbidden("start_not_allowed", process=key)
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
+    scripts.bind(workflow.script_engine, session)
     workflow.task_tree.data.update(data)
     for task in workflow.task_tree.children:
         task.data.update(data)

@@ -21,6 +21,13 @@ DEFAULTS: dict[str, Any] = {
     "not_accredited_label": "Tidak Terakreditasi",
     # Monev total score from which the DMN suggests a library is ready for coaching.
     "coaching_threshold": 60.0,
+    # Bounds on what a process definition may make the engine create (see processes/README.md):
+    # instances of one multi-instance activity (e.g. libraries in one monev schedule), and for a
+    # timer cycle ("R3/P1D") the most repetitions and the shortest interval in minutes. A static
+    # value beyond them is refused at deploy; a computed one stops the instance with an incident.
+    "multi_instance_max": 200,
+    "timer_cycle_max_repetitions": 100,
+    "timer_cycle_min_minutes": 60,
     # Letterhead (kop surat) and the agency's contact lines printed on every document.
     "agency_government": "PEMERINTAH KABUPATEN SUKOHARJO",
     "agency_name": "DINAS PERPUSTAKAAN DAN KEARSIPAN",

@@ -15,20 +15,35 @@ from engine.definitions.bpmn_xml import NS, extension_properties
 from engine.documents.documents import KINDS
 from engine.errors import Problem
 from engine.people import roles
-from engine.workflow.scripts import RestrictedEnvironment
+from engine.workflow.script_policy import ScriptRefused, check
+from engine.workflow.scripts import DEFAULT_BOUNDS, Bounds, RestrictedEnvironment
 
 TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
 # An unquoted ISO 8601 value is a Python name or arithmetic: valid syntax, wrong at run time.
 ISO_LOOKING = re.compile(r"(R\d*/)?P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?")
+# Other texts the engine evaluates: (path, what, mode).
+EVALUATED = (
+    (".//spiffworkflow:preScript", "script_syntax", "exec"),
+    (".//spiffworkflow:postScript", "script_syntax", "exec"),
+    (".//bpmn:conditionalEventDefinition/bpmn:condition", "condition_syntax", "eval"),
+    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition", "condition_syntax", "eval"),
+)
+DMN_TEXTS = ("inputExpression", "inputEntry", "outputEntry")
 
 
-def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Problem], dict[str, Any]]:
-    """Return the problems found and the forms the file references, loaded and expanded."""
+def lint(root: etree._Element, filename: str, forms_dir: Path,
+         bounds: Bounds = DEFAULT_BOUNDS) -> tuple[list[Problem], dict[str, Any]]:
+    """Return the problems found and the forms the file references, loaded and expanded.
+
+    `bounds` are the agency's caps a static multi-instance cardinality or timer cycle must keep.
+    """
     problems: list[Problem] = []
     loaded: dict[str, Any] = {}
 
-    def add(code: str, element: etree._Element, **params: Any) -> None:
-        problems.append(Problem(code, filename, element.sourceline, element.get("id"), params))
+    def add(code: str, element: etree._Element, *, at: int | None = None, **params: Any) -> None:
+        """One problem on `element` (or its nearest ancestor with an id), at its line or at file line `at`."""
+        owner = next((e.get("id") for e in (element, *element.iterancestors()) if e.get("id")), None)
+        problems.append(Problem(code, filename, at or element.sourceline, owner, params))
 
     for task in root.iterfind(".//bpmn:task", NS):
         add("untyped_task", task)
@@ -59,10 +74,50 @@ def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Pro
         _check_code(script.text or "", script, add, "script_syntax", mode="exec")
     for condition in root.iterfind(".//bpmn:conditionExpression", NS):
         _check_expression(condition.text or "", condition, add, "condition_syntax")
+    for path, code, mode in EVALUATED:
+        for element in root.iterfind(path, NS):
+            _check_code(element.text or "", element, add, code, mode=mode)
+    for cardinality in root.iterfind(".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", NS):
+        _check_cardinality(cardinality.text or "", cardinality, add, bounds)
     for tag in TIMER_TAGS:
         for timer in root.iterfind(f".//bpmn:timerEventDefinition/bpmn:{tag}", NS):
-            _check_timer(timer.text or "", timer, add)
+            _check_timer(timer.text or "", timer, add, bounds)
+    _check_dmn(root, add)
     return problems, loaded
+
+
+def _check_dmn(root: etree._Element, add: Any) -> None:
+    """DMN rule texts run through the same script engine (an input entry may be a test like `>= 60`)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).localname != "text":
+            continue
+        parent = element.getparent()
+        kind = etree.QName(parent).localname if parent is not None else None
+        text = (element.text or "").strip()
+        if kind not in DMN_TEXTS or not text or text == "-":
+            continue
+        if kind == "inputEntry":
+            text = text.replace("?", "dmninputexpr")
+            try:
+                ast.parse(text, mode="eval")
+            except SyntaxError:
+                text = f"dmninputexpr {text}"
+        _check_code(text, element, add, "dmn_syntax", mode="eval")
+
+
+def _check_cardinality(expression: str, element: etree._Element, add: Any, bounds: Bounds) -> None:
+    if not _check_code(expression, element, add, "cardinality_syntax", mode="eval"):
+        return
+    try:
+        value = ast.literal_eval(expression.strip())
+    except (ValueError, SyntaxError):
+        return  # computed from task data: held to the bounds when it runs
+    if not isinstance(value, int):
+        add("cardinality_not_integer", element)
+        return
+    problem = bounds.instances_problem(value)
+    if problem:
+        add("beyond_bounds", element, detail=problem)
 
 
 def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: etree._Element,
@@ -81,8 +136,15 @@ def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: 
 
 
 def _check_code(code: str, element: etree._Element, add: Any, problem: str, mode: str) -> bool:
+    """Whether `code` is Python the script policy allows; if not, a problem naming the line."""
     try:
-        ast.parse(code.strip() or "None", mode=mode)
+        check(code.strip() or "None", mode=mode)
+    except ScriptRefused as exc:
+        # The problem points at the file line of the refused code: the text starts on its tag's line.
+        skipped = code[:len(code) - len(code.lstrip())].count("\n")
+        line = element.sourceline + skipped + (exc.lineno or 1) - 1 if element.sourceline else None
+        add("script_refused", element, at=line, line=exc.lineno, detail=exc.reason)
+        return False
     except SyntaxError as exc:
         add(problem, element, line=exc.lineno, detail=exc.msg)
         return False
@@ -93,7 +155,7 @@ def _check_expression(expression: str, element: etree._Element, add: Any, proble
     _check_code(expression, element, add, problem, mode="eval")
 
 
-def _check_timer(expression: str, element: etree._Element, add: Any) -> None:
+def _check_timer(expression: str, element: etree._Element, add: Any, bounds: Bounds) -> None:
     """A timer must be a Python expression; a literal one must also be a valid ISO 8601 value."""
     if ISO_LOOKING.fullmatch(expression.strip()):
         add("timer_unquoted", element, value=expression.strip())
@@ -108,10 +170,14 @@ def _check_timer(expression: str, element: etree._Element, add: Any) -> None:
     except Exception as exc:
         add("timer_evaluation_failed", element, detail=str(exc))
         return
-    _check_timer_value(value, element, add, tag=etree.QName(element).localname)
+    tag = etree.QName(element).localname
+    if _check_timer_value(value, element, add, tag=tag) and tag == "timeCycle":
+        problem = bounds.cycle_problem(value)
+        if problem:
+            add("beyond_bounds", element, detail=problem)
 
 
-def _check_timer_value(value: Any, element: etree._Element, add: Any, tag: str = "timeDuration") -> None:
+def _check_timer_value(value: Any, element: etree._Element, add: Any, tag: str = "timeDuration") -> bool:
     try:
         if tag == "timeDate":
             TimerEventDefinition.parse_time_or_duration(str(value))
@@ -121,3 +187,5 @@ def _check_timer_value(value: Any, element: etree._Element, add: Any, tag: str =
             TimerEventDefinition.parse_iso_duration(str(value))
     except Exception:
         add("timer_not_iso", element, value=str(value))
+        return False
+    return True

@@ -24,7 +24,7 @@ from engine.errors import Forbidden, InvalidDefinition, NotFound, Problem
 from engine.models import Definition
 from engine.people import roles
 from engine.people.users import Actor
-from engine.workflow import spiff
+from engine.workflow import scripts, spiff
 
 # lxml's XMLSchema object is not documented as thread-safe; deploys are rare, so serialize them.
 _VALIDATOR_LOCK = threading.Lock()
@@ -50,11 +50,12 @@ def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, pro
         raise Forbidden("admins_only")
     filename = Path(filename).name or "upload.bpmn"
     root = bpmn_xml.parse(content, filename)
-    problems, forms = lint(root, filename, processes_dir / "forms")
+    bounds = scripts.agency_bounds(session)
+    problems, forms = lint(root, filename, processes_dir / "forms", bounds)
     key = _root_process_id(root, filename, problems)
     deps = _dependencies(root, filename, library or {}, problems)
     for dep_name, dep_root in deps.items():
-        dep_problems, dep_forms = lint(dep_root, dep_name, processes_dir / "forms")
+        dep_problems, dep_forms = lint(dep_root, dep_name, processes_dir / "forms", bounds)
         problems.extend(dep_problems)
         forms.update(dep_forms)
     if problems:

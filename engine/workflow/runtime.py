@@ -8,6 +8,7 @@ tasks are unfinished" check, and the next timer due time stored after every save
 from __future__ import annotations
 
 import logging
+import time as clock
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from sqlalchemy.orm.util import identity_key
 from engine.db import execute, utcnow
 from engine.errors import EngineFailure, NotFound
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
-from engine.workflow import storage
+from engine.workflow import scripts, storage
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,9 @@ def get_definition(session: Session, definition_id: int) -> Definition:
 def load(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """The workflow of an instance for an action (see `engine.workflow.storage.load`)."""
     definition = get_definition(session, instance.definition_id)
-    return Loaded(instance, definition, storage.load(session, instance, definition, limits.script_time_limit))
+    workflow = storage.load(session, instance, definition, limits.script_time_limit)
+    scripts.bind(workflow.script_engine, session)
+    return Loaded(instance, definition, workflow)
 
 
 @contextmanager
@@ -94,7 +97,9 @@ def reading(session: Session, instance: Instance) -> Iterator[BpmnWorkflow]:
 def restore(session: Session, instance: Instance, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Restore the workflow of an instance from its stored state around its definition's cached spec."""
     definition = get_definition(session, instance.definition_id)
-    return Loaded(instance, definition, storage.restore(session, instance, definition, limits.script_time_limit))
+    workflow = storage.restore(session, instance, definition, limits.script_time_limit)
+    scripts.bind(workflow.script_engine, session)
+    return Loaded(instance, definition, workflow)
 
 
 def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
@@ -116,8 +121,13 @@ def find_task(workflow: BpmnWorkflow, task_id: str) -> SpiffTask | None:
     return found
 
 
-def advance(workflow: BpmnWorkflow, limits: Limits) -> None:
-    """Run engine tasks until people must act; raise EngineFailure on any engine trouble."""
+def advance(workflow: BpmnWorkflow, limits: Limits, since: float | None = None) -> None:
+    """Run engine tasks until people must act; raise EngineFailure on any engine trouble.
+
+    `since` is when the action began (the time of the call if not given): multi-instance
+    activities expanded from then on are held to the agency's bounds.
+    """
+    since = clock.time() if since is None else since
     steps = 0
 
     def count(_task: SpiffTask) -> None:
@@ -145,6 +155,9 @@ def advance(workflow: BpmnWorkflow, limits: Limits) -> None:
         raise
     except Exception as exc:  # the engine's own errors and script errors alike become incidents
         raise EngineFailure(_describe(exc), _task_name(exc)) from exc
+    found = scripts.expansion_problem(all_tasks(workflow), since, workflow.script_engine.bounds)
+    if found is not None:
+        raise EngineFailure(*found)
     check_completed(workflow)
 
 
@@ -160,12 +173,13 @@ def _task_name(exc: BaseException) -> str | None:
 
 def run_task(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any], limits: Limits) -> None:
     """Put the submitted data on a READY manual task, run it and advance the workflow."""
+    since = clock.time()
     task.data.update(data)
     try:
         task.run()
     except Exception as exc:
         raise EngineFailure(_describe(exc), task.task_spec.name) from exc
-    advance(workflow, limits)
+    advance(workflow, limits, since)
 
 
 def check_completed(workflow: BpmnWorkflow) -> None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import instances, tasks
 from engine.config import Context
 from engine.db import run_in_transaction
-from engine.definitions import versions
+from engine.definitions import lint, versions
 from engine.models import Definition, Instance, Task, TaskStatus
 from engine.people.users import Actor
 from engine.workflow.runtime import Limits
@@ -42,6 +44,13 @@ def deploy(factory: sessionmaker[Session], name: str) -> Definition:
 def context(factory: sessionmaker[Session]) -> Context:
     """The engine context of a test database (the fixture processes, the default limits)."""
     return Context(factory, LIMITS, BPMN)
+
+
+def deploy_before_the_policy(factory: sessionmaker[Session], name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deploy as a release whose lint only parsed scripts did: the run-time check is the one left."""
+    with monkeypatch.context() as patched:
+        patched.setattr(lint, "check", lambda code, mode: ast.parse(code, mode=mode))
+        deploy(factory, name)
 
 
 def start(factory: sessionmaker[Session], key: str, actor: Actor = ADMIN,

@@ -129,7 +129,7 @@ def test_lint_finds_bare_task_gateway_without_default_and_unknown_lane(factory):
              '</bpmn:lane></bpmn:laneSet>')
     found = {(d["element"], d["code"]) for d in problems(factory, process(body, lanes=lanes))}
     assert found == {("bare", "untyped_task"), ("gw", "gateway_without_default"), ("l1", "unknown_lane"),
-                     (None, "condition_syntax")}
+                     ("f2", "condition_syntax")}
 
 
 def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
