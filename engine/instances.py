@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db import utcnow
-from engine.definitions import forms, versions
+from engine.definitions import contract, elements, forms, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.paging import Page, clamp, like_pattern, paginate
@@ -25,11 +25,19 @@ S = InstanceStatus
 
 
 def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
-          limits: Limits, public: bool = False) -> Instance:
-    """Start the latest version of a definition; only its start lane's roles (or the public form) may."""
+          limits: Limits, public: bool = False, assigned: dict[str, Any] | None = None) -> Instance:
+    """Start the latest version of a definition; only its start lane's roles (or the public form) may.
+
+    `data` is the submission, held to the start event's form (none: no data); `assigned` holds the
+    values the system sets itself, such as a complaint's reference (its form marks them read-only).
+    """
     data = dict(data or {})
     forms.check_shape(data)
     definition = versions.latest(session, key)
+    form = elements.elements(definition).get(f"start:{definition.key}")
+    schema = versions.forms_of(definition).get(form.form or "") if form is not None else None
+    forms.validate(schema, data, cache_key=f"{definition.hash}:{form.form}" if schema and form else None)
+    data = {**contract.admit(schema, data), **(assigned or {})}
     allowed = frozenset(definition.start_roles)
     if public:
         if allowed:

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.definitions import forms
+from engine.definitions import contract, forms
 from engine.definitions.bpmn_xml import NS, extension_properties
 from engine.documents.documents import KINDS
 from engine.errors import Problem
@@ -77,6 +77,10 @@ def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: 
             loaded[filename] = forms.load_json(forms_dir, filename)
     except ValueError as exc:
         add(str(exc), element)
+        return
+    reserved = contract.reserved_in(loaded[filename]) if schema else []
+    if reserved:
+        add(f"formulir {filename} memakai nama yang dipakai sistem atau skrip: {', '.join(reserved)}", element)
 
 
 def _check_code(code: str, element: etree._Element, add: Any, what: str, mode: str) -> bool:

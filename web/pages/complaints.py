@@ -111,7 +111,7 @@ def _start(session_: Session, data: dict[str, Any]) -> str:
     """Number the complaint (ADU-2026-000123: per year, gapless) and start its instance, in one transaction."""
     year = datetime.now(WIB).year
     reference = f"{REFERENCE_CODE}-{year}-{numbers.allocate(session_, REFERENCE_CODE, year):06d}"
-    instances.start(session_, PROCESS, SYSTEM_ACTOR, {**data, "reference": reference}, public=True,
+    instances.start(session_, PROCESS, SYSTEM_ACTOR, data, assigned={"reference": reference}, public=True,
                     limits=db.limits())
     return reference
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
@@ -143,6 +145,23 @@ def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
             run_in_transaction(factory, lambda s, n=name: versions.deploy(s, with_form(n), "x.bpmn", ADMIN,
                                                                              processes_dir=tmp_path))
         assert expected in err.value.details[0]["message"] and err.value.details[0]["element"] == "u"
+
+
+def test_a_form_declaring_a_name_scripts_rely_on_is_refused_with_file_line_and_element(factory, tmp_path):
+    (tmp_path / "forms").mkdir()
+    form = {"type": "object", "properties": {"len": {"type": "integer"}, "__class__": {"type": "string"},
+                                             "catatan": {"type": "string"},
+                                             "rows": {"type": "array", "items": {"type": "object", "properties": {
+                                                 "typename": {"type": "string"}, "len": {"type": "string"}}}}}}
+    (tmp_path / "forms" / "nama.json").write_text(json.dumps(form))
+    prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+            'name="formJsonSchemaFilename" value="nama.json"/></spiffworkflow:properties></bpmn:extensionElements>')
+    bad = process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
+    with pytest.raises(InvalidDefinition) as err:
+        run_in_transaction(factory, lambda s: versions.deploy(s, bad, "x.bpmn", ADMIN, processes_dir=tmp_path))
+    [detail] = err.value.details
+    assert detail["file"] == "x.bpmn" and detail["element"] == "u" and detail["line"]
+    assert detail["message"].endswith("len, __class__, rows[].typename")
 
 
 def test_timer_literal_must_be_quoted_iso(factory):
