@@ -40,6 +40,7 @@ def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Pro
         name = (lane.get("name") or "").strip()
         if not roles.is_known_lane(name):
             add(f"lane '{name}' bukan peran yang dikenal ({', '.join(sorted(roles.LANE_ROLES))})", lane)
+    given = _given_names(root)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -47,6 +48,12 @@ def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Pro
         for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
             if props.get(key):
                 _load_form(props[key], forms_dir, loaded, element, add, schema=key.endswith("JsonSchemaFilename"))
+        form = loaded.get(props.get("formJsonSchemaFilename") or "")
+        clashes = [name for name, sub in ((form or {}).get("properties") or {}).items()
+                   if name in given and not (isinstance(sub, dict) and sub.get("readOnly") is True)]
+        if clashes:
+            add(f"isian formulir {', '.join(clashes)} bernama seperti item yang diberikan proses "
+                f"(item multi-instance, data input): tandai readOnly atau ganti namanya", element)
         for key in ("documents", "documentsOnOpen"):
             unknown = [k.strip() for k in props.get(key, "").split(",") if k.strip() and k.strip() not in KINDS]
             if unknown:
@@ -64,6 +71,13 @@ def lint(root: etree._Element, filename: str, forms_dir: Path) -> tuple[list[Pro
         for timer in root.iterfind(f".//bpmn:timerEventDefinition/bpmn:{tag}", NS):
             _check_timer(timer.text or "", timer, add)
     return problems, loaded
+
+
+def _given_names(root: etree._Element) -> set[str]:
+    """Names the process hands a step: multi-instance input items and data inputs (the item a step concerns)."""
+    names = {str(item.get("name") or item.get("id")) for item in root.iterfind(".//bpmn:inputDataItem", NS)}
+    names.update(str(item.get("id")) for item in root.iterfind(".//bpmn:dataInput", NS))
+    return names
 
 
 def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: etree._Element,
