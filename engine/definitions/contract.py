@@ -10,6 +10,7 @@ form declares them (deploy refuses such forms too, see `reserved_in`).
 from __future__ import annotations
 
 import copy
+import functools
 import keyword
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -28,15 +29,10 @@ FREE["items"] = FREE
 BRANCHES = ("if", "then", "else")
 
 
+@functools.cache
 def reserved_names() -> frozenset[str]:
     """Top-level names a submission can never set: script globals and builtins, keywords, engine keys."""
-    global _RESERVED
-    if _RESERVED is None:
-        _RESERVED = frozenset({*scripts.helpers(), *scripts.SAFE_BUILTINS, *keyword.kwlist, *ENGINE_NAMES})
-    return _RESERVED
-
-
-_RESERVED: frozenset[str] | None = None
+    return frozenset({*scripts.helpers(), *scripts.SAFE_BUILTINS, *keyword.kwlist, *ENGINE_NAMES})
 
 
 def is_reserved(name: str, *, top: bool) -> bool:
