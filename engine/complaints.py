@@ -105,5 +105,6 @@ def submit(session: Session, data: Any, *, limits: Limits = DEFAULT_LIMITS) -> s
         data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
     forms.validate(public_form(session).schema, data)
     reference = next_reference(session)
-    instances.start(session, PROCESS, SYSTEM_ACTOR, {**data, "reference": reference}, public=True, limits=limits)
+    instances.start(session, PROCESS, SYSTEM_ACTOR, data, assigned={"reference": reference}, public=True,
+                    limits=limits)
     return reference

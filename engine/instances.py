@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db import utcnow
+from engine.definitions import contract, derived, elements, forms, versions
 from engine.definitions import diagram as diagrams
-from engine.definitions import forms, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.paging import MAX_PER_PAGE, Page, clamp, like_pattern, paginate
@@ -32,17 +32,25 @@ OFFERED: dict[InstanceStatus, tuple[str, ...]] = {
 
 
 def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
-          limits: Limits, public: bool = False) -> Instance:
-    """Start the latest version of a definition; only its start lane's roles (or the public form) may."""
+          limits: Limits, public: bool = False, assigned: dict[str, Any] | None = None) -> Instance:
+    """Start the latest version of a definition; only its start lane's roles (or the public form) may.
+
+    `data` is the submission, held to the start event's form (none: no data); `assigned` holds the
+    values the system sets itself, such as a complaint's reference (its form marks them read-only).
+    """
     data = dict(data or {})
     forms.check_shape(data)
     definition = versions.latest(session, key)
+    form = elements.elements(definition).get(f"start:{definition.key}")
+    schema = versions.forms_of(definition).get(form.form or "") if form is not None else None
     allowed = frozenset(definition.start_roles)
     if public:
         if allowed:
             raise Forbidden("start_needs_login", process=key)
     elif not allowed & actor.roles:
         raise Forbidden("start_not_allowed", process=key)
+    forms.validate(schema, data, kept=derived.validators(definition.hash, form.form or "") if schema and form else None)
+    data = {**contract.admit(schema, data), **(assigned or {})}
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
     scripts.bind(workflow.script_engine, session)

@@ -119,6 +119,9 @@ CASES: dict[str, Any] = {
 # Per-field codes in ValidationFailed details.
 FIELDS: dict[str, Any] = {
     "required": _l("wajib diisi"),
+    "reserved_name": _l("nama isian ini dipakai oleh sistem"),
+    "undeclared_field": _l("isian tidak dikenal pada formulir ini"),
+    "read_only_field": _l("isian hanya-baca: nilainya berasal dari alur"),
     "wrong_type": _l("harus berupa %(types)s"),
     "not_a_choice": _l("nilai tidak termasuk pilihan yang tersedia"),
     "invalid_date": _l("harus tanggal dengan format YYYY-MM-DD"),
@@ -161,6 +164,9 @@ PROBLEMS: dict[str, Any] = {
     "dmn_syntax": _l("ekspresi DMN bukan Python yang sah (baris %(line)s): %(detail)s"),
     "cardinality_syntax": _l("kardinalitas bukan Python yang sah (baris %(line)s): %(detail)s"),
     "cardinality_not_integer": _l("kardinalitas harus bilangan bulat"),
+    "form_reserved_names": _l("formulir %(filename)s memakai nama yang dipakai sistem atau skrip: %(names)s"),
+    "form_field_shadows_item": _l("isian formulir %(fields)s bernama seperti item yang diberikan proses "
+                                  "(item multi-instance, data input): tandai readOnly atau ganti namanya"),
     "script_refused": _l("kode melanggar aturan skrip (baris %(line)s): %(detail)s"),
     "beyond_bounds": "%(detail)s",
     "due_date_syntax": _l("dueDate bukan Python yang sah (baris %(line)s): %(detail)s"),

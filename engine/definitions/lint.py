@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.definitions import forms
+from engine.definitions import contract, forms
 from engine.definitions.bpmn_xml import NS, extension_properties
 from engine.documents.documents import KINDS
 from engine.errors import Problem
@@ -55,6 +55,7 @@ def lint(root: etree._Element, filename: str, forms_dir: Path,
         name = (lane.get("name") or "").strip()
         if not roles.is_known_lane(name):
             add("unknown_lane", lane, lane=name, known=sorted(roles.LANE_ROLES))
+    given = _given_names(root)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -62,6 +63,11 @@ def lint(root: etree._Element, filename: str, forms_dir: Path,
         for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
             if props.get(key):
                 _load_form(props[key], forms_dir, loaded, element, add, schema=key.endswith("JsonSchemaFilename"))
+        form = loaded.get(props.get("formJsonSchemaFilename") or "")
+        clashes = [name for name, sub in ((form or {}).get("properties") or {}).items()
+                   if name in given and not (isinstance(sub, dict) and sub.get("readOnly") is True)]
+        if clashes:
+            add("form_field_shadows_item", element, fields=clashes)
         for key in ("documents", "documentsOnOpen"):
             unknown = [k.strip() for k in props.get(key, "").split(",") if k.strip() and k.strip() not in KINDS]
             if unknown:
@@ -120,6 +126,13 @@ def _check_cardinality(expression: str, element: etree._Element, add: Any, bound
         add("beyond_bounds", element, detail=problem)
 
 
+def _given_names(root: etree._Element) -> set[str]:
+    """Names the process hands a step: multi-instance input items and data inputs (the item a step concerns)."""
+    names = {str(item.get("name") or item.get("id")) for item in root.iterfind(".//bpmn:inputDataItem", NS)}
+    names.update(str(item.get("id")) for item in root.iterfind(".//bpmn:dataInput", NS))
+    return names
+
+
 def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: etree._Element,
                add: Any, *, schema: bool) -> None:
     if filename in loaded:
@@ -131,8 +144,13 @@ def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: 
             loaded[filename] = forms.load_json(forms_dir, filename)
     except forms.FormFileError as exc:
         add(exc.code, element, **exc.params)
+        return
     except ValueError as exc:  # an instrument file the form refers to, in the instruments' own words
         add("form_invalid", element, filename=filename, detail=str(exc))
+        return
+    reserved = contract.reserved_in(loaded[filename]) if schema else []
+    if reserved:
+        add("form_reserved_names", element, filename=filename, names=reserved)
 
 
 def _check_code(code: str, element: etree._Element, add: Any, problem: str, mode: str) -> bool:

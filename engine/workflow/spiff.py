@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from engine.workflow.scripts import RestrictedScriptEngine
 # Typenames the serializer writes for the workflow's own structure; any other typename in a state
 # (a datetime in task data, a pending event) means values that need restoring.
 STRUCTURAL_TYPENAMES = frozenset({"Task", "BpmnSubWorkflow", "BpmnWorkflow"})
+log = logging.getLogger(__name__)
 _TYPENAME = re.compile(r'"typename":\s*"([^"\\]*)"')
 
 
@@ -58,9 +60,18 @@ class _Registry(DefaultRegistry):
         return super().convert(obj)
 
     def restore(self, val: Any, **kwargs: Any) -> Any:
-        if getattr(self.local, "plain", False) and not (isinstance(val, dict) and "typename" in val):
+        typed = isinstance(val, dict) and "typename" in val
+        if getattr(self.local, "plain", False) and not typed:
             return val
-        return super().restore(val, **kwargs)
+        if not typed or (isinstance(val["typename"], str) and val["typename"] in STRUCTURAL_TYPENAMES):
+            return super().restore(val, **kwargs)
+        # Task data is written as it is, so a data dict holding a `typename` key reads back as the
+        # type it names; one that is no such value stays a dict, and the instance stays loadable.
+        try:
+            return super().restore(val, **kwargs)
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+            log.warning("task data holds a 'typename' that is no stored value: %r", val.get("typename"))
+            return {key: self.restore(value, **kwargs) for key, value in val.items()}
 
 
 @dataclass(frozen=True)

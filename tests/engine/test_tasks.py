@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import audit, tasks
 from engine.db import run_in_transaction
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import AuditEvent, Instance, Task
-from engine.workflow import storage
+from engine.workflow import action, runtime, storage
 from tests.engine.helpers import (
     ADMIN,
     KABID,
+    LIMITS,
     MITRA,
     PETUGAS,
     PETUGAS2,
@@ -65,6 +66,58 @@ def test_wrong_role_is_refused(factory, approval):
     with pytest.raises(Forbidden):
         complete(factory, open_task(factory, approval, "submit"), KABID, {"amount": 1, "visit_date": "2027-02-01"})
     assert open_names(factory, approval) == ["submit"]
+
+
+def test_keys_the_form_does_not_declare_or_the_engine_reserves_are_refused_and_change_nothing(factory, approval):
+    task_id = open_task(factory, approval, "submit")
+    with factory() as s:
+        stored_before = storage.stored_state(s, approval)
+    hostile = {"amount": 2, "visit_date": "2027-02-01", "title": "Judul palsu", "len": 0, "__builtins__": {},
+               "datetime": "x", "typename": "timedelta", "days": "boom"}
+    with pytest.raises(ValidationFailed) as err:
+        complete(factory, task_id, PETUGAS, hostile)
+    assert sorted(d["path"] for d in err.value.details) == ["__builtins__", "datetime", "days", "len", "title",
+                                                            "typename"]
+    with factory() as s:
+        assert storage.stored_state(s, approval) == stored_before
+        assert [e.action for e in audit.history(s, approval)] == ["start"]
+    complete(factory, task_id, PETUGAS, {"amount": 2, "visit_date": "2027-02-01"})
+    assert open_names(factory, approval) == ["review"]
+
+
+def test_start_data_follows_the_start_form_or_is_refused(factory):
+    deploy(factory, "approval.bpmn")
+    deploy(factory, "parallel.bpmn")
+    with pytest.raises(ValidationFailed) as err:
+        start(factory, "approval", PETUGAS, {"title": "Persetujuan Baki", "jadwal": [], "len": 1})
+    assert sorted(d["path"] for d in err.value.details) == ["jadwal", "len"]
+    with pytest.raises(ValidationFailed) as err:
+        start(factory, "parallel", PETUGAS, {"a_done": True})
+    assert [d["path"] for d in err.value.details] == ["a_done"]
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Instance)) == 0
+    assert instance(factory, start(factory, "approval", PETUGAS, {"title": "Persetujuan Baki"})).title \
+        == "Persetujuan Baki"
+
+
+def test_a_typename_in_stored_task_data_does_not_stop_the_instance_loading(factory):
+    """Defence in depth: data that reached the state with SpiffWorkflow's marker still restores, as a dict."""
+    deploy(factory, "parallel.bpmn")
+    iid = start(factory, "parallel", PETUGAS)
+    task_id = open_task(factory, iid, "a")
+    poison = {"typename": "timedelta", "days": "boom", "rows": [{"typename": "Nope"}]}
+
+    def smuggle(s):
+        loaded = runtime.load(s, s.get(Instance, iid), LIMITS)
+        found = runtime.find_task(loaded.workflow, task_id)
+        action.act(s, loaded, PETUGAS, LIMITS,
+                   completing=action.Completing(found, task_id, "a", "petugas", {"a_done": poison}))
+    run_in_transaction(factory, smuggle)
+    with factory() as s:
+        restored = runtime.restore(s, s.get(Instance, iid)).workflow
+        assert runtime.find_task(restored, task_id).data["a_done"] == poison
+    complete(factory, open_task(factory, iid, "b"), PETUGAS, {"b_done": 1})
+    assert open_names(factory, iid) == ["c"]
 
 
 def test_invalid_form_data_lists_field_errors_and_changes_nothing(factory, approval):

@@ -140,12 +140,15 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
     assert_has(by_kind["monev_summary"][0], library_name(factory, 1), library_2, "100,00", "20,00")
 
 
+ASSIGNED = {"reference": "ADU-TEST-1"}  # the number the complaint page assigns
+
+
 def test_a_complaint_reply_letter_is_produced(factory: sessionmaker[Session]) -> None:
     setup(factory)
     complaint = {"name": "Warga <Contoh> & Co", "contact": "0812-0000-9999", "channel": "whatsapp",
-                 "message": "Perpustakaan keliling tidak datang.", "reference": "ADU-TEST-1"}
-    instance_id = run_in_transaction(factory, lambda s: instances.start(s, "pengaduan", SYSTEM_ACTOR, complaint,
-                                                                        limits=LIMITS, public=True).id)
+                 "message": "Perpustakaan keliling tidak datang."}
+    instance_id = run_in_transaction(factory, lambda s: instances.start(
+        s, "pengaduan", SYSTEM_ACTOR, complaint, limits=LIMITS, public=True, assigned=ASSIGNED).id)
     do(factory, instance_id, "Telaah_Pengaduan", SUBKOOR, {"telaah": {
         "kategori": "layanan", "prioritas": "sedang", "cara_penanganan": "internal"}})
     do(factory, instance_id, "Penanganan_Pengaduan", BUDI, {"penanganan": {

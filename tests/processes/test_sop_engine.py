@@ -162,12 +162,15 @@ def test_an_overdue_visit_is_escalated_to_kabid_by_the_worker(sop):
         assert sorted(still_open) == ["Eskalasi_Kunjungan", "Kunjungan_Monev", "Kunjungan_Monev"]
 
 
+ASSIGNED = {"reference": "ADU-TEST-1"}  # the number the complaint page assigns
+
+
 def test_a_complaint_from_the_public_form_to_closing(sop):
     factory = sop
     complaint = {"name": "Warga Contoh", "contact": "0812-0000-9999", "channel": "whatsapp",
-                 "message": "Perpustakaan keliling tidak datang.", "reference": "ADU-TEST-1"}
+                 "message": "Perpustakaan keliling tidak datang."}
     iid = run_in_transaction(factory, lambda s: instances.start(s, "pengaduan", SYSTEM_ACTOR, complaint,
-                                                                 limits=LIMITS, public=True).id)
+                                                                 limits=LIMITS, public=True, assigned=ASSIGNED).id)
     do(factory, SUBKOOR, iid, "Telaah_Pengaduan", {"telaah": {
         "kategori": "layanan", "prioritas": "sedang", "cara_penanganan": "internal"}})
     do(factory, PETUGAS, iid, "Penanganan_Pengaduan", {"penanganan": {

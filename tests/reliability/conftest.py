@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.schema import metadata
-from tests.web.conftest import api, app, people, quick_password_hashes, settings, web
+from tests.web.conftest import api, app, demo_app, people, quick_password_hashes, settings, web
 
-__all__ = ["api", "app", "people", "quick_password_hashes", "settings", "web"]
+__all__ = ["api", "app", "demo_app", "people", "quick_password_hashes", "settings", "web"]
 
 
 def snapshot(factory: sessionmaker[Session]) -> dict[str, list[tuple[Any, ...]]]:

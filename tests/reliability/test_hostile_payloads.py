@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import AuditEvent, Task
-from tests.web.helpers import deploy, open_task, start
+from tests.web.helpers import Web, deploy, open_task, start
+from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers
 
 DATA = {"judul": "Laporan Baki", "jumlah": 12, "tanggal": "2027-03-01", "jenis": "desa",
         "jadwal": [{"visit_date": "2027-03-02", "officer": "petugas"}]}
@@ -84,3 +85,83 @@ def test_unusual_unicode_round_trips_through_draft_and_completion(api, web, fact
     assert "<script>alert" not in shown.text and "\u200bzero\u200dwidth" in shown.text
     instance_page = web("kabid").get(f"/instances/{done.json['instance']['id']}")
     assert instance_page.status_code == 200 and "<script>alert" not in instance_page.text
+
+
+# ---- the data contract: only what a task's form declares enters the workflow -----------------------
+
+VALID_VISIT = STEPS[5][3]  # Kunjungan_Monev of library 1
+
+
+def run_sop_until(api, index: int) -> tuple[int, str]:
+    """Start a cycle as the demo's subkoor and complete STEPS[:index] over the API; the next step's task id."""
+    instance_id = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
+    for position, (username, name, library, data) in enumerate(STEPS[:index + 1]):
+        queue = api(username).get("/tasks?scope=queue&per_page=200").json["items"]
+        task_id = next(t["id"] for t in queue if t["instance_id"] == instance_id and t["name"] == name
+                       and (library is None or t.get("item_key") == str(library)))
+        if position == index:
+            return instance_id, task_id
+        assert api(username).post(f"/tasks/{task_id}/complete", json={"data": data}).status_code == 200
+    raise AssertionError("no such step")
+
+
+def step_index(name: str, library: int | None = None) -> int:
+    return next(i for i, (_, n, lib, _) in enumerate(STEPS) if n == name and (library is None or lib == library))
+
+
+@pytest.mark.parametrize(("step", "library", "extra", "paths"), [
+    ("Konfirmasi_Penyebarluasan", None, {"jadwal": [{"library": 5, "visit_date": "2027-01-01", "officer": "x"}]},
+     ["jadwal"]),
+    ("Koordinasi_Monev", None, {"title": "Siklus palsu"}, ["title"]),
+    ("Monev", 1, {"kunjungan": {"library": 12}}, ["kunjungan"]),
+    ("Pendampingan_Akreditasi", 2, {"binaan": {"library": 3}}, ["binaan"]),
+    ("Pemilihan_Pembinaan", None, {"len": 0}, ["len"]),
+    ("Kunjungan_Monev", 1, {"typename": "timedelta", "days": "boom"}, ["days", "typename"]),
+    ("Surat_Pemberitahuan_Monev", None, {"surat_monev": {**STEPS[1][3]["surat_monev"], "nomor": "999"},
+                                         "__class__": "x"}, ["__class__", "surat_monev.nomor"]),
+    ("Koordinasi_Monev", None, {"jadwal": [{**STEPS[0][3]["jadwal"][0], "library_name": "Nama palsu"}]},
+     ["jadwal.0.library_name"]),
+], ids=["jadwal", "title", "kunjungan.library", "binaan.library", "len", "typename", "dunder-and-nested",
+        "registry-field"])
+def test_undeclared_fields_are_422_with_their_paths_and_store_nothing(demo_app, factory, stored, step, library,
+                                                                        extra, paths):
+    """A submission carrying what the task's form does not declare is refused whole, naming each key."""
+    api = callers(demo_app)
+    index = step_index(step, library)
+    username, _, _, data = STEPS[index]
+    instance_id, task_id = run_sop_until(api, index)
+    before = stored()
+    response = api(username).post(f"/tasks/{task_id}/complete", json={"data": {**data, **extra}})
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "invalid_data"
+    assert sorted(d["path"] for d in response.json["error"]["details"]) == paths
+    assert stored() == before
+    assert api(username).post(f"/tasks/{task_id}/complete", json={"data": data}).status_code == 200
+    detail = api("kabid").get(f"/instances/{instance_id}").json
+    assert detail["status"] == "running" and detail["title"] != "Siklus palsu"
+
+
+def test_start_data_without_a_start_form_is_422_and_stores_nothing(demo_app, stored):
+    api = callers(demo_app)
+    subkoor = api("subkoor")
+    assert subkoor.get("/tasks").status_code == 200
+    before = stored()
+    response = subkoor.post("/instances", json={"definition": "kitapun_senapas",
+                                                "data": {"title": "Siklus palsu", "jadwal": [], "len": 1}})
+    assert response.status_code == 422, response.json
+    assert sorted(d["path"] for d in response.json["error"]["details"]) == ["jadwal", "len", "title"]
+    assert stored() == before
+
+
+def test_extra_fields_posted_to_the_html_form_are_dropped_and_the_step_completes(demo_app, factory):
+    api = callers(demo_app)
+    index = step_index("Konfirmasi_Penyebarluasan")
+    instance_id, task_id = run_sop_until(api, index)
+    browser = Web(demo_app.test_client()).login("mitra", DEMO_PASSWORD)
+    fields = {"action": "complete", "konfirmasi.status": "ada_koreksi", "konfirmasi.catatan_koreksi": "Alamat keliru.",
+              "jadwal.__rows": "1", "jadwal.0.library": "5", "title": "Siklus palsu"}
+    response = browser.post(f"/tasks/{task_id}", fields)
+    assert response.status_code == 303, response.text[:500]
+    detail = api("kabid").get(f"/instances/{instance_id}").json
+    assert detail["title"] != "Siklus palsu"
+    assert [row["library"] for row in detail["data"]["jadwal"]] == [1, 2, 3]

@@ -140,3 +140,11 @@ def test_defaults_fill_a_fresh_form_only():
     assert build(schema, defaults=True).fields[0].value == "biasa"
     assert build(schema).fields[0].value == ""
     assert build(schema, {"sifat": "segera"}, defaults=True).fields[0].value == "segera"
+
+
+def test_read_only_fields_are_shown_read_only_and_never_parsed_back():
+    schema = {"type": "object", "properties": {"judul": {"type": "string", "readOnly": True},
+                                               "catatan": {"type": "string"}}}
+    assert parse(schema, MultiDict({"judul": "Palsu", "catatan": "isi"})) == {"catatan": "isi"}
+    fields = build(schema, {"judul": "Monev 2027"}).fields
+    assert fields[0].attrs.get("readonly") == "readonly" and "readonly" not in fields[1].attrs

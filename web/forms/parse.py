@@ -33,8 +33,8 @@ def _object(schema: dict[str, Any], ui: dict[str, Any], form: MultiDict[str, str
     required = set(schema.get("required") or [])
     for name in ordered(schema, ui):
         prop = schema["properties"][name]
-        if not isinstance(prop, dict):
-            continue
+        if not isinstance(prop, dict) or prop.get("readOnly") is True:
+            continue  # a read-only field shows the workflow's value; it is never submitted
         key = f"{prefix}{name}"
         value = _value(prop, child_ui(ui, name), form, key, libraries, keep, name in required)
         if value is not None:

@@ -160,6 +160,8 @@ def _attrs(prop: dict[str, Any], kind: str) -> dict[str, Any]:
         for key, attr in (("minLength", "minlength"), ("maxLength", "maxlength")):
             if isinstance(prop.get(key), int) and prop[key] > 0:
                 attrs[attr] = prop[key]
+    if prop.get("readOnly") is True:
+        attrs["readonly"] = "readonly"
     return attrs
 
 

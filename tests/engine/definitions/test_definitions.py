@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
@@ -145,6 +147,47 @@ def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
             run_in_transaction(factory, lambda s, n=name: versions.deploy(s, with_form(n), "x.bpmn", ADMIN,
                                                                              processes_dir=tmp_path))
         assert err.value.details[0]["code"] == expected and err.value.details[0]["element"] == "u"
+
+
+def test_a_form_declaring_a_name_scripts_rely_on_is_refused_with_file_line_and_element(factory, tmp_path):
+    (tmp_path / "forms").mkdir()
+    form = {"type": "object", "properties": {"len": {"type": "integer"}, "__class__": {"type": "string"},
+                                             "catatan": {"type": "string"},
+                                             "rows": {"type": "array", "items": {"type": "object", "properties": {
+                                                 "typename": {"type": "string"}, "len": {"type": "string"}}}}}}
+    (tmp_path / "forms" / "nama.json").write_text(json.dumps(form))
+    prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+            'name="formJsonSchemaFilename" value="nama.json"/></spiffworkflow:properties></bpmn:extensionElements>')
+    bad = process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
+    with pytest.raises(InvalidDefinition) as err:
+        run_in_transaction(factory, lambda s: versions.deploy(s, bad, "x.bpmn", ADMIN, processes_dir=tmp_path))
+    [detail] = err.value.details
+    assert detail["file"] == "x.bpmn" and detail["element"] == "u" and detail["line"]
+    assert detail["message"].endswith("len, __class__, rows[].typename")
+
+
+def test_a_form_field_named_like_the_item_a_step_concerns_is_refused_unless_read_only(factory, tmp_path):
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "ganti.json").write_text(json.dumps(
+        {"type": "object", "properties": {"library": {"type": "object"}, "catatan": {"type": "string"}}}))
+    (tmp_path / "forms" / "lihat.json").write_text(json.dumps(
+        {"type": "object", "properties": {"library": {"type": "object", "readOnly": True}}}))
+    prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+            'name="formJsonSchemaFilename" value="{}"/></spiffworkflow:properties></bpmn:extensionElements>')
+    body = ('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
+            '<bpmn:userTask id="u" name="U">{}<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+            '<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>libraries</bpmn:loopDataInputRef>'
+            '<bpmn:inputDataItem id="library" name="library"/></bpmn:multiInstanceLoopCharacteristics>'
+            '</bpmn:userTask><bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>'
+            '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="u"/>'
+            '<bpmn:sequenceFlow id="f2" sourceRef="u" targetRef="e"/>')
+    with pytest.raises(InvalidDefinition) as err:
+        run_in_transaction(factory, lambda s: versions.deploy(
+            s, process(body.format(prop.format("ganti.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path))
+    [detail] = err.value.details
+    assert detail["element"] == "u" and detail["message"].startswith("isian formulir library bernama seperti")
+    assert run_in_transaction(factory, lambda s: versions.deploy(
+        s, process(body.format(prop.format("lihat.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path)).created
 
 
 def test_timer_literal_must_be_quoted_iso(factory):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,7 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:userTask id="write" name="Tulis surat">
       <bpmn:extensionElements><spiffworkflow:properties>
         <spiffworkflow:property name="documents" value="monev_notification,surat_tugas"/>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="surat.json"/>
       </spiffworkflow:properties></bpmn:extensionElements>
       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
@@ -259,7 +261,12 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+SURAT_FORM = {"type": "object", "properties": {"periode": {"type": "string", "title": "Periode"}}}
+
+
 def test_completing_a_task_produces_its_documents(factory: sessionmaker[Session], tmp_path: Path) -> None:
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "surat.json").write_text(json.dumps(SURAT_FORM))
     run_in_transaction(factory, lambda s: definitions.deploy(s, BPMN.encode(), "surat.bpmn", ADMIN,
                                                              processes_dir=tmp_path))
     instance_id = start(factory, "surat", PETUGAS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:userTask id="first" name="Pertama">
       <bpmn:extensionElements><spiffworkflow:properties>
         <spiffworkflow:property name="documents" value="monev_notification"/>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="mode.json"/>
       </spiffworkflow:properties></bpmn:extensionElements>
       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:scriptTask id="prepare"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
@@ -58,10 +60,13 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>
 """
 NO_ENGINE_STEPS = Limits(max_engine_steps=0)
+MODE_FORM = {"type": "object", "properties": {"mode": {"type": "string", "title": "Cara"}}}
 
 
 @pytest.fixture
 def started(factory: sessionmaker[Session], tmp_path: Path) -> int:
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "mode.json").write_text(json.dumps(MODE_FORM))
     run_in_transaction(factory, lambda s: versions.deploy(s, BPMN.encode(), "langkah.bpmn", ADMIN,
                                                           processes_dir=tmp_path))
     return start(factory, "langkah", PETUGAS)
