@@ -163,7 +163,8 @@ def test_a_form_declaring_a_name_scripts_rely_on_is_refused_with_file_line_and_e
         run_in_transaction(factory, lambda s: versions.deploy(s, bad, "x.bpmn", ADMIN, processes_dir=tmp_path))
     [detail] = err.value.details
     assert detail["file"] == "x.bpmn" and detail["element"] == "u" and detail["line"]
-    assert detail["message"].endswith("len, __class__, rows[].typename")
+    assert detail["code"] == "form_reserved_names"
+    assert detail["params"] == {"filename": "nama.json", "names": ["len", "__class__", "rows[].typename"]}
 
 
 def test_a_form_field_named_like_the_item_a_step_concerns_is_refused_unless_read_only(factory, tmp_path):
@@ -185,7 +186,8 @@ def test_a_form_field_named_like_the_item_a_step_concerns_is_refused_unless_read
         run_in_transaction(factory, lambda s: versions.deploy(
             s, process(body.format(prop.format("ganti.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path))
     [detail] = err.value.details
-    assert detail["element"] == "u" and detail["message"].startswith("isian formulir library bernama seperti")
+    assert detail["element"] == "u" and (detail["code"], detail["params"]) == ("form_field_shadows_item",
+                                                                            {"fields": ["library"]})
     assert run_in_transaction(factory, lambda s: versions.deploy(
         s, process(body.format(prop.format("lihat.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path)).created
 
