@@ -144,7 +144,8 @@ def advance(workflow: BpmnWorkflow, limits: Limits, since: float | None = None) 
         while True:
             before = steps
             workflow.do_engine_steps(did_complete_task=count)
-            stalled = _stalled(workflow)
+            started: list[SpiffTask] = []
+            stalled = _stalled(workflow, started)
             if stalled is None:
                 break
             idle_passes = idle_passes + 1 if steps == before else 0
@@ -155,15 +156,23 @@ def advance(workflow: BpmnWorkflow, limits: Limits, since: float | None = None) 
         raise
     except Exception as exc:  # the engine's own errors and script errors alike become incidents
         raise EngineFailure(_describe(exc), _task_name(exc)) from exc
-    found = scripts.expansion_problem(all_tasks(workflow), since, workflow.script_engine.bounds)
+    found = scripts.expansion_problem(started, since, workflow.script_engine.bounds)
     if found is not None:
         raise EngineFailure(*found)
     check_completed(workflow)
 
 
-def _stalled(workflow: BpmnWorkflow) -> SpiffTask | None:
-    """The first READY task the engine should have run, if any."""
-    return next((t for t in all_tasks(workflow) if t.state == TaskState.READY and not t.task_spec.manual), None)
+def _stalled(workflow: BpmnWorkflow, started: list[SpiffTask]) -> SpiffTask | None:
+    """The first READY task the engine should have run, if any; the STARTED tasks seen go into `started`.
+
+    One walk serves both the stall check and, once nothing is stalled, the multi-instance bounds.
+    """
+    for task in all_tasks(workflow):
+        if task.state == TaskState.READY and not task.task_spec.manual:
+            return task
+        if task.state == TaskState.STARTED:
+            started.append(task)
+    return None
 
 
 def _task_name(exc: BaseException) -> str | None:
