@@ -117,7 +117,8 @@ def get(session: Session, library_id: Any) -> Library:
     return library
 
 
-def create_library(session: Session, *, actor: Actor | None = None, **fields: Any) -> tuple[Library, list[str]]:
+def create_library(session: Session, *, actor: Actor | None = None,
+                   **fields: Any) -> tuple[Library, list[dict[str, Any]]]:
     """Add a library; invalid fields raise ValidationFailed, doubtful ones (e.g. the NPP) come back as warnings."""
     values, warnings = checked(fields, creating=True)
     _check_npp_free(session, values.get("npp"), None)
@@ -130,7 +131,7 @@ def create_library(session: Session, *, actor: Actor | None = None, **fields: An
 
 
 def update_library(session: Session, library_id: int, *, actor: Actor | None = None,
-                   **fields: Any) -> tuple[Library, list[str]]:
+                   **fields: Any) -> tuple[Library, list[dict[str, Any]]]:
     """Change the given fields of a library (an empty text clears it); `profile` keys are merged."""
     library = get(session, library_id)
     values, warnings = checked(fields, creating=False)
