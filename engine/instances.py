@@ -49,8 +49,9 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
             raise Forbidden("start_needs_login", process=key)
     elif not allowed & actor.roles:
         raise Forbidden("start_not_allowed", process=key)
-    forms.validate(schema, data, kept=derived.validators(definition.hash, form.form or "") if schema and form else None)
-    data = {**contract.admit(schema, data), **(assigned or {})}
+    kept = derived.validators(definition.hash, form.form) if schema and form and form.form else None
+    forms.validate(schema, data, kept=kept)
+    data = {**contract.admit(schema, data, kept=kept), **(assigned or {})}
     spec, subprocess_specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     workflow = spiff.new_workflow(spec, subprocess_specs, limits.script_time_limit)
     scripts.bind(workflow.script_engine, session)

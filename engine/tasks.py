@@ -137,12 +137,14 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     task, instance = _workable(session, task_id, actor)
     schema = form_of(session, task)
     definition = runtime.get_definition(session, instance.definition_id)
-    forms.validate(schema, data, kept=derived.validators(definition.hash, task.form or ""))
+    kept = derived.validators(definition.hash, task.form) if schema and task.form else None
+    forms.validate(schema, data, kept=kept)
     loaded = runtime.load(session, instance, limits)
     spiff_task = runtime.find_task(loaded.workflow, task.id)
     if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != runtime.TaskState.READY:
         raise Conflict("task_not_ready")
-    data = registry.resolve_sources(session, schema, contract.admit(schema, data, spiff_task.data))
+    data = registry.resolve_sources(session, schema, contract.admit(schema, data, spiff_task.data, kept=kept),
+                                    kept=kept)
     outcome = action.act(session, loaded, actor, limits,
                          completing=action.Completing(spiff_task, task.id, task.name, actor.username, data))
     return Completion(instance.id, instance.status, outcome.opened, outcome.incident)
@@ -289,6 +291,7 @@ def in_scope(session: Session, actor: Actor, scope: str, page: Any = 1, per_page
     return SCOPES[scope](session, actor, page, per_page)
 
 
+# Per set of lanes, not per definition: the few role combinations of the agency's people.
 @functools.lru_cache(maxsize=64)
 def _queue_listing(lanes: tuple[str, ...], supervisor: bool) -> Listing:
     """The queue of these lanes (and of tasks outside any lane, for supervisors)."""

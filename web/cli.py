@@ -119,11 +119,11 @@ def libraries_group() -> None:
 def libraries_import(settings: config.Settings, path: Path) -> None:
     """Create or update libraries from a CSV file; the whole file is refused if a row is invalid."""
     report = run_in_transaction(_factory(settings), lambda s: importer.import_csv(s, path, ADMIN))
-    for line, message in report.warnings:
-        click.echo(f"baris {line}: peringatan: {message}")
+    for line, entry in report.warnings:
+        click.echo(f"baris {line}: peringatan: {error_texts.text(entry['code'], entry['params'])}")
     if report.errors:
-        for line, message in report.errors:
-            click.echo(f"baris {line}: {message}", err=True)
+        for line, entry in report.errors:
+            click.echo(f"baris {line}: {error_texts.text(entry['code'], entry['params'])}", err=True)
         raise click.ClickException(f"berkas ditolak ({len(report.errors)} kesalahan); tidak ada data yang disimpan")
     click.echo(f"{report.created} perpustakaan baru, {report.updated} diperbarui, {report.unchanged} tidak berubah")
 

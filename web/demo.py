@@ -90,7 +90,9 @@ def import_libraries(factory: sessionmaker[Session], csv_path: Path, say: Callab
         return
     report = run_in_transaction(factory, lambda s: importer.import_csv(s, csv_path, ADMIN))
     if report.errors:
-        say(f"peringatan: impor perpustakaan ditolak: {report.errors[0][1]} (baris {report.errors[0][0]})")
+        line, entry = report.errors[0]
+        say(f"peringatan: impor perpustakaan ditolak: {error_texts.text(entry['code'], entry['params'])} "
+            f"(baris {line})")
         return
     say(f"  perpustakaan: {report.created} baru, {report.updated} diperbarui, {report.unchanged} tetap")
 

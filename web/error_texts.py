@@ -142,8 +142,35 @@ FIELDS: dict[str, Any] = {
     "unknown_fields": _l("berisi isian yang tidak dikenal"),
     "schema_rule": _l("tidak valid (%(rule)s)"),
     "unknown_library": _l("perpustakaan tidak dikenal"),
-    # Library profile checks keep their own sentences (shared with the CSV import report).
-    "library_field": "%(detail)s",
+    # Library profile checks (create, update and the CSV import report).
+    "library_unknown_field": _l("isian tidak dikenal: %(field)s"),
+    "library_required": _l("%(label)s wajib diisi"),
+    "library_too_long": _l("%(label)s maksimal %(limit)s karakter"),
+    "email_doubtful": _l("email '%(value)s' tampaknya tidak valid"),
+    "npp_format": _l("NPP '%(value)s' tidak sesuai format 15 karakter (7 angka, 1 huruf, 7 angka, "
+                     "mis. 6372052C0000001); tetap disimpan"),
+    "npsn_format": _l("NPSN '%(value)s' biasanya 8 karakter"),
+    "kecamatan_unknown": _l("kecamatan '%(value)s' tidak dikenal; pilih salah satu dari 12 kecamatan "
+                            "Kabupaten Sukoharjo: %(choices)s"),
+    "library_type_unknown": _l("jenis perpustakaan '%(value)s' tidak dikenal; pilihan: %(choices)s"),
+    "school_level_unknown": _l("jenjang sekolah '%(value)s' tidak dikenal (%(choices)s)"),
+    "library_choice_unknown": _l("%(label)s '%(value)s' tidak dikenal (%(choices)s)"),
+    "head_nip_format": _l("NIP kepala biasanya 18 angka"),
+    "library_number_range": _l("%(label)s harus angka antara %(low)s dan %(high)s"),
+    "library_date_invalid": _l("%(label)s harus tanggal YYYY-MM-DD atau DD-MM-YYYY"),
+    "library_yes_no": _l("%(label)s harus ya atau tidak"),
+    "library_profile_not_object": _l("profil harus berupa objek"),
+    "import_same_npp": _l("perpustakaan yang sama sudah ada di baris %(line)s (NPP %(npp)s)"),
+    "import_same_name": _l("perpustakaan yang sama sudah ada di baris %(line)s (nama dan kecamatan sama)"),
+    "import_ambiguous_name": _l("ada %(count)s perpustakaan bernama %(name)s di kecamatan %(kecamatan)s; "
+                                "isi NPP untuk membedakan"),
+    "import_rows_match_one": _l("baris ini dan baris %(line)s sama-sama cocok dengan %(library)s (%(kecamatan)s)"),
+    "import_not_utf8": _l("berkas harus berkode UTF-8 (simpan sebagai \"CSV UTF-8\" dari spreadsheet)"),
+    "import_empty": _l("berkas kosong: baris pertama harus berisi nama kolom"),
+    "import_columns_missing": _l("kolom wajib tidak ada: %(columns)s"),
+    "import_too_many_rows": _l("berkas melebihi %(limit)s baris"),
+    "import_too_many_cells": _l("ada %(cells)s sel, padahal kepala tabel hanya %(columns)s kolom "
+                                "(periksa tanda kutip dan pemisah)"),
 }
 # Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {
@@ -181,6 +208,37 @@ PROBLEMS: dict[str, Any] = {
     "form_file_not_json": _l("berkas %(filename)s bukan JSON yang sah: %(detail)s"),
     "form_file_not_object": _l("berkas %(filename)s harus berisi objek JSON"),
     "form_file_invalid": _l("berkas formulir %(filename)s: %(detail)s"),
+    # Accreditation instrument files (a form refers to one) and answers scored against them.
+    "instrument_id_invalid": _l("id instrumen tidak sah: %(id)s"),
+    "instrument_not_found": _l("instrumen %(id)s tidak ditemukan (%(path)s)"),
+    "instrument_not_json": _l("instrumen %(id)s bukan JSON yang sah: %(detail)s"),
+    "instrument_id_mismatch": _l("%(source)s: id di dalam berkas (%(id)s) tidak sama dengan nama berkas"),
+    "instrument_not_object": _l("%(source)s: harus berupa objek JSON"),
+    "instrument_text_required": _l("%(source)s: '%(field)s' wajib berupa teks"),
+    "instrument_components_required": _l("%(source)s: 'components' wajib berupa daftar yang tidak kosong"),
+    "instrument_weights": _l("%(source)s: jumlah bobot komponen %(total)s, seharusnya 100"),
+    "instrument_component_key": _l("%(source)s: setiap komponen wajib punya 'key' (huruf kecil, angka, garis bawah)"),
+    "instrument_component_weight": _l("%(source)s: komponen %(component)s: 'weight' wajib berupa angka positif"),
+    "instrument_component_title": _l("%(source)s: komponen %(component)s: 'title' wajib berupa teks"),
+    "instrument_indicators_required": _l("%(source)s: komponen %(component)s: 'indicators' wajib berupa daftar "
+                                         "yang tidak kosong"),
+    "instrument_indicator_id": _l("%(source)s: komponen %(component)s: setiap indikator wajib punya 'id' "
+                                  "(huruf kecil, angka, garis bawah)"),
+    "instrument_indicator_text": _l("%(source)s: komponen %(component)s: indikator %(indicator)s wajib punya 'text'"),
+    "instrument_indicator_options": _l("%(source)s: komponen %(component)s: indikator %(indicator)s wajib punya "
+                                       "pilihan tepat a, b, c, d, e"),
+    "instrument_option_text": _l("%(source)s: komponen %(component)s: indikator %(indicator)s: teks setiap "
+                                 "pilihan wajib diisi"),
+    "instrument_bands_list": _l("%(source)s: 'grade_bands' wajib berupa daftar [predikat, nilai terendah]"),
+    "instrument_band_shape": _l("%(source)s: setiap 'grade_bands' wajib berupa [predikat, nilai terendah 0–100]"),
+    "instrument_duplicate_component": _l("%(source)s: kunci komponen '%(value)s' dipakai lebih dari sekali"),
+    "instrument_duplicate_indicator": _l("%(source)s: id indikator '%(value)s' dipakai lebih dari sekali"),
+    "answers_not_object": _l("jawaban instrumen harus berupa objek per komponen"),
+    "answers_unknown_components": _l("komponen tidak dikenal pada jawaban: %(components)s"),
+    "answers_component_missing": _l("jawaban komponen %(component)s belum diisi"),
+    "answers_unknown_indicators": _l("indikator tidak dikenal pada komponen %(component)s: %(indicators)s"),
+    "answers_indicator_unanswered": _l("indikator %(indicator)s (%(component)s) harus dijawab a–e"),
+    "score_out_of_range": _l("nilai harus antara 0 dan 100, bukan %(total)s"),
 }
 TYPE_NAMES: dict[str, Any] = {
     "string": _l("teks"), "integer": _l("bilangan bulat"), "number": _l("angka"), "boolean": _l("ya/tidak"),

@@ -41,26 +41,29 @@ def is_reserved(name: str, *, top: bool) -> bool:
     return name == TYPENAME or (top and (name.startswith("_") or name in reserved_names()))
 
 
-def admit(schema: dict[str, Any] | None, data: dict[str, Any],
-          current: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def admit(schema: dict[str, Any] | None, data: dict[str, Any], current: Mapping[str, Any] | None = None, *,
+          kept: dict[str, Any] | None = None) -> dict[str, Any]:
     """The submission as it may enter the workflow, or ValidationFailed with one detail per refused key.
 
     `current` is the task's data in the workflow (what read-only fields keep); a form-less task or
-    start event admits nothing but an empty object.
+    start event admits nothing but an empty object. `kept` holds what is worked out from the schema
+    between calls (a definition's form keeps it in `engine.definitions.derived`, which also keeps
+    the schema object alive, so its subschemas' ids stay theirs); without it, for this call alone.
     """
     schema = schema or {}
-    if _flag(schema, "readOnly"):  # read-only values may be put back: never into the caller's dict
+    memo: dict[Any, Any] = {} if kept is None else kept.setdefault("contract", {})
+    if _flag(memo, schema, "readOnly"):  # read-only values may be put back: never into the caller's dict
         data = copy.deepcopy(data)
     details: list[dict[str, Any]] = []
-    _object(schema, data, current, "", details)
+    _object(memo, schema, data, current, "", details)
     if details:
         raise ValidationFailed("form_invalid", details=details)
     return data
 
 
-def _object(schema: dict[str, Any], data: dict[str, Any], current: Any, path: str,
+def _object(memo: dict[Any, Any], schema: dict[str, Any], data: dict[str, Any], current: Any, path: str,
             details: list[dict[str, Any]]) -> None:
-    declared, extra = _declared(schema)
+    declared, extra = _declared(memo, schema)
     current = current if isinstance(current, Mapping) else {}
     for name, value in data.items():
         where = f"{path}.{name}" if path else str(name)
@@ -75,53 +78,43 @@ def _object(schema: dict[str, Any], data: dict[str, Any], current: Any, path: st
             if value != current.get(name):
                 details.append(field_error(where, "read_only_field"))
             continue
-        _value(subs, value, current.get(name), where, details)
+        _value(memo, subs, value, current.get(name), where, details)
     if path:  # a nested object replaces the workflow's own: read-only values it left out are kept
         for name, subs in declared.items():
             if name not in data and name in current and any(sub.get("readOnly") is True for sub in subs):
                 data[name] = current[name]
 
 
-def _value(subs: list[dict[str, Any]], value: Any, current: Any, path: str,
+def _value(memo: dict[Any, Any], subs: list[dict[str, Any]], value: Any, current: Any, path: str,
            details: list[dict[str, Any]]) -> None:
     if isinstance(value, dict):
-        _object(_merged(subs, "object"), value, current, path, details)
+        _object(memo, _merged(memo, subs, "object"), value, current, path, details)
     elif isinstance(value, list):
-        items = _merged(subs, "items")
+        items = _merged(memo, subs, "items")
         old = current if isinstance(current, list) else []
         for index, item in enumerate(value):
-            _value([items], item, old[index] if index < len(old) else None, f"{path}.{index}", details)
+            _value(memo, [items], item, old[index] if index < len(old) else None, f"{path}.{index}", details)
 
 
-def _merged(subs: list[dict[str, Any]], part: str) -> dict[str, Any]:
+def _merged(memo: dict[Any, Any], subs: list[dict[str, Any]], part: str) -> dict[str, Any]:
     """One schema standing for several that declare the same field (its object or its array items)."""
     if part == "items":
         subs = [s["items"] for s in subs if isinstance(s.get("items"), dict)]
     if len(subs) <= 1:
         return subs[0] if subs else {}
-    key = tuple(id(s) for s in subs)
-    found = _MERGED.get(key)
-    if found is None or any(a is not b for a, b in zip(found[0], subs, strict=True)):
-        if len(_MERGED) > 1024:
-            _MERGED.clear()
-        found = _MERGED[key] = (subs, {"allOf": subs})
-    return found[1]
+    key = ("merged", *(id(s) for s in subs))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = {"allOf": subs}
+    return found
 
 
-_MERGED: dict[tuple[int, ...], tuple[list[dict[str, Any]], dict[str, Any]]] = {}
-
-
-_DECLARED: dict[int, tuple[dict[str, Any], tuple[dict[str, list[dict[str, Any]]], dict[str, Any] | None]]] = {}
-
-
-def _declared(schema: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any] | None]:
+def _declared(memo: dict[Any, Any],
+              schema: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any] | None]:
     """The properties an object schema declares (with every subschema declaring each), and the schema of
-    any other key when `additionalProperties` is a schema or true (a free-form map); remembered per
-    schema object (forms are cached)."""
-    found = _DECLARED.get(id(schema))
-    if found is None or found[0] is not schema:
-        if len(_DECLARED) > 4096:
-            _DECLARED.clear()
+    any other key when `additionalProperties` is a schema or true (a free-form map); remembered in `memo`."""
+    found = memo.get(("declared", id(schema)))
+    if found is None:
         declared: dict[str, list[dict[str, Any]]] = {}
         extra: dict[str, Any] | None = None
         for part in _parts(schema, schema):
@@ -131,8 +124,8 @@ def _declared(schema: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], 
             additional = part.get("additionalProperties")
             if (additional is True or isinstance(additional, dict)) and extra is None:
                 extra = additional if isinstance(additional, dict) else FREE
-        found = _DECLARED[id(schema)] = (schema, (declared, extra))
-    return found[1]
+        found = memo[("declared", id(schema))] = (declared, extra)
+    return found
 
 
 def _parts(schema: Any, root: dict[str, Any], depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -153,17 +146,12 @@ def _parts(schema: Any, root: dict[str, Any], depth: int = 0) -> Iterator[dict[s
         yield from _parts(schema.get(key), root, depth + 1)
 
 
-_FLAGS: dict[tuple[int, str], tuple[dict[str, Any], bool]] = {}
-
-
-def _flag(schema: dict[str, Any], keyword_: str) -> bool:
-    """Whether a keyword appears anywhere in a schema; remembered per schema object."""
-    found = _FLAGS.get((id(schema), keyword_))
-    if found is None or found[0] is not schema:
-        if len(_FLAGS) > 1024:
-            _FLAGS.clear()
-        found = _FLAGS[(id(schema), keyword_)] = (schema, _has(schema, keyword_))
-    return found[1]
+def _flag(memo: dict[Any, Any], schema: dict[str, Any], keyword_: str) -> bool:
+    """Whether a keyword appears anywhere in a schema; remembered in `memo`."""
+    found = memo.get(("flag", keyword_))
+    if found is None:
+        found = memo[("flag", keyword_)] = _has(schema, keyword_)
+    return bool(found)
 
 
 def _has(node: Any, keyword_: str) -> bool:

@@ -14,6 +14,7 @@ from engine.definitions import contract, forms
 from engine.definitions.bpmn_xml import NS, extension_properties
 from engine.documents.documents import KINDS
 from engine.errors import Problem
+from engine.libraries import instruments
 from engine.people import roles
 from engine.workflow.script_policy import ScriptRefused, check
 from engine.workflow.scripts import DEFAULT_BOUNDS, Bounds, RestrictedEnvironment
@@ -145,8 +146,8 @@ def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: 
     except forms.FormFileError as exc:
         add(exc.code, element, **exc.params)
         return
-    except ValueError as exc:  # an instrument file the form refers to, in the instruments' own words
-        add("form_invalid", element, filename=filename, detail=str(exc))
+    except instruments.InstrumentError as exc:  # an instrument file the form refers to
+        add(exc.code, element, filename=filename, **exc.params)
         return
     reserved = contract.reserved_in(loaded[filename]) if schema else []
     if reserved:

@@ -58,13 +58,12 @@ LABELS: dict[str, str] = {"name": "nama", "npp": "NPP", "npsn": "NPSN", "library
                           "head_nip": "NIP kepala", "automation": "otomasi"}
 
 
-def check_npp(npp: str | None) -> str | None:
-    """A warning when a non-empty NPP does not look like 7 digits, a letter, 7 digits; None if fine."""
+def check_npp(npp: str | None) -> dict[str, Any] | None:
+    """A warning (a field error entry) when a non-empty NPP is not 7 digits, a letter, 7 digits; None if fine."""
     value = re.sub(r"\s+", "", npp or "").upper()
     if not value or NPP_FORMAT.fullmatch(value):
         return None
-    return (f"NPP '{(npp or '').strip()}' tidak sesuai format 15 karakter (7 angka, 1 huruf, 7 angka, "
-            f"mis. 6372052C0000001); tetap disimpan")
+    return field_error("npp", "npp_format", value=(npp or "").strip())
 
 
 def default_institution(library_type: str, subtype: str = "", desa: str = "", kecamatan: str = "") -> str:
@@ -82,56 +81,55 @@ def default_supervisor(library_type: str, subtype: str = "") -> str:
     return "kemenag" if subtype in MADRASAH_LEVELS else "dindikbud"
 
 
-def checked(fields: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], list[str]]:
-    """Fields cleaned for create/update: any error raises ValidationFailed, warnings come back as messages."""
+def checked(fields: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Fields cleaned for create/update: any error raises ValidationFailed, warnings come back as field errors."""
     values, warnings, errors = clean(fields, creating=creating)
     if errors:
-        raise ValidationFailed("library_invalid",
-                               details=[field_error(f, "library_field", detail=m) for f, m in errors])
-    return values, [message for _, message in warnings]
+        raise ValidationFailed("library_invalid", details=errors)
+    return values, warnings
 
 
-def clean(fields: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], list[tuple[str, str]],
-                                                                  list[tuple[str, str]]]:
-    """Normalize profile fields; return (values, warnings, errors), the latter two as (field, message)."""
+def clean(fields: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], list[dict[str, Any]],
+                                                                  list[dict[str, Any]]]:
+    """Normalize profile fields; return (values, warnings, errors), the latter two as `field_error` entries."""
     values: dict[str, Any] = {}
-    warnings: list[tuple[str, str]] = []
-    errors: list[tuple[str, str]] = []
+    warnings: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
     for name in sorted(set(fields) - set(FIELDS)):
-        errors.append((name, f"isian tidak dikenal: {name}"))
+        errors.append(field_error(name, "library_unknown_field", field=name))
     for name in REQUIRED:
         if (creating or name in fields) and not as_text(fields.get(name)):
-            errors.append((name, f"{LABELS[name]} wajib diisi"))
+            errors.append(field_error(name, "library_required", label=LABELS[name]))
     for name, limit in TEXT_FIELDS.items():
         if name in fields:
             values[name] = " ".join(as_text(fields[name]).split())
             if len(values[name]) > limit:
-                errors.append((name, f"{LABELS.get(name, name)} maksimal {limit} karakter"))
+                errors.append(field_error(name, "library_too_long", label=LABELS.get(name, name), limit=limit))
     if values.get("email") and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
-        warnings.append(("email", f"email '{values['email']}' tampaknya tidak valid"))
+        warnings.append(field_error("email", "email_doubtful", value=values["email"]))
     if "npp" in fields:
         values["npp"] = re.sub(r"\s+", "", as_text(fields["npp"])).upper() or None
         if (warning := check_npp(values["npp"])) is not None:
-            warnings.append(("npp", warning))
+            warnings.append(warning)
     if "npsn" in fields:
         values["npsn"] = re.sub(r"\s+", "", as_text(fields["npsn"])) or None
         if values["npsn"] and not re.fullmatch(r"[0-9A-Z]{8}", values["npsn"]):
-            warnings.append(("npsn", f"NPSN '{values['npsn']}' biasanya 8 karakter"))
+            warnings.append(field_error("npsn", "npsn_format", value=values["npsn"]))
     if as_text(fields.get("kecamatan")):
         values["kecamatan"] = canonical_kecamatan(as_text(fields["kecamatan"]))
         if values["kecamatan"] is None:
-            errors.append(("kecamatan", f"kecamatan '{as_text(fields['kecamatan'])}' tidak dikenal; pilih salah "
-                                        f"satu dari 12 kecamatan Kabupaten Sukoharjo: {', '.join(KECAMATAN)}"))
+            errors.append(field_error("kecamatan", "kecamatan_unknown", value=as_text(fields["kecamatan"]),
+                                      choices=list(KECAMATAN)))
     if as_text(fields.get("library_type")):
         values["library_type"] = canonical_library_type(as_text(fields["library_type"]))
         if values["library_type"] is None:
-            errors.append(("library_type", f"jenis perpustakaan '{as_text(fields['library_type'])}' tidak dikenal; "
-                                           f"pilihan: {', '.join(LIBRARY_TYPES)}"))
+            errors.append(field_error("library_type", "library_type_unknown", value=as_text(fields["library_type"]),
+                                      choices=list(LIBRARY_TYPES)))
     if "subtype" in fields:
         given = as_text(fields["subtype"])
         values["subtype"] = next((level for level in SCHOOL_LEVELS if level.lower() == given.lower()), given)
         if values.get("library_type") == "sekolah" and values["subtype"] not in SCHOOL_LEVELS:
-            warnings.append(("subtype", f"jenjang sekolah '{given}' tidak dikenal ({', '.join(SCHOOL_LEVELS)})"))
+            warnings.append(field_error("subtype", "school_level_unknown", value=given, choices=list(SCHOOL_LEVELS)))
     _choice(fields, values, errors, "supervisor", SUPERVISORS)
     _choice(fields, values, warnings, "status", dict.fromkeys(STATUSES))
     _choice(fields, values, warnings, "automation", {**AUTOMATION, "tidak": 1, "belum": 1, "tidak ada": 1,
@@ -144,7 +142,7 @@ def clean(fields: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any],
     if "head_nip" in fields:
         values["head_nip"] = re.sub(r"\s+", "", as_text(fields["head_nip"]))
         if values["head_nip"] and not re.fullmatch(r"[0-9]{18}", values["head_nip"]):
-            warnings.append(("head_nip", "NIP kepala biasanya 18 angka"))
+            warnings.append(field_error("head_nip", "head_nip_format"))
     if "accreditation_grade" in fields:
         grade = as_text(fields["accreditation_grade"])
         values["accreditation_grade"] = grade.upper() if len(grade) == 1 else grade
@@ -153,31 +151,33 @@ def clean(fields: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any],
     if "accreditation_valid_until" in fields:
         values["accreditation_valid_until"] = as_date(fields["accreditation_valid_until"])
         if values["accreditation_valid_until"] is False:
-            errors.append(("accreditation_valid_until", "berlaku sampai harus tanggal YYYY-MM-DD atau DD-MM-YYYY"))
+            errors.append(field_error("accreditation_valid_until", "library_date_invalid",
+                                      label=LABELS["accreditation_valid_until"]))
     if "active" in fields:
         active = _boolean(fields["active"])
         if active is None:
-            errors.append(("active", "aktif harus ya atau tidak"))
+            errors.append(field_error("active", "library_yes_no", label=LABELS["active"]))
         values["active"] = active
     if "profile" in fields:
         if not isinstance(fields["profile"], dict):
-            errors.append(("profile", "profil harus berupa objek"))
+            errors.append(field_error("profile", "library_profile_not_object"))
         values["profile"] = fields["profile"]
     return values, warnings, errors
 
 
-def _choice(fields: Mapping[str, Any], values: dict[str, Any], problems: list[tuple[str, str]], name: str,
+def _choice(fields: Mapping[str, Any], values: dict[str, Any], problems: list[dict[str, Any]], name: str,
             options: Mapping[str, Any]) -> None:
     if name not in fields:
         return
     given = as_text(fields[name])
     values[name] = given.lower()
     if given and given.lower() not in options:
-        problems.append((name, f"{LABELS.get(name, name)} '{given}' tidak dikenal ({', '.join(options)})"))
+        problems.append(field_error(name, "library_choice_unknown", label=LABELS.get(name, name), value=given,
+                                    choices=list(options)))
         values[name] = ""
 
 
-def _number(fields: Mapping[str, Any], values: dict[str, Any], errors: list[tuple[str, str]], name: str,
+def _number(fields: Mapping[str, Any], values: dict[str, Any], errors: list[dict[str, Any]], name: str,
             kind: type[int] | type[float], low: float, high: float) -> None:
     if name not in fields:
         return
@@ -190,7 +190,7 @@ def _number(fields: Mapping[str, Any], values: dict[str, Any], errors: list[tupl
     except ValueError:
         number = None
     if number is None or isinstance(raw, bool) or not low <= number <= high:
-        errors.append((name, f"{LABELS[name]} harus angka antara {low:g} dan {high:g}"))
+        errors.append(field_error(name, "library_number_range", label=LABELS[name], low=f"{low:g}", high=f"{high:g}"))
     values[name] = number
 
 

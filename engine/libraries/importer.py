@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.errors import field_error
 from engine.libraries.fields import FIELDS, LABELS, REQUIRED, clean
 from engine.libraries.registry import Library, apply_values, with_defaults
 from engine.people.users import Actor
@@ -39,13 +40,16 @@ IGNORED_COLUMNS = frozenset({"id", "no", "nomor", "created_at", "updated_at"})
 
 @dataclass
 class ImportReport:
-    """What a CSV import did, or why it refused the file (then nothing was written)."""
+    """What a CSV import did, or why it refused the file (then nothing was written).
+
+    Warnings and errors are (line, entry) with `field_error` entries; the edge puts them in words.
+    """
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    errors: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
 def import_csv(session: Session, text_or_path: str | bytes | Path, actor: Actor) -> ImportReport:
@@ -73,15 +77,15 @@ def import_csv(session: Session, text_or_path: str | bytes | Path, actor: Actor)
     claimed: dict[int, int] = {}
     for line, raw in rows:
         values, warnings, errors = clean(raw, creating=True)
-        report.warnings.extend((line, message) for _, message in warnings)
-        report.errors.extend((line, message) for _, message in errors)
+        report.warnings.extend((line, entry) for entry in warnings)
+        report.errors.extend((line, entry) for entry in errors)
         if errors:
             continue
         npp = values.get("npp")
         key = npp or "\0".join(_name_key(values["name"], values["kecamatan"]))
         if key in seen:
-            report.errors.append((line, f"perpustakaan yang sama sudah ada di baris {seen[key]}"
-                                        f" ({'NPP ' + npp if npp else 'nama dan kecamatan sama'})"))
+            report.errors.append((line, field_error("npp", "import_same_npp", line=seen[key], npp=npp) if npp else
+                                  field_error("name", "import_same_name", line=seen[key])))
             continue
         seen[key] = line
         target = by_npp.get(npp) if npp else None
@@ -90,13 +94,13 @@ def import_csv(session: Session, text_or_path: str | bytes | Path, actor: Actor)
             same = by_name.get(_name_key(values["name"], values["kecamatan"]), [])
             candidates = [lib for lib in same if not lib.npp] or ([] if npp else same)
             if len(candidates) > 1:
-                report.errors.append((line, f"ada {len(candidates)} perpustakaan bernama {values['name']} di "
-                                            f"kecamatan {values['kecamatan']}; isi NPP untuk membedakan"))
+                report.errors.append((line, field_error("name", "import_ambiguous_name", count=len(candidates),
+                                                        name=values["name"], kecamatan=values["kecamatan"])))
                 continue
             target = candidates[0] if candidates else None
         if target is not None and target.id in claimed:
-            report.errors.append((line, f"baris ini dan baris {claimed[target.id]} sama-sama cocok dengan "
-                                        f"{target.name} ({target.kecamatan})"))
+            report.errors.append((line, field_error("", "import_rows_match_one", line=claimed[target.id],
+                                                    library=target.name, kecamatan=target.kecamatan)))
             continue
         if target is not None:
             claimed[target.id] = line
@@ -124,19 +128,19 @@ def _read_rows(text_or_path: str | bytes | Path, report: ImportReport) -> Iterat
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
     except UnicodeDecodeError:
-        report.errors.append((1, "berkas harus berkode UTF-8 (simpan sebagai \"CSV UTF-8\" dari spreadsheet)"))
+        report.errors.append((1, field_error("", "import_not_utf8")))
         return
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
-        report.errors.append((1, "berkas kosong: baris pertama harus berisi nama kolom"))
+        report.errors.append((1, field_error("", "import_empty")))
         return
     columns = [_column(cell) for cell in header]
     missing = [LABELS[name] for name in REQUIRED if name not in columns]
     if missing:
-        report.errors.append((1, f"kolom wajib tidak ada: {', '.join(missing)}"))
+        report.errors.append((1, field_error("", "import_columns_missing", columns=missing)))
         return
     previous = reader.line_num
     count = 0
@@ -146,11 +150,11 @@ def _read_rows(text_or_path: str | bytes | Path, report: ImportReport) -> Iterat
             continue
         count += 1
         if count > MAX_IMPORT_ROWS:
-            report.errors.append((line, f"berkas melebihi {MAX_IMPORT_ROWS} baris"))
+            report.errors.append((line, field_error("", "import_too_many_rows", limit=MAX_IMPORT_ROWS)))
             return
         if len(cells) > len(columns):
-            report.errors.append((line, f"ada {len(cells)} sel, padahal kepala tabel hanya {len(columns)} kolom "
-                                        f"(periksa tanda kutip dan pemisah)"))
+            report.errors.append((line, field_error("", "import_too_many_cells", cells=len(cells),
+                                                    columns=len(columns))))
             continue
         row: dict[str, Any] = {}
         profile: dict[str, Any] = {}

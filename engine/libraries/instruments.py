@@ -37,7 +37,15 @@ _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 class InstrumentError(ValueError):
-    """An instrument file is missing or malformed, or answers do not fit the instrument."""
+    """An instrument file is missing or malformed, or answers do not fit: `code` and `params` say how."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return f"{self.code}({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def processes_dir() -> Path:
 def instrument_path(instrument_id: str, processes_dir: Path) -> Path:
     """The file of an instrument version; refuses ids that could leave the instruments folder."""
     if not isinstance(instrument_id, str) or not _INSTRUMENT_ID.fullmatch(instrument_id):
-        raise InstrumentError(f"id instrumen tidak sah: {instrument_id!r}")
+        raise InstrumentError("instrument_id_invalid", id=repr(instrument_id))
     return Path(processes_dir) / "instruments" / f"{instrument_id}.json"
 
 
@@ -92,88 +100,91 @@ def load(instrument_id: str, processes_dir: Path) -> Instrument:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InstrumentError(f"instrumen {instrument_id} tidak ditemukan ({path})") from exc
+        raise InstrumentError("instrument_not_found", id=instrument_id, path=str(path)) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InstrumentError(f"instrumen {instrument_id} bukan JSON yang sah: {exc}") from exc
+        raise InstrumentError("instrument_not_json", id=instrument_id, detail=str(exc)) from exc
     instrument = parse(data, path.name)
     if instrument.id != instrument_id:
-        raise InstrumentError(f"{path.name}: id di dalam berkas ({instrument.id}) tidak sama dengan nama berkas")
+        raise InstrumentError("instrument_id_mismatch", source=path.name, id=instrument.id)
     return instrument
 
 
 def parse(data: Any, source: str = "instrumen") -> Instrument:
     """Build an Instrument from its JSON form, refusing anything scoring could trip over later."""
     if not isinstance(data, dict):
-        raise InstrumentError(f"{source}: harus berupa objek JSON")
+        raise InstrumentError("instrument_not_object", source=source)
     for field in ("id", "title", "version"):
         if not isinstance(data.get(field), str) or not data[field].strip():
-            raise InstrumentError(f"{source}: '{field}' wajib berupa teks")
+            raise InstrumentError("instrument_text_required", source=source, field=field)
     raw_components = data.get("components")
     if not isinstance(raw_components, list) or not raw_components:
-        raise InstrumentError(f"{source}: 'components' wajib berupa daftar yang tidak kosong")
+        raise InstrumentError("instrument_components_required", source=source)
     components = tuple(_parse_component(c, source) for c in raw_components)
-    _check_unique([c.key for c in components], source, "kunci komponen")
-    _check_unique([i.id for c in components for i in c.indicators], source, "id indikator")
+    _check_unique([c.key for c in components], source, "instrument_duplicate_component")
+    _check_unique([i.id for c in components for i in c.indicators], source, "instrument_duplicate_indicator")
     weights = sum(c.weight for c in components)
     if not math.isclose(weights, 100.0, abs_tol=1e-9):
-        raise InstrumentError(f"{source}: jumlah bobot komponen {weights:g}, seharusnya 100")
+        raise InstrumentError("instrument_weights", source=source, total=f"{weights:g}")
     bands = _parse_bands(data["grade_bands"], source) if "grade_bands" in data else DEFAULT_GRADE_BANDS
     below = data.get("below_grade", NOT_ACCREDITED)
     if not isinstance(below, str) or not below.strip():
-        raise InstrumentError(f"{source}: 'below_grade' wajib berupa teks")
+        raise InstrumentError("instrument_text_required", source=source, field="below_grade")
     return Instrument(id=data["id"], title=data["title"], version=data["version"], components=components,
                       grade_bands=bands, below_grade=below, description=str(data.get("description", "")))
 
 
 def _parse_component(raw: Any, source: str) -> Component:
     if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) or not _KEY.fullmatch(raw["key"]):
-        raise InstrumentError(f"{source}: setiap komponen wajib punya 'key' (huruf kecil, angka, garis bawah)")
-    where = f"{source}: komponen {raw['key']}"
+        raise InstrumentError("instrument_component_key", source=source)
+    key = raw["key"]
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight > 0:
-        raise InstrumentError(f"{where}: 'weight' wajib berupa angka positif")
+        raise InstrumentError("instrument_component_weight", source=source, component=key)
     if not isinstance(raw.get("title"), str) or not raw["title"].strip():
-        raise InstrumentError(f"{where}: 'title' wajib berupa teks")
+        raise InstrumentError("instrument_component_title", source=source, component=key)
     raw_indicators = raw.get("indicators")
     if not isinstance(raw_indicators, list) or not raw_indicators:
-        raise InstrumentError(f"{where}: 'indicators' wajib berupa daftar yang tidak kosong")
-    indicators = tuple(_parse_indicator(i, where) for i in raw_indicators)
+        raise InstrumentError("instrument_indicators_required", source=source, component=key)
+    indicators = tuple(_parse_indicator(i, source, key) for i in raw_indicators)
     title_en = raw.get("title_en")
     return Component(key=raw["key"], title=raw["title"], weight=float(weight), indicators=indicators,
                      title_en=title_en if isinstance(title_en, str) else None)
 
 
-def _parse_indicator(raw: Any, where: str) -> Indicator:
+def _parse_indicator(raw: Any, source: str, component: str) -> Indicator:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not _KEY.fullmatch(raw["id"]):
-        raise InstrumentError(f"{where}: setiap indikator wajib punya 'id' (huruf kecil, angka, garis bawah)")
+        raise InstrumentError("instrument_indicator_id", source=source, component=component)
     if not isinstance(raw.get("text"), str) or not raw["text"].strip():
-        raise InstrumentError(f"{where}: indikator {raw['id']} wajib punya 'text'")
+        raise InstrumentError("instrument_indicator_text", source=source, component=component,
+                              indicator=raw["id"])
     options = raw.get("options")
     if not isinstance(options, dict) or sorted(options) != sorted(OPTION_SCORES):
-        raise InstrumentError(f"{where}: indikator {raw['id']} wajib punya pilihan tepat a, b, c, d, e")
+        raise InstrumentError("instrument_indicator_options", source=source, component=component,
+                              indicator=raw["id"])
     if not all(isinstance(text, str) and text.strip() for text in options.values()):
-        raise InstrumentError(f"{where}: indikator {raw['id']}: teks setiap pilihan wajib diisi")
+        raise InstrumentError("instrument_option_text", source=source, component=component,
+                              indicator=raw["id"])
     ordered = {letter: options[letter] for letter in OPTION_SCORES}
     return Indicator(id=raw["id"], text=raw["text"], options=MappingProxyType(ordered))
 
 
 def _parse_bands(raw: Any, source: str) -> tuple[tuple[str, float], ...]:
     if not isinstance(raw, list) or not raw:
-        raise InstrumentError(f"{source}: 'grade_bands' wajib berupa daftar [predikat, nilai terendah]")
+        raise InstrumentError("instrument_bands_list", source=source)
     bands: list[tuple[str, float]] = []
     for band in raw:
         if (not isinstance(band, list) or len(band) != 2 or not isinstance(band[0], str)
                 or isinstance(band[1], bool) or not isinstance(band[1], int | float) or not 0 < band[1] <= 100):
-            raise InstrumentError(f"{source}: setiap 'grade_bands' wajib berupa [predikat, nilai terendah 0–100]")
+            raise InstrumentError("instrument_band_shape", source=source)
         bands.append((band[0], float(band[1])))
     return tuple(bands)
 
 
-def _check_unique(values: list[str], source: str, what: str) -> None:
+def _check_unique(values: list[str], source: str, code: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise InstrumentError(f"{source}: {what} '{value}' dipakai lebih dari sekali")
+            raise InstrumentError(code, source=source, value=value)
         seen.add(value)
 
 
@@ -185,24 +196,24 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
     figure people read).
     """
     if not isinstance(answers, Mapping):
-        raise InstrumentError("jawaban instrumen harus berupa objek per komponen")
+        raise InstrumentError("answers_not_object")
     unknown = sorted(set(answers) - {c.key for c in instrument.components})
     if unknown:
-        raise InstrumentError(f"komponen tidak dikenal pada jawaban: {', '.join(unknown)}")
+        raise InstrumentError("answers_unknown_components", components=unknown)
     results: list[dict[str, Any]] = []
     total = 0.0
     for component in instrument.components:
         given = answers.get(component.key)
         if not isinstance(given, Mapping):
-            raise InstrumentError(f"jawaban komponen {component.title} belum diisi")
+            raise InstrumentError("answers_component_missing", component=component.title)
         extra = sorted(set(given) - {i.id for i in component.indicators})
         if extra:
-            raise InstrumentError(f"indikator tidak dikenal pada komponen {component.title}: {', '.join(extra)}")
+            raise InstrumentError("answers_unknown_indicators", component=component.title, indicators=extra)
         points = 0
         for indicator in component.indicators:
             letter = given.get(indicator.id)
             if not isinstance(letter, str) or letter not in OPTION_SCORES:
-                raise InstrumentError(f"indikator {indicator.id} ({component.title}) harus dijawab a–e")
+                raise InstrumentError("answers_indicator_unanswered", component=component.title, indicator=indicator.id)
             points += OPTION_SCORES[letter]
         max_points = MAX_OPTION_SCORE * len(component.indicators)
         value = points / max_points * component.weight
@@ -221,7 +232,7 @@ def grade(total: float, bands: Sequence[Sequence[Any]] = DEFAULT_GRADE_BANDS,
     `bands` are (grade, lowest total) pairs in any order, as the `grade_bands` setting stores them.
     """
     if isinstance(total, bool) or not isinstance(total, int | float) or not 0.0 <= total <= 100.0:
-        raise InstrumentError(f"nilai harus antara 0 dan 100, bukan {total!r}")
+        raise InstrumentError("score_out_of_range", total=repr(total))
     for name, minimum in sorted(bands, key=lambda band: float(band[1]), reverse=True):
         if total >= float(minimum):
             return str(name)

@@ -117,7 +117,8 @@ def get(session: Session, library_id: Any) -> Library:
     return library
 
 
-def create_library(session: Session, *, actor: Actor | None = None, **fields: Any) -> tuple[Library, list[str]]:
+def create_library(session: Session, *, actor: Actor | None = None,
+                   **fields: Any) -> tuple[Library, list[dict[str, Any]]]:
     """Add a library; invalid fields raise ValidationFailed, doubtful ones (e.g. the NPP) come back as warnings."""
     values, warnings = checked(fields, creating=True)
     _check_npp_free(session, values.get("npp"), None)
@@ -130,7 +131,7 @@ def create_library(session: Session, *, actor: Actor | None = None, **fields: An
 
 
 def update_library(session: Session, library_id: int, *, actor: Actor | None = None,
-                   **fields: Any) -> tuple[Library, list[str]]:
+                   **fields: Any) -> tuple[Library, list[dict[str, Any]]]:
     """Change the given fields of a library (an empty text clears it); `profile` keys are merged."""
     library = get(session, library_id)
     values, warnings = checked(fields, creating=False)
@@ -234,7 +235,8 @@ def _check_npp_free(session: Session, npp: str | None, library_id: int | None) -
 # ---- forms referencing the registry -----------------------------------------------------------
 
 
-def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[str, Any], *,
+                    kept: dict[str, Any] | None = None) -> dict[str, Any]:
     """Check library references in submitted data and copy the registry's facts beside them.
 
     A property whose schema has `"x-senapas-source": "library"` holds a library id; the object
@@ -242,7 +244,7 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
     overwrite what was sent). An array whose `items` carry the marker keeps its ids and gains a
     sibling `<name>_profiles` list. Unknown ids raise ValidationFailed with each id's path.
     """
-    if not schema or not _marked(schema):
+    if not schema or not _marked(schema, kept):
         return data
     result = copy.deepcopy(data)
     refs: list[tuple[dict[str, Any], str, str, bool]] = []
@@ -264,17 +266,14 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
     return result
 
 
-_MARKED: dict[int, tuple[dict[str, Any], bool]] = {}
-
-
-def _marked(schema: dict[str, Any]) -> bool:
-    """Whether a schema references the registry anywhere; remembered per schema object (forms are cached)."""
-    found = _MARKED.get(id(schema))
-    if found is None or found[0] is not schema:
-        if len(_MARKED) > 256:
-            _MARKED.clear()
-        found = _MARKED[id(schema)] = (schema, _has_marker(schema))
-    return found[1]
+def _marked(schema: dict[str, Any], kept: dict[str, Any] | None) -> bool:
+    """Whether a schema references the registry anywhere; remembered in `kept` (a form's derived facts)."""
+    if kept is None:
+        return _has_marker(schema)
+    found = kept.get("library_marked")
+    if found is None:
+        found = kept["library_marked"] = _has_marker(schema)
+    return bool(found)
 
 
 def _has_marker(node: Any) -> bool:

@@ -190,6 +190,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         return self.environment.call_service(task.data, **kwargs)
 
 
+# Keyed by the text alone: definitions share it, so it stays here rather than per definition hash.
 @functools.lru_cache(maxsize=1024)
 def compiled(source: str, mode: str) -> CodeType:
     """A script ("exec") or expression ("eval") checked against the script policy and compiled once.

@@ -90,25 +90,27 @@ def test_grade_refuses_totals_outside_0_to_100(total: Any) -> None:
         instruments.grade(total)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda a: a["koleksi"].pop("kol_03"), "kol_03"),
-    (lambda a: a["penguat"].update(pgu_01="f"), "pgu_01"),
-    (lambda a: a["penguat"].update(pgu_99="a"), "pgu_99"),
-    (lambda a: a.update(inovasi={}), "inovasi"),
-    (lambda a: a.pop("tenaga"), "Tenaga Perpustakaan"),
+@pytest.mark.parametrize(("change", "code", "value"), [
+    (lambda a: a["koleksi"].pop("kol_03"), "answers_indicator_unanswered", "kol_03"),
+    (lambda a: a["penguat"].update(pgu_01="f"), "answers_indicator_unanswered", "pgu_01"),
+    (lambda a: a["penguat"].update(pgu_99="a"), "answers_unknown_indicators", ["pgu_99"]),
+    (lambda a: a.update(inovasi={}), "answers_unknown_components", ["inovasi"]),
+    (lambda a: a.pop("tenaga"), "answers_component_missing", "Tenaga Perpustakaan"),
 ])
 def test_incomplete_or_unknown_answers_are_refused(instrument: instruments.Instrument, change: Any,
-                                                   message: str) -> None:
+                                                   code: str, value: Any) -> None:
     given = answers({})
     change(given)
-    with pytest.raises(InstrumentError, match=message):
+    with pytest.raises(InstrumentError) as refused:
         instruments.score(instrument, given)
+    assert refused.value.code == code and value in refused.value.params.values()
 
 
 @pytest.mark.parametrize("bad_id", ["../forms/monev", "a/b", "", "Akreditasi", "x..y", "/etc/passwd"])
 def test_instrument_ids_cannot_leave_the_instruments_folder(bad_id: str) -> None:
-    with pytest.raises(InstrumentError, match="id instrumen tidak sah"):
+    with pytest.raises(InstrumentError) as refused:
         instruments.load(bad_id, PROCESSES_DIR)
+    assert refused.value.code == "instrument_id_invalid"
 
 
 def minimal_instrument(instrument_id: str, weights: tuple[float, ...] = (60, 40)) -> dict[str, Any]:
@@ -139,20 +141,23 @@ def test_monev_score_reads_the_repository_instrument_by_default(monkeypatch: pyt
     assert instruments.monev_score(answers({}, "c"), INSTRUMENT_ID)["total"] == 60.0
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.update(id="lain"), "tidak sama dengan nama berkas"),
-    (lambda d: d["components"][0].update(weight=50), "jumlah bobot"),
-    (lambda d: d["components"][0]["indicators"][0]["options"].pop("e"), "tepat a, b, c, d, e"),
-    (lambda d: d["components"][1].update(key="k0"), "kunci komponen 'k0'"),
-    (lambda d: d.update(grade_bands=[["A", 120]]), "grade_bands"),
-    (lambda d: d.pop("version"), "'version'"),
+@pytest.mark.parametrize(("change", "code", "params"), [
+    (lambda d: d.update(id="lain"), "instrument_id_mismatch", {"source": "uji.json", "id": "lain"}),
+    (lambda d: d["components"][0].update(weight=50), "instrument_weights", {"source": "uji.json", "total": "90"}),
+    (lambda d: d["components"][0]["indicators"][0]["options"].pop("e"), "instrument_indicator_options",
+     {"source": "uji.json", "component": "k0", "indicator": "i0_1"}),
+    (lambda d: d["components"][1].update(key="k0"), "instrument_duplicate_component",
+     {"source": "uji.json", "value": "k0"}),
+    (lambda d: d.update(grade_bands=[["A", 120]]), "instrument_band_shape", {"source": "uji.json"}),
+    (lambda d: d.pop("version"), "instrument_text_required", {"source": "uji.json", "field": "version"}),
 ])
-def test_malformed_instruments_are_refused(tmp_path: Path, change: Any, message: str) -> None:
+def test_malformed_instruments_are_refused(tmp_path: Path, change: Any, code: str, params: dict[str, Any]) -> None:
     data = minimal_instrument("uji")
     change(data)
     write_instrument(tmp_path, data, "uji")
-    with pytest.raises(InstrumentError, match=message):
+    with pytest.raises(InstrumentError) as refused:
         instruments.load("uji", tmp_path)
+    assert (refused.value.code, refused.value.params) == (code, params)
 
 
 def test_instrument_bands_override_the_defaults(tmp_path: Path) -> None:

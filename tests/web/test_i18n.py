@@ -14,6 +14,7 @@ from flask import Flask
 
 from engine.definitions import forms
 from engine.errors import BadRequest, Conflict, NotFound, Problem, field_error
+from engine.libraries.fields import clean
 from web import error_texts, i18n
 from web.api import openapi
 
@@ -80,13 +81,24 @@ def test_field_errors_and_problems_carry_a_message_in_the_page_language():
                         "message": "lane 'x' is not a known role (kabid, petugas)"}
 
 
+def test_library_checks_and_instrument_problems_read_in_both_languages():
+    _, _, [kecamatan] = clean({"name": "A", "kecamatan": "Solo", "library_type": "desa"}, creating=True)
+    assert _render("id", lambda: error_texts.details([kecamatan]))[0]["message"].startswith(
+        "kecamatan 'Solo' tidak dikenal; pilih salah satu dari 12 kecamatan Kabupaten Sukoharjo: Baki, Bendosari")
+    assert _render("en", lambda: error_texts.details([kecamatan]))[0]["message"].startswith(
+        "unknown kecamatan 'Solo'; choose one of the 12 kecamatan of Sukoharjo Regency: Baki, Bendosari")
+    weights = Problem("instrument_weights", "a.bpmn", params={"source": "uji.json", "total": "90"})
+    assert _render("en", lambda: error_texts.details([weights.as_dict()]))[0]["message"] == \
+        "uji.json: the component weights add up to 90, they must add up to 100"
+
+
 ERROR_CLASSES = {"SenapasError", "NotFound", "Forbidden", "Conflict", "ValidationFailed", "BadRequest",
                  "NotAuthenticated", "RateLimited"}
 
 
 # Calls that name an error: where their code argument is; None: any string argument (lint's helpers).
-CODE_ARGUMENT = {**dict.fromkeys(ERROR_CLASSES, 0), "Problem": 0, "FormFileError": 0, "add": 0, "field_error": 1,
-                 "_check_code": None, "_check_expression": None}
+CODE_ARGUMENT = {**dict.fromkeys(ERROR_CLASSES, 0), "Problem": 0, "FormFileError": 0, "InstrumentError": 0, "add": 0,
+                 "field_error": 1, "_check_code": None, "_check_expression": None}
 
 
 def _raised_codes() -> dict[str, set[str] | None]:

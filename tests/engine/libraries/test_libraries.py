@@ -57,7 +57,7 @@ def count(factory, model=Library):
 def test_import_creates_libraries_with_profiles(factory):
     report = import_file(factory)
     assert (report.created, report.updated, report.errors) == (8, 0, [])
-    assert [line for line, _ in report.warnings] == [5] and "NPP '33110-ABC'" in report.warnings[0][1]
+    assert report.warnings == [(5, {"path": "npp", "code": "npp_format", "params": {"value": "33110-ABC"}})]
     sd = library_named(factory, "Perpustakaan SD Negeri Contoh 1 Baki")
     assert sd.address == "Jl. Melati No. 3, RT 01/RW 02" and sd.kecamatan == "Baki" and sd.desa == "Gentan"
     assert (sd.npp, sd.npsn, sd.library_type, sd.subtype, sd.status) == (
@@ -94,9 +94,12 @@ def test_reimport_updates_instead_of_duplicating(factory):
 def test_unknown_kecamatan_or_type_refuses_the_whole_file(factory):
     report = import_file(factory, FIXTURES / "bad_rows.csv")
     assert report.created == 0 and [line for line, _ in report.errors] == [3, 4]
-    assert "baris" not in report.errors[0][1]  # the line travels beside the message
-    assert "kecamatan 'Solo' tidak dikenal" in report.errors[0][1] and "Tawangsari" in report.errors[0][1]
-    assert "jenis perpustakaan 'perpustakaan keliling' tidak dikenal" in report.errors[1][1]
+    (_, kecamatan), (_, library_type) = report.errors
+    assert (kecamatan["path"], kecamatan["code"], kecamatan["params"]["value"]) == ("kecamatan", "kecamatan_unknown",
+                                                                                    "Solo")
+    assert "Tawangsari" in kecamatan["params"]["choices"]
+    assert (library_type["code"], library_type["params"]["value"]) == ("library_type_unknown",
+                                                                       "perpustakaan keliling")
     assert count(factory) == 0
 
 
@@ -114,13 +117,16 @@ def test_same_library_twice_in_one_file_is_refused(factory):
     text = "nama,npp,jenis,kecamatan\nA,3311010C0000001,desa,Baki\nB,3311010C0000001,desa,Bulu\nC,,tbm,Weru\n" \
            "c,,tbm,weru\n"
     report = import_file(factory, text)
-    assert [line for line, _ in report.errors] == [3, 5] and count(factory) == 0
+    assert [(line, entry["code"]) for line, entry in report.errors] == [(3, "import_same_npp"),
+                                                                         (5, "import_same_name")]
+    assert report.errors[0][1]["params"] == {"line": 2, "npp": "3311010C0000001"} and count(factory) == 0
 
 
 def test_file_without_required_columns_is_refused(factory):
     report = import_file(factory, "nama,alamat\nPerpustakaan Contoh,Jl. Contoh\n")
-    assert report.errors == [(1, "kolom wajib tidak ada: kecamatan, jenis perpustakaan")]
-    assert import_file(factory, b"\xff\xfenama").errors[0][1].startswith("berkas harus berkode UTF-8")
+    assert report.errors == [(1, {"path": "", "code": "import_columns_missing",
+                                  "params": {"columns": ["kecamatan", "jenis perpustakaan"]}})]
+    assert import_file(factory, b"\xff\xfenama").errors[0][1]["code"] == "import_not_utf8"
 
 
 def test_check_npp_warns_but_never_refuses():
@@ -129,7 +135,7 @@ def test_check_npp_warns_but_never_refuses():
     assert library_fields.check_npp("") is None and library_fields.check_npp(None) is None
     for bad in ("6372052C000001", "63720520000001X", "ABCDEFGHIJKLMNO"):
         warning = library_fields.check_npp(bad)
-        assert warning is not None and bad in warning and "7 angka, 1 huruf, 7 angka" in warning
+        assert warning == {"path": "npp", "code": "npp_format", "params": {"value": bad}}
 
 
 def test_create_update_and_get(factory):
@@ -141,7 +147,7 @@ def test_create_update_and_get(factory):
         s, actor=ADMIN, name="  Perpustakaan   Desa Contoh ", kecamatan="gatak", library_type="Perpustakaan Desa",
         desa="Blimbing", npp="33-1"))
     assert lib.name == "Perpustakaan Desa Contoh" and lib.kecamatan == "Gatak" and lib.library_type == "desa"
-    assert lib.institution == "Pemerintah Desa Blimbing" and len(warnings) == 1 and "NPP" in warnings[0]
+    assert lib.institution == "Pemerintah Desa Blimbing" and [w["code"] for w in warnings] == ["npp_format"]
     with pytest.raises(Conflict):
         run_in_transaction(factory, lambda s: libraries.create_library(
             s, name="Lain", kecamatan="Bulu", library_type="tbm", npp="33-1"))
