@@ -22,6 +22,7 @@ from engine.definitions import versions as definitions
 from engine.documents import documents
 from engine.libraries import registry as libraries
 from engine.models import Instance, Task, TaskStatus
+from engine.people import users
 from engine.people.users import Actor
 from engine.workflow import storage as instance_state
 from engine.workflow.runtime import END_OF_SERVICE_DAY, WIB
@@ -55,6 +56,7 @@ def sop(factory: sessionmaker[Session]) -> tuple[sessionmaker[Session], dict[str
     ids = run_in_transaction(factory, lambda s: [
         libraries.create_library(s, name=f"Perpustakaan SD Contoh Track {n}", kecamatan="Baki",
                                  library_type="sekolah", subtype="SD")[0].id for n in (1, 2, 3)])
+    run_in_transaction(factory, lambda s: users.create_user(s, "petugas", "petugas-pembina-2027", ["petugas"]))
     return factory, deployed, ids
 
 
