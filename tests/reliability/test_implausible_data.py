@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from engine.libraries.registry import Library
 from tests.reliability.test_hostile_payloads import run_sop_until, step_index
-from tests.web.sop_steps import STEPS, callers
+from tests.web.helpers import Web
+from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers
 
 SCHEDULE = STEPS[0][3]
 COACHING = STEPS[step_index("Surat_Pemberitahuan_Pembinaan")][3]
@@ -81,3 +82,18 @@ def test_the_refusal_is_in_english_on_request(demo_app):
                                    json={"data": with_row(SCHEDULE, "jadwal", 0, officer="budi")},
                                    headers={**subkoor.headers, "Accept-Language": "en"})
     assert response.json["error"]["details"][0]["message"] == "officer budi is not an active user"
+
+
+def test_the_html_form_shows_the_refusal_at_the_field_and_stores_nothing(demo_app, stored):
+    api = callers(demo_app)
+    _, task_id = run_sop_until(api, 0)
+    browser = Web(demo_app.test_client()).login("subkoor", DEMO_PASSWORD)
+    data = with_row(SCHEDULE, "jadwal", 0, officer="budi", visit_date="2020-03-02")
+    fields = {"action": "complete", "periode": data["periode"], "notulen": data["notulen"], "jadwal.__rows": "3",
+              **{f"jadwal.{i}.{k}": str(v) for i, r in enumerate(data["jadwal"]) for k, v in r.items()}}
+    before = stored()
+    response = browser.post(f"/tasks/{task_id}", fields)
+    assert response.status_code == 422, response.text[:500]
+    assert "petugas budi bukan pengguna aktif" in response.text
+    assert "tanggal tidak boleh sebelum hari ini" in response.text
+    assert stored() == before
