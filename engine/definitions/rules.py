@@ -42,6 +42,8 @@ RULES: dict[str, frozenset[Any] | None] = {
     "x-senapas-covers": None,
     "x-senapas-grade-of": None,
 }
+# Rules whose value names a sibling property of the same object.
+SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of")
 # Other keywords forms may carry (rendering, sources, translations, instruments).
 OTHER_KEYWORDS = frozenset({"x-senapas-source", "x-senapas-choices", "x-senapas-i18n", "x-senapas-widget",
                             "x-senapas-instrument", "x-senapas-instrument-version"})
@@ -102,6 +104,12 @@ def _unknown(node: Any, found: list[str]) -> None:
             _unknown(value, found)
     if not isinstance(node, dict):
         return
+    declared = node.get("properties")
+    siblings: dict[str, Any] = declared if isinstance(declared, dict) else {}
+    for sub in siblings.values():  # a rule comparing with a sibling must name one the object declares
+        for key in SIBLING_RULES:
+            if isinstance(sub, dict) and key in sub and sub[key] not in siblings and key not in found:
+                found.append(key)
     for key, value in node.items():
         if key == "x-senapas-i18n":
             continue

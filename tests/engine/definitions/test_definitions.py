@@ -241,7 +241,8 @@ def test_a_form_with_an_unknown_or_unusable_rule_is_refused_with_file_line_and_e
     form = {"type": "object", "properties": {
         "petugas": {"type": "string", "x-senapas-ref": "pegawai"},
         "tanggal": {"type": "string", "format": "date", "x-senapas-not-in-past": True},
-        "sampai": {"type": "string", "format": "date", "x-senapas-after": "tanggal"}}}
+        "sampai": {"type": "string", "format": "date", "x-senapas-after": "tanggal"},
+        "hasil": {"type": "object", "properties": {"predikat": {"type": "string", "x-senapas-grade-of": "skor"}}}}}
     (tmp_path / "forms" / "aturan.json").write_text(json.dumps(form))
     prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
             'name="formJsonSchemaFilename" value="aturan.json"/></spiffworkflow:properties></bpmn:extensionElements>')
@@ -251,4 +252,5 @@ def test_a_form_with_an_unknown_or_unusable_rule_is_refused_with_file_line_and_e
     [detail] = err.value.details
     assert detail["file"] == "x.bpmn" and detail["element"] == "u" and detail["line"]
     assert detail["code"] == "form_unknown_rules"
-    assert detail["params"] == {"filename": "aturan.json", "names": ["x-senapas-ref", "x-senapas-not-in-past"]}
+    assert detail["params"] == {"filename": "aturan.json", "names": ["x-senapas-ref", "x-senapas-not-in-past",
+                                                                  "x-senapas-grade-of"]}
