@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db import utcnow
-from engine.definitions import contract, derived, forms, versions
+from engine.definitions import contract, derived, forms, rules, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
 from engine.libraries import registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
@@ -128,7 +128,8 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
              limits: Limits) -> Completion:
     """Validate the submission, run the task and the engine, and record it, in the caller's transaction.
 
-    Only what the task's form declares enters the workflow (`engine.definitions.contract`).
+    Only what the task's form declares enters the workflow (`engine.definitions.contract`), and only
+    when it keeps the form's reference and plausibility rules (`engine.definitions.rules`).
 
     A lost race on the instance row surfaces as StaleState from the flush; the caller's unit of
     work (`engine.db.run_in_transaction`) runs this again, and then the task is either still
@@ -143,8 +144,9 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     spiff_task = runtime.find_task(loaded.workflow, task.id)
     if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != runtime.TaskState.READY:
         raise Conflict("task_not_ready")
-    data = registry.resolve_sources(session, schema, contract.admit(schema, data, spiff_task.data, kept=kept),
-                                    kept=kept)
+    data = contract.admit(schema, data, spiff_task.data, kept=kept)
+    rules.check(session, schema, data, spiff_task.data)
+    data = registry.resolve_sources(session, schema, data, kept=kept)
     outcome = action.act(session, loaded, actor, limits,
                          completing=action.Completing(spiff_task, task.id, task.name, actor.username, data))
     return Completion(instance.id, instance.status, outcome.opened, outcome.incident)

@@ -171,6 +171,15 @@ FIELDS: dict[str, Any] = {
     "import_too_many_rows": _l("berkas melebihi %(limit)s baris"),
     "import_too_many_cells": _l("ada %(cells)s sel, padahal kepala tabel hanya %(columns)s kolom "
                                 "(periksa tanda kutip dan pemisah)"),
+    "inactive_library": _l("perpustakaan ini tidak aktif di registri"),
+    "unknown_officer": _l("petugas %(username)s bukan pengguna aktif"),
+    "not_an_officer": _l("%(username)s tidak memegang peran petugas kunjungan"),
+    "duplicate_value": _l("%(value)s sudah ada di baris lain daftar ini"),
+    "date_in_past": _l("tanggal tidak boleh sebelum hari ini (%(today)s)"),
+    "date_not_after": _l("tanggal harus sesudah %(field)s (%(date)s)"),
+    "not_selected": _l("%(value)s tidak termasuk yang dipilih sebelumnya di alur ini"),
+    "selected_missing": _l("%(value)s dipilih sebelumnya tetapi tidak ada di daftar ini"),
+    "grade_mismatch": _l("predikat untuk nilai %(score)s adalah %(expected)s"),
 }
 # Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {
@@ -191,6 +200,8 @@ PROBLEMS: dict[str, Any] = {
     "dmn_syntax": _l("ekspresi DMN bukan Python yang sah (baris %(line)s): %(detail)s"),
     "cardinality_syntax": _l("kardinalitas bukan Python yang sah (baris %(line)s): %(detail)s"),
     "cardinality_not_integer": _l("kardinalitas harus bilangan bulat"),
+    "form_unknown_rules": _l("formulir %(filename)s memakai aturan x-senapas yang tidak dikenal atau "
+                             "dengan nilai yang tidak dapat dipakai: %(names)s"),
     "form_reserved_names": _l("formulir %(filename)s memakai nama yang dipakai sistem atau skrip: %(names)s"),
     "form_field_shadows_item": _l("isian formulir %(fields)s bernama seperti item yang diberikan proses "
                                   "(item multi-instance, data input): tandai readOnly atau ganti namanya"),

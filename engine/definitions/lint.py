@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.definitions import contract, forms
+from engine.definitions import contract, forms, rules
 from engine.definitions.bpmn_xml import NS, extension_properties
 from engine.documents.documents import KINDS
 from engine.errors import Problem
@@ -152,6 +152,9 @@ def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: 
     reserved = contract.reserved_in(loaded[filename]) if schema else []
     if reserved:
         add("form_reserved_names", element, filename=filename, names=reserved)
+    unknown = rules.unknown_in(loaded[filename]) if schema else []
+    if unknown:
+        add("form_unknown_rules", element, filename=filename, names=unknown)
 
 
 def _check_code(code: str, element: etree._Element, add: Any, problem: str, mode: str) -> bool:

@@ -25,6 +25,7 @@ from engine.libraries import importer as library_import
 from engine.libraries import registry as libraries
 from engine.libraries import results as library_results
 from engine.models import Task, TaskStatus
+from engine.people import users
 from engine.people.users import SYSTEM_ACTOR, Actor
 from engine.workflow import check, timers
 from tests.engine.helpers import LIMITS
@@ -47,6 +48,7 @@ def sop(factory):
     """The processes folder deployed and the demo registry imported."""
     run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, ADMIN))
     run_in_transaction(factory, lambda s: library_import.import_csv(s, LIBRARIES_CSV, ADMIN))
+    run_in_transaction(factory, lambda s: users.create_user(s, "petugas", "petugas-pembina-2027", ["petugas"]))
     return factory
 
 

@@ -20,8 +20,10 @@ from engine import instances, tasks
 from engine.db import run_in_transaction
 from engine.definitions import versions as definitions
 from engine.documents import documents
+from engine.errors import ValidationFailed
 from engine.libraries import registry as libraries
 from engine.models import Instance, Task, TaskStatus
+from engine.people import users
 from engine.people.users import Actor
 from engine.workflow import storage as instance_state
 from engine.workflow.runtime import END_OF_SERVICE_DAY, WIB
@@ -55,6 +57,7 @@ def sop(factory: sessionmaker[Session]) -> tuple[sessionmaker[Session], dict[str
     ids = run_in_transaction(factory, lambda s: [
         libraries.create_library(s, name=f"Perpustakaan SD Contoh Track {n}", kecamatan="Baki",
                                  library_type="sekolah", subtype="SD")[0].id for n in (1, 2, 3)])
+    run_in_transaction(factory, lambda s: users.create_user(s, "petugas", "petugas-pembina-2027", ["petugas"]))
     return factory, deployed, ids
 
 
@@ -161,6 +164,25 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
     [summary] = letters_of(factory, iid, "accreditation_summary")
     assert summary["item"]["key"] == str(coached) and not CYCLE_KEYS & set(summary["data"])
     assert len(letters_of(factory, iid, "surat_tugas")) == 4
+
+
+def test_an_implausible_schedule_is_refused_by_the_engine_and_changes_nothing(sop) -> None:
+    factory, _, ids = sop
+    iid = run_in_transaction(factory, lambda s: instances.start(s, "kitapun_senapas", KABID, limits=LIMITS).id)
+    with factory() as s:
+        state_before = s.get(Instance, iid).row_version
+    schedule = [{"library": ids[0], "visit_date": day(30).isoformat(), "officer": "budi"},
+                {"library": ids[0], "visit_date": "2020-03-02", "officer": "petugas"}]
+    with pytest.raises(ValidationFailed) as err:
+        do(factory, iid, "Koordinasi_Monev", KABID, {"periode": "Monev Perpustakaan 2027 Tahap I",
+                                                     "notulen": NOTULEN, "jadwal": schedule})
+    assert sorted((d["path"], d["code"]) for d in err.value.details) == [
+        ("jadwal.0.officer", "unknown_officer"), ("jadwal.1.library", "duplicate_value"),
+        ("jadwal.1.visit_date", "date_in_past")]
+    with factory() as s:
+        assert s.get(Instance, iid).row_version == state_before
+    assert len(open_rows(factory, iid, "Koordinasi_Monev")) == 1
+    assert open_rows(factory, iid, "Kunjungan_Monev") == []
 
 
 def test_element_info_comes_from_the_spec_including_called_tracks(factory):

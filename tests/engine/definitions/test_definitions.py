@@ -234,3 +234,23 @@ def test_deploy_folder_deploys_every_file(factory, tmp_path):
         {"callee.bpmn": (BPMN / "callee.bpmn").read_text()}]
     again = run_in_transaction(factory, lambda s: versions.deploy_folder(s, tmp_path, ADMIN))
     assert not any(r.created for r in again)
+
+
+def test_a_form_with_an_unknown_or_unusable_rule_is_refused_with_file_line_and_element(factory, tmp_path):
+    (tmp_path / "forms").mkdir()
+    form = {"type": "object", "properties": {
+        "petugas": {"type": "string", "x-senapas-ref": "pegawai"},
+        "tanggal": {"type": "string", "format": "date", "x-senapas-not-in-past": True},
+        "sampai": {"type": "string", "format": "date", "x-senapas-after": "tanggal"},
+        "hasil": {"type": "object", "properties": {"predikat": {"type": "string", "x-senapas-grade-of": "skor"}}}}}
+    (tmp_path / "forms" / "aturan.json").write_text(json.dumps(form))
+    prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+            'name="formJsonSchemaFilename" value="aturan.json"/></spiffworkflow:properties></bpmn:extensionElements>')
+    bad = process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
+    with pytest.raises(InvalidDefinition) as err:
+        run_in_transaction(factory, lambda s: versions.deploy(s, bad, "x.bpmn", ADMIN, processes_dir=tmp_path))
+    [detail] = err.value.details
+    assert detail["file"] == "x.bpmn" and detail["element"] == "u" and detail["line"]
+    assert detail["code"] == "form_unknown_rules"
+    assert detail["params"] == {"filename": "aturan.json", "names": ["x-senapas-ref", "x-senapas-not-in-past",
+                                                                  "x-senapas-grade-of"]}
