@@ -145,7 +145,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != runtime.TaskState.READY:
         raise Conflict("task_not_ready")
     data = contract.admit(schema, data, spiff_task.data, kept=kept)
-    rules.check(session, schema, data, spiff_task.data)
+    rules.check(session, schema, data, spiff_task.data, kept=kept)
     data = registry.resolve_sources(session, schema, data, kept=kept)
     outcome = action.act(session, loaded, actor, limits,
                          completing=action.Completing(spiff_task, task.id, task.name, actor.username, data))

@@ -61,21 +61,18 @@ class Rule:
     value: Any
 
 
-def rules_of(schema: dict[str, Any] | None) -> tuple[Rule, ...]:
-    """The rules a form declares, found once per schema object (forms are cached per definition)."""
+def rules_of(schema: dict[str, Any] | None, kept: dict[str, Any] | None = None) -> tuple[Rule, ...]:
+    """The rules a form declares; with `kept` (the form's store in `engine.definitions.derived`) found once."""
     if not schema:
         return ()
-    found = _RULES.get(id(schema))
-    if found is None or found[0] is not schema:
-        if len(_RULES) > 1024:
-            _RULES.clear()
+    found: tuple[Rule, ...] | None = kept.get("rules") if kept is not None else None
+    if found is None:
         collected: list[Rule] = []
         _collect(schema, (), collected, 0)
-        found = _RULES[id(schema)] = (schema, tuple(collected))
-    return found[1]
-
-
-_RULES: dict[int, tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+        found = tuple(collected)
+        if kept is not None:
+            kept["rules"] = found
+    return found
 
 
 def _collect(schema: Any, steps: tuple[str | None, ...], found: list[Rule], depth: int) -> None:
@@ -123,12 +120,13 @@ def _unknown(node: Any, found: list[str]) -> None:
 
 
 def check(session: Session, schema: dict[str, Any] | None, data: Mapping[str, Any],
-          current: Mapping[str, Any], today: date | None = None) -> None:
+          current: Mapping[str, Any], today: date | None = None, *, kept: dict[str, Any] | None = None) -> None:
     """Refuse a submission that breaks its form's rules: ValidationFailed with one detail per field.
 
-    `current` is the task's data in the workflow (what `x-senapas-covers` compares with).
+    `current` is the task's data in the workflow (what `x-senapas-covers` compares with); `kept`
+    is the form's store in `engine.definitions.derived`, where its rules are found once.
     """
-    declared = rules_of(schema)
+    declared = rules_of(schema, kept)
     if not declared:
         return
     today = today or datetime.now(WIB).date()
