@@ -136,9 +136,11 @@ def handle_http_error(exc: HTTPException) -> Any:
                   exc_info=getattr(exc, "original_exception", None) or exc)
     code = HTTP_CODES.get(status, "error")
     text = error_texts.text(code) if code in error_texts.GENERAL else str(exc.description)
+    # Werkzeug's own headers stay, e.g. the `Allow` a 405 must carry (RFC 9110).
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     if wants_json():
-        return json_error(code, text, [], status)
-    return render_template("error.html", status=status, message=text, details=[]), status
+        return json_error(code, text, [], status, headers)
+    return render_template("error.html", status=status, message=text, details=[]), status, headers
 
 
 def handle_csrf_error(exc: CSRFError) -> Any:

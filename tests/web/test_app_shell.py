@@ -74,6 +74,15 @@ def test_unknown_page_is_a_404_page(app):
     assert response.mimetype == "text/html"
 
 
+def test_a_method_a_route_does_not_take_is_a_405_naming_the_ones_it_does(app):
+    client = app.test_client()
+    answer = client.delete("/api/v1/tasks", headers={"Accept": "application/json"})
+    assert answer.status_code == 405 and answer.json["error"]["code"] == "method_not_allowed"
+    assert set(answer.headers["Allow"].split(", ")) >= {"GET", "HEAD", "OPTIONS"}
+    page = client.put("/login")
+    assert page.status_code == 405 and {"GET", "POST"} <= set(page.headers["Allow"].split(", "))
+
+
 def test_static_stylesheet_is_served(app):
     response = app.test_client().get("/static/senapas.css")
     assert response.status_code == 200 and "text/css" in response.content_type
