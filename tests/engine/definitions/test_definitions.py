@@ -32,6 +32,29 @@ LINEAR = ('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:start
           'targetRef="e"/>')
 
 
+def form_property(name: str) -> str:
+    """The extension element that gives a task its form file."""
+    return ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+            f'name="formJsonSchemaFilename" value="{name}"/></spiffworkflow:properties></bpmn:extensionElements>')
+
+
+def linear_with_form(name: str) -> bytes:
+    """LINEAR with its user task `u` asking for the form file `name`."""
+    return process(LINEAR.replace('<bpmn:userTask id="u" name="U">',
+                                  f'<bpmn:userTask id="u" name="U">{form_property(name)}'))
+
+
+def refusal_with_form(factory, tmp_path, name: str, form: dict) -> dict:
+    """The one problem a deploy of LINEAR with `form` (written as `forms/name` under tmp_path) is refused with."""
+    (tmp_path / "forms").mkdir(exist_ok=True)
+    (tmp_path / "forms" / name).write_text(json.dumps(form))
+    with pytest.raises(InvalidDefinition) as err:
+        run_in_transaction(factory, lambda s: versions.deploy(s, linear_with_form(name), "x.bpmn", ADMIN,
+                                                                 processes_dir=tmp_path))
+    [detail] = err.value.details
+    return detail
+
+
 def try_deploy(factory, content: bytes, name: str = "x.bpmn", actor=ADMIN):
     return run_in_transaction(factory, lambda s: versions.deploy(s, content, name, actor, processes_dir=BPMN,
                                                                     library=library()))
@@ -137,31 +160,20 @@ def test_lint_finds_bare_task_gateway_without_default_and_unknown_lane(factory):
 def test_missing_and_invalid_forms_are_refused(factory, tmp_path):
     (tmp_path / "forms").mkdir()
     (tmp_path / "forms" / "bad.json").write_text('{"type": "objek"}')
-    def with_form(name: str) -> bytes:
-        prop = (f'<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
-                f'name="formJsonSchemaFilename" value="{name}"/></spiffworkflow:properties></bpmn:extensionElements>')
-        return process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
     for name, expected in [("missing.json", "form_file_missing"), ("bad.json", "form_schema_invalid"),
                            ("../x.json", "form_file_name")]:
         with pytest.raises(InvalidDefinition) as err:
-            run_in_transaction(factory, lambda s, n=name: versions.deploy(s, with_form(n), "x.bpmn", ADMIN,
+            run_in_transaction(factory, lambda s, n=name: versions.deploy(s, linear_with_form(n), "x.bpmn", ADMIN,
                                                                              processes_dir=tmp_path))
         assert err.value.details[0]["code"] == expected and err.value.details[0]["element"] == "u"
 
 
 def test_a_form_declaring_a_name_scripts_rely_on_is_refused_with_file_line_and_element(factory, tmp_path):
-    (tmp_path / "forms").mkdir()
     form = {"type": "object", "properties": {"len": {"type": "integer"}, "__class__": {"type": "string"},
                                              "catatan": {"type": "string"},
                                              "rows": {"type": "array", "items": {"type": "object", "properties": {
                                                  "typename": {"type": "string"}, "len": {"type": "string"}}}}}}
-    (tmp_path / "forms" / "nama.json").write_text(json.dumps(form))
-    prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
-            'name="formJsonSchemaFilename" value="nama.json"/></spiffworkflow:properties></bpmn:extensionElements>')
-    bad = process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
-    with pytest.raises(InvalidDefinition) as err:
-        run_in_transaction(factory, lambda s: versions.deploy(s, bad, "x.bpmn", ADMIN, processes_dir=tmp_path))
-    [detail] = err.value.details
+    detail = refusal_with_form(factory, tmp_path, "nama.json", form)
     assert detail["file"] == "x.bpmn" and detail["element"] == "u" and detail["line"]
     assert detail["code"] == "form_reserved_names"
     assert detail["params"] == {"filename": "nama.json", "names": ["len", "__class__", "rows[].typename"]}
@@ -173,8 +185,6 @@ def test_a_form_field_named_like_the_item_a_step_concerns_is_refused_unless_read
         {"type": "object", "properties": {"library": {"type": "object"}, "catatan": {"type": "string"}}}))
     (tmp_path / "forms" / "lihat.json").write_text(json.dumps(
         {"type": "object", "properties": {"library": {"type": "object", "readOnly": True}}}))
-    prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
-            'name="formJsonSchemaFilename" value="{}"/></spiffworkflow:properties></bpmn:extensionElements>')
     body = ('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
             '<bpmn:userTask id="u" name="U">{}<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
             '<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>libraries</bpmn:loopDataInputRef>'
@@ -184,12 +194,12 @@ def test_a_form_field_named_like_the_item_a_step_concerns_is_refused_unless_read
             '<bpmn:sequenceFlow id="f2" sourceRef="u" targetRef="e"/>')
     with pytest.raises(InvalidDefinition) as err:
         run_in_transaction(factory, lambda s: versions.deploy(
-            s, process(body.format(prop.format("ganti.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path))
+            s, process(body.format(form_property("ganti.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path))
     [detail] = err.value.details
     assert detail["element"] == "u" and (detail["code"], detail["params"]) == ("form_field_shadows_item",
                                                                             {"fields": ["library"]})
     assert run_in_transaction(factory, lambda s: versions.deploy(
-        s, process(body.format(prop.format("lihat.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path)).created
+        s, process(body.format(form_property("lihat.json"))), "x.bpmn", ADMIN, processes_dir=tmp_path)).created
 
 
 def test_timer_literal_must_be_quoted_iso(factory):
@@ -237,19 +247,12 @@ def test_deploy_folder_deploys_every_file(factory, tmp_path):
 
 
 def test_a_form_with_an_unknown_or_unusable_rule_is_refused_with_file_line_and_element(factory, tmp_path):
-    (tmp_path / "forms").mkdir()
     form = {"type": "object", "properties": {
         "petugas": {"type": "string", "x-senapas-ref": "pegawai"},
         "tanggal": {"type": "string", "format": "date", "x-senapas-not-in-past": True},
         "sampai": {"type": "string", "format": "date", "x-senapas-after": "tanggal"},
         "hasil": {"type": "object", "properties": {"predikat": {"type": "string", "x-senapas-grade-of": "skor"}}}}}
-    (tmp_path / "forms" / "aturan.json").write_text(json.dumps(form))
-    prop = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
-            'name="formJsonSchemaFilename" value="aturan.json"/></spiffworkflow:properties></bpmn:extensionElements>')
-    bad = process(LINEAR.replace('<bpmn:userTask id="u" name="U">', f'<bpmn:userTask id="u" name="U">{prop}'))
-    with pytest.raises(InvalidDefinition) as err:
-        run_in_transaction(factory, lambda s: versions.deploy(s, bad, "x.bpmn", ADMIN, processes_dir=tmp_path))
-    [detail] = err.value.details
+    detail = refusal_with_form(factory, tmp_path, "aturan.json", form)
     assert detail["file"] == "x.bpmn" and detail["element"] == "u" and detail["line"]
     assert detail["code"] == "form_unknown_rules"
     assert detail["params"] == {"filename": "aturan.json", "names": ["x-senapas-ref", "x-senapas-not-in-past",
