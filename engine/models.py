@@ -44,6 +44,10 @@ class User(Base):
     rank: Mapped[str] = mapped_column(String(100), default="")
     position: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    # A pustakawan belongs to one library, a mitra to one institution; each sees only what concerns it.
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("libraries.id", ondelete="SET NULL"))
+    institution: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A browser session holds the generation it began in; logout and a password change raise it,
     # so every session cookie issued before (copies included) stops counting.
