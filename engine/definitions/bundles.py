@@ -32,9 +32,10 @@ Bundle = dict[str, bytes]
 
 def check_path(name: str) -> str:
     """The bundle path of a file, or BadRequest: no absolute paths, `..`, unknown folders or kinds."""
+    _check_raw(name)
     clean = name.replace("\\", "/")
     parts = clean.split("/")
-    if clean.startswith("/") or re.match(r"[A-Za-z]:", clean) or ".." in parts or "" in parts or "." in parts:
+    if "" in parts or "." in parts:
         raise BadRequest("bundle_path_invalid", name=name)
     if not all(_NAME.fullmatch(part) for part in parts):
         raise BadRequest("bundle_path_invalid", name=name)
@@ -45,6 +46,13 @@ def check_path(name: str) -> str:
     if len(parts) == 2 and parts[0] in FOLDERS and clean.endswith(".json"):
         return clean
     raise BadRequest("bundle_file_unexpected", name=name)
+
+
+def _check_raw(name: str) -> None:
+    """Refuse absolute paths (also Windows drives) and any `..` step, before anything else is read."""
+    clean = name.replace("\\", "/")
+    if clean.startswith("/") or re.match(r"[A-Za-z]:", clean) or ".." in clean.split("/"):
+        raise BadRequest("bundle_path_invalid", name=name)
 
 
 def place(name: str) -> str:
@@ -83,6 +91,7 @@ def from_zip(data: bytes) -> Bundle:
     for info in entries:
         if stat.S_ISLNK(info.external_attr >> 16):
             raise BadRequest("bundle_path_invalid", name=info.filename)
+        _check_raw(info.filename)
     names = [info.filename for info in entries]
     prefix = _common_folder(names)
     bundle: Bundle = {}
