@@ -129,6 +129,7 @@ CASES: dict[str, Any] = {
     "note_too_long": _l("catatan perubahan paling banyak %(limit)s karakter"),
     "draft_not_boolean": _l("'draft' harus true atau false"),
     "definition_retired": _l("%(key)s versi %(version)s sudah dipensiunkan dan tidak dapat diaktifkan"),
+    "diff_versions_required": _l("sebutkan versi yang dibandingkan: ?from=N&to=M"),
     "definition_current_retire": _l("%(key)s versi %(version)s adalah versi aktif; aktifkan versi lain dahulu"),
 }
 # Per-field codes in ValidationFailed details.

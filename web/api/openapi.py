@@ -88,6 +88,20 @@ SCHEMAS: dict[str, Any] = {
         "status": {"type": "string", "enum": ["draft", "current", "available", "retired"]}, "note": {"type": "string"},
         "deployed_by": {"type": "string"}, "deployed_at": ISO, "instances": {"type": "object", "properties": {
             "running": {"type": "integer"}, "completed": {"type": "integer"}}}}},
+    "DiffElement": {"type": "object", "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+        "process": {"type": "string", "description": "process id, or decision id for a DMN rule"},
+        "fields": {"type": "array", "items": {"type": "string"}, "description": "what changed"}}},
+    "Diff": {"type": "object", "properties": {
+        "from": {"type": "integer"}, "to": {"type": "integer"},
+        "added": {"type": "array", "items": _ref("DiffElement")},
+        "removed": {"type": "array", "items": _ref("DiffElement")},
+        "changed": {"type": "array", "items": _ref("DiffElement")},
+        "forms": {"type": "array", "items": {"type": "object", "properties": {
+            "form": {"type": "string"}, "added": {"type": "array", "items": {"type": "string"}},
+            "removed": {"type": "array", "items": {"type": "string"}},
+            "changed": {"type": "array", "items": {"type": "string"}}}}},
+        "files": {"type": "object", "description": "bundle files added, removed and changed"}}},
     "Task": {"type": "object", "properties": {
         "id": {"type": "string"}, "instance_id": {"type": "integer"}, "definition": {"type": "string"},
         "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
@@ -179,6 +193,17 @@ PATHS: dict[str, Any] = {
                     {"200": _json(_ref("Version"))}, errors=("400", "401", "403", "404", "409"), tag="definitions",
                     params=[_path("key"), _path("version", {"type": "integer"})],
                     body=_body({"reason": {"type": "string"}}, []))},
+    "/definitions/{key}/diff": {
+        "get": _op("What changed between two versions (admin)", {"200": _json(_ref("Diff"))},
+                   errors=("400", "401", "403", "404"), tag="definitions",
+                   params=[_path("key"), {**_query("from", {"type": "integer"}), "required": True},
+                           {**_query("to", {"type": "integer"}), "required": True}])},
+    "/definitions/{key}/diff.svg": {
+        "get": _op("The `to` diagram with added, changed and removed elements marked (admin)", {"200": {
+            "description": "SVG", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+                   errors=("400", "401", "403", "404"), tag="definitions",
+                   params=[_path("key"), {**_query("from", {"type": "integer"}), "required": True},
+                           {**_query("to", {"type": "integer"}), "required": True}])},
     "/instances": {
         "get": _op("Instances I may see", {"200": _json(_list_of("Instance"))}, errors=("400", "401"),
                    params=[_query("definition", {"type": "string"}), _query("status", {"type": "string"}),
