@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from sqlalchemy import func, select
 
+from engine.config import PROJECT_DIR
 from engine.models import Definition
 from tests.web.helpers import FIXTURES, with_forms
 
@@ -39,7 +41,7 @@ def test_upload_deploys_once_per_content(web, factory):
     response = upload(admin, LAPORAN, "laporan.bpmn")
     assert response.status_code == 303
     page = admin.get("/definitions").text
-    assert "laporan versi 1 dipasang." in page and "<code>laporan</code>" in page and "terbaru" in page
+    assert "laporan versi 1 dipasang." in page and "<code>laporan</code>" in page and "aktif" in page
     upload(admin, LAPORAN, "laporan.bpmn")
     assert "tidak ada versi baru" in admin.get("/definitions").text and versions(factory) == 1
     upload(admin, LAPORAN.replace(b"Tinjau laporan", b"Periksa laporan"), "laporan.bpmn")
@@ -78,3 +80,57 @@ def test_xml_download(web):
     assert response.headers["Content-Disposition"] == 'attachment; filename="laporan-v1.bpmn"'
     assert admin.get("/definitions/laporan/versions/9/bpmn").status_code == 404
     assert web("kabid").get("/definitions/laporan/versions/1/bpmn").status_code == 403
+
+
+def _sop_zip(edit=None) -> bytes:
+    folder = PROJECT_DIR / "processes" / "kitapun_senapas"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                name = str(path.relative_to(folder))
+                content = path.read_bytes()
+                archive.writestr(name, edit(name, content) if edit else content)
+    return buffer.getvalue()
+
+
+def _renamed(name, content):
+    return content.replace(b'name="Rapat koordinasi monev"', b'name="Rapat koordinasi monev tahunan"', 1) \
+        if name == "kitapun_senapas.bpmn" else content
+
+
+def test_version_page_shows_note_diff_and_activates_and_retires(web, factory):
+    admin = web("admin")
+    assert upload(admin, _sop_zip(), "sop.zip", note="SOP 2026").status_code == 303
+    response = upload(admin, _sop_zip(_renamed), "sop.zip", note="Rapat jadi tahunan", draft="true")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/definitions/kitapun_senapas/versions/2")
+    page = admin.get("/definitions/kitapun_senapas/versions/2").text
+    assert "Rapat jadi tahunan" in page and "draf" in page and "Aktifkan versi ini" in page
+    assert "Rapat koordinasi monev tahunan" in page and "<code>Koordinasi_Monev</code>" in page
+    assert "attribute:name" in page
+    assert 'src="/definitions/kitapun_senapas/diff.svg?from=1&amp;to=2"' in page
+    picture = admin.get("/definitions/kitapun_senapas/diff.svg?from=1&to=2")
+    assert picture.status_code == 200 and picture.mimetype == "image/svg+xml" and "Diubah" in picture.text
+    activated = admin.post("/definitions/kitapun_senapas/versions/2/activate", {"reason": "rapat"})
+    assert activated.status_code == 303
+    assert "sekarang aktif" in admin.get("/definitions/kitapun_senapas/versions/2").text
+    upload(admin, _sop_zip(), "sop.zip")
+    again = admin.get("/definitions/kitapun_senapas/versions/1").text
+    assert "bukan versi aktif" in again and "Aktifkan versi ini" in again
+    admin.post("/definitions/kitapun_senapas/versions/1/retire", {"reason": "lama"})
+    retired = admin.get("/definitions/kitapun_senapas/versions/1").text
+    assert "sudah dipensiunkan" in retired and "Aktifkan versi ini" not in retired
+    assert web("kabid").get("/definitions/kitapun_senapas/versions/1").status_code == 403
+    assert web("kabid").post("/definitions/kitapun_senapas/versions/1/activate", {"reason": "x"}).status_code == 403
+    refused = admin.post("/definitions/kitapun_senapas/versions/1/activate", {"reason": "x"})
+    assert refused.status_code == 409
+
+
+def test_bundle_download_from_the_page(web):
+    admin = web("admin")
+    upload(admin, _sop_zip(), "sop.zip")
+    response = admin.get("/definitions/kitapun_senapas/versions/1/bundle")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert "forms/monev.json" in archive.namelist() and "kitapun_senapas.bpmn" in archive.namelist()

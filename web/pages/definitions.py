@@ -1,21 +1,23 @@
-"""Definition pages (process owners only): the versions, uploading a new one, and the XML."""
+"""Definition pages (process owners only): the versions, uploading a bundle, a version with its diff, its files."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from engine.definitions import versions
+from engine.definitions import diff, lifecycle, versions
 from engine.definitions.versions import DeployResult
-from engine.errors import InvalidDefinition
+from engine.errors import BadRequest, InvalidDefinition
 from web import db, error_texts
 from web.callers import current_actor, require_admin
-from web.files import bpmn_response, read_upload, upload_options
+from web.files import bpmn_response, bundle_response, read_upload, upload_options
 
 bp = Blueprint("definitions", __name__)
+STATUS_LABELS = {"draft": _l("draf"), "current": _l("aktif"), "available": _l("tersedia"), "retired": _l("pensiun")}
 
 
 @bp.get("/definitions")
@@ -23,7 +25,8 @@ bp = Blueprint("definitions", __name__)
 def index() -> Any:
     """Every version, newest first per process."""
     require_admin()
-    return render_template("definitions.html", rows=versions.list_definitions(db.session()), problems=None)
+    return render_template("definitions.html", rows=versions.list_definitions(db.session()), problems=None,
+                           version_labels=STATUS_LABELS)
 
 
 @bp.post("/definitions")
@@ -40,17 +43,62 @@ def upload() -> Any:
     except InvalidDefinition as exc:
         rows = versions.list_definitions(db.session())
         return render_template("definitions.html", rows=rows, problems=error_texts.details(exc.details),
-                               filename=filename), 422
+                               filename=filename, version_labels=STATUS_LABELS), 422
     if result["created"]:
         flash(_("%(key)s versi %(version)s dipasang.", key=result["key"], version=result["version"]), "success")
+    elif result["status"] == lifecycle.AVAILABLE:
+        flash(_("Isi berkas sama dengan %(key)s versi %(version)s, yang bukan versi aktif; tidak ada versi baru. "
+                "Aktifkan versi ini di bawah bila proses baru harus dimulai padanya.",
+                key=result["key"], version=result["version"]), "info")
     else:
         flash(_("Isi berkas sama dengan %(key)s versi %(version)s; tidak ada versi baru.",
                 key=result["key"], version=result["version"]), "info")
-    return redirect(url_for("definitions.index"), 303)
+    return redirect(url_for("definitions.version", key=result["key"], version=result["version"]), 303)
 
 
 def _summary(result: DeployResult) -> dict[str, Any]:
-    return {"key": result.definition.key, "version": result.definition.version, "created": result.created}
+    return {"key": result.definition.key, "version": result.definition.version, "created": result.created,
+            "status": result.definition.status}
+
+
+@bp.get("/definitions/<key>/versions/<int:version>")
+@login_required
+def version(key: str, version: int) -> Any:
+    """One version: its note and life, its instances, downloads, activate/retire, and what changed."""
+    require_admin()
+    session = db.session()
+    infos = lifecycle.list_versions(session, key)
+    info = next((i for i in infos if i.definition.version == version), None)
+    if info is None:
+        versions.get_version(session, key, version)  # the 404 with its own message
+    assert info is not None
+    others = [i.definition.version for i in infos if i.definition.version != version]
+    older = [v for v in others if v < version]
+    base = request.args.get("from", "")
+    compare_with = int(base) if base.isdigit() and int(base) in others else (max(older) if older else None)
+    changes = None
+    if compare_with is not None:
+        changes = diff.compare(versions.get_version(session, key, compare_with), info.definition)
+    return render_template("definition_version.html", info=info, definition=info.definition, versions=infos,
+                           others=others, compare_with=compare_with, changes=changes,
+                           version_labels=STATUS_LABELS)
+
+
+@bp.post("/definitions/<key>/versions/<int:version>/<any(activate, retire):action>")
+@login_required
+def change(key: str, version: int, action: str) -> Any:
+    """Activate (also the rollback) or retire a version, with the reason given."""
+    actor = current_actor()
+    reason = request.form.get("reason", "")
+    work = lifecycle.activate if action == "activate" else lifecycle.retire
+    db.transact(lambda s: work(s, key, version, actor, reason))
+    if action == "activate":
+        flash(_("%(key)s versi %(version)s sekarang aktif: proses baru dimulai pada versi ini.",
+                key=key, version=version), "success")
+    else:
+        flash(_("%(key)s versi %(version)s dipensiunkan; proses yang berjalan tetap berlanjut.",
+                key=key, version=version), "success")
+    return redirect(url_for("definitions.version", key=key, version=version), 303)
 
 
 @bp.get("/definitions/<key>/versions/<int:version>/bpmn")
@@ -59,3 +107,24 @@ def download(key: str, version: int) -> Any:
     """The XML of one version."""
     require_admin()
     return bpmn_response(versions.get_version(db.session(), key, version))
+
+
+@bp.get("/definitions/<key>/versions/<int:version>/bundle")
+@login_required
+def bundle(key: str, version: int) -> Any:
+    """The whole bundle of one version as a zip."""
+    require_admin()
+    return bundle_response(versions.get_version(db.session(), key, version))
+
+
+@bp.get("/definitions/<key>/diff.svg")
+@login_required
+def diff_svg(key: str) -> Any:
+    """The diagram of `to` with what changed since `from` marked."""
+    require_admin()
+    session = db.session()
+    numbers = [request.args.get(name, "") for name in ("from", "to")]
+    if not all(n.isdigit() for n in numbers):
+        raise BadRequest("diff_versions_required")
+    old, new = (versions.get_version(session, key, int(n)) for n in numbers)
+    return Response(diff.svg(old, new), mimetype="image/svg+xml")
