@@ -329,7 +329,7 @@ def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, done: Iterable
 
 
 def render_marked_svg(bpmn_xml: bytes, old_xml: bytes, *, process_id: str, marks: Mapping[str, str],
-                      removed: Iterable[str]) -> str:
+                      removed: Iterable[str], inline: bool = False) -> str:
     """The diagram of a version with elements marked `added` or `changed`, the removed ones drawn where
     the older version had them, and a legend."""
     root = _parse(bpmn_xml)
@@ -354,7 +354,7 @@ def render_marked_svg(bpmn_xml: bytes, old_xml: bytes, *, process_id: str, marks
     legend = etree.Element(f"{{{SVG}}}g", {"class": "legend"})
     extent = extent.union(_legend(legend, extent.x, extent.bottom + 24, DIFF_LEGEND))
     view = Box(extent.x - MARGIN, extent.y - MARGIN, extent.w + 2 * MARGIN, extent.h + 2 * MARGIN)
-    svg = _root(view, "Perubahan versi")
+    svg = _root(view, "Perubahan versi", inline)
     _add_markers(el(svg, "defs"))
     svg.append(content)
     if ghosts is not None:

@@ -52,13 +52,20 @@ def compare(old: Definition, new: Definition) -> dict[str, Any]:
             "files": _files(stored_bundle(old), stored_bundle(new))}
 
 
-def svg(old: Definition, new: Definition) -> str:
-    """The diagram of `new` with added, changed and removed elements marked, and a legend."""
+def svg(old: Definition, new: Definition, *, inline: bool = False) -> str:
+    """The diagram of `new` with added, changed and removed elements marked, and a legend.
+
+    Lanes are left unmarked: a changed lane would tint everything drawn in it (the table names it).
+    `inline` gives the form for embedding in an HTML page (natural size, no style element).
+    """
     found = compare(old, new)
-    marks = {e["id"]: "added" for e in found["added"] if e["process"] == new.key}
-    marks.update({e["id"]: "changed" for e in found["changed"] if e["process"] == new.key})
-    removed = [e["id"] for e in found["removed"] if e["process"] == new.key]
-    return diagram.render_marked_svg(new.bpmn, old.bpmn, process_id=new.key, marks=marks, removed=removed)
+    shown = [e for key in ("added", "changed", "removed") for e in found[key]
+             if e["process"] == new.key and e["type"] != "lane"]
+    marks = {e["id"]: "added" for e in shown if e in found["added"]}
+    marks.update({e["id"]: "changed" for e in shown if e in found["changed"]})
+    removed = [e["id"] for e in shown if e in found["removed"]]
+    return diagram.render_marked_svg(new.bpmn, old.bpmn, process_id=new.key, marks=marks, removed=removed,
+                                     inline=inline)
 
 
 def _entry(element: dict[str, Any]) -> dict[str, Any]:

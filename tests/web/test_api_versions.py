@@ -3,40 +3,15 @@
 from __future__ import annotations
 
 import io
-import json
-import zipfile
 
 from sqlalchemy import select
 
-from engine.config import PROJECT_DIR
 from engine.models import AuditEvent
+from tests.web import sop_change
 
-SOP = PROJECT_DIR / "processes" / "kitapun_senapas"
-FILES = {str(p.relative_to(SOP)): p.read_bytes() for p in sorted(SOP.rglob("*")) if p.is_file()}
-
-
-def zipped(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def changed_bundle() -> dict[str, bytes]:
-    """The SOP with a task renamed, a form field added and one changed, and a data object added."""
-    files = dict(FILES)
-    main = files["kitapun_senapas.bpmn"].decode()
-    main = main.replace('name="Rapat koordinasi monev"', 'name="Rapat koordinasi monev tahunan"', 1)
-    main = main.replace('<bpmn:laneSet id="LaneSet_kitapun_senapas">',
-                        '<bpmn:dataObject id="Catatan_Kabid" name="Catatan kabid"/>\n'
-                        '    <bpmn:laneSet id="LaneSet_kitapun_senapas">', 1)
-    files["kitapun_senapas.bpmn"] = main.encode()
-    form = json.loads(files["forms/koordinasi_monev.json"])
-    form["properties"]["periode"]["maxLength"] = 150
-    form["properties"]["catatan_kabid"] = {"type": "string", "title": "Catatan kabid", "maxLength": 500}
-    files["forms/koordinasi_monev.json"] = json.dumps(form, ensure_ascii=False, indent=2).encode()
-    return files
+FILES = sop_change.files()
+changed_bundle = sop_change.changed
+zipped = sop_change.zipped
 
 
 def upload(caller, files: dict[str, bytes], **fields):
@@ -48,6 +23,12 @@ def start(api) -> dict:
     response = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}})
     assert response.status_code == 201, response.text
     return response.json
+
+
+def group_class(svg: str, element_id: str) -> str:
+    """The class of the SVG group drawing one element."""
+    head = svg.split(f'data-element-id="{element_id}"')[0].rsplit("<g ", 1)[1]
+    return head.split('class="')[1].split('"')[0]
 
 
 def statuses(admin) -> dict[int, str]:
@@ -68,17 +49,25 @@ def test_draft_diff_activate_start_and_roll_back(api, factory):
     diff = admin.get("/definitions/kitapun_senapas/diff?from=1&to=2")
     assert diff.status_code == 200 and (diff.json["from"], diff.json["to"]) == (1, 2)
     assert [(e["id"], e["type"], e["process"]) for e in diff.json["added"]] == [
-        ("Catatan_Kabid", "dataObject", "kitapun_senapas")]
-    assert diff.json["removed"] == []
-    assert [(e["id"], e["fields"]) for e in diff.json["changed"]] == [("Koordinasi_Monev", ["attribute:name"])]
+        ("Flow_Monev_Perpustakaan_Tinjau_Hasil_Monev", "sequenceFlow", "kitapun_senapas"),
+        ("Flow_Tinjau_Hasil_Monev_Pemilihan_Pembinaan", "sequenceFlow", "kitapun_senapas"),
+        ("Tinjau_Hasil_Monev", "userTask", "kitapun_senapas")]
+    assert [(e["id"], e["type"]) for e in diff.json["removed"]] == [
+        ("Flow_Monev_Perpustakaan_Pemilihan_Pembinaan", "sequenceFlow")]
+    assert [(e["id"], e["fields"]) for e in diff.json["changed"]] == [
+        ("Koordinasi_Monev", ["attribute:name"]), ("Lane_koordinasi", ["flow_nodes"])]
     assert diff.json["changed"][0]["name"] == "Rapat koordinasi monev tahunan"
     assert diff.json["forms"] == [{"form": "koordinasi_monev.json", "added": ["catatan_kabid"], "removed": [],
                                    "changed": ["periode"]}]
+    assert diff.json["files"] == {"added": [], "removed": [],
+                                  "changed": ["forms/koordinasi_monev.json", "kitapun_senapas.bpmn"]}
     picture = admin.get("/definitions/kitapun_senapas/diff.svg?from=1&to=2")
     assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
-    assert 'data-element-id="Koordinasi_Monev"' in picture.text and "Diubah" in picture.text
-    changed_group = picture.text.split('data-element-id="Koordinasi_Monev"')[0].rsplit("<g ", 1)[1]
-    assert "changed" in changed_group
+    assert "Ditambahkan" in picture.text and "Diubah" in picture.text and "Dihapus" in picture.text
+    assert group_class(picture.text, "Koordinasi_Monev").endswith(" changed")
+    assert group_class(picture.text, "Tinjau_Hasil_Monev").endswith(" added")
+    assert group_class(picture.text, "Flow_Monev_Perpustakaan_Pemilihan_Pembinaan").endswith(" removed")
+    assert group_class(picture.text, "Pemilihan_Pembinaan") == "task userTask"
 
     activated = admin.post("/definitions/kitapun_senapas/versions/2/activate", {"reason": "Rapat 3 Januari"})
     assert activated.status_code == 200 and activated.json["status"] == "current"

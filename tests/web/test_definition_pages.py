@@ -109,7 +109,8 @@ def test_version_page_shows_note_diff_and_activates_and_retires(web, factory):
     assert "Rapat jadi tahunan" in page and "draf" in page and "Aktifkan versi ini" in page
     assert "Rapat koordinasi monev tahunan" in page and "<code>Koordinasi_Monev</code>" in page
     assert "attribute:name" in page
-    assert 'src="/definitions/kitapun_senapas/diff.svg?from=1&amp;to=2"' in page
+    assert 'href="/definitions/kitapun_senapas/diff.svg?from=1&amp;to=2"' in page
+    assert 'class="task userTask changed" data-element-id="Koordinasi_Monev"' in page
     picture = admin.get("/definitions/kitapun_senapas/diff.svg?from=1&to=2")
     assert picture.status_code == 200 and picture.mimetype == "image/svg+xml" and "Diubah" in picture.text
     activated = admin.post("/definitions/kitapun_senapas/versions/2/activate", {"reason": "rapat"})

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from markupsafe import Markup
 
 from engine.definitions import diff, lifecycle, versions
 from engine.definitions.versions import DeployResult
@@ -76,11 +77,13 @@ def version(key: str, version: int) -> Any:
     older = [v for v in others if v < version]
     base = request.args.get("from", "")
     compare_with = int(base) if base.isdigit() and int(base) in others else (max(older) if older else None)
-    changes = None
+    changes, picture = None, None
     if compare_with is not None:
-        changes = diff.compare(versions.get_version(session, key, compare_with), info.definition)
+        base_version = versions.get_version(session, key, compare_with)
+        changes = diff.compare(base_version, info.definition)
+        picture = Markup(diff.svg(base_version, info.definition, inline=True))  # noqa: S704 - our lxml serializer's output
     return render_template("definition_version.html", info=info, definition=info.definition, versions=infos,
-                           others=others, compare_with=compare_with, changes=changes,
+                           others=others, compare_with=compare_with, changes=changes, picture=picture,
                            version_labels=STATUS_LABELS)
 
 
