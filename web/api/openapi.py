@@ -102,6 +102,16 @@ SCHEMAS: dict[str, Any] = {
             "removed": {"type": "array", "items": {"type": "string"}},
             "changed": {"type": "array", "items": {"type": "string"}}}}},
         "files": {"type": "object", "description": "bundle files added, removed and changed"}}},
+    "MigrationPlan": {"type": "object", "properties": {
+        "instance_id": {"type": "integer"}, "from_version": {"type": "integer"}, "to_version": {"type": "integer"},
+        "migratable": {"type": "boolean"},
+        "problems": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "element": {"type": "string", "nullable": True},
+            "params": {"type": "object"}, "message": {"type": "string"}}}},
+        "changes": {"type": "array", "items": {"type": "object", "properties": {
+            "element": {"type": "string"}, "process": {"type": "string"},
+            "change": {"type": "string", "enum": ["changed", "removed"]},
+            "fields": {"type": "array", "items": {"type": "string"}}}}}}},
     "Task": {"type": "object", "properties": {
         "id": {"type": "string"}, "instance_id": {"type": "integer"}, "definition": {"type": "string"},
         "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
@@ -204,6 +214,24 @@ PATHS: dict[str, Any] = {
                    errors=("400", "401", "403", "404"), tag="definitions",
                    params=[_path("key"), {**_query("from", {"type": "integer"}), "required": True},
                            {**_query("to", {"type": "integer"}), "required": True}])},
+    "/definitions/{key}/migrate": {
+        "post": _op("Dry-run or migrate every running, suspended or stopped instance of a version (admin)",
+                    {"200": _json({"type": "object", "properties": {
+                        "migrated": {"type": "array", "items": {"type": "integer"}},
+                        "migratable": {"type": "array", "items": {"type": "integer"}},
+                        "blocked": {"type": "array", "items": {"type": "object", "properties": {
+                            "id": {"type": "integer"},
+                            "problems": {"type": "array", "items": {"type": "object"}}}}}}})},
+                    errors=("400", "401", "403", "404", "409"), tag="migration", params=[_path("key")],
+                    body=_body({"from_version": {"type": "integer"}, "to_version": {"type": "integer"},
+                                "dry_run": {"type": "boolean", "default": False}, "reason": {"type": "string"}},
+                               ["from_version", "to_version"]))},
+    "/instances/{instance_id}/migrate": {
+        "post": _op("Dry-run or migrate one instance to another version (admin); blocked: 409 with the problems",
+                    {"200": _json(_ref("MigrationPlan"))}, errors=("400", "401", "403", "404", "409"),
+                    tag="migration", params=INSTANCE_ID,
+                    body=_body({"to_version": {"type": "integer"}, "dry_run": {"type": "boolean", "default": False},
+                                "reason": {"type": "string"}}, ["to_version"]))},
     "/instances": {
         "get": _op("Instances I may see", {"200": _json(_list_of("Instance"))}, errors=("400", "401"),
                    params=[_query("definition", {"type": "string"}), _query("status", {"type": "string"}),
