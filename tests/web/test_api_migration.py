@@ -106,3 +106,62 @@ def test_migration_is_for_admins_and_checks_its_input(demo_app):
     assert admin.post("/instances/99999/migrate", {"to_version": 1}).status_code == 404
     same = admin.post(f"/instances/{instance_id}/migrate", {"to_version": 1, "dry_run": True})
     assert same.status_code == 200 and [p["code"] for p in same.json["problems"]] == ["migration_same_version"]
+
+
+def test_an_instance_stopped_by_an_incident_is_rescued_by_migrating_to_a_fixed_version(api, factory):
+    from tests.web.helpers import FIXTURES, open_task, start, with_forms
+    admin = api("admin")
+    broken = (FIXTURES / "insiden.bpmn").read_bytes()
+    assert admin.post("/definitions", data={"file": with_forms(broken, "insiden.bpmn")},
+                      content_type="multipart/form-data", json=None).status_code == 201
+    instance_id = start(factory, "insiden")
+    task_id = open_task(factory, instance_id, "isi")
+    stopped = api("petugas").post(f"/tasks/{task_id}/complete", {"data": {"pembagi": 0}})
+    assert stopped.json["instance"]["status"] == "error"
+    fixed = broken.replace(b"rasio = 10 / pembagi", b"rasio = 10 / pembagi if pembagi else 0")
+    assert admin.post("/definitions", data={"file": with_forms(fixed, "insiden.bpmn"), "note": "bagi nol"},
+                      content_type="multipart/form-data", json=None).json["version"] == 2
+    dry = admin.post(f"/instances/{instance_id}/migrate", {"to_version": 2, "dry_run": True})
+    assert dry.json["migratable"] is True
+    assert {"element": "hitung", "process": "insiden", "change": "changed", "fields": ["script"]} in dry.json["changes"]
+    rescued = admin.post(f"/instances/{instance_id}/migrate", {"to_version": 2, "reason": "perbaikan skrip"})
+    assert rescued.status_code == 200, rescued.text
+    detail = admin.get(f"/instances/{instance_id}").json
+    assert detail["version"] == 2 and detail["status"] != "error" and detail["incident"] is None
+    assert detail["data"]["rasio"] == 0
+    history = [e["action"] for e in detail["history"]]
+    assert history.index("incident") < history.index("migrate") < len(history)
+    with factory() as session:
+        assert session.get(Task, task_id).status == "completed"  # the failed completion ran again
+
+
+def test_the_migrate_page_lists_migratable_and_blocked_cycles_and_moves_them(demo_app):
+    from tests.web.helpers import Web
+    from web.demo import DEMO_PASSWORD
+    api = callers(demo_app)
+    admin = api("admin")
+    done_meeting = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
+    run_steps(api, done_meeting, STEPS[:1])
+    fresh = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
+    bundle = sop_change.changed()
+    bundle["kitapun_senapas.bpmn"] = bundle["kitapun_senapas.bpmn"].replace(
+        b'<bpmn:userTask id="Koordinasi_Monev" name="Rapat koordinasi monev tahunan">\n      <bpmn:extensionElements>',
+        b'<bpmn:userTask id="Koordinasi_Monev" name="Rapat koordinasi monev tahunan">\n      <bpmn:extensionElements>\n'
+        b'        <spiffworkflow:postScript>jumlah_sasaran = len(jadwal)</spiffworkflow:postScript>', 1)
+    assert upload(admin, bundle, draft="true").status_code == 201
+    browser = Web(demo_app.test_client()).login("admin", DEMO_PASSWORD)
+    version_page = browser.get("/definitions/kitapun_senapas/versions/2").text
+    assert 'href="/definitions/kitapun_senapas/versions/2/migrate"' in version_page
+    page = browser.get("/definitions/kitapun_senapas/versions/2/migrate").text
+    assert f'href="/instances/{fresh}">#{fresh}</a>' in page.split("Dapat dipindahkan")[1].split("</p>")[0]
+    blocked = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert f"#{done_meeting}" in blocked and "<code>Koordinasi_Monev</code>" in blocked and "postscript" in blocked
+    assert "Pindahkan 1 proses ke versi 2" in page
+    assert admin.get(f"/instances/{fresh}").json["version"] == 1  # looking moved nothing
+    moved = browser.post("/definitions/kitapun_senapas/versions/2/migrate", {"from_version": "1", "reason": "SOP baru"})
+    assert moved.status_code == 303
+    assert "1 proses dipindahkan ke versi 2; 1 tetap pada versinya." in browser.get(moved.headers["Location"]).text
+    assert admin.get(f"/instances/{fresh}").json["version"] == 2
+    assert admin.get(f"/instances/{done_meeting}").json["version"] == 1
+    kabid = Web(demo_app.test_client()).login("kabid", DEMO_PASSWORD)
+    assert kabid.get("/definitions/kitapun_senapas/versions/2/migrate").status_code == 403

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from engine.definitions import diff, lifecycle, versions
 from engine.definitions.versions import DeployResult
 from engine.errors import BadRequest, InvalidDefinition
+from engine.workflow import migration
 from web import db, error_texts
 from web.callers import current_actor, require_admin
 from web.files import bpmn_response, bundle_response, read_upload, upload_options
@@ -102,6 +103,43 @@ def change(key: str, version: int, action: str) -> Any:
         flash(_("%(key)s versi %(version)s dipensiunkan; proses yang berjalan tetap berlanjut.",
                 key=key, version=version), "success")
     return redirect(url_for("definitions.version", key=key, version=version), 303)
+
+
+@bp.get("/definitions/<key>/versions/<int:version>/migrate")
+@login_required
+def migrate_page(key: str, version: int) -> Any:
+    """The running instances of the other versions: which can move to this one (dry run) and which are blocked."""
+    require_admin()
+    session, actor = db.session(), current_actor()
+    infos = lifecycle.list_versions(session, key)
+    target = versions.get_version(session, key, version)
+    sources = []
+    for info in infos:
+        if info.definition.version != version and info.running:
+            found = migration.migrate_all(session, key, info.definition.version, version, actor, dry_run=True,
+                                          reason="", limits=db.limits())
+            for blocked in found["blocked"]:
+                blocked["problems"] = error_texts.details(blocked["problems"])
+            sources.append((info, found))
+    session.rollback()  # the dry runs locked the rows they read; nothing was written
+    return render_template("definition_migrate.html", definition=target, sources=sources,
+                           version_labels=STATUS_LABELS)
+
+
+@bp.post("/definitions/<key>/versions/<int:version>/migrate")
+@login_required
+def migrate(key: str, version: int) -> Any:
+    """Move every migratable instance of `from_version` to this version, with the reason given."""
+    actor = current_actor()
+    raw = request.form.get("from_version", "")
+    if not raw.isdigit():
+        raise BadRequest("version_required", field="from_version")
+    reason = request.form.get("reason", "")
+    found = db.transact(lambda s: migration.migrate_all(s, key, int(raw), version, actor, dry_run=False,
+                                                        reason=reason, limits=db.limits()))
+    flash(_("%(n)s proses dipindahkan ke versi %(version)s; %(blocked)s tetap pada versinya.",
+            n=len(found["migrated"]), version=version, blocked=len(found["blocked"])), "success")
+    return redirect(url_for("definitions.migrate_page", key=key, version=version), 303)
 
 
 @bp.get("/definitions/<key>/versions/<int:version>/bpmn")
