@@ -7,6 +7,7 @@ import io
 from sqlalchemy import select
 
 from engine.models import AuditEvent, Task
+from engine.workflow import check
 from tests.web import sop_change
 from tests.web.sop_steps import STEPS, callers
 
@@ -63,8 +64,12 @@ def test_running_cycles_move_to_the_new_version_and_reach_the_new_task(demo_app,
         assert [(e.instance_id, e.actor, e.reason, e.data["from_version"], e.data["to_version"]) for e in events] == [
             (inside_monev, "admin", "SOP 2027", 1, 2), (at_start, "admin", "SOP 2027", 1, 2)]
 
+    with factory() as session:
+        assert check.check(session) == []  # state, task rows, counters and audit agree after the move
     run_steps(api, inside_monev, STEPS[6:11])  # the rest of the monev
     assert open_names(api, inside_monev) == ["Tinjau_Hasil_Monev"]
+    with factory() as session:
+        assert check.check(session) == []
     versions = {v["version"]: v["instances"] for v in admin.get("/definitions/kitapun_senapas/versions").json["items"]}
     assert versions == {2: {"running": 2, "completed": 0}, 1: {"running": 0, "completed": 0}}
 
@@ -133,6 +138,7 @@ def test_an_instance_stopped_by_an_incident_is_rescued_by_migrating_to_a_fixed_v
     assert history.index("incident") < history.index("migrate") < len(history)
     with factory() as session:
         assert session.get(Task, task_id).status == "completed"  # the failed completion ran again
+        assert check.check(session) == []
 
 
 def test_the_migrate_page_lists_migratable_and_blocked_cycles_and_moves_them(demo_app):
