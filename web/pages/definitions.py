@@ -88,7 +88,8 @@ def version(key: str, version: int) -> Any:
                            version_labels=STATUS_LABELS)
 
 
-@bp.post("/definitions/<key>/versions/<int:version>/<any(activate, retire):action>")
+@bp.post("/definitions/<key>/versions/<int:version>/activate", defaults={"action": "activate"})
+@bp.post("/definitions/<key>/versions/<int:version>/retire", defaults={"action": "retire"})
 @login_required
 def change(key: str, version: int, action: str) -> Any:
     """Activate (also the rollback) or retire a version, with the reason given."""
@@ -105,10 +106,13 @@ def change(key: str, version: int, action: str) -> Any:
     return redirect(url_for("definitions.version", key=key, version=version), 303)
 
 
-@bp.get("/definitions/<key>/versions/<int:version>/migrate")
+# One rule for both methods: beyond-64-bit versions then match no rule at all (404, not 405).
+@bp.route("/definitions/<key>/versions/<int:version>/migrate", methods=["GET", "POST"])
 @login_required
 def migrate_page(key: str, version: int) -> Any:
     """The running instances of the other versions: which can move to this one (dry run) and which are blocked."""
+    if request.method == "POST":
+        return _migrate(key, version)
     require_admin()
     session, actor = db.session(), current_actor()
     infos = lifecycle.list_versions(session, key)
@@ -126,9 +130,7 @@ def migrate_page(key: str, version: int) -> Any:
                            version_labels=STATUS_LABELS)
 
 
-@bp.post("/definitions/<key>/versions/<int:version>/migrate")
-@login_required
-def migrate(key: str, version: int) -> Any:
+def _migrate(key: str, version: int) -> Any:
     """Move every migratable instance of `from_version` to this version, with the reason given."""
     actor = current_actor()
     raw = request.form.get("from_version", "")
