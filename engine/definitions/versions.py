@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.definitions import bpmn_xml, derived
+from engine.definitions import bpmn_xml, derived, findings, structure
 from engine.definitions.bpmn_xml import NS
 from engine.definitions.lint import lint
 from engine.errors import Forbidden, InvalidDefinition, NotFound, Problem
@@ -32,10 +32,54 @@ _VALIDATOR_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class DeployResult:
-    """The definition version a deploy ended on, and whether it was new."""
+    """The definition version a deploy ended on, whether it was new, and the warnings it passed with."""
 
     definition: Definition
     created: bool
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Examined:
+    """Every check of an upload, nothing stored: errors block a deploy, warnings do not."""
+
+    errors: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
+    key: str | None = None
+    root: etree._Element | None = None
+    deps: dict[str, etree._Element] = field(default_factory=dict)
+    forms: dict[str, Any] = field(default_factory=dict)
+    specs: Any = None
+
+
+def examine(session: Session, content: bytes, filename: str, *, processes_dir: Path,
+            library: dict[str, bytes] | None = None) -> Examined:
+    """Run every check of a deploy on one BPMN file and the files it calls; store nothing."""
+    filename = Path(filename).name or "upload.bpmn"
+    try:
+        root = bpmn_xml.parse(content, filename)
+    except InvalidDefinition as exc:
+        return Examined(exc.problems)
+    bounds = scripts.agency_bounds(session)
+    problems, forms = lint(root, filename, processes_dir / "forms", bounds)
+    problems += structure.dangling(root, filename)
+    key = _root_process_id(root, filename, problems)
+    deps = _dependencies(root, filename, library or {}, problems)
+    for dep_name, dep_root in deps.items():
+        dep_problems, dep_forms = lint(dep_root, dep_name, processes_dir / "forms", bounds)
+        problems.extend(dep_problems + structure.dangling(dep_root, dep_name))
+        forms.update(dep_forms)
+    files = {filename: root, **deps}
+    warnings = findings.without_paths(findings.warnings(files, forms), processes_dir)
+    examined = Examined(problems, warnings, key, root, deps, forms)
+    if not problems:
+        assert key is not None
+        try:
+            examined.specs = _build_spec(root, filename, deps, key)
+        except InvalidDefinition as exc:
+            examined.errors = findings.located(exc.problems, files)
+    examined.errors = findings.without_paths(examined.errors, processes_dir)
+    return examined
 
 
 def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, processes_dir: Path,
@@ -44,29 +88,22 @@ def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, pro
 
     `library` holds other BPMN/DMN files (name -> bytes) that called processes and decisions are
     resolved from; forms are read from `processes_dir/forms`. Nothing is stored unless every
-    check passes.
+    check passes; warnings do not block it and come back with the result.
     """
     if not roles.DEPLOY_ROLES & actor.roles:
         raise Forbidden("admins_only")
     filename = Path(filename).name or "upload.bpmn"
-    root = bpmn_xml.parse(content, filename)
-    bounds = scripts.agency_bounds(session)
-    problems, forms = lint(root, filename, processes_dir / "forms", bounds)
-    key = _root_process_id(root, filename, problems)
-    deps = _dependencies(root, filename, library or {}, problems)
-    for dep_name, dep_root in deps.items():
-        dep_problems, dep_forms = lint(dep_root, dep_name, processes_dir / "forms", bounds)
-        problems.extend(dep_problems)
-        forms.update(dep_forms)
-    if problems:
-        raise InvalidDefinition(problems)
-    assert key is not None
-    spec, subprocess_specs = _build_spec(root, filename, deps, key)
+    examined = examine(session, content, filename, processes_dir=processes_dir, library=library)
+    if examined.errors:
+        raise InvalidDefinition(examined.errors)
+    key, root, deps, forms = examined.key, examined.root, examined.deps, examined.forms
+    assert key is not None and root is not None
+    spec, subprocess_specs = examined.specs
     files = {name: (library or {})[name].decode("utf-8") for name in sorted(deps)}
     digest = _hash(content, files, forms)
     existing = session.scalar(select(Definition).where(Definition.key == key, Definition.hash == digest))
     if existing is not None:
-        return DeployResult(existing, created=False)
+        return DeployResult(existing, created=False, warnings=tuple(examined.warnings))
     version = (session.scalar(select(func.max(Definition.version)).where(Definition.key == key)) or 0) + 1
     process = root.find(f"bpmn:process[@id='{key}']", NS)
     definition = Definition(
@@ -79,7 +116,7 @@ def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, pro
     session.flush()
     audit.record(session, actor.username, "deploy", data={"definition": key, "version": version,
                                                           "hash": digest})
-    return DeployResult(definition, created=True)
+    return DeployResult(definition, created=True, warnings=tuple(examined.warnings))
 
 
 def deploy_upload(session: Session, content: bytes, filename: str, actor: Actor, *,

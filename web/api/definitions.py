@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import request
 
-from engine.definitions import versions
-from engine.errors import Forbidden
-from web import db
+from engine.definitions import validation, versions
+from engine.errors import Forbidden, Problem
+from web import db, error_texts
 from web.api.base import bp
 from web.api.serialize import definition_item
 from web.callers import current_actor, require_admin
@@ -33,10 +33,28 @@ def upload_definition() -> Any:
     def work(session: Any) -> tuple[dict[str, Any], bool]:
         result = versions.deploy_upload(session, content, filename, actor,
                                         processes_dir=db.state().settings.processes_dir)
-        return definition_item(result.definition, True), result.created
+        return {**definition_item(result.definition, True), "warnings": findings(result.warnings)}, result.created
 
     item, created = db.transact(work)
     return item, 201 if created else 200
+
+
+@bp.post("/definitions/validate")
+def validate_definition() -> Any:
+    """Check an upload as a deploy would: errors (they block a deploy) and warnings; nothing is stored."""
+    actor = current_actor()
+    if "admin" not in actor.roles:
+        raise Forbidden("admins_only")
+    content, filename = read_upload(request.files.get("file"))
+    examined = validation.validate_upload(db.session(), content, filename, actor,
+                                          processes_dir=db.state().settings.processes_dir)
+    return {"errors": findings(examined.errors), "warnings": findings(examined.warnings)}
+
+
+def findings(problems: Any) -> list[dict[str, Any]]:
+    """Problems as `{"file", "line", "element", "code", "message"}` (and the message's params)."""
+    return [{"file": p.file, "line": p.line, "element": p.element, "code": p.code, "params": p.params,
+             "message": error_texts.text(p.code, p.params)} for p in problems if isinstance(p, Problem)]
 
 
 @bp.get("/definitions/<key>/versions/<int:version>/bpmn")

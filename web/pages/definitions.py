@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.definitions import versions
+from engine.definitions import validation, versions
 from engine.definitions.versions import DeployResult
 from engine.errors import InvalidDefinition
 from web import db, error_texts
@@ -45,11 +45,30 @@ def upload() -> Any:
     else:
         flash(_("Isi berkas sama dengan %(key)s versi %(version)s; tidak ada versi baru.",
                 key=result["key"], version=result["version"]), "info")
+    if result["warnings"]:
+        rows = versions.list_definitions(db.session())
+        return render_template("definitions.html", rows=rows, problems=None, filename=filename,
+                               warnings=error_texts.details(result["warnings"]))
     return redirect(url_for("definitions.index"), 303)
 
 
+@bp.post("/definitions/validate")
+@login_required
+def check() -> Any:
+    """Check an uploaded BPMN file as a deploy would and show its errors and warnings; nothing is stored."""
+    require_admin()
+    content, filename = read_upload(request.files.get("file"))
+    examined = validation.validate_upload(db.session(), content, filename, current_actor(),
+                                          processes_dir=db.state().settings.processes_dir)
+    rows = versions.list_definitions(db.session())
+    return render_template("definitions.html", rows=rows, filename=filename, checked_only=True,
+                           problems=error_texts.details(p.as_dict() for p in examined.errors),
+                           warnings=error_texts.details(p.as_dict() for p in examined.warnings))
+
+
 def _summary(result: DeployResult) -> dict[str, Any]:
-    return {"key": result.definition.key, "version": result.definition.version, "created": result.created}
+    return {"key": result.definition.key, "version": result.definition.version, "created": result.created,
+            "warnings": [p.as_dict() for p in result.warnings]}
 
 
 @bp.get("/definitions/<key>/versions/<int:version>/bpmn")
