@@ -81,6 +81,10 @@ SCHEMAS: dict[str, Any] = {
     "Definition": {"type": "object", "properties": {
         "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
         "hash": {"type": "string"}, "deployed_at": ISO, "latest": {"type": "boolean"}}},
+    "Finding": {"type": "object", "required": ["file", "line", "element", "code", "message"], "properties": {
+        "file": {"type": "string"}, "line": {"type": "integer", "nullable": True},
+        "element": {"type": "string", "nullable": True}, "code": {"type": "string"}, "message": {"type": "string"},
+        "params": {"type": "object"}}},
     "Task": {"type": "object", "properties": {
         "id": {"type": "string"}, "instance_id": {"type": "integer"}, "definition": {"type": "string"},
         "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
@@ -144,6 +148,14 @@ PATHS: dict[str, Any] = {
         "post": _op("Deploy a BPMN file (admin)", {"201": _json(_ref("Definition"), "new version"),
                                                     "200": _json(_ref("Definition"), "identical bytes")},
                     errors=("400", "401", "403", "413", "422"), tag="definitions",
+                    body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary"}}}}})},
+    "/definitions/validate": {
+        "post": _op("Check an upload as a deploy would; store nothing (admin)", {"200": _json({
+            "type": "object", "required": ["errors", "warnings"], "properties": {
+                "errors": {"type": "array", "items": _ref("Finding")},
+                "warnings": {"type": "array", "items": _ref("Finding")}}})},
+                    errors=("400", "401", "403", "413"), tag="definitions",
                     body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
                         "file": {"type": "string", "format": "binary"}}}}})},
     "/definitions/{key}/versions/{version}/bpmn": {
