@@ -233,6 +233,15 @@ PROBLEMS: dict[str, Any] = {
                                     "(x-senapas-i18n.en)"),
     "form_choice_missing_english": _l("formulir %(form)s: pilihan %(values)s di '%(path)s' belum punya teks "
                                       "bahasa Inggris"),
+    # Scenario tests of a version (engine/definitions/scenarios.py, engine/workflow/rehearsal.py).
+    "scenario_file_invalid": _l("berkas skenario tidak sah: %(detail)s"),
+    "scenario_data_refused": _l("data untuk %(task)s ditolak formulirnya: %(problems)s"),
+    "scenario_engine_failed": _l("mesin alur kerja gagal di %(task)s: %(detail)s"),
+    "scenario_task_not_ready": _l("%(task)s tidak siap tepat satu kali (ditemukan %(found)s; yang siap: %(ready)s)"),
+    "scenario_documents_differ": _l("%(task)s membuat dokumen %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_status_differs": _l("akhir alur %(actual)s, yang diharapkan %(expected)s (yang siap: %(ready)s)"),
+    "scenario_data_differs": _l("data akhir %(path)s bernilai %(actual)s, yang diharapkan %(expected)s"),
     # Accreditation instrument files (a form refers to one) and answers scored against them.
     "instrument_id_invalid": _l("id instrumen tidak sah: %(id)s"),
     "instrument_not_found": _l("instrumen %(id)s tidak ditemukan (%(path)s)"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from engine.definitions import validation, versions
+from engine.definitions import scenarios, validation, versions
 from engine.errors import Forbidden, Problem
 from web import db, error_texts
 from web.api.base import bp
@@ -49,6 +49,21 @@ def validate_definition() -> Any:
     examined = validation.validate_upload(db.session(), content, filename, actor,
                                           processes_dir=db.state().settings.processes_dir)
     return {"errors": findings(examined.errors), "warnings": findings(examined.warnings)}
+
+
+@bp.post("/definitions/<key>/versions/<int:version>/test")
+def test_definition(key: str, version: int) -> Any:
+    """Run the process's scenario tests in memory against one version (admins); nothing is stored."""
+    outcome = scenarios.run_tests(db.session(), key, version, current_actor(), folder=scenario_folder(),
+                                  limits=db.limits())
+    return {"passed": outcome.passed, "failed": [
+        {"test": f.test, "step": f.step, "code": f.code, "params": f.params,
+         "message": error_texts.text(f.code, f.params)} for f in outcome.failed]}
+
+
+def scenario_folder() -> Any:
+    """Where the scenario files are: the processes folder's `tests/`."""
+    return db.state().settings.processes_dir / "tests"
 
 
 def findings(problems: Any) -> list[dict[str, Any]]:

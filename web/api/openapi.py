@@ -163,6 +163,17 @@ PATHS: dict[str, Any] = {
             "description": "BPMN XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
                    errors=("401", "403", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
                    tag="definitions")},
+    "/definitions/{key}/versions/{version}/test": {
+        "post": _op("Run the process's scenario tests in memory against a version (admin); nothing is stored",
+                    {"200": _json({"type": "object", "required": ["passed", "failed"], "properties": {
+                        "passed": {"type": "integer"},
+                        "failed": {"type": "array", "items": {"type": "object", "properties": {
+                            "test": {"type": "string"},
+                            "step": {"type": "integer", "description": "0 = start, n + 1 = end state"},
+                            "code": {"type": "string"}, "params": {"type": "object"},
+                            "message": {"type": "string"}}}}}})},
+                    errors=("401", "403", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
+                    tag="definitions")},
     "/instances": {
         "get": _op("Instances I may see", {"200": _json(_list_of("Instance"))}, errors=("400", "401"),
                    params=[_query("definition", {"type": "string"}), _query("status", {"type": "string"}),

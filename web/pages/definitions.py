@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.definitions import validation, versions
+from engine.definitions import scenarios, validation, versions
 from engine.definitions.versions import DeployResult
 from engine.errors import InvalidDefinition
 from web import db, error_texts
@@ -77,3 +77,15 @@ def download(key: str, version: int) -> Any:
     """The XML of one version."""
     require_admin()
     return bpmn_response(versions.get_version(db.session(), key, version))
+
+
+@bp.post("/definitions/<key>/versions/<int:version>/test")
+@login_required
+def run_scenarios(key: str, version: int) -> Any:
+    """Run the scenario tests of a version in memory and list how they went; nothing is stored."""
+    require_admin()
+    outcome = scenarios.run_tests(db.session(), key, version, current_actor(),
+                                  folder=db.state().settings.processes_dir / "tests", limits=db.limits())
+    failed = [{"test": f.test, "step": f.step, "message": error_texts.text(f.code, f.params)} for f in outcome.failed]
+    return render_template("definitions.html", rows=versions.list_definitions(db.session()), problems=None,
+                           scenario_run={"key": key, "version": version, "passed": outcome.passed, "failed": failed})
