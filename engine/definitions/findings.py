@@ -17,8 +17,8 @@ from engine.definitions.bpmn_xml import NS, extension_properties
 from engine.errors import Problem
 
 
-def warnings(files: dict[str, etree._Element], forms: dict[str, Any]) -> list[Problem]:
-    """Every warning about an upload's BPMN/DMN files (by name) and the forms they use."""
+def warnings(files: dict[str, etree._Element], forms: dict[str, Any], forms_dir: Path | None = None) -> list[Problem]:
+    """Every warning about an upload's BPMN/DMN files (by name) and the forms they use (read from `forms_dir`)."""
     found: list[Problem] = []
     for name, root in files.items():
         if name.endswith(".bpmn"):
@@ -28,7 +28,7 @@ def warnings(files: dict[str, etree._Element], forms: dict[str, Any]) -> list[Pr
     users = _form_users(files)
     for form_name, schema in sorted(forms.items()):
         if isinstance(schema, dict) and not form_name.endswith(".ui.json"):
-            found += form_texts.missing_english(form_name, schema, users.get(form_name))
+            found += form_texts.missing_english(form_name, schema, users.get(form_name), _text(forms_dir, form_name))
     return found
 
 
@@ -63,6 +63,14 @@ def without_paths(problems: list[Problem], *folders: Path) -> list[Problem]:
 
     return [Problem(p.code, clean(p.file), p.line, p.element, {k: clean(v) for k, v in p.params.items()})
             for p in problems]
+
+
+def _text(folder: Path | None, name: str) -> str:
+    """A form file's text for pointing at lines ('' when it cannot be read: lines are then unknown)."""
+    try:
+        return (folder / name).read_text(encoding="utf-8") if folder is not None else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _form_users(files: dict[str, etree._Element]) -> dict[str, str]:

@@ -3,6 +3,7 @@ shows its Indonesian text to an English reader."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,28 +11,32 @@ from engine.errors import Problem
 from engine.libraries.instruments import INSTRUMENT_KEYWORD
 
 
-def missing_english(form_name: str, schema: dict[str, Any], element: str | None) -> list[Problem]:
-    """One warning per field path (and per choice) of a form that has no English title."""
+def missing_english(form_name: str, schema: dict[str, Any], element: str | None,
+                    source: str = "") -> list[Problem]:
+    """One warning per field path (and per choice) of a form that has no English title.
+
+    `source` is the form file's text, to point at the line that declares the field.
+    """
     english = ((schema.get("x-senapas-i18n") or {}).get("en") or {})
     fields = english.get("fields") or {}
     file = f"forms/{form_name}"
     problems: list[Problem] = []
     if not english.get("title"):
-        problems.append(Problem("form_text_missing_english", file, None, element, {"path": "", "form": form_name}))
+        problems.append(Problem("form_text_missing_english", file, 1, element, {"path": "", "form": form_name}))
     instrument = bool(schema.get(INSTRUMENT_KEYWORD))
     for path, sub in _fields(schema, ""):
         if instrument and path.startswith("answers.") and path.count(".") >= 2:
             continue  # instrument indicators fall back to the instrument's own text (processes/README.md)
         entry = fields.get(path) or {}
         if not entry.get("title"):
-            problems.append(Problem("form_text_missing_english", file, None, element,
+            problems.append(Problem("form_text_missing_english", file, _line(source, path), element,
                                     {"path": path, "form": form_name}))
             continue
         choices = _choices(sub)
         options = entry.get("options") or (fields.get(f"{path}[]") or {}).get("options") or {}
         untranslated = [str(value) for value in choices if str(value) not in options]
         if choices and untranslated:
-            problems.append(Problem("form_choice_missing_english", file, None, element,
+            problems.append(Problem("form_choice_missing_english", file, _line(source, path), element,
                                     {"path": path, "form": form_name, "values": untranslated}))
     return problems
 
@@ -60,3 +65,10 @@ def _choices(schema: dict[str, Any]) -> list[Any]:
     if not options and isinstance(schema.get("items"), dict):
         options = schema["items"].get("oneOf")
     return [o["const"] for o in options or [] if isinstance(o, dict) and "const" in o]
+
+
+def _line(source: str, path: str) -> int | None:
+    """The line of the first `"<last part of path>":` in the form's text, if the text is known."""
+    leaf = path.replace("[]", "").rsplit(".", 1)[-1]
+    match = re.search(r'"' + re.escape(leaf) + r'"\s*:', source) if source and leaf else None
+    return source.count("\n", 0, match.start()) + 1 if match else None

@@ -70,7 +70,7 @@ def examine(session: Session, content: bytes, filename: str, *, processes_dir: P
         problems.extend(dep_problems + structure.dangling(dep_root, dep_name))
         forms.update(dep_forms)
     files = {filename: root, **deps}
-    warnings = findings.without_paths(findings.warnings(files, forms), processes_dir)
+    warnings = findings.without_paths(findings.warnings(files, forms, processes_dir / "forms"), processes_dir)
     examined = Examined(problems, warnings, key, root, deps, forms)
     if not problems:
         assert key is not None

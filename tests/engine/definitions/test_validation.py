@@ -128,12 +128,14 @@ def test_a_form_field_without_english_text_is_a_warning_without_a_server_path(fa
     form = json.loads((folder / "forms" / "telaah_pengaduan.json").read_text(encoding="utf-8"))
     field = next(iter(form["properties"]))
     del form["x-senapas-i18n"]["en"]["fields"][field]
-    (folder / "forms" / "telaah_pengaduan.json").write_text(json.dumps(form), encoding="utf-8")
+    (folder / "forms" / "telaah_pengaduan.json").write_text(json.dumps(form, indent=2), encoding="utf-8")
     examined = examine(factory, (folder / "pengaduan.bpmn").read_text(encoding="utf-8"), "pengaduan.bpmn", folder)
     assert examined.errors == []
     missing = [p for p in examined.warnings if p.code == "form_text_missing_english"]
     assert [(p.file, p.element, p.params["path"]) for p in missing] == [
         ("forms/telaah_pengaduan.json", "Telaah_Pengaduan", field)]
+    written = (folder / "forms" / "telaah_pengaduan.json").read_text(encoding="utf-8")
+    assert f'"{field}"' in written.splitlines()[missing[0].line - 1]
     assert str(tmp_path) not in json.dumps([p.as_dict() for p in examined.warnings])
 
 
