@@ -221,6 +221,8 @@ PROBLEMS: dict[str, Any] = {
     "form_file_invalid": _l("berkas formulir %(filename)s: %(detail)s"),
     # The warning tier of a deploy (engine/definitions/findings.py), and dangling references (errors).
     "unknown_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini"),
+    "stale_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini (mesin "
+                          "mengabaikannya; modeler BPMN membuangnya)"),
     "collection_not_declared": _l("koleksi multi-instance '%(name)s' tidak dideklarasikan (mis. sebagai "
                                   "bpmn:property proses); modeler BPMN membuangnya saat menyimpan"),
     "unreachable_element": _l("elemen ini tidak dapat dicapai dari peristiwa awal mana pun"),

@@ -23,7 +23,7 @@ def warnings(files: dict[str, etree._Element], forms: dict[str, Any], forms_dir:
     for name, root in files.items():
         if name.endswith(".bpmn"):
             found += (structure.unreachable(root, name) + structure.undrawn(root, name)
-                      + structure.undeclared_collections(root, name))
+                      + structure.undeclared_collections(root, name) + structure.stale(root, name))
     found += dataflow.warnings(files, forms)
     users = _form_users(files)
     for form_name, schema in sorted(forms.items()):

@@ -13,9 +13,13 @@ from engine.definitions.bpmn_xml import NS
 from engine.errors import Problem
 
 BPMN = "{" + NS["bpmn"] + "}"
-# Attributes and child elements whose value is the id of another element of the same file.
-REF_ATTRIBUTES = ("sourceRef", "targetRef", "default", "processRef", "attachedToRef", "bpmnElement")
-REF_CHILDREN = ("bpmn:incoming", "bpmn:outgoing", "bpmn:flowNodeRef", "bpmn:dataInputRefs", "bpmn:dataOutputRefs")
+# Attributes whose value is the id of another element of the same file and that the engine follows:
+# a dangling one breaks the process (an error).
+FOLLOWED_ATTRIBUTES = ("sourceRef", "targetRef", "default", "attachedToRef")
+# References the engine does not follow (lane membership, diagram, redundant flow lists): a dangling
+# one is dropped by a modeler and misleads a reader (a warning).
+OTHER_ATTRIBUTES = ("processRef", "bpmnElement")
+OTHER_CHILDREN = ("bpmn:incoming", "bpmn:outgoing", "bpmn:flowNodeRef", "bpmn:dataInputRefs", "bpmn:dataOutputRefs")
 # SpiffWorkflow reads these as task-data names; modelers resolve them as ids and drop them when none matches.
 LOOP_REFS = ("bpmn:loopDataInputRef", "bpmn:loopDataOutputRef")
 FLOW_NODE_TAGS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
@@ -26,22 +30,32 @@ FLOW_NODE_TAGS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", 
 
 
 def dangling(root: etree._Element, filename: str) -> list[Problem]:
-    """Errors: a reference to an id the file does not hold (called elements are resolved elsewhere)."""
+    """Errors: a flow, default flow or boundary event naming an id the file does not hold."""
+    return _references(root, filename, "unknown_reference", FOLLOWED_ATTRIBUTES, ())
+
+
+def stale(root: etree._Element, filename: str) -> list[Problem]:
+    """Warnings: a lane, diagram or flow list naming an id the file does not hold (the engine ignores it)."""
+    return _references(root, filename, "stale_reference", OTHER_ATTRIBUTES, OTHER_CHILDREN)
+
+
+def _references(root: etree._Element, filename: str, code: str, attributes: tuple[str, ...],
+                children: tuple[str, ...]) -> list[Problem]:
     ids = {str(e.get("id")) for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
     problems: list[Problem] = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        for attribute in REF_ATTRIBUTES:
+        for attribute in attributes:
             target = element.get(attribute)
             if target is not None and target not in ids:
-                problems.append(Problem("unknown_reference", filename, element.sourceline, _owner(element),
+                problems.append(Problem(code, filename, element.sourceline, _owner(element),
                                         {"attribute": attribute, "target": target}))
-    for path in REF_CHILDREN:
+    for path in children:
         for element in root.iterfind(f".//{path}", NS):
             target = (element.text or "").strip()
             if target and target not in ids:
-                problems.append(Problem("unknown_reference", filename, element.sourceline, _owner(element),
+                problems.append(Problem(code, filename, element.sourceline, _owner(element),
                                         {"attribute": etree.QName(element).localname, "target": target}))
     return problems
 
