@@ -7,7 +7,7 @@ elements, form texts without English.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from lxml import etree
@@ -17,8 +17,9 @@ from engine.definitions.bpmn_xml import NS, extension_properties
 from engine.errors import Problem
 
 
-def warnings(files: dict[str, etree._Element], forms: dict[str, Any], forms_dir: Path | None = None) -> list[Problem]:
-    """Every warning about an upload's BPMN/DMN files (by name) and the forms they use (read from `forms_dir`)."""
+def warnings(files: dict[str, etree._Element], forms: dict[str, Any],
+             bundle: Mapping[str, bytes] | None = None) -> list[Problem]:
+    """Every warning about a bundle's BPMN/DMN files (by name) and the forms they use (their text in `bundle`)."""
     found: list[Problem] = []
     for name, root in files.items():
         if name.endswith(".bpmn"):
@@ -28,7 +29,7 @@ def warnings(files: dict[str, etree._Element], forms: dict[str, Any], forms_dir:
     users = _form_users(files)
     for form_name, schema in sorted(forms.items()):
         if isinstance(schema, dict) and not form_name.endswith(".ui.json"):
-            found += form_texts.missing_english(form_name, schema, users.get(form_name), _text(forms_dir, form_name))
+            found += form_texts.missing_english(form_name, schema, users.get(form_name), _text(bundle, form_name))
     return found
 
 
@@ -48,28 +49,11 @@ def located(problems: list[Problem], files: dict[str, etree._Element]) -> list[P
     return result
 
 
-def without_paths(problems: list[Problem], *folders: Path) -> list[Problem]:
-    """Problems whose texts name no server folder (a parser or library message may quote one)."""
-    hidden = sorted({str(p) for f in folders for p in (f, f.resolve())}, key=len, reverse=True)
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            for folder in hidden:
-                value = value.replace(folder + "/", "").replace(folder, "")
-            return value
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
-
-    return [Problem(p.code, clean(p.file), p.line, p.element, {k: clean(v) for k, v in p.params.items()})
-            for p in problems]
-
-
-def _text(folder: Path | None, name: str) -> str:
-    """A form file's text for pointing at lines ('' when it cannot be read: lines are then unknown)."""
+def _text(bundle: Mapping[str, bytes] | None, name: str) -> str:
+    """A form file's text for pointing at lines ('' when it is not there or not UTF-8: lines are then unknown)."""
     try:
-        return (folder / name).read_text(encoding="utf-8") if folder is not None else ""
-    except (OSError, UnicodeDecodeError):
+        return (bundle or {}).get(f"forms/{name}", b"").decode("utf-8")
+    except UnicodeDecodeError:
         return ""
 
 

@@ -1,16 +1,16 @@
 """Scenario tests of a definition version: the JSON format, where the files are, and running them.
 
-A scenario is one JSON file (`processes/tests/<name>.json`, format in processes/README.md) naming
-its process, the start data, the data each task is completed with, and what must follow. Each
-runs in memory on the version's stored spec and forms (`engine.workflow.rehearsal`); nothing is
-stored.
+A scenario is one JSON file of a bundle (`tests/<name>.json`, format in processes/README.md) naming
+its process, the start data, the data each task is completed with, and what must follow. The
+scenarios stored with a version run in memory on its stored spec and forms
+(`engine.workflow.rehearsal`); nothing is stored.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -64,36 +64,34 @@ class Outcome:
     failed: list[Failure] = field(default_factory=list)
 
 
-def load(folder: Path, key: str) -> tuple[list[dict[str, Any]], list[Failure]]:
-    """The scenarios of process `key` in `folder` (file name order), and a failure per unreadable file."""
+def load(files: Mapping[str, str], key: str) -> tuple[list[dict[str, Any]], list[Failure]]:
+    """The scenarios of process `key` among a bundle's `tests/*.json` (path order), and a failure per unreadable one."""
     found: list[dict[str, Any]] = []
     broken: list[Failure] = []
-    if not folder.is_dir():
-        return found, broken
-    for path in sorted(folder.glob("*.json")):
+    for path in sorted(p for p in files if p.startswith("tests/") and p.endswith(".json")):
+        name = path.removeprefix("tests/")
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
+            if len(files[path]) > MAX_FILE_BYTES:
                 raise ValueError(f"lebih dari {MAX_FILE_BYTES} byte")
-            scenario = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            broken.append(Failure(path.name, 0, "scenario_file_invalid", {"detail": str(exc)}))
+            scenario = json.loads(files[path])
+        except ValueError as exc:
+            broken.append(Failure(name, 0, "scenario_file_invalid", {"detail": str(exc)}))
             continue
         errors = sorted(_VALIDATOR.iter_errors(scenario), key=lambda e: list(e.absolute_path))
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "-"
-            broken.append(Failure(path.name, 0, "scenario_file_invalid", {"detail": f"{where}: {errors[0].message}"}))
+            broken.append(Failure(name, 0, "scenario_file_invalid", {"detail": f"{where}: {errors[0].message}"}))
         elif scenario["process"] == key:
             found.append(scenario)
     return found, broken
 
 
-def run_tests(session: Session, key: str, version: int, actor: Actor, *, folder: Path,
-              limits: Limits) -> Outcome:
-    """Run every scenario of `key` in `folder` against one stored version (admins only); nothing is stored."""
+def run_tests(session: Session, key: str, version: int, actor: Actor, *, limits: Limits) -> Outcome:
+    """Run the scenarios stored with one version against it (admins only); nothing is stored."""
     if not roles.DEPLOY_ROLES & actor.roles:
         raise Forbidden("admins_only")
     definition = versions.get_version(session, key, version)
-    scenarios, failed = load(folder, key)
+    scenarios, failed = load(versions.stored_bundle(definition), key)
     specs = spiff.specs_for(definition.hash, lambda: definition.spec)
     form_schemas = versions.forms_of(definition)
     start = elements.elements(definition).get(f"start:{definition.key}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
@@ -13,10 +13,9 @@ from engine.people import roles
 from engine.people.users import Actor
 
 
-def validate_upload(session: Session, content: bytes, filename: str, actor: Actor, *,
-                    processes_dir: Path) -> Examined:
-    """Check one uploaded BPMN file as a deploy would (admins only, as deploying); store nothing."""
+def validate_upload(session: Session, bundle: Mapping[str, bytes], actor: Actor) -> Examined:
+    """Check an upload exactly as `versions.deploy_upload` would (admins only, as deploying); store nothing."""
     if not roles.DEPLOY_ROLES & actor.roles:
         raise Forbidden("admins_only")
-    library = versions.files_of(processes_dir) if processes_dir.is_dir() else {}
-    return versions.examine(session, content, filename, processes_dir=processes_dir, library=library)
+    whole, main = versions.upload_bundle(session, bundle)
+    return versions.examine_bundle(session, whole, main=main)

@@ -1,4 +1,4 @@
-"""Running a version's scenario tests over the API and from the definitions page."""
+"""Running the scenario tests stored with a version over the API and from the definitions page."""
 
 from __future__ import annotations
 
@@ -7,20 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.config import Settings
 from engine.db import run_in_transaction
 from engine.definitions import versions
 from engine.models import Instance
 from tests.web.helpers import ADMIN
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """The shipped processes folder, with its scenario tests."""
-    return Settings(database_url="sqlite:///unused", secret_key="test-secret", processes_dir=PROCESSES,
-                    instance_dir=tmp_path)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import io
 from sqlalchemy import func, select
 
 from engine.models import Definition
-from tests.web.helpers import FIXTURES
+from tests.web.helpers import FIXTURES, with_forms
 
 LAPORAN = (FIXTURES / "laporan.bpmn").read_bytes()
 # A misspelled flow target: SpiffWorkflow's own message had no line; ours names the flow and its line.
@@ -16,9 +16,10 @@ MISSPELLED = LAPORAN.replace(b'sourceRef="isi" targetRef="tinjau"', b'sourceRef=
 UNSET = LAPORAN.replace(b'decision == "setuju"', b'keputusan == "setuju"')
 
 
-def send(caller, path, content, name="laporan.bpmn"):
-    return caller.post(path, data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data",
-                       json=None)
+def send(caller, path, content, name="laporan.bpmn", **kwargs):
+    """Upload a fixture BPMN file with the forms it names, as a bundle of several files."""
+    files = with_forms(content, name) if name.endswith(".bpmn") else [(io.BytesIO(content), name)]
+    return caller.post(path, data={"file": files}, content_type="multipart/form-data", json=None, **kwargs)
 
 
 def stored(factory) -> int:
@@ -50,9 +51,7 @@ def test_validate_answers_in_english_on_request(api):
     [unset] = [w for w in response.json["warnings"] if w["code"] == "variable_not_set"]
     assert unset["element"] == "f_yes" and unset["line"] == line_of(UNSET, b"keputusan")
     assert "tidak ada yang mengisinya" in unset["message"]
-    english = api("admin").post("/definitions/validate", data={"file": (io.BytesIO(UNSET), "laporan.bpmn")},
-                                content_type="multipart/form-data", json=None,
-                                headers={"Accept-Language": "en"})
+    english = send(api("admin"), "/definitions/validate", UNSET, headers={"Accept-Language": "en"})
     [unset] = [w for w in english.json["warnings"] if w["code"] == "variable_not_set"]
     assert unset["message"] == "'keputusan' is read here, but nothing sets it in process laporan"
 
@@ -73,22 +72,22 @@ def test_a_deploy_with_warnings_succeeds_and_returns_them(api, factory):
 
 def test_the_page_checks_without_deploying_and_shows_both_lists(web, factory):
     admin = web("admin")
-    page = admin.post("/definitions/validate", {"file": (io.BytesIO(MISSPELLED), "laporan.bpmn")},
+    page = admin.post("/definitions/validate", {"file": with_forms(MISSPELLED, "laporan.bpmn")},
                       content_type="multipart/form-data")
     assert page.status_code == 200
-    assert "laporan.bpmn tidak dapat dipasang" in page.text and 'id="warnings"' in page.text
+    assert "tidak dapat dipasang. Perbaiki hal berikut" in page.text and 'id="warnings"' in page.text
     assert "<code>unknown_reference</code>" in page.text and "<code>unreachable_element</code>" in page.text
     assert f'data-label="Baris">{line_of(MISSPELLED, b"tinjauu")}</td>' in page.text
     assert stored(factory) == 0
-    clean = admin.post("/definitions/validate", {"file": (io.BytesIO(LAPORAN), "laporan.bpmn")},
+    clean = admin.post("/definitions/validate", {"file": with_forms(LAPORAN, "laporan.bpmn")},
                        content_type="multipart/form-data")
     assert "lolos pemeriksaan" in clean.text and stored(factory) == 0
-    assert web("kabid").post("/definitions/validate", {"file": (io.BytesIO(LAPORAN), "laporan.bpmn")},
+    assert web("kabid").post("/definitions/validate", {"file": with_forms(LAPORAN, "laporan.bpmn")},
                              content_type="multipart/form-data").status_code == 403
 
 
 def test_the_page_shows_the_warnings_a_deploy_passed_with(web, factory):
-    page = web("admin").post("/definitions", {"file": (io.BytesIO(UNSET), "laporan.bpmn")},
+    page = web("admin").post("/definitions", {"file": with_forms(UNSET, "laporan.bpmn")},
                              content_type="multipart/form-data")
     assert page.status_code == 200 and "laporan versi 1 dipasang." in page.text
     assert 'id="warnings"' in page.text and "<code>variable_not_set</code>" in page.text

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.db import run_in_transaction
-from engine.definitions import validation, versions
+from engine.definitions import bundles, validation, versions
 from engine.errors import Forbidden, InvalidDefinition, Problem
 from engine.models import Definition
 from tests.engine.helpers import ADMIN, KABID
@@ -32,11 +32,15 @@ def source(name: str) -> Path:
     return next(PROCESSES.rglob(name))
 
 
+def bundle(text: str, name: str, folder: Path | None = None) -> dict[str, bytes]:
+    """The bundle of a shipped (or copied) folder with its main file `name` replaced by `text`."""
+    return {**bundles.from_folder(folder or source(name).parent), name: text.encode()}
+
+
 def examine(factory, text: str, name: str = "kitapun_senapas.bpmn", folder: Path | None = None,
             actor=ADMIN) -> versions.Examined:
-    folder = folder or source(name).parent
-    return run_in_transaction(factory, lambda s: validation.validate_upload(
-        s, text.encode(), name, actor, processes_dir=folder))
+    whole = bundle(text, name, folder)
+    return run_in_transaction(factory, lambda s: validation.validate_upload(s, whole, actor))
 
 
 def changed(name: str, old: str, new: str) -> str:
@@ -138,7 +142,7 @@ def test_an_undeclared_multi_instance_collection_is_a_warning(factory):
 
 def test_a_form_field_without_english_text_is_a_warning_without_a_server_path(factory, tmp_path):
     folder = tmp_path / "bundle"
-    shutil.copytree(source("pengaduan.bpmn").parent, folder, ignore=shutil.ignore_patterns("demo"))
+    shutil.copytree(source("pengaduan.bpmn").parent, folder)
     form = json.loads((folder / "forms" / "telaah_pengaduan.json").read_text(encoding="utf-8"))
     field = next(iter(form["properties"]))
     del form["x-senapas-i18n"]["en"]["fields"][field]
@@ -155,7 +159,7 @@ def test_a_form_field_without_english_text_is_a_warning_without_a_server_path(fa
 
 def test_a_missing_form_file_names_no_server_folder(factory, tmp_path):
     folder = tmp_path / "bundle"
-    shutil.copytree(source("pengaduan.bpmn").parent, folder, ignore=shutil.ignore_patterns("demo"))
+    shutil.copytree(source("pengaduan.bpmn").parent, folder)
     (folder / "forms" / "telaah_pengaduan.json").unlink()
     examined = examine(factory, (folder / "pengaduan.bpmn").read_text(encoding="utf-8"), "pengaduan.bpmn", folder)
     [error] = examined.errors
@@ -187,13 +191,11 @@ def test_validating_stores_nothing_and_is_for_admins(factory):
 def test_a_deploy_with_only_warnings_succeeds_and_returns_them(factory):
     text = changed("kitapun_senapas.bpmn", "konfirmasi['status'] == 'ada_koreksi'",
                    "konfirmasi['statuss'] == 'ada_koreksi'")
-    folder = source("kitapun_senapas.bpmn").parent
     result = run_in_transaction(factory, lambda s: versions.deploy_upload(
-        s, text.encode(), "kitapun_senapas.bpmn", ADMIN, processes_dir=folder))
+        s, bundle(text, "kitapun_senapas.bpmn"), ADMIN))
     assert result.created and result.definition.version == 1
     assert "record_key_not_in_form" in {p.code for p in result.warnings}
     broken = changed("pengaduan.bpmn", 'targetRef="Telaah_Pengaduan"', 'targetRef="Telaah_Pengadu"')
     with pytest.raises(InvalidDefinition) as refused:
-        run_in_transaction(factory, lambda s: versions.deploy_upload(
-            s, broken.encode(), "pengaduan.bpmn", ADMIN, processes_dir=folder))
+        run_in_transaction(factory, lambda s: versions.deploy_upload(s, bundle(broken, "pengaduan.bpmn"), ADMIN))
     assert [p.code for p in refused.value.problems] == ["unknown_reference"]
