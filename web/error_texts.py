@@ -260,6 +260,8 @@ PROBLEMS: dict[str, Any] = {
     "scenario_file_invalid": _l("berkas skenario tidak sah: %(detail)s"),
     "scenario_data_refused": _l("data untuk %(task)s ditolak formulirnya: %(problems)s"),
     "scenario_engine_failed": _l("mesin alur kerja gagal di %(task)s: %(detail)s"),
+    "scenario_timer_not_waiting": _l("timer %(timer)s tidak menunggu tepat satu kali (ditemukan %(found)s), "
+                                     "atau bukan timer tanggal/durasi"),
     "scenario_task_not_ready": _l("%(task)s tidak siap tepat satu kali (ditemukan %(found)s; yang siap: %(ready)s)"),
     "scenario_documents_differ": _l("%(task)s membuat dokumen %(actual)s, yang diharapkan %(expected)s"),
     "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),

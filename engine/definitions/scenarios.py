@@ -37,10 +37,12 @@ FORMAT: dict[str, Any] = {
         "start": {"type": "object"},
         "steps": {"type": "array", "items": {
             "type": "object",
-            "required": ["task"],
+            "oneOf": [{"required": ["task"], "not": {"required": ["timer"]}},
+                      {"required": ["timer"], "not": {"anyOf": [{"required": ["task"]}, {"required": ["data"]}]}}],
             "additionalProperties": False,
             "properties": {
                 "task": {"type": "string", "minLength": 1},
+                "timer": {"type": "string", "minLength": 1},
                 "item": {"type": "object", "minProperties": 1},
                 "data": {"type": "object"},
                 "next": _NAMES,

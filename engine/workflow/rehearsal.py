@@ -1,9 +1,10 @@
 """One scenario test run in memory on a definition version's spec: nothing is stored.
 
 Each step completes one READY user task with data held to the task's form (JSON Schema and the
-data contract, as a person's submission is), then compares what follows with what the scenario
-expects. Registry references and date rules are not checked here: they depend on the agency's
-registry and on today's date, not on the version.
+data contract, as a person's submission is), or lets one waiting timer fall due (without moving
+any clock), then compares what follows with what the scenario expects. Registry references and
+date rules are not checked here: they depend on the agency's registry and on today's date, not on
+the version.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventDefinition, TimeDateEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
@@ -60,20 +62,25 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
     _engine(0, lambda: runtime.advance(workflow, limits))
     steps = scenario.get("steps") or []
     for number, step in enumerate(steps, 1):
-        task = _ready_one(workflow, number, step["task"], step.get("item"))
-        props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
-        data = _admit(number, step["task"], form_schemas.get(props.get("formJsonSchemaFilename") or ""),
-                      dict(step.get("data") or {}), task.data)
-        _engine(number, lambda task=task, data=data: runtime.run_task(workflow, task, data, limits))
+        if "timer" in step:
+            _fire(workflow, number, step["timer"], step.get("item"))
+            _engine(number, lambda: runtime.advance(workflow, limits))
+            props: dict[str, str] = {}
+        else:
+            task = _ready_one(workflow, number, step["task"], step.get("item"))
+            props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+            data = _admit(number, step["task"], form_schemas.get(props.get("formJsonSchemaFilename") or ""),
+                          dict(step.get("data") or {}), task.data)
+            _engine(number, lambda task=task, data=data: runtime.run_task(workflow, task, data, limits))
         if "documents" in step:
             made = [k.strip() for k in props.get("documents", "").split(",") if k.strip()]
             if sorted(made) != sorted(step["documents"]):
-                raise _Stop(number, "scenario_documents_differ", task=step["task"], expected=step["documents"],
+                raise _Stop(number, "scenario_documents_differ", task=_named(step), expected=step["documents"],
                             actual=made)
         if "next" in step:
             ready = _ready_names(workflow)
             if ready != sorted(step["next"]):
-                raise _Stop(number, "scenario_next_differ", task=step["task"], expected=sorted(step["next"]),
+                raise _Stop(number, "scenario_next_differ", task=_named(step), expected=sorted(step["next"]),
                             actual=ready)
     _check_end(scenario.get("end") or {}, workflow, len(steps) + 1)
 
@@ -125,6 +132,20 @@ def _ready_one(workflow: BpmnWorkflow, number: int, name: str, item: dict[str, A
         raise _Stop(number, "scenario_task_not_ready", task=name, item=item or {}, ready=_ready_names(workflow),
                     found=len(matches))
     return matches[0]
+
+
+def _fire(workflow: BpmnWorkflow, number: int, name: str, item: dict[str, Any] | None) -> None:
+    """Let the one waiting timer event `name` (of `item`'s track) fall due now; a cycle timer cannot."""
+    matches = [t for t in runtime.all_tasks(workflow) if t.state == TaskState.WAITING
+               and (t.task_spec.bpmn_id or t.task_spec.name) == name and (item is None or _concerns(t, item))]
+    event = getattr(matches[0].task_spec, "event_definition", None) if len(matches) == 1 else None
+    if not isinstance(event, TimeDateEventDefinition | DurationTimerEventDefinition):
+        raise _Stop(number, "scenario_timer_not_waiting", timer=name, item=item or {}, found=len(matches))
+    matches[0]._set_internal_data(event_fired=True)
+
+
+def _named(step: dict[str, Any]) -> str:
+    return str(step.get("task") or step.get("timer"))
 
 
 def _concerns(task: SpiffTask, item: dict[str, Any]) -> bool:

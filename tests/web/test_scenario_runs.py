@@ -24,7 +24,7 @@ def shipped(factory) -> dict[str, int]:
 def test_api_runs_the_scenarios_in_memory(api, factory, shipped):
     response = api("admin").post(f"/definitions/pengaduan/versions/{shipped['pengaduan']}/test")
     assert response.status_code == 200
-    assert response.json == {"passed": 2, "failed": []}
+    assert response.json == {"passed": 3, "failed": []}
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Instance)) == 0
 

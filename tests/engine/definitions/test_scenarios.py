@@ -48,14 +48,14 @@ def test_the_sops_main_paths_have_scenarios():
     for path in SHIPPED:
         process = json.loads(path.read_text(encoding="utf-8"))["process"]
         by_process[process] = by_process.get(process, 0) + 1
-    assert by_process == {"kitapun_senapas": 2, "pengaduan": 2}
+    assert by_process == {"kitapun_senapas": 2, "pengaduan": 3}
 
 
 @pytest.mark.parametrize("key", ["kitapun_senapas", "pengaduan"])
 def test_shipped_scenarios_pass_and_store_no_instance(factory, key):
     outcome = run(factory, key)
     assert outcome.failed == []
-    assert outcome.passed == 2
+    assert outcome.passed == {"kitapun_senapas": 2, "pengaduan": 3}[key]
     assert run_in_transaction(factory, lambda s: s.scalar(select(func.count()).select_from(Instance))) == 0
 
 
@@ -111,3 +111,15 @@ def test_unreadable_files_fail_and_other_processes_scenarios_are_skipped(factory
 def test_only_admins_run_scenarios(factory):
     with pytest.raises(Forbidden):
         run(factory, "pengaduan", actor=KABID)
+
+
+def test_a_timer_step_lets_the_timer_fall_due_and_a_timer_not_waiting_fails(factory):
+    escalated = scenario("pengaduan_dieskalasi.json")
+    assert escalated["steps"][0] == {"timer": "Telaah_Terlambat", "next": ["Eskalasi_Pengaduan", "Telaah_Pengaduan"]}
+    late = scenario("pengaduan_dieskalasi.json")
+    late["name"] = "timer sesudah telaah"
+    late["steps"] = [late["steps"][2], {"timer": "Telaah_Terlambat"}]
+    outcome = run(factory, "pengaduan", {"a.json": escalated, "b.json": late})
+    assert outcome.passed == 1
+    [failure] = outcome.failed
+    assert (failure.test, failure.step, failure.code) == ("timer sesudah telaah", 2, "scenario_timer_not_waiting")
