@@ -18,6 +18,7 @@ from engine import audit, settings
 from engine.db import utcnow
 from engine.errors import Forbidden, NotFound, ValidationFailed, field_error
 from engine.libraries import registry
+from engine.libraries.registry import Library
 from engine.models import ApiToken, AuditEvent, User
 from engine.paging import Page, clamp
 from engine.people import users
@@ -244,3 +245,10 @@ def _end_access(session: Session, user: User) -> None:
     for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                         ApiToken.revoked_at.is_(None))):
         token.revoked_at = utcnow()
+
+
+def library_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "name · kecamatan") of every active library, for linking a pustakawan to one."""
+    rows = session.execute(select(Library.id, Library.name, Library.kecamatan).where(Library.active.is_(True))
+                           .order_by(Library.name, Library.id))
+    return [(library_id, f"{name} · {kecamatan}") for library_id, name, kecamatan in rows]
