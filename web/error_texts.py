@@ -115,6 +115,8 @@ CASES: dict[str, Any] = {
     "bpmn_file_required": _l("pilih satu berkas .bpmn untuk diunggah (isian 'file')"),
     "bpmn_files_only": _l("hanya berkas .bpmn yang dapat dipasang"),
     "process_required": _l("pilih proses yang akan dimulai"),
+    "roles_list": _l("'roles' harus daftar teks"),
+    "library_id_integer": _l("'library_id' harus bilangan bulat atau null"),
 }
 # Per-field codes in ValidationFailed details.
 FIELDS: dict[str, Any] = {

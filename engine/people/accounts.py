@@ -252,3 +252,29 @@ def library_choices(session: Session) -> list[tuple[int, str]]:
     rows = session.execute(select(Library.id, Library.name, Library.kecamatan).where(Library.active.is_(True))
                            .order_by(Library.name, Library.id))
     return [(library_id, f"{name} · {kecamatan}") for library_id, name, kecamatan in rows]
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    """What a person belongs to: a pustakawan's library, a mitra's institution (None when unset)."""
+
+    library: tuple[int, str] | None
+    institution: tuple[str, str] | None
+
+
+def affiliation(session: Session, user: User) -> Affiliation:
+    """The library and institution of a person, with their names."""
+    library = None
+    if user.library_id is not None:
+        name = session.scalar(select(Library.name).where(Library.id == user.library_id))
+        library = (user.library_id, name) if name is not None else None
+    institution = None
+    if user.institution:
+        institution = (user.institution, institutions(session).get(user.institution, user.institution))
+    return Affiliation(library, institution)
+
+
+def own_account(session: Session, actor: Actor) -> tuple[User, Affiliation]:
+    """The caller's own account and affiliation (every person may read their own)."""
+    user = users.get_user(session, actor.username)
+    return user, affiliation(session, user)
