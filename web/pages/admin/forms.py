@@ -65,9 +65,9 @@ class LetterheadForm(FlaskForm):
     agency_place = StringField(_l("Tempat penandatanganan"))
     letter_unit = StringField(_l("Unit pada nomor surat"))
     letter_number_pattern = StringField(_l("Pola nomor surat"))
-    letter_numbering = SelectField(_l("Penomoran"), validate_choice=False, choices=[
-        ("per_code", _l("per kode klasifikasi, setiap tahun mulai dari 1")),
-        ("per_year", _l("satu nomor urut per tahun untuk seluruh dinas (buku agenda surat keluar)"))])
+    letter_numbering = SelectField(_l("Nomor urut surat"), validate_choice=False, choices=[
+        ("per_code", _l("per kode klasifikasi")),
+        ("per_year", _l("satu nomor urut per tahun (buku agenda)"))])
 
 
 class EmblemForm(FlaskForm):
