@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import Field, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,7 +32,7 @@ class ProfileForm(FlaskForm):
     """Name, roles, contact and affiliation of a person."""
 
     name = StringField(_l("Nama lengkap"))
-    roles = CheckboxesField(_l("Peran"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    roles = CheckboxesField(_l("Peran"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     email = StringField(_l("Email"))
     nip = StringField(_l("NIP"))
     rank = StringField(_l("Pangkat/golongan"))
@@ -66,8 +67,8 @@ class LetterheadForm(FlaskForm):
     letter_unit = StringField(_l("Unit pada nomor surat"))
     letter_number_pattern = StringField(_l("Pola nomor surat"))
     letter_numbering = SelectField(_l("Nomor urut surat"), validate_choice=False, choices=[
-        ("per_code", _l("per kode klasifikasi")),
-        ("per_year", _l("satu nomor urut per tahun (buku agenda)"))])
+        SelectChoice("per_code", _l("per kode klasifikasi")),
+        SelectChoice("per_year", _l("satu nomor urut per tahun (buku agenda)"))])
 
 
 class EmblemForm(FlaskForm):
@@ -98,8 +99,8 @@ class CalendarForm(FlaskForm):
     start = StringField(_l("Jam mulai (WIB)"))
     end = StringField(_l("Jam selesai (WIB)"))
     working_days = CheckboxesField(_l("Hari kerja"), coerce=int, choices=[
-        (1, _l("Senin")), (2, _l("Selasa")), (3, _l("Rabu")), (4, _l("Kamis")), (5, _l("Jumat")),
-        (6, _l("Sabtu")), (7, _l("Minggu"))])
+        SelectChoice(str(number), name) for number, name in enumerate((
+            _l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"), _l("Minggu")), start=1)])
     days_off = TextAreaField(_l("Hari libur dinas, satu per baris: YYYY-MM-DD keterangan"))
 
 

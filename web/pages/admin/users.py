@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
 
 from engine.errors import ValidationFailed
 from engine.people import accounts
@@ -120,9 +121,9 @@ def reset_password(username: str) -> Any:
 
 def _offer_affiliations(form: ProfileForm) -> None:
     session: Session = db.session()
-    form.library_id.choices = [("", _("— tidak ada —"))] + [
-        (str(i), label) for i, label in accounts.library_choices(session)]
-    form.institution.choices = [("", _("— tidak ada —"))] + list(accounts.institutions(session).items())
+    none = SelectChoice("", _("— tidak ada —"))
+    form.library_id.choices = [none] + [SelectChoice(str(i), label) for i, label in accounts.library_choices(session)]
+    form.institution.choices = [none] + [SelectChoice(k, v) for k, v in accounts.institutions(session).items()]
 
 
 def _profile(form: ProfileForm) -> Profile:
