@@ -12,6 +12,7 @@ waits for the mitra's confirmation; one complaint waits for triage and one is be
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -207,9 +208,16 @@ def seed(context: Context, folder: Any, say: Callable[[str], None], today: date 
     if len(libs) < 10:
         say("peringatan: kurang dari 10 perpustakaan di registri; kantor demo tidak diisi")
         return False
-    _earlier_cycle(office, libs[:3])
-    _current_cycle(office, libs[3:8])
-    _new_cycle(office, libs[8:10])
-    _complaints(office)
-    timers.run_due(context)  # the overdue visit of the current cycle escalates now, not at the worker's first round
+    # SpiffWorkflow logs every task state change at INFO: hundreds of lines that say nothing to a newcomer.
+    spiff_log = logging.getLogger("spiff")
+    level = spiff_log.level
+    spiff_log.setLevel(logging.WARNING)
+    try:
+        _earlier_cycle(office, libs[:3])
+        _current_cycle(office, libs[3:8])
+        _new_cycle(office, libs[8:10])
+        _complaints(office)
+        timers.run_due(context)  # the overdue visit escalates now, not at the worker's first round
+    finally:
+        spiff_log.setLevel(level)
     return True
