@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from werkzeug.serving import make_server
 
 from engine.config import PROJECT_DIR, Settings
@@ -102,7 +104,9 @@ def test_an_admin_adds_a_person_who_then_logs_in(office: str, browser: Any) -> N
     assert not newcomer_problems, newcomer_problems
 
 
-def test_admin_pages_on_desktop_and_phone(office: str, browser: Any) -> None:
+def test_admin_pages_on_desktop_and_phone(office: str, browser: Any, tmp_path: Path) -> None:
+    emblem = tmp_path / "lambang.png"
+    Image.new("RGB", (240, 300), (20, 110, 40)).save(emblem)
     for phone in (False, True):
         page, problems = _page(browser, phone=phone)
         _login(page, office, "admin")
@@ -112,6 +116,12 @@ def test_admin_pages_on_desktop_and_phone(office: str, browser: Any) -> None:
         assert page.locator("#library_id option:checked").inner_text().startswith(demo.DEMO_LIBRARY)
         page.screenshot(path=str(ARTIFACTS / f"admin-04-user-{suffix}.png"), full_page=True)
         page.goto(f"{office}/admin/settings")
+        if not phone:
+            page.set_input_files("#emblem", str(emblem))
+            page.click("button:has-text('Unggah lambang')")
+            page.wait_for_url(f"{office}/admin/settings#section-emblem")
+            assert "Pengaturan disimpan." in page.locator(".flash").inner_text()
+        assert page.locator("img.emblem-preview").evaluate("img => img.naturalWidth") > 0
         page.screenshot(path=str(ARTIFACTS / f"admin-05-settings-{suffix}.png"), full_page=True)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= (390 if phone else 1280), "no sideways scrolling"

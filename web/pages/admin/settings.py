@@ -80,7 +80,7 @@ def save(section: str) -> Any:
             errors[section] = show_errors(form, exc)
         else:
             flash(_("Pengaturan disimpan."), "success")
-            return redirect(url_for("admin.settings_page") + f"#{section}", 303)
+            return redirect(url_for("admin.settings_page") + f"#section-{section}", 303)
     return render_template("admin/settings.html", forms=forms, errors=errors, failed=section,
                            emblem=settings.get(session, "agency_emblem")), 422
 
