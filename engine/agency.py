@@ -194,12 +194,22 @@ def remove_emblem(session: Session, actor: Actor) -> None:
 
 
 def _reencoded(raw: bytes) -> bytes:
-    """The picture as a fresh PNG: only PNG and JPEG are accepted, and only if they decode whole."""
+    """The picture as a fresh PNG: only PNG and JPEG are accepted, and only if they decode whole.
+
+    Decoding alone is not proof of a whole file: WeasyPrint sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES, so a cut-off file would load padded. PNG chunks are therefore verified
+    (lengths and CRCs up to IEND) and a JPEG must end with its end-of-image marker.
+    """
     try:
         with Image.open(io.BytesIO(raw), formats=("PNG", "JPEG")) as image:
             width, height = image.size
             if width * height > EMBLEM_MAX_PIXELS:
                 _refuse([field_error("emblem", "emblem_too_many_pixels", width=width, height=height)])
+            whole = raw.rstrip(b"\0").endswith(b"\xff\xd9") if image.format == "JPEG" else True
+            image.verify()
+        if not whole:
+            raise ValueError("JPEG without its end-of-image marker")
+        with Image.open(io.BytesIO(raw), formats=("PNG", "JPEG")) as image:
             image.load()
             picture = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 from sqlalchemy import select
 
 from engine import agency, settings
@@ -124,12 +124,17 @@ def test_an_emblem_is_decoded_and_stored_as_a_small_png(factory):
     (b"GIF89a" + bytes(50), "emblem_not_image"),
     (_picture("GIF"), "emblem_not_image"),
     (_picture("PNG")[:200], "emblem_not_image"),
+    (_picture("PNG")[:-12], "emblem_not_image"),  # without IEND
+    (_picture("JPEG")[:-40], "emblem_not_image"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "emblem_not_image"),
     (bytes(agency.EMBLEM_MAX_BYTES + 1), "emblem_too_large"),
     (_picture("PNG", (5000, 5000), "1"), "emblem_too_many_pixels"),
     (b"", "required"),
 ])
-def test_anything_but_a_whole_png_or_jpeg_is_refused(factory, raw, code):
+@pytest.mark.parametrize("truncated_allowed", [False, True])
+def test_anything_but_a_whole_png_or_jpeg_is_refused(factory, raw, code, truncated_allowed, monkeypatch):
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process once a letter renders.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", truncated_allowed)
     with pytest.raises(ValidationFailed) as refused:
         run_in_transaction(factory, lambda s: agency.save_emblem(s, ADMIN, raw))
     assert _codes(refused) == {"emblem": code}
