@@ -19,7 +19,7 @@ from engine.db import utcnow
 from engine.errors import Forbidden, NotFound, ValidationFailed, field_error
 from engine.libraries import registry
 from engine.libraries.registry import Library
-from engine.models import ApiToken, AuditEvent, User
+from engine.models import ApiToken, AuditEvent, Task, TaskStatus, User
 from engine.paging import Page, clamp
 from engine.people import users
 from engine.people.passwords import check_policy
@@ -232,6 +232,13 @@ def audit_trail(session: Session, actor: Actor, username: str, limit: int = 50) 
     return list(session.scalars(select(AuditEvent).where(AuditEvent.action.in_(actions),
                                                          AuditEvent.reason == username)
                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+def open_tasks_held(session: Session, actor: Actor, username: str) -> int:
+    """How many open tasks a person holds: a deactivated person's tasks wait until a supervisor reassigns them."""
+    require_admin(actor)
+    return int(session.scalar(select(func.count()).select_from(Task).where(
+        Task.assignee == username, Task.status == TaskStatus.OPEN)) or 0)
 
 
 def _values(profile: Profile) -> dict[str, Any]:

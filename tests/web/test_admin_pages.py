@@ -72,6 +72,7 @@ def test_deactivating_ends_the_session_and_reactivating_allows_login_again(app, 
     assert petugas.get("/tasks").status_code == 302, "the open session ends at once"
     page = admin.get("/admin/users/petugas").text
     assert "nonaktif" in page and "mutasi" in page
+    assert "Memegang" not in page, "petugas holds no task in this test"
     admin.post("/admin/users/petugas/active", {"active": "1"})
     assert web("petugas").get("/tasks").status_code == 200
 

@@ -82,6 +82,7 @@ def user(username: str) -> Any:
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form, user=person, errors=errors,
                            trail=accounts.audit_trail(session, actor, person.username),
+                           held=accounts.open_tasks_held(session, actor, person.username),
                            deactivate=DeactivateForm()), status
 
 
