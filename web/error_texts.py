@@ -117,6 +117,10 @@ CASES: dict[str, Any] = {
     "process_required": _l("pilih proses yang akan dimulai"),
     "roles_list": _l("'roles' harus daftar teks"),
     "library_id_integer": _l("'library_id' harus bilangan bulat atau null"),
+    "unknown_settings_section": _l("bagian pengaturan tidak dikenal: %(section)s (pilihan: %(choices)s)"),
+    "grade_bands_shape": _l("'grade_bands' harus daftar pasangan [predikat, nilai terendah]"),
+    "working_days_shape": _l("'working_days' harus daftar angka hari 1–7 (1 = Senin)"),
+    "days_off_shape": _l("'days_off' harus daftar objek {\"date\": \"YYYY-MM-DD\", \"note\"}"),
 }
 # Per-field codes in ValidationFailed details.
 FIELDS: dict[str, Any] = {

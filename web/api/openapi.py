@@ -178,6 +178,25 @@ PATHS: dict[str, Any] = {
     "/users/{username}/activate": {
         "post": _op("Reactivate (admin)", {"200": _json(_ref("Account"))}, errors=("400", "401", "403", "404"),
                     params=[_path("username")], tag="users")},
+    "/settings": {
+        "get": _op("The agency settings (admin); the emblem as its hash", {"200": _json({"type": "object"})},
+                   errors=("401", "403"), tag="settings")},
+    "/settings/{section}": {
+        "put": _op("Replace one section of the settings (admin), all or nothing; audited",
+                   {"200": _json({"type": "object", "properties": {
+                       "changed": {"type": "array", "items": {"type": "string"}}, "settings": {"type": "object"}}})},
+                   errors=("400", "401", "403", "422"), tag="settings",
+                   params=[_path("section", {"type": "string", "enum": ["letterhead", "signatories", "grade_bands",
+                                                                        "calendar"]})],
+                   body=_body({}, []))},
+    "/settings/emblem": {
+        "put": _op("Upload the regency emblem (admin): PNG or JPEG, at most 512 KB, decoded and stored as PNG",
+                   {"200": _json({"type": "object", "properties": {"sha256": {"type": "string"}}})},
+                   errors=("400", "401", "403", "413", "422"), tag="settings",
+                   body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                       "file": {"type": "string", "format": "binary"}}}}}),
+        "delete": _op("Print letters without an emblem (admin)", {"200": _json({"type": "object"})},
+                      errors=("401", "403"), tag="settings")},
     "/users/{username}/password": {
         "post": _op("Reset the password (admin): a generated one, returned once, replaced at the next login",
                     {"200": _json({"type": "object", "properties": {
