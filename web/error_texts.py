@@ -136,6 +136,12 @@ CASES: dict[str, Any] = {
     "dry_run_not_boolean": _l("'dry_run' harus true atau false"),
     "diff_versions_required": _l("sebutkan versi yang dibandingkan: ?from=N&to=M"),
     "definition_current_retire": _l("%(key)s versi %(version)s adalah versi aktif; aktifkan versi lain dahulu"),
+    "roles_list": _l("'roles' harus daftar teks"),
+    "library_id_integer": _l("'library_id' harus bilangan bulat atau null"),
+    "unknown_settings_section": _l("bagian pengaturan tidak dikenal: %(section)s (pilihan: %(choices)s)"),
+    "grade_bands_shape": _l("'grade_bands' harus daftar pasangan [predikat, nilai terendah]"),
+    "working_days_shape": _l("'working_days' harus daftar angka hari 1–7 (1 = Senin)"),
+    "days_off_shape": _l("'days_off' harus daftar objek {\"date\": \"YYYY-MM-DD\", \"note\"}"),
 }
 # Per-field codes in ValidationFailed details.
 FIELDS: dict[str, Any] = {
@@ -201,6 +207,32 @@ FIELDS: dict[str, Any] = {
     "not_selected": _l("%(value)s tidak termasuk yang dipilih sebelumnya di alur ini"),
     "selected_missing": _l("%(value)s dipilih sebelumnya tetapi tidak ada di daftar ini"),
     "grade_mismatch": _l("predikat untuk nilai %(score)s adalah %(expected)s"),
+    # People and agency settings edited by an administrator.
+    "username_format": _l("hanya huruf kecil, angka, titik, garis bawah atau tanda hubung; 2–64 karakter, "
+                          "diawali huruf atau angka"),
+    "username_taken": _l("nama pengguna %(username)s sudah dipakai"),
+    "unknown_roles_field": _l("peran tidak dikenal: %(roles)s"),
+    "nip_format": _l("NIP harus 18 angka"),
+    "library_needs_pustakawan": _l("perpustakaan hanya untuk pengguna berperan pustakawan"),
+    "institution_needs_mitra": _l("instansi hanya untuk pengguna berperan mitra"),
+    "unknown_institution": _l("instansi tidak dikenal (pilihan: %(choices)s)"),
+    "own_admin_role": _l("Anda tidak dapat mencabut peran admin dari akun Anda sendiri"),
+    "deactivate_self": _l("Anda tidak dapat menonaktifkan akun Anda sendiri"),
+    "user_inactive": _l("akun ini nonaktif; aktifkan kembali sebelum mengatur ulang kata sandi"),
+    "number_pattern_invalid": _l("pola hanya boleh memakai {code}, {seq}, {unit}, {year}, {month} dan wajib "
+                                 "memuat {code}, {seq} dan {year}"),
+    "numbering_in_use": _l("nomor surat tahun %(year)s sudah diberikan; cara penomoran dapat diubah mulai "
+                           "tahun berikutnya"),
+    "band_grade": _l("setiap baris diawali nama predikat (maks. 40 karakter)"),
+    "band_score": _l("nilai terendah predikat %(grade)s harus angka 0–100"),
+    "band_duplicate": _l("nama predikat tidak boleh dipakai dua kali"),
+    "band_order": _l("predikat harus urut dari nilai tertinggi ke terendah"),
+    "time_format": _l("jam harus berformat JJ:MM, mis. 07:30"),
+    "end_before_start": _l("jam selesai harus sesudah jam mulai (%(start)s)"),
+    "day_off_format": _l("'%(value)s' bukan tanggal YYYY-MM-DD"),
+    "emblem_too_large": _l("gambar melebihi %(limit_kb)s KB"),
+    "emblem_too_many_pixels": _l("gambar terlalu besar (%(width)s × %(height)s piksel)"),
+    "emblem_not_image": _l("berkas bukan gambar PNG atau JPEG yang utuh"),
 }
 # Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {
@@ -250,6 +282,33 @@ PROBLEMS: dict[str, Any] = {
     "form_file_not_json": _l("berkas %(filename)s bukan JSON yang sah: %(detail)s"),
     "form_file_not_object": _l("berkas %(filename)s harus berisi objek JSON"),
     "form_file_invalid": _l("berkas formulir %(filename)s: %(detail)s"),
+    # The warning tier of a deploy (engine/definitions/findings.py), and dangling references (errors).
+    "unknown_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini"),
+    "stale_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini (mesin "
+                          "mengabaikannya; modeler BPMN membuangnya)"),
+    "collection_not_declared": _l("koleksi multi-instance '%(name)s' tidak dideklarasikan (mis. sebagai "
+                                  "bpmn:property proses); modeler BPMN membuangnya saat menyimpan"),
+    "unreachable_element": _l("elemen ini tidak dapat dicapai dari peristiwa awal mana pun"),
+    "element_not_drawn": _l("%(type)s ini tidak punya bentuk di diagram"),
+    "variable_not_set": _l("'%(name)s' dibaca di sini, tetapi tidak ada yang mengisinya di proses %(process)s"),
+    "record_key_not_in_form": _l("'%(name)s' tidak punya isian '%(key)s' di formulirnya (yang ada: %(known)s)"),
+    "form_field_unread": _l("isian '%(field)s' formulir %(form)s tidak dibaca oleh skrip, kondisi, dokumen, "
+                            "atau formulir lain (hanya tersimpan sebagai catatan)"),
+    "form_text_missing_english": _l("formulir %(form)s: '%(path)s' belum punya judul bahasa Inggris "
+                                    "(x-senapas-i18n.en)"),
+    "form_choice_missing_english": _l("formulir %(form)s: pilihan %(values)s di '%(path)s' belum punya teks "
+                                      "bahasa Inggris"),
+    # Scenario tests of a version (engine/definitions/scenarios.py, engine/workflow/rehearsal.py).
+    "scenario_file_invalid": _l("berkas skenario tidak sah: %(detail)s"),
+    "scenario_data_refused": _l("data untuk %(task)s ditolak formulirnya: %(problems)s"),
+    "scenario_engine_failed": _l("mesin alur kerja gagal di %(task)s: %(detail)s"),
+    "scenario_timer_not_waiting": _l("timer %(timer)s tidak menunggu tepat satu kali (ditemukan %(found)s), "
+                                     "atau bukan timer tanggal/durasi"),
+    "scenario_task_not_ready": _l("%(task)s tidak siap tepat satu kali (ditemukan %(found)s; yang siap: %(ready)s)"),
+    "scenario_documents_differ": _l("%(task)s membuat dokumen %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_status_differs": _l("akhir alur %(actual)s, yang diharapkan %(expected)s (yang siap: %(ready)s)"),
+    "scenario_data_differs": _l("data akhir %(path)s bernilai %(actual)s, yang diharapkan %(expected)s"),
     # Accreditation instrument files (a form refers to one) and answers scored against them.
     "instrument_id_invalid": _l("id instrumen tidak sah: %(id)s"),
     "instrument_not_found": _l("instrumen %(id)s tidak ada di bundel (instruments/%(id)s.json)"),

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
 
-from engine.definitions import diff, lifecycle, versions
+from engine.definitions import diff, lifecycle, scenarios, validation, versions
 from engine.definitions.versions import DeployResult
 from engine.errors import BadRequest, InvalidDefinition
 from engine.workflow import migration
@@ -27,8 +27,7 @@ STATUS_LABELS = {"draft": _l("draf"), "current": _l("aktif"), "available": _l("t
 def index() -> Any:
     """Every version, newest first per process."""
     require_admin()
-    return render_template("definitions.html", rows=versions.list_definitions(db.session()), problems=None,
-                           version_labels=STATUS_LABELS)
+    return _listing()
 
 
 @bp.post("/definitions")
@@ -39,13 +38,11 @@ def upload() -> Any:
     bundle = read_upload(request.files.getlist("file"))
     note, draft = upload_options()
     actor = current_actor()
-    filename = ", ".join(sorted(bundle)) if len(bundle) <= 3 else _("%(n)s berkas", n=len(bundle))
+    filename = _names(bundle)
     try:
         result = db.transact(lambda s: _summary(versions.deploy_upload(s, bundle, actor, note=note, draft=draft)))
     except InvalidDefinition as exc:
-        rows = versions.list_definitions(db.session())
-        return render_template("definitions.html", rows=rows, problems=error_texts.details(exc.details),
-                               filename=filename, version_labels=STATUS_LABELS), 422
+        return _listing(problems=error_texts.details(exc.details), filename=filename), 422
     if result["created"]:
         flash(_("%(key)s versi %(version)s dipasang.", key=result["key"], version=result["version"]), "success")
     elif result["status"] == lifecycle.AVAILABLE:
@@ -55,12 +52,40 @@ def upload() -> Any:
     else:
         flash(_("Isi berkas sama dengan %(key)s versi %(version)s; tidak ada versi baru.",
                 key=result["key"], version=result["version"]), "info")
+    if result["warnings"]:
+        return _listing(filename=filename, warnings=error_texts.details(result["warnings"]),
+                        deployed=(result["key"], result["version"]))
     return redirect(url_for("definitions.version", key=result["key"], version=result["version"]), 303)
+
+
+@bp.post("/definitions/validate")
+@login_required
+def check() -> Any:
+    """Check an upload as a deploy would and show its errors and warnings; nothing is stored."""
+    require_admin()
+    bundle = read_upload(request.files.getlist("file"))
+    filename = _names(bundle)
+    examined = validation.validate_upload(db.session(), bundle, current_actor())
+    return _listing(filename=filename, checked_only=True,
+                    problems=error_texts.details(p.as_dict() for p in examined.errors),
+                    warnings=error_texts.details(p.as_dict() for p in examined.warnings))
+
+
+def _listing(**extra: Any) -> str:
+    """The definitions page with every version, and whatever an upload, check or scenario run adds."""
+    extra.setdefault("problems", None)
+    return render_template("definitions.html", rows=versions.list_definitions(db.session()),
+                           version_labels=STATUS_LABELS, **extra)
+
+
+def _names(bundle: Any) -> str:
+    """How an upload is named in messages: its files, or their number."""
+    return ", ".join(sorted(bundle)) if len(bundle) <= 3 else _("%(n)s berkas", n=len(bundle))
 
 
 def _summary(result: DeployResult) -> dict[str, Any]:
     return {"key": result.definition.key, "version": result.definition.version, "created": result.created,
-            "status": result.definition.status}
+            "status": result.definition.status, "warnings": [p.as_dict() for p in result.warnings]}
 
 
 @bp.get("/definitions/<key>/versions/<int:version>")
@@ -171,3 +196,13 @@ def diff_svg(key: str) -> Any:
         raise BadRequest("diff_versions_required")
     old, new = (versions.get_version(session, key, int(n)) for n in numbers)
     return Response(diff.svg(old, new), mimetype="image/svg+xml")
+
+
+@bp.post("/definitions/<key>/versions/<int:version>/test")
+@login_required
+def run_scenarios(key: str, version: int) -> Any:
+    """Run the scenario tests of a version in memory and list how they went; nothing is stored."""
+    require_admin()
+    outcome = scenarios.run_tests(db.session(), key, version, current_actor(), limits=db.limits())
+    failed = [{"test": f.test, "step": f.step, "message": error_texts.text(f.code, f.params)} for f in outcome.failed]
+    return _listing(scenario_run={"key": key, "version": version, "passed": outcome.passed, "failed": failed})
