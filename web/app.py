@@ -81,12 +81,14 @@ def url_with(**changes: Any) -> str:
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
     from web.pages import account, admin, auth, complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages.editor import bp as editor_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(definitions.bp)
+    app.register_blueprint(editor_bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(exports.bp)
