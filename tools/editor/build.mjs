@@ -31,6 +31,14 @@ await build({
   plugins: [dropOldFonts],
 });
 
+// Take the emptied font formats out of the @font-face rules (the CSP refuses data: fonts anyway).
+const cssFile = join(out, 'senapas-editor-style.css');
+const empty = 'url(data:text/plain;charset=utf-8,)';
+writeFileSync(cssFile, readFileSync(cssFile, 'utf8')
+  .replaceAll(`src:${empty};`, '')
+  .replaceAll(new RegExp(`${empty.replace(/[()]/g, '\\$&')}( format\\("[a-z-]+"\\))?,?`, 'g'), '')
+  .replaceAll(',;', ';'));
+
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
 const pinned = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies);
 const lines = ['# Built by `make vendor` (tools/editor/build.mjs) from tools/editor/package-lock.json; do not edit.', ''];

@@ -11,12 +11,14 @@ from flask_login import login_required
 
 from engine.definitions import versions
 from engine.errors import BadRequest
-from web import db, error_texts
+from web import db, error_texts, security
 from web.callers import require_admin
 from web.forms import render
 
 bp = Blueprint("editor", __name__)
 MAX_FORM_CHARS = 500_000
+# bpmn-js and dmn-js draw some icons from SVG markup with style attributes; scripts stay 'self' only.
+EDITOR_CSP = security.CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 @bp.get("/definitions/<key>/edit")
@@ -36,7 +38,9 @@ def edit(key: str) -> Any:
                  "preview": url_for("editor.preview_form"),
                  "version_base": url_for("definitions.version", key=definition.key, version=0)[:-2]},
     }
-    return render_template("definition_edit.html", definition=definition, data=data)
+    page = Response(render_template("definition_edit.html", definition=definition, data=data))
+    page.headers["Content-Security-Policy"] = EDITOR_CSP
+    return page
 
 
 @bp.post("/definitions/forms/preview")
