@@ -52,7 +52,7 @@ def preview_form() -> Any:
         schema = _json_field("schema", required=True)
         ui = _json_field("ui", required=False)
     except BadRequest as exc:
-        return Response(error_texts.text(exc.code, exc.params), 400, mimetype="text/plain")
+        return Response(error_texts.text(exc.case, exc.params), 400, mimetype="text/plain")
     forms = [(lang, render.build(schema, ui=ui, lang=lang, defaults=True)) for lang in ("id", "en")]
     return render_template("_form_preview.html", forms=forms)
 
