@@ -155,6 +155,9 @@ def test_an_owner_adds_a_kabid_task_checks_and_saves_a_draft(office: dict[str, A
     props = {p.get("name"): p.get("value") for p in task.iterfind(".//spiffworkflow:property", NS)}
     assert props == {"formJsonSchemaFilename": "eskalasi_kunjungan.json",
                      "formUiSchemaFilename": "eskalasi_kunjungan.ui.json", "dueDuration": "P2D"}
+    flows = {(f.get("id"), f.get("sourceRef"), f.get("targetRef")) for f in root.iterfind(".//bpmn:sequenceFlow", NS)}
+    assert {("Flow_Eskalasi_Kunjungan_Tinjau_Eskalasi", "Eskalasi_Kunjungan", "Tinjau_Eskalasi"),
+            ("Flow_Tinjau_Eskalasi_Eskalasi_Kunjungan_Selesai", "Tinjau_Eskalasi", "Eskalasi_Kunjungan_Selesai")} <= flows
     kabid = root.find(".//bpmn:lane[@name='kabid']", NS)
     assert "Tinjau_Eskalasi" in [ref.text for ref in kabid.iterfind("bpmn:flowNodeRef", NS)]
     original = _stored(office["factory"], 1)

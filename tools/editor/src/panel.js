@@ -80,6 +80,7 @@ export class Panel {
     parts.push(this.field(t.id, 'id', bo.id, (v) => {
       if (v && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(v) && !this.modeler.get('elementRegistry').get(v)) {
         modeling.updateProperties(element, { id: v });
+        this.tidyFlows(element);
       } else {
         this.show(element);
       }
@@ -198,7 +199,19 @@ export class Panel {
     this.modeler.get('modeling').createSpace(adjust.movingShapes, adjust.resizingShapes, { x: width, y: 0 }, 'e', start);
     const shape = this.modeler.get('elementFactory').createShape({ type: 'bpmn:UserTask' });
     const created = this.modeler.get('modeling').createShape(shape, middle(), flow);
+    this.tidyFlows(created);
     this.modeler.get('selection').select(created);
+  }
+
+  // House style names a flow after its ends (Flow_<source>_<target>): keep it so when the ends change.
+  tidyFlows(shape) {
+    const registry = this.modeler.get('elementRegistry');
+    [...(shape.incoming || []), ...(shape.outgoing || [])].forEach((flow) => {
+      const wanted = `Flow_${flow.source.id}_${flow.target.id}`;
+      if (flow.type === 'bpmn:SequenceFlow' && flow.id !== wanted && flow.id.startsWith('Flow_') && !registry.get(wanted)) {
+        this.modeler.get('modeling').updateProperties(flow, { id: wanted });
+      }
+    });
   }
 
   moveToLane(element, laneId) {
