@@ -219,3 +219,31 @@ def test_the_shipped_bundle_saved_unchanged_deploys_as_the_same_process(office: 
     assert (found["added"], found["removed"], found["changed"], found["forms"]) == ([], [], [], [])
     assert set(found["files"]["changed"]) <= {f"{KEY}.bpmn", "monev_perpustakaan.bpmn",
                                               "pembinaan_perpustakaan.bpmn", "kesiapan_pembinaan.dmn"}
+
+
+def test_a_broken_condition_is_marked_on_its_flow_and_saves_nothing(office: dict[str, Any], browser: Any) -> None:
+    base = office["base"]
+    with office["factory"]() as session:
+        before = len(versions.list_definitions(session))
+    page, problems = _editor(browser, base)
+    main = f".pane[data-file='{KEY}.bpmn']"
+    flow = "Flow_Gateway_Koreksi_Gabung_Surat_Monev"
+    page.select_option(f"{main} .element-chooser", flow)
+    assert page.input_value(f"{main} #p-condition") == "konfirmasi['status'] == 'ada_koreksi'"
+    _set(page, f"{main} #p-condition", "konfirmasi['status'] ==")
+    page.click("#editor-check")
+    page.wait_for_selector("#editor-status.error")
+    broken = page.locator(f"#editor-findings li.error[data-element={flow}]")
+    assert broken.count() == 1 and broken.get_attribute("data-code") == "condition_syntax"
+    assert page.locator(f"{main} .djs-element.senapas-error[data-element-id={flow}]").count() == 1
+    page.fill("#editor-note", "Syarat rusak")
+    with page.expect_response(lambda r: r.url == f"{base}/api/v1/definitions" and r.request.method == "POST") as saved:
+        page.click("#editor-save button")
+    assert saved.value.status == 422
+    page.wait_for_selector("#editor-status.error:not(:has-text('Pemeriksaan selesai'))")
+    assert page.locator(f"#editor-findings li.error[data-element={flow}]").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "editor-06-refused-draft.png"), full_page=True)
+    assert page.url == f"{base}/definitions/{KEY}/edit?from=1"
+    with office["factory"]() as session:
+        assert len(versions.list_definitions(session)) == before
+    assert all("status of 422" in p for p in problems)  # the refused save, as the browser logs it

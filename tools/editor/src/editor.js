@@ -174,7 +174,7 @@ class Editor {
     this.say(this.texts.checking, 'info');
     const { status, answer } = await this.post(this.data.urls.validate, await this.formData());
     if (status !== 200) {
-      this.say(answer.message || `${status}`, 'error');
+      this.say((answer.error && answer.error.message) || `${status}`, 'error');
       return;
     }
     this.show(answer.errors || [], answer.warnings || []);
@@ -226,9 +226,9 @@ class Editor {
       window.location.assign(target);
       return;
     }
-    const details = (answer.details || []).map((d) => ({ ...d, message: d.message || d.code }));
-    this.show(details, []);
-    this.say(answer.message || `${status}`, 'error');
+    const error = answer.error || {};
+    this.show((error.details || []).map((d) => ({ ...d, message: d.message || d.code })), []);
+    this.say(error.message || `${status}`, 'error');
   }
 }
 
