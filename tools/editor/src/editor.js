@@ -38,6 +38,14 @@ class Editor {
       .forEach((name) => this.addTab(name));
     $('#editor-check', root).addEventListener('click', () => this.check());
     $('#editor-save', root).addEventListener('submit', (e) => { e.preventDefault(); this.save(); });
+    this.dirty = false;
+    this.stage.addEventListener('input', () => { this.dirty = true; });
+    window.addEventListener('beforeunload', (e) => {
+      if (this.dirty) {
+        e.preventDefault();
+        e.returnValue = '';
+      }
+    });
     this.open(data.main);
   }
 
@@ -110,6 +118,10 @@ class Editor {
       };
       fill();
       modeler.get('eventBus').on('elements.changed', fill);
+      modeler.get('eventBus').on('selection.changed', (e) => {
+        chooser.value = e.newSelection.length === 1 ? e.newSelection[0].id : '';
+      });
+      modeler.get('eventBus').on('commandStack.changed', () => { this.dirty = true; });
       chooser.addEventListener('change', () => {
         const shape = modeler.get('elementRegistry').get(chooser.value);
         if (shape) {
@@ -125,6 +137,13 @@ class Editor {
       pane.append(canvas);
       const modeler = new DmnModeler({ container: canvas });
       await modeler.importXML(text);
+      modeler.on('views.changed', () => {
+        const viewer = modeler.getActiveViewer();
+        if (viewer && !viewer.senapasWatched) {
+          viewer.senapasWatched = true;
+          viewer.get('eventBus').on('commandStack.changed', () => { this.dirty = true; });
+        }
+      });
       const table = modeler.getViews().find((v) => v.type === 'decisionTable');
       if (table) await modeler.open(table);
       return { kind: 'dmn', pane, modeler };
@@ -223,6 +242,7 @@ class Editor {
         this.status.append(link);
         return;
       }
+      this.dirty = false;
       window.location.assign(target);
       return;
     }
