@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 
@@ -14,7 +15,7 @@ from tests.web.helpers import ADMIN
 BUNDLE = PROJECT_DIR / "processes" / "kitapun_senapas"
 VENDOR = PROJECT_DIR / "web" / "static" / "vendor"
 EDITOR = PROJECT_DIR / "tools" / "editor"
-DATA = re.compile(r'<script type="application/json" id="editor-data">(.*?)</script>', re.S)
+DATA = re.compile(r"<div id=\"editor\" class=\"editor\" data-editor='([^']*)'>")
 
 
 def deploy_kitapun(factory):
@@ -24,7 +25,7 @@ def deploy_kitapun(factory):
 def editor_data(page: str) -> dict:
     match = DATA.search(page)
     assert match, "the editor page carries its bundle"
-    return json.loads(match.group(1))
+    return json.loads(html.unescape(match.group(1)))
 
 
 def test_editor_carries_every_file_of_the_version(web, factory):
@@ -39,6 +40,18 @@ def test_editor_carries_every_file_of_the_version(web, factory):
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "unsafe-eval" not in policy
     assert '<script src="/static/vendor/senapas-editor.js" defer></script>' in response.text
+
+
+def test_editor_opens_the_version_asked_for_else_the_current_one(web, factory):
+    deploy_kitapun(factory)
+    changed = dict(bundles.from_folder(BUNDLE))
+    changed["kitapun_senapas.bpmn"] = changed["kitapun_senapas.bpmn"].replace(b"Rapat koordinasi monev", b"Rapat monev")
+    run_in_transaction(factory, lambda s: versions.deploy_upload(s, changed, ADMIN, note="draf", draft=True))
+    admin = web("admin")
+    draft = editor_data(admin.get("/definitions/kitapun_senapas/edit?from=2").text)
+    assert draft["version"] == 2 and "Rapat monev" in draft["files"]["kitapun_senapas.bpmn"]
+    current = editor_data(admin.get("/definitions/kitapun_senapas/edit").text)
+    assert current["version"] == 1 and "Rapat koordinasi monev" in current["files"]["kitapun_senapas.bpmn"]
 
 
 def test_editor_is_for_admins_and_known_versions(web, factory):

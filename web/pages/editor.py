@@ -24,7 +24,7 @@ EDITOR_CSP = security.CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-
 @bp.get("/definitions/<key>/edit")
 @login_required
 def edit(key: str) -> Any:
-    """The editor on the bundle of version `from` (the newest version when not given)."""
+    """The editor on the bundle of version `from` (the current version when not given)."""
     require_admin()
     session = db.session()
     base = request.args.get("from", "")
@@ -36,7 +36,7 @@ def edit(key: str) -> Any:
         "files": versions.stored_bundle(definition), "texts": _texts(),
         "urls": {"validate": url_for("api.validate_definition"), "upload": url_for("api.upload_definition"),
                  "preview": url_for("editor.preview_form"),
-                 "version_base": url_for("definitions.version", key=definition.key, version=0)[:-2]},
+                 "definitions": url_for("definitions.index")},
     }
     page = Response(render_template("definition_edit.html", definition=definition, data=data))
     page.headers["Content-Security-Policy"] = EDITOR_CSP

@@ -235,7 +235,7 @@ class Editor {
     this.say(this.texts.saving, 'info');
     const { status, answer } = await this.post(this.data.urls.upload, await this.formData({ note, draft: 'true' }));
     if (status === 201 || status === 200) {
-      const target = `${this.data.urls.version_base}/${answer.version}?from=${this.data.version}`;
+      const target = `${this.data.urls.definitions}/${encodeURIComponent(answer.key)}/versions/${answer.version}?from=${this.data.version}`;
       if (status === 200) {
         this.say(this.texts.identical.replace('%(version)s', answer.version), 'info');
         const link = node('a', { href: target }, ` ${this.texts.open_version}`);
@@ -254,8 +254,7 @@ class Editor {
 
 document.addEventListener('DOMContentLoaded', () => {
   const root = document.getElementById('editor');
-  const data = document.getElementById('editor-data');
-  if (root && data) {
-    window.senapasEditor = new Editor(root, JSON.parse(data.textContent));
+  if (root && root.dataset.editor) {
+    window.senapasEditor = new Editor(root, JSON.parse(root.dataset.editor));
   }
 });
