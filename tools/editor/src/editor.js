@@ -232,8 +232,16 @@ class Editor {
 
   async save() {
     const note = $('#editor-note', this.root).value;
+    const button = $('#editor-save button', this.root);
     this.say(this.texts.saving, 'info');
-    const { status, answer } = await this.post(this.data.urls.upload, await this.formData({ note, draft: 'true' }));
+    button.disabled = true;
+    let reply;
+    try {
+      reply = await this.post(this.data.urls.upload, await this.formData({ note, draft: 'true' }));
+    } finally {
+      button.disabled = false;
+    }
+    const { status, answer } = reply;
     if (status === 201 || status === 200) {
       const target = `${this.data.urls.definitions}/${encodeURIComponent(answer.key)}/versions/${answer.version}?from=${this.data.version}`;
       if (status === 200) {
