@@ -69,7 +69,7 @@ def _window(app: Flask, name: str, factory: sessionmaker[Session], limiter: Limi
     """The shared counter of one rate limit: on Redis when SENAPAS_REDIS_URL is set, else in the database."""
     limit, seconds = app.config[f"{name.upper()}_RATE_LIMIT"]
     if limiter is not None:
-        return RedisWindow(name, limit, seconds, limiter)
+        return RedisWindow(f'{app.config["REDIS_PREFIX"]}:{name}', limit, seconds, limiter)
     return DatabaseWindow(name, limit, seconds, factory)
 
 
