@@ -133,10 +133,28 @@ def libraries_import(settings: config.Settings, path: Path) -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @click.pass_obj
 def worker(settings: config.Settings, once: bool, interval: float) -> None:
-    """Fire due timers; several workers may run against PostgreSQL."""
+    """Fire due timers and prune ended rate-limit windows; several workers may run against PostgreSQL.
+
+    A lost database connection ends only the current poll: the worker logs it and polls again.
+    """
+    from psycopg import OperationalError as PgOperationalError
+    from sqlalchemy.exc import DBAPIError
+
+    from engine import rate_counts
+    from web.config import from_env as web_settings
+
     context = config.context(settings, _factory(settings))
+    web = web_settings()
+    longest = max(web["COMPLAINT_RATE_LIMIT"][1], web["LOGIN_RATE_LIMIT"][1])
     while True:
-        fired = timers.run_due(context)
+        try:
+            fired = timers.run_due(context)
+            run_in_transaction(context.factory, lambda s: rate_counts.prune(s, longest))
+        except (DBAPIError, PgOperationalError) as exc:
+            if once:
+                raise
+            logging.getLogger(__name__).warning("database unavailable, polling again: %s", str(exc).splitlines()[0])
+            fired = 0
         if fired:
             click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
         if once:
