@@ -41,7 +41,7 @@ from engine.people import users
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # A request that began within this many seconds of a fault may fail because of it.
-FAULT_GRACE = 15.0
+FAULT_GRACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -184,14 +184,20 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
     cluster = cluster_of(pg_url) if plan.faults else ("", "")
     folder = Path(tempfile.mkdtemp(prefix="senapas-soak-"))
     with soak_database(pg_url) as url:
-        library_ids = _prepare(url, plan.libraries)
         env = {"SENAPAS_DATABASE_URL": url, "SENAPAS_SECRET_KEY": "soak-" + uuid.uuid4().hex,
                "SENAPAS_SECURE_COOKIES": "0", "SENAPAS_LOGIN_LIMIT": "1000000/60",
                "SENAPAS_COMPLAINT_LIMIT": "1000000/600"}
-        port = processes.free_port()
-        server = processes.serve("serve", port, env, folder, workers=2)
+        # The timer workers start first, so that they have loaded everything by the time the RSS is read.
         workers = [processes.start(f"worker{i}", ["worker", "--interval", "2"], env, folder) for i in (1, 2)]
         started = list(workers)
+        library_ids = _prepare(url, plan.libraries)
+        port = processes.free_port()
+        try:
+            server = processes.serve("serve", port, env, folder, workers=2)
+        except RuntimeError:
+            for worker in workers:
+                worker.stop()
+            raise
 
         def restart_worker(i: int) -> None:
             workers[i] = processes.start(f"worker{i + 1}-again", ["worker", "--interval", "2"], env, folder)

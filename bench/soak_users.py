@@ -37,7 +37,7 @@ COMPLAINT_FORMS: dict[str, dict[str, Any]] = {
     "Tinjauan_Penutupan": {"tinjauan": {"keputusan": "tutup"}},
     "Eskalasi_Pengaduan": {"eskalasi_pengaduan": {"tindak_lanjut": "ingatkan", "catatan": "Mohon ditelaah."}},
 }
-_IDS = re.compile(r"/\d+|/[0-9a-f]{8}-[0-9a-f-]{27}")
+_IDS = re.compile(r"/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|/\d+")
 
 
 @dataclass(frozen=True)
