@@ -17,6 +17,7 @@ the checked ones carry floor 0 and ratio 1 (met) or 0 (failed), with a target of
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -205,7 +206,7 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
 
         try:
             rss_start = _rss(server, workers)
-            say(f"soak: {plan.clients} people for {plan.seconds:.0f} s on port {port} ({folder})")
+            say(f"soak: {plan.clients} people for {plan.seconds:.0f} s on port {port}")
             stop = threading.Event()
             tally, people = soak_users.crowd(plan.clients, port, library_ids, plan.seconds, plan.think, stop)
             faults = Faults()
@@ -244,6 +245,10 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
     for note in faults.notes:
         say(f"fault: {note}")
     results = _report(tally, faults, rss_start, rss_end, samples, findings, found, doubled, complaints, plan)
+    if any(r.verdict == "below" for r in results):
+        say(f"the logs of the run are in {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
     for result in results:
         if on_result:
             on_result(result)
