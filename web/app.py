@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
     if test_config:
         app.config.update(test_config)
-    factory = app.config.get("SESSION_FACTORY") or open_database(settings.database_url)
+    factory = app.config.get("SESSION_FACTORY") or open_database(settings.database_url, settings.db_pool_size)
     limiter = redis_limiter(app.config["REDIS_URL"]) if app.config.get("REDIS_URL") else None
     if limiter is not None:
         limiter.init_app(app)

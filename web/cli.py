@@ -25,7 +25,7 @@ ADMIN = users.Actor("admin", frozenset({"admin"}))
 
 
 def _factory(settings: config.Settings) -> sessionmaker[Session]:
-    return open_database(settings.database_url)
+    return open_database(settings.database_url, settings.db_pool_size)
 
 
 @click.group()
