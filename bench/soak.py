@@ -8,7 +8,7 @@ the API for the given time. With faults, it SIGKILLs one web worker, then one `s
 
 It reports JSON lines like the rest of the bench: requests, 5xx outside the outage (must be 0),
 answers during the outage (each a 503 with Retry-After, or no answer), p50/p95/p99 per endpoint,
-the RSS of each server process at start and end, database connections in use, the findings of
+the RSS of each server process at start, half-way and end, database connections in use, the findings of
 `senapas check` at the end (must be none), and the completions the server acknowledged beside those
 found in the database (must be equal). Figures that are only measured carry floor 0 and ratio 1;
 the checked ones carry floor 0 and ratio 1 (met) or 0 (failed), with a target of 1.
@@ -205,7 +205,7 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
             started.append(workers[i])
 
         try:
-            rss_start = _rss(server, workers)
+            rss = {"start": _rss(server, workers)}
             say(f"soak: {plan.clients} people for {plan.seconds:.0f} s on port {port}")
             stop = threading.Event()
             tally, people = soak_users.crowd(plan.clients, port, library_ids, plan.seconds, plan.think, stop)
@@ -218,6 +218,8 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
             deadline = time.monotonic() + plan.seconds
             while time.monotonic() < deadline:
                 samples.append(_connections(url))
+                if "half" not in rss and time.monotonic() >= deadline - plan.seconds / 2:
+                    rss["half"] = _rss(server, workers)
                 stop.wait(min(5.0, max(0.0, deadline - time.monotonic())))
             stop.set()
             for person in people:
@@ -225,7 +227,7 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
             if plan.faults:
                 injector.join(120)
             samples.append(_connections(url))
-            rss_end = _rss(server, workers)
+            rss["end"] = _rss(server, workers)
         finally:
             server.stop()
             for worker in started:
@@ -244,7 +246,7 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
         engine.dispose()
     for note in faults.notes:
         say(f"fault: {note}")
-    results = _report(tally, faults, rss_start, rss_end, samples, findings, found, doubled, complaints, plan)
+    results = _report(tally, faults, rss, samples, findings, found, doubled, complaints, plan)
     if any(r.verdict == "below" for r in results):
         say(f"the logs of the run are in {folder}")
     else:
@@ -255,7 +257,7 @@ def soak(plan: Plan, pg_url: str = DEFAULT_PG_URL, on_result: Callable[[Result],
     return results
 
 
-def _report(tally: soak_users.Tally, faults: Faults, rss_start: dict[str, int], rss_end: dict[str, int],
+def _report(tally: soak_users.Tally, faults: Faults, rss: dict[str, dict[str, int]],
             samples: list[int], findings: list[str], found: set[str], doubled: int, complaints: set[str],
             plan: Plan) -> list[Result]:
     calls = tally.calls
@@ -291,7 +293,7 @@ def _report(tally: soak_users.Tally, faults: Faults, rss_start: dict[str, int], 
         for q in (50, 95, 99):
             results.append(_measured(f"p{q}_ms {endpoint}", _percentile(samples_ms, q), "ms"))
         results.append(_measured(f"requests {endpoint}", len(samples_ms), "count"))
-    for name in sorted(set(rss_start) | set(rss_end)):
-        results.append(_measured(f"rss_start_mib {name}", rss_start.get(name, 0) / 1024, "MiB"))
-        results.append(_measured(f"rss_end_mib {name}", rss_end.get(name, 0) / 1024, "MiB"))
+    for name in sorted(set().union(*rss.values())):
+        for phase, found_rss in rss.items():  # start (loaded, no request yet), half-way, end
+            results.append(_measured(f"rss_{phase}_mib {name}", found_rss.get(name, 0) / 1024, "MiB"))
     return results

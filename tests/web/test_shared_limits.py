@@ -20,6 +20,7 @@ from engine.db import run_in_transaction
 from engine.models import Instance
 from tests.conftest import PG_URL
 from tests.web.helpers import deploy
+from web.app import create_app
 
 REDIS_URL = os.environ.get("SENAPAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 COMPLAINT = {"name": "Warga Contoh", "contact": "warga@example.org", "channel": "telepon",
@@ -147,3 +148,20 @@ def test_two_servers_of_two_workers_refuse_the_sixth_complaint_from_one_address(
         assert 0 < int(headers["Retry-After"]) <= 600
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Instance)) == 5
+
+
+def test_with_redis_configured_failed_logins_count_there_and_not_in_the_database(factory, settings, people):
+    if problem := _redis_problem():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {REDIS_URL} is required in CI: {problem}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {problem}")
+    config = {"TESTING": True, "SESSION_FACTORY": factory, "LOGIN_RATE_LIMIT": (3, 60), "REDIS_URL": REDIS_URL,
+              "REDIS_PREFIX": f"senapas-test-{uuid.uuid4().hex}"}
+    clients = [create_app(settings, config).test_client() for _ in range(2)]  # two apps, one Redis
+    answers = [clients[i % 2].post("/api/v1/auth/token", json={"username": "kabid", "password": "salah-sekali"})
+               for i in range(4)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
+    assert 0 < int(answers[-1].headers["Retry-After"]) <= 60
+    assert answers[-1].json["error"]["code"] == "rate_limited"
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(rate_counts.RateCount)) == 0
