@@ -12,7 +12,7 @@ from engine.models import User
 from engine.people import roles, users
 from web import db
 from web.errors import RateLimited
-from web.ratelimit import SlidingWindow
+from web.ratelimit import Window
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -117,7 +117,7 @@ def check_credentials(db_session: Session, username: str, password: str) -> User
 
 def check_complaint_rate() -> None:
     """Count one complaint for this client; over the limit is a RateLimited error (429)."""
-    limiter: SlidingWindow = db.state().complaints
-    key = client_key()
-    if not limiter.hit(key):
-        raise RateLimited("too_many_complaints", seconds=limiter.retry_after(key))
+    limiter: Window = db.state().complaints
+    wait = limiter.hit(client_key())
+    if wait:
+        raise RateLimited("too_many_complaints", seconds=wait)
