@@ -6,6 +6,7 @@ from engine import models, settings
 from engine.db import Base
 from engine.documents import documents, numbers
 from engine.libraries import registry, results
+from engine.notify import notices
 
 metadata = Base.metadata
-__all__ = ["documents", "metadata", "models", "numbers", "registry", "results", "settings"]
+__all__ = ["documents", "metadata", "models", "notices", "numbers", "registry", "results", "settings"]
