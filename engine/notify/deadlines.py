@@ -50,12 +50,12 @@ def tell_due(session: Session, now: datetime | None = None, *, limit: int = 500)
     people = _people(session)
     overseers = [name for name, user_roles in people if user_roles & OVERSEERS]
     added = 0
-    overdue = session.execute(_untold(Kind.OVERDUE, limit, Task.due_at <= now)).tuples().all()
+    overdue = session.execute(_untold(Kind.OVERDUE, limit, Task.due_at <= now)).all()
     for task, instance in overdue:
         added += notify(session, [task.assignee, *overseers], Kind.OVERDUE, instance_id=instance.id,
                         task_id=task.id, params=task_params(task, instance), once=True)
     soon = session.execute(_untold(Kind.DUE_SOON, limit, Task.due_at > now,
-                                   Task.due_at <= due_soon_until(now))).tuples().all()
+                                   Task.due_at <= due_soon_until(now))).all()
     for task, instance in soon:
         recipients = [task.assignee] if task.assignee else [
             name for name, user_roles in people if roles.may_work_lane(user_roles, task.lane)]

@@ -96,8 +96,7 @@ def notify(session: Session, usernames: Iterable[str | None], kind: Kind, *, ins
     statement = dialect.insert(Notification).values(rows)
     if once:
         statement = statement.on_conflict_do_nothing(index_elements=["once_key"])
-    result = session.execute(statement)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return len(session.execute(statement.returning(Notification.id)).all())
 
 
 def for_user(session: Session, actor: Actor, *, unread: bool = False, page: Any = 1,
