@@ -15,10 +15,11 @@ from engine.definitions import versions
 from engine.errors import SenapasError
 from engine.libraries import importer
 from engine.migrate import upgrade
+from engine.notify.rounds import NoticeWorker
 from engine.people import users
 from engine.people.roles import ROLES
 from engine.workflow import timers
-from web import error_texts
+from web import error_texts, notice_texts
 from web.demo import DEMO_PASSWORD
 
 ADMIN = users.Actor("admin", frozenset({"admin"}))
@@ -133,15 +134,22 @@ def libraries_import(settings: config.Settings, path: Path) -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @click.pass_obj
 def worker(settings: config.Settings, once: bool, interval: float) -> None:
-    """Fire due timers; several workers may run against PostgreSQL."""
+    """Fire due timers, tell about due and overdue tasks, send queued emails; several may run against PostgreSQL."""
     context = config.context(settings, _factory(settings))
-    while True:
-        fired = timers.run_due(context)
-        if fired:
-            click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
-        if once:
-            return
-        time.sleep(interval)
+    notices = NoticeWorker(context, settings.smtp_url, notice_texts.composer(settings))
+    try:
+        while True:
+            fired = timers.run_due(context)
+            if fired:
+                click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
+            done = notices.run()
+            if done.told or done.sent:
+                click.echo(f"{done.told} notifikasi tenggat dibuat, {done.sent} email terkirim")
+            if once:
+                return
+            time.sleep(interval)
+    finally:
+        notices.close()
 
 
 @main.command()
@@ -160,7 +168,7 @@ def demo(settings: config.Settings, host: str, port: int, password: str) -> None
         demo_setup.prepare(settings, context.factory, password, say=click.echo)
     except SenapasError as exc:
         raise click.ClickException(error_texts.describe(exc)) from exc
-    demo_setup.start_timer_thread(context)
+    demo_setup.start_timer_thread(context, settings=settings)
     app = create_app(settings, {"SESSION_FACTORY": context.factory, "SECURE_COOKIES": False})
     url = f"http://{host}:{port}/"
     click.echo(f"\nSenapas berjalan di {url}")
