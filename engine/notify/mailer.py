@@ -1,15 +1,23 @@
-"""Email through SMTP with aiosmtplib: one connection kept open across a batch, reopened after a failure."""
+"""Email through SMTP with aiosmtplib: one connection kept open across a batch, reopened after a failure.
+
+aiosmtplib is asynchronous and the worker is not: a Mailer runs its own event loop in a thread
+of its own, so it works the same whether or not its caller's thread already runs a loop.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+T = TypeVar("T")
 SCHEMES = {"smtp": (25, False, False), "smtp+starttls": (587, False, True), "smtps": (465, True, False)}
 
 
@@ -65,13 +73,21 @@ class Mailer:
     def __init__(self, server: SmtpServer, *, timeout: float = 30.0) -> None:
         self.server = server
         self.timeout = timeout
-        self._runner = asyncio.Runner()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._client: aiosmtplib.SMTP | None = None
+
+    def _run(self, work: Coroutine[Any, Any, T]) -> T:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="senapas-smtp", daemon=True)
+            self._thread.start()
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result()
 
     def send(self, mail: EmailMessage) -> None:
         """Hand one message to the SMTP server; MailFailure when it is not accepted."""
         try:
-            self._runner.run(self._send(mail))
+            self._run(self._send(mail))
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             self._drop()
             raise MailFailure(f"{type(exc).__name__}: {exc}"[:1000]) from exc
@@ -94,9 +110,13 @@ class Mailer:
         """Say goodbye to the server and stop the event loop."""
         if self._client is not None and self._client.is_connected:
             try:
-                self._runner.run(self._client.quit())
+                self._run(self._client.quit())
             except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 self._client.close()
         self._client = None
-        self._runner.close()
+        if self._loop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+            self._loop = self._thread = None
 
