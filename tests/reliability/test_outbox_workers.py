@@ -24,12 +24,11 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import select
 
 from engine.notify import mailer
 from engine.notify.notices import Kind, MailStatus, Notification, notify
-from tests.engine.notify.helpers import add_people
+from tests.engine.notify.helpers import add_people, database_url
 from tests.engine.notify.smtp_server import Inbox, smtp_server
 
 SENDER = "Senapas <senapas@dispusip.test>"
@@ -39,16 +38,8 @@ KILL_AT = 30
 SENAPAS = Path(sys.executable).with_name("senapas")
 
 
-def _database_url(engine: sa.Engine) -> str:
-    """The test database's URL with its private schema, for a worker in another process."""
-    with engine.connect() as conn:
-        search_path = conn.execute(sa.text("SHOW search_path")).scalar()
-    url = engine.url.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://")
-    return f"{url}?options=-csearch_path%3D{search_path}"
-
-
-def _worker(database_url: str, smtp_url: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SENAPAS_DATABASE_URL": database_url, "SENAPAS_SMTP_URL": smtp_url,
+def _worker(db_url: str, smtp_url: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SENAPAS_DATABASE_URL": db_url, "SENAPAS_SMTP_URL": smtp_url,
            "SENAPAS_MAIL_FROM": SENDER}
     return subprocess.Popen([str(SENAPAS), "worker", "--once"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -61,7 +52,7 @@ def test_three_workers_one_killed_mid_send_deliver_every_message(db_engine, fact
     with factory() as session, session.begin():
         for n in range(QUEUED // PEOPLE):
             notify(session, [f"petugas{p}" for p in range(PEOPLE)], Kind.ASSIGNED, params={"task": f"Tugas {n}"})
-    database_url = _database_url(db_engine)
+    url = database_url(db_engine)
 
     all_sending = threading.Barrier(3)
     inboxes = [Inbox() for _ in range(3)]
@@ -82,13 +73,13 @@ def test_three_workers_one_killed_mid_send_deliver_every_message(db_engine, fact
         inbox.before_reply = first_waits_for_all(inbox)
     with smtp_server(inboxes[0]) as (victim_url, _), smtp_server(inboxes[1]) as (url1, _), \
             smtp_server(inboxes[2]) as (url2, _):
-        workers = [_worker(database_url, url) for url in (victim_url, url1, url2)]
+        workers = [_worker(url, smtp) for smtp in (victim_url, url1, url2)]
         assert held.wait(timeout=180), "the victim never reached its 30th message"
         workers[0].send_signal(signal.SIGKILL)
         assert workers[0].wait(timeout=60) == -signal.SIGKILL
         release.set()
         inboxes[0].before_reply = None
-        workers.append(_worker(database_url, victim_url))  # the killed worker, restarted
+        workers.append(_worker(url, victim_url))  # the killed worker, restarted
         for process in workers[1:]:
             _, errors = process.communicate(timeout=600)
             assert process.returncode == 0, errors.decode()

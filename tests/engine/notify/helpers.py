@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,3 +25,13 @@ def notices(factory: sessionmaker[Session], **where: object) -> list[Notificatio
         for name, value in where.items():
             query = query.where(getattr(Notification, name) == value)
         return list(session.scalars(query))
+
+
+def database_url(engine: sa.Engine) -> str:
+    """The test database's URL for another process (on PostgreSQL with the test's private schema)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name != "postgresql":
+        return url
+    with engine.connect() as conn:
+        search_path = conn.execute(sa.text("SHOW search_path")).scalar()
+    return f"{url.replace('postgresql+psycopg://', 'postgresql://')}?options=-csearch_path%3D{search_path}"
