@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, aliased
 from engine.config import Context
 from engine.db import run_in_transaction, utcnow
 from engine.models import Instance, InstanceStatus, Task, TaskStatus, User
-from engine.notify.notices import Kind, Notification, notify
+from engine.notify import notices
+from engine.notify.notices import Kind, Notification
 from engine.notify.triggers import task_params
 from engine.people import roles
 
@@ -38,29 +39,25 @@ def _untold(kind: Kind, limit: int, *conditions: ColumnElement[bool]) -> Select[
     return query
 
 
-def _people(session: Session) -> list[tuple[str, frozenset[str]]]:
-    return [(name, frozenset(user_roles or ())) for name, user_roles in
-            session.execute(select(User.username, User.roles).where(User.active.is_(True)))]
-
-
 def tell_due(session: Session, now: datetime | None = None, *, limit: int = 500) -> int:
     """Tell about open tasks due soon (their holder, else who may take them) and overdue (holder and
     overseers), each kind once per task and person; return how many notices were added."""
     now = now or utcnow()
-    people = _people(session)
-    overseers = [name for name, user_roles in people if user_roles & OVERSEERS]
-    added = 0
+    people = notices.active_people(session)
+    roles_of = {name: frozenset(user_roles or ()) for name, user_roles in
+                session.execute(select(User.username, User.roles).where(User.active.is_(True)))}
+    overseers = [name for name, user_roles in roles_of.items() if user_roles & OVERSEERS]
     overdue = session.execute(_untold(Kind.OVERDUE, limit, Task.due_at <= now)).all()
-    for task, instance in overdue:
-        added += notify(session, [task.assignee, *overseers], Kind.OVERDUE, instance_id=instance.id,
-                        task_id=task.id, params=task_params(task, instance), once=True)
+    added = notices.notify_all(session, Kind.OVERDUE, [
+        notices.Event([task.assignee, *overseers], instance.id, task.id, task_params(task, instance))
+        for task, instance in overdue], people, once=True)
     soon = session.execute(_untold(Kind.DUE_SOON, limit, Task.due_at > now,
                                    Task.due_at <= due_soon_until(now))).all()
-    for task, instance in soon:
-        recipients = [task.assignee] if task.assignee else [
-            name for name, user_roles in people if roles.may_work_lane(user_roles, task.lane)]
-        added += notify(session, recipients, Kind.DUE_SOON, instance_id=instance.id, task_id=task.id,
-                        params=task_params(task, instance), once=True)
+    added += notices.notify_all(session, Kind.DUE_SOON, [
+        notices.Event([task.assignee] if task.assignee else
+                      [name for name, user_roles in roles_of.items() if roles.may_work_lane(user_roles, task.lane)],
+                      instance.id, task.id, task_params(task, instance))
+        for task, instance in soon], people, once=True)
     return added
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -72,31 +72,54 @@ class Notification(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class Event(NamedTuple):
+    """One thing to tell: who (usernames; None and unknown ones are skipped), about which instance and task."""
+
+    usernames: Iterable[str | None]
+    instance_id: int | None = None
+    task_id: str | None = None
+    params: dict[str, Any] | None = None
+
+
 def notify(session: Session, usernames: Iterable[str | None], kind: Kind, *, instance_id: int | None = None,
            task_id: str | None = None, params: dict[str, Any] | None = None, once: bool = False) -> int:
     """Tell each active user among `usernames` (once each) about one event; return how many rows were added.
 
     With `once`, a person already told this `kind` about this task is not told again.
     """
-    wanted = sorted({name for name in usernames if name})
+    event = Event(usernames, instance_id, task_id, params)
+    wanted = {name for name in event.usernames if name}
     if not wanted:
         return 0
-    users = session.execute(select(User.username, User.email)
-                            .where(User.username.in_(wanted), User.active.is_(True))).all()
+    return notify_all(session, kind, [event], active_people(session, wanted), once=once)
+
+
+def active_people(session: Session, usernames: Iterable[str] | None = None) -> dict[str, str | None]:
+    """Active users (all, or those named) with their email address, if any."""
+    query = select(User.username, User.email).where(User.active.is_(True))
+    if usernames is not None:
+        query = query.where(User.username.in_(sorted(usernames)))
+    return {username: email or None for username, email in session.execute(query)}
+
+
+def notify_all(session: Session, kind: Kind, events: Iterable[Event], people: dict[str, str | None], *,
+               once: bool = False) -> int:
+    """Tell several events of one kind in one INSERT, to those of `people` (username → email) they name."""
     now = utcnow()
-    rows = [{"username": username, "kind": kind.value, "instance_id": instance_id, "task_id": task_id,
-             "params": dict(params or {}), "created_at": now, "email": email or None,
-             "mail_status": MailStatus.PENDING if email else MailStatus.NONE,
-             "next_attempt_at": now if email else None, "attempts": 0, "last_error": "",
-             "once_key": f"{kind.value}:{task_id}:{username}" if once else None}
-            for username, email in users]
+    rows = [{"username": username, "kind": kind.value, "instance_id": event.instance_id, "task_id": event.task_id,
+             "params": dict(event.params or {}), "created_at": now, "email": people[username],
+             "mail_status": MailStatus.PENDING if people[username] else MailStatus.NONE,
+             "next_attempt_at": now if people[username] else None, "attempts": 0, "last_error": "",
+             "once_key": f"{kind.value}:{event.task_id}:{username}" if once else None}
+            for event in events for username in sorted({name for name in event.usernames if name in people})]
     if not rows:
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Notification).values(rows)
+    statement = dialect.insert(Notification)
     if once:
         statement = statement.on_conflict_do_nothing(index_elements=["once_key"])
-    return len(session.execute(statement.returning(Notification.id)).all())
+    # Many rows go as one executemany, which SQLAlchemy sends in batches within the drivers' limits.
+    return len(session.execute(statement.returning(Notification.id), rows).all())
 
 
 def for_user(session: Session, actor: Actor, *, unread: bool = False, page: Any = 1,
