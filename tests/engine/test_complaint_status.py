@@ -14,7 +14,7 @@ from engine.errors import NotFound
 from engine.people.users import Actor
 from tests.engine.helpers import ADMIN, KABID, PETUGAS, complete, open_task
 
-PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+PROCESSES = Path(__file__).resolve().parents[2] / "processes" / "pengaduan"
 SUBKOOR = Actor("subkoor", frozenset({"subkoor"}))
 TODAY = date.today().isoformat()
 COMPLAINT = {"name": "Warga Contoh", "contact": "+62 812-0000-9999", "channel": "whatsapp",

@@ -17,7 +17,7 @@ from tests.engine.helpers import KABID, PETUGAS, complete
 from tests.web.helpers import ADMIN, csrf_of, open_task
 from web.app import create_app
 
-PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+PROCESSES = Path(__file__).resolve().parents[2] / "processes" / "pengaduan"
 COMPLAINT = {"name": "Warga Contoh", "contact": "warga@example.org", "channel": "email",
              "message": "Perpustakaan keliling tidak datang ke desa kami bulan ini."}
 REPLY = "Terima kasih; jadwal perpustakaan keliling sudah dipulihkan mulai pekan depan."
