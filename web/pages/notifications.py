@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine.notify import notices
@@ -20,7 +20,10 @@ PER_PAGE = 25
 def _header() -> dict[str, Any]:
     """`unread_notifications()` for the header: counted only when a page for a logged-in person asks."""
     def unread() -> int:
-        return notices.unread_count(db.session(), current_actor()) if current_user.is_authenticated else 0
+        if "unread_notifications" not in g:
+            g.unread_notifications = (notices.unread_count(db.session(), current_actor())
+                                      if current_user.is_authenticated else 0)
+        return int(g.unread_notifications)
     return {"unread_notifications": unread}
 
 
