@@ -6,6 +6,9 @@ SENAPAS_PROCESSES_DIR   bundle folders (BPMN, DMN, forms, instruments); default 
 SENAPAS_SCRIPT_TIME_LIMIT  seconds one script or expression may run (default 2)
 SENAPAS_MAX_ENGINE_STEPS   engine steps one action may take (default 500)
 SENAPAS_DB_POOL_SIZE    PostgreSQL connections each process keeps open (twice as many more on a burst; default 5)
+SENAPAS_SMTP_URL        where `senapas worker` sends notification emails (smtp://host:port); unset: no email
+SENAPAS_MAIL_FROM       the sender of those emails (default Senapas <senapas@localhost>)
+SENAPAS_BASE_URL        the address people open Senapas at, for links in emails (default none)
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ class Settings:
     instance_dir: Path
     limits: Limits = field(default_factory=Limits)
     db_pool_size: int = 5
+    smtp_url: str | None = None
+    mail_from: str = "Senapas <senapas@localhost>"
+    base_url: str = ""
 
 
 def from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -46,6 +52,9 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         limits=Limits(max_engine_steps=int(env.get("SENAPAS_MAX_ENGINE_STEPS", 500)),
                       script_time_limit=float(env.get("SENAPAS_SCRIPT_TIME_LIMIT", 2.0))),
         db_pool_size=int(env.get("SENAPAS_DB_POOL_SIZE", 5)),
+        smtp_url=env.get("SENAPAS_SMTP_URL") or None,
+        mail_from=env.get("SENAPAS_MAIL_FROM") or "Senapas <senapas@localhost>",
+        base_url=(env.get("SENAPAS_BASE_URL") or "").rstrip("/"),
     )
 
 

@@ -14,6 +14,8 @@ from engine.definitions import contract, derived, elements, forms, versions
 from engine.definitions import diagram as diagrams
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
+from engine.notify import triggers
+from engine.notify.notices import Kind
 from engine.paging import MAX_PER_PAGE, Page, clamp, like_pattern, paginate
 from engine.people import roles
 from engine.people.users import Actor
@@ -163,6 +165,7 @@ def suspend(session: Session, instance_id: int, actor: Actor, reason: str) -> In
     instance = _supervise(session, instance_id, actor, reason)
     transition(instance, S.SUSPENDED)
     audit.record(session, actor.username, "suspend", instance_id=instance.id, reason=reason)
+    triggers.stopped(session, instance, Kind.SUSPENDED, actor, reason, triggers.holders(session, instance.id))
     return instance
 
 
@@ -178,12 +181,14 @@ def cancel(session: Session, instance_id: int, actor: Actor, reason: str) -> Ins
     """End an instance for good; its open tasks are withdrawn."""
     instance = _supervise(session, instance_id, actor, reason)
     transition(instance, S.CANCELLED)
+    held_by = triggers.holders(session, instance.id)
     instance.open_tasks = 0
     for task in session.scalars(select(Task).where(Task.instance_id == instance.id,
                                                    Task.status == TaskStatus.OPEN)):
         task.status = TaskStatus.CANCELLED
         task.completed_at = utcnow()
     audit.record(session, actor.username, "cancel", instance_id=instance.id, reason=reason)
+    triggers.stopped(session, instance, Kind.CANCELLED, actor, reason, held_by)
     return instance
 
 

@@ -16,6 +16,7 @@ from engine.definitions import contract, derived, forms, rules, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
 from engine.libraries import registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
+from engine.notify import triggers
 from engine.paging import Listing, Page, clamp, paginate
 from engine.people import roles
 from engine.people.users import Actor
@@ -201,6 +202,8 @@ def assign(session: Session, task_id: str, actor: Actor, username: str, reason: 
     task.claimed_at = utcnow()
     audit.record(session, actor.username, "assign", instance_id=task.instance_id, task_id=task.id,
                  task_name=task.name, reason=reason, data={"from": previous, "to": user.username})
+    if previous != user.username:
+        triggers.assigned(session, task, actor)
     return task
 
 

@@ -93,6 +93,7 @@ def url_with(**changes: Any) -> str:
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
     from web.pages import account, admin, auth, complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import notifications as notification_pages
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -105,5 +106,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(libraries.bp)
     app.register_blueprint(admin.bp)
     app.before_request(account.require_new_password)
+    app.register_blueprint(notification_pages.bp)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated calls
     app.register_blueprint(api_bp)

@@ -115,6 +115,24 @@ def check_credentials(db_session: Session, username: str, password: str) -> User
     return user
 
 
+def check_lookup_rate() -> None:
+    """Refuse a client whose complaint status lookups failed too often (a wrong reference or contact).
+
+    Failed lookups count like complaints, under their own key, so guessing contacts is as slow as
+    sending complaints; a lookup that finds its complaint never counts.
+    """
+    limiter = db.state().complaints
+    wait = limiter.wait(f"lookup:{client_key()}")
+    if wait:
+        raise RateLimited("too_many_lookups", seconds=wait)
+
+
+def count_failed_lookup() -> None:
+    """Count one complaint status lookup that found nothing for this client."""
+    limiter = db.state().complaints
+    limiter.add(f"lookup:{client_key()}")
+
+
 def check_complaint_rate() -> None:
     """Count one complaint for this client; over the limit is a RateLimited error (429)."""
     limiter: Window = db.state().complaints

@@ -15,10 +15,11 @@ from engine.definitions import bundles, versions
 from engine.errors import SenapasError
 from engine.libraries import importer
 from engine.migrate import upgrade
+from engine.notify.rounds import NoticeWorker
 from engine.people import users
 from engine.people.roles import ROLES
 from engine.workflow import timers
-from web import error_texts
+from web import error_texts, notice_texts
 from web.demo import DEMO_PASSWORD
 
 ADMIN = users.Actor("admin", frozenset({"admin"}))
@@ -142,9 +143,10 @@ def libraries_import(settings: config.Settings, path: Path) -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @click.pass_obj
 def worker(settings: config.Settings, once: bool, interval: float) -> None:
-    """Fire due timers and prune ended rate-limit windows; several workers may run against PostgreSQL.
+    """Fire due timers, tell about due and overdue tasks, send queued emails, prune ended rate-limit windows.
 
-    A lost database connection ends only the current poll: the worker logs it and polls again.
+    Several workers may run against PostgreSQL. A lost database connection ends only the current
+    poll: the worker logs it and polls again.
     """
     from psycopg import OperationalError as PgOperationalError
     from sqlalchemy.exc import DBAPIError
@@ -155,20 +157,28 @@ def worker(settings: config.Settings, once: bool, interval: float) -> None:
     context = config.context(settings, _factory(settings))
     web = web_settings()
     longest = max(web["COMPLAINT_RATE_LIMIT"][1], web["LOGIN_RATE_LIMIT"][1])
-    while True:
-        try:
-            fired = timers.run_due(context)
-            run_in_transaction(context.factory, lambda s: rate_counts.prune(s, longest))
-        except (DBAPIError, PgOperationalError) as exc:
+    notices = NoticeWorker(context, settings.smtp_url, notice_texts.composer(settings))
+    try:
+        while True:
+            try:
+                fired = timers.run_due(context)
+                done = notices.run()
+                run_in_transaction(context.factory, lambda s: rate_counts.prune(s, longest))
+            except (DBAPIError, PgOperationalError) as exc:
+                if once:
+                    raise
+                logging.getLogger(__name__).warning("database unavailable, polling again: %s",
+                                                    str(exc).splitlines()[0])
+                fired, done = 0, None
+            if fired:
+                click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
+            if done and (done.told or done.sent):
+                click.echo(f"{done.told} notifikasi tenggat dibuat, {done.sent} email terkirim")
             if once:
-                raise
-            logging.getLogger(__name__).warning("database unavailable, polling again: %s", str(exc).splitlines()[0])
-            fired = 0
-        if fired:
-            click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
-        if once:
-            return
-        time.sleep(interval)
+                return
+            time.sleep(interval)
+    finally:
+        notices.close()
 
 
 @main.command()
@@ -188,7 +198,7 @@ def demo(settings: config.Settings, host: str, port: int, password: str, empty: 
         demo_setup.prepare(settings, context.factory, password, say=click.echo, empty=empty)
     except SenapasError as exc:
         raise click.ClickException(error_texts.describe(exc)) from exc
-    demo_setup.start_timer_thread(context)
+    demo_setup.start_timer_thread(context, settings=settings)
     app = create_app(settings, {"SESSION_FACTORY": context.factory, "SECURE_COOKIES": False})
     url = f"http://{host}:{port}/"
     click.echo(f"\nSenapas berjalan di {url}")

@@ -151,6 +151,18 @@ SCHEMAS: dict[str, Any] = {
     "Completion": {"type": "object", "properties": {
         "instance": {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
         "next_tasks": {"type": "array", "items": _ref("Task")}, "incident": {"type": "string"}}},
+    "Notification": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string",
+                                            "enum": ["assigned", "due_soon", "overdue", "suspended", "cancelled"]},
+        "text": {"type": "string"}, "task_id": {"type": "string", "nullable": True},
+        "instance_id": {"type": "integer", "nullable": True}, "created_at": ISO,
+        "read_at": {**ISO, "nullable": True}}},
+    "ComplaintStatus": {"type": "object", "properties": {
+        "reference": {"type": "string"}, "status": {"type": "string",
+                                                    "enum": ["received", "in_handling", "answered", "closed"]},
+        "received_at": ISO, "steps": {"type": "array", "items": {"type": "object", "properties": {
+            "title": {"type": "string"}, "done_at": {**ISO, "nullable": True}}}},
+        "reply": {"type": "string", "nullable": True}}},
 }
 RESPONSES = {name: {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
              for name, text in (("BadRequest", "malformed request"), ("Unauthorized", "not authenticated"),
@@ -347,6 +359,18 @@ PATHS: dict[str, Any] = {
             "reference": {"type": "string"}}})}, errors=("400", "413", "422", "429"), public=True, tag="public",
             body=_body({k: {"type": "string"} for k in ("name", "contact", "channel", "message")},
                        ["name", "contact", "channel", "message"]))},
+    "/public/complaints/{reference}": {
+        "get": _op("A complaint's status when the contact matches (no login); 404 alike for a wrong reference or "
+                   "contact", {"200": _json(_ref("ComplaintStatus"))}, errors=("404", "429"), public=True,
+                   tag="public", params=[_path("reference"), {**_query("contact", {"type": "string"}),
+                                                              "required": True}])},
+    "/notifications": {
+        "get": _op("My notifications, newest first", {"200": _json(_list_of("Notification"))},
+                   params=[_query("unread", {"type": "boolean"}), *PAGING], tag="notifications")},
+    "/notifications/{notification_id}/read": {
+        "post": _op("Mark one of my notifications read", {"200": _json(_ref("Notification"))},
+                    errors=("401", "404"), params=[_path("notification_id", {"type": "integer"})],
+                    tag="notifications")},
     "/openapi.json": {"get": _op("This document", {"200": _json({"type": "object"})}, errors=(), public=True)},
 }
 
