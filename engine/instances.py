@@ -223,7 +223,8 @@ def check_action(session: Session, instance_id: int, actor: Actor, name: str, re
     """Refuse a supervisor action as `supervise` would, without taking it (to ask for a confirmation first)."""
     instance = _supervise(session, instance_id, actor, reason)
     if name not in offered(instance, actor):
-        raise Conflict("action_not_offered", action=name, status=InstanceStatus(instance.status).value)
+        target = {"suspend": S.SUSPENDED, "cancel": S.CANCELLED}.get(name, S.RUNNING)
+        raise Conflict("invalid_transition", status=InstanceStatus(instance.status).value, target=target.value)
     return instance
 
 

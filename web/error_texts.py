@@ -117,7 +117,6 @@ CASES: dict[str, Any] = {
     "process_required": _l("pilih proses yang akan dimulai"),
     "title_required": _l("beri judul proses yang akan dimulai"),
     "invalid_title": _l("judul paling panjang %(limit)s karakter, tanpa karakter kendali"),
-    "action_not_offered": _l("tindakan '%(action)s' tidak tersedia untuk proses berstatus %(status)s"),
     "unknown_sort": _l("sort harus salah satu dari: %(choices)s"),
     "unknown_due_filter": _l("due harus salah satu dari: %(choices)s"),
     "filter_not_integer": _l("'%(field)s' harus bilangan bulat positif"),

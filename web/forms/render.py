@@ -183,7 +183,7 @@ def datetime_input(value: str) -> str:
 
 
 @dataclass(frozen=True)
-class Problem:
+class ErrorLink:
     """One error of the summary above a refused form: where it is (the element id) and what it says."""
 
     anchor: str
@@ -191,14 +191,14 @@ class Problem:
     message: str
 
 
-def problems(form: RenderedForm) -> list[Problem]:
+def problems(form: RenderedForm) -> list[ErrorLink]:
     """Every error of a form in reading order, each field named with the groups around it."""
-    found = [Problem("", "", message) for message in form.general_errors]
+    found = [ErrorLink("", "", message) for message in form.general_errors]
 
     def walk(fields: list[Field], trail: str) -> None:
         for f in fields:
             label = f"{trail} › {f.label}" if trail else f.label
-            found.extend(Problem(f"f-{f.name}", label, message) for message in f.errors)
+            found.extend(ErrorLink(f"f-{f.name}", label, message) for message in f.errors)
             walk(f.children, label)
             for number, row in enumerate(f.rows, start=1):
                 walk(row, f"{label} {number}")
