@@ -135,7 +135,6 @@ class Task(Base):
         Index("ix_tasks_queue", "status", "lane", "assignee", "due_at"),
         Index("ix_tasks_inbox", "assignee", "status", "due_at"),
         Index("ix_tasks_archive", "completed_by", "completed_at"),
-        Index("ix_tasks_library", "library_id", "status", "due_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -167,6 +166,8 @@ class Task(Base):
 # and stops after them, instead of reading and sorting every open task of the lanes.
 Index("ix_tasks_by_due", Task.status, Task.assignee, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id,
       Task.lane)
+# One library's tasks in the same order (a queue or inbox filtered by library reads only its rows, in order).
+Index("ix_tasks_library", Task.library_id, Task.status, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
 # Every open task in that order, for a supervisor's list of all open tasks.
 Index("ix_tasks_open_by_due", Task.status, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
 

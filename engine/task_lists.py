@@ -228,7 +228,14 @@ def _listing(scope: str, lanes: tuple[str, ...], supervisor: bool,
     elif due is not None:
         conditions += [_TASKS.c.due_at >= bindparam("due_from"), _TASKS.c.due_at < bindparam("due_until")]
     order = _ORDERS[sort or ("completed" if scope == "archive" else "due_at")]
-    return Listing(select(*_ROW_COLUMNS).select_from(_FROM).where(*conditions).order_by(*order))
+    # The count joins only what the conditions read: every task has its instance, and a library adds columns.
+    counted: Any = _TASKS
+    if has_q:
+        counted = _FROM
+    elif has_kecamatan:
+        counted = _TASKS.join(_LIBRARIES, _LIBRARIES.c.id == _TASKS.c.library_id)
+    return Listing(select(*_ROW_COLUMNS).select_from(_FROM).where(*conditions).order_by(*order),
+                   count=select(func.count()).select_from(counted).where(*conditions))
 
 
 def next_for(session: Session, actor: Actor, after: Task, limit: int = 3) -> list[TaskRow]:

@@ -23,7 +23,8 @@ def upgrade() -> None:
     # Until now the only multi-instance items were libraries, keyed by their id: fill the column from them.
     op.execute("UPDATE tasks SET library_id = CAST(item_key AS INTEGER) "
                "WHERE item_key IN (SELECT CAST(id AS VARCHAR(200)) FROM libraries)")
-    op.create_index('ix_tasks_library', 'tasks', ['library_id', 'status', 'due_at'], unique=False)
+    op.create_index('ix_tasks_library', 'tasks', ['library_id', 'status', sa.text('(due_at IS NULL)'), 'due_at',
+                                                  'created_at', 'id'], unique=False)
     op.create_index('ix_tasks_open_by_due', 'tasks',
                     ['status', sa.text('(due_at IS NULL)'), 'due_at', 'created_at', 'id'], unique=False)
 
