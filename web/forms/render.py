@@ -192,16 +192,16 @@ class ErrorLink:
 
 
 def problems(form: RenderedForm) -> list[ErrorLink]:
-    """Every error of a form in reading order, each field named with the groups around it."""
+    """Every error of a form in reading order, each field named with the group or row it is in."""
     found = [ErrorLink("", "", message) for message in form.general_errors]
 
-    def walk(fields: list[Field], trail: str) -> None:
+    def walk(fields: list[Field], group: str) -> None:
         for f in fields:
-            label = f"{trail} › {f.label}" if trail else f.label
-            found.extend(ErrorLink(f"f-{f.name}", label, message) for message in f.errors)
-            walk(f.children, label)
+            found.extend(ErrorLink(f"f-{f.name}", f"{group} › {f.label}" if group else f.label, message)
+                         for message in f.errors)
+            walk(f.children, f.label)
             for number, row in enumerate(f.rows, start=1):
-                walk(row, f"{label} {number}")
+                walk(row, f"{f.label} {number}")
 
     walk(form.fields, "")
     return found
