@@ -7,14 +7,16 @@ import io
 from sqlalchemy import func, select
 
 from engine.models import Definition
-from tests.web.helpers import FIXTURES
+from tests.web.helpers import FIXTURES, with_forms
 
 LAPORAN = (FIXTURES / "laporan.bpmn").read_bytes()
 RUSAK = (FIXTURES / "invalid" / "rusak.bpmn").read_bytes()
 
 
 def upload(browser, content, name, **extra):
-    return browser.post("/definitions", {"file": (io.BytesIO(content), name), **extra},
+    """An upload of one file, a BPMN file with the fixture forms it names."""
+    files = with_forms(content, name) if name.endswith(".bpmn") else (io.BytesIO(content), name)
+    return browser.post("/definitions", {"file": files, **extra},
                         content_type="multipart/form-data")
 
 

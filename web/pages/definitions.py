@@ -13,7 +13,7 @@ from engine.definitions.versions import DeployResult
 from engine.errors import InvalidDefinition
 from web import db, error_texts
 from web.callers import current_actor, require_admin
-from web.files import bpmn_response, read_upload
+from web.files import bpmn_response, read_upload, upload_options
 
 bp = Blueprint("definitions", __name__)
 
@@ -29,13 +29,14 @@ def index() -> Any:
 @bp.post("/definitions")
 @login_required
 def upload() -> Any:
-    """Deploy an uploaded BPMN file; problems are listed with file, line and element."""
+    """Deploy an upload (one BPMN file, several files or a zip bundle); problems listed with file, line, element."""
     require_admin()
-    content, filename = read_upload(request.files.get("file"))
+    bundle = read_upload(request.files.getlist("file"))
+    note, draft = upload_options()
     actor = current_actor()
+    filename = ", ".join(sorted(bundle)) if len(bundle) <= 3 else _("%(n)s berkas", n=len(bundle))
     try:
-        result = db.transact(lambda s: _summary(versions.deploy_upload(
-            s, content, filename, actor, processes_dir=db.state().settings.processes_dir)))
+        result = db.transact(lambda s: _summary(versions.deploy_upload(s, bundle, actor, note=note, draft=draft)))
     except InvalidDefinition as exc:
         rows = versions.list_definitions(db.session())
         return render_template("definitions.html", rows=rows, problems=error_texts.details(exc.details),
