@@ -188,4 +188,7 @@ def test_desktop_lists_and_task_page(live: dict[str, Any], browser: Any) -> None
     page.screenshot(path=str(ARTIFACTS / "28-all-filtered-desktop.png"), full_page=True)
     page.click("a.task-title")
     page.screenshot(path=str(ARTIFACTS / "29-task-desktop.png"), full_page=True)
+    page.goto(f"{live['base']}/instances")
+    assert page.locator("#start-title").get_attribute("required") is not None
+    page.screenshot(path=str(ARTIFACTS / "30-start-with-title-desktop.png"))
     assert not problems, problems
