@@ -77,6 +77,9 @@ def deploy(settings: config.Settings, path: Path, note: str, draft: bool) -> Non
     for result in results:
         d = result.definition
         click.echo(f"{d.key} versi {d.version} {'baru' if result.created else 'sudah ada'} ({d.hash[:12]}, {d.status})")
+        for p in result.warnings:
+            where = f"{p.file}:{p.line}" if p.line else p.file
+            click.echo(f"  peringatan {where} ({p.element or '-'}) {p.code}: {error_texts.text(p.code, p.params)}")
 
 
 @main.group("users")

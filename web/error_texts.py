@@ -246,6 +246,33 @@ PROBLEMS: dict[str, Any] = {
     "form_file_not_json": _l("berkas %(filename)s bukan JSON yang sah: %(detail)s"),
     "form_file_not_object": _l("berkas %(filename)s harus berisi objek JSON"),
     "form_file_invalid": _l("berkas formulir %(filename)s: %(detail)s"),
+    # The warning tier of a deploy (engine/definitions/findings.py), and dangling references (errors).
+    "unknown_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini"),
+    "stale_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini (mesin "
+                          "mengabaikannya; modeler BPMN membuangnya)"),
+    "collection_not_declared": _l("koleksi multi-instance '%(name)s' tidak dideklarasikan (mis. sebagai "
+                                  "bpmn:property proses); modeler BPMN membuangnya saat menyimpan"),
+    "unreachable_element": _l("elemen ini tidak dapat dicapai dari peristiwa awal mana pun"),
+    "element_not_drawn": _l("%(type)s ini tidak punya bentuk di diagram"),
+    "variable_not_set": _l("'%(name)s' dibaca di sini, tetapi tidak ada yang mengisinya di proses %(process)s"),
+    "record_key_not_in_form": _l("'%(name)s' tidak punya isian '%(key)s' di formulirnya (yang ada: %(known)s)"),
+    "form_field_unread": _l("isian '%(field)s' formulir %(form)s tidak dibaca oleh skrip, kondisi, dokumen, "
+                            "atau formulir lain (hanya tersimpan sebagai catatan)"),
+    "form_text_missing_english": _l("formulir %(form)s: '%(path)s' belum punya judul bahasa Inggris "
+                                    "(x-senapas-i18n.en)"),
+    "form_choice_missing_english": _l("formulir %(form)s: pilihan %(values)s di '%(path)s' belum punya teks "
+                                      "bahasa Inggris"),
+    # Scenario tests of a version (engine/definitions/scenarios.py, engine/workflow/rehearsal.py).
+    "scenario_file_invalid": _l("berkas skenario tidak sah: %(detail)s"),
+    "scenario_data_refused": _l("data untuk %(task)s ditolak formulirnya: %(problems)s"),
+    "scenario_engine_failed": _l("mesin alur kerja gagal di %(task)s: %(detail)s"),
+    "scenario_timer_not_waiting": _l("timer %(timer)s tidak menunggu tepat satu kali (ditemukan %(found)s), "
+                                     "atau bukan timer tanggal/durasi"),
+    "scenario_task_not_ready": _l("%(task)s tidak siap tepat satu kali (ditemukan %(found)s; yang siap: %(ready)s)"),
+    "scenario_documents_differ": _l("%(task)s membuat dokumen %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_status_differs": _l("akhir alur %(actual)s, yang diharapkan %(expected)s (yang siap: %(ready)s)"),
+    "scenario_data_differs": _l("data akhir %(path)s bernilai %(actual)s, yang diharapkan %(expected)s"),
     # Accreditation instrument files (a form refers to one) and answers scored against them.
     "instrument_id_invalid": _l("id instrumen tidak sah: %(id)s"),
     "instrument_not_found": _l("instrumen %(id)s tidak ada di bundel (instruments/%(id)s.json)"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.definitions import bpmn_xml, bundles, derived, lifecycle
+from engine.definitions import bpmn_xml, bundles, derived, findings, lifecycle, structure
 from engine.definitions.bpmn_xml import NS
 from engine.definitions.lint import lint
 from engine.errors import Forbidden, InvalidDefinition, NotFound, Problem
@@ -32,10 +32,56 @@ _VALIDATOR_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class DeployResult:
-    """The definition version a deploy ended on, and whether it was new."""
+    """The definition version a deploy ended on, whether it was new, and the warnings it passed with."""
 
     definition: Definition
     created: bool
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Examined:
+    """Every check of a bundle, nothing stored: errors block a deploy, warnings do not."""
+
+    errors: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
+    main: str = ""
+    key: str | None = None
+    root: etree._Element | None = None
+    forms: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    specs: Any = None
+
+
+def examine_bundle(session: Session, bundle: Mapping[str, bytes], *, main: str | None = None) -> Examined:
+    """Run every check of a deploy on a bundle and sort the findings into errors and warnings; store nothing."""
+    try:
+        parsed = _parse_all(bundle)
+        main = main or _main_file(parsed)
+    except InvalidDefinition as exc:
+        return Examined(exc.problems)
+    root = parsed[main]
+    bounds = scripts.agency_bounds(session)
+    problems, forms = lint(root, main, bundle, bounds)
+    problems += structure.dangling(root, main)
+    key = _root_process_id(root, main, problems)
+    deps = _dependencies(root, main, parsed, problems)
+    for dep_name, dep_root in deps.items():
+        dep_problems, dep_forms = lint(dep_root, dep_name, bundle, bounds)
+        problems.extend(dep_problems + structure.dangling(dep_root, dep_name))
+        forms.update(dep_forms)
+    texts = _texts(bundle, problems)
+    if key is not None:
+        _refuse_called_only(session, key, main, root, problems)
+    files = {main: root, **deps}
+    examined = Examined(problems, findings.warnings(files, forms, bundle), main, key, root, forms, texts)
+    if not problems:
+        assert key is not None
+        try:
+            examined.specs = _build_spec(root, main, deps, key)
+        except InvalidDefinition as exc:
+            examined.errors = findings.located(exc.problems, files)
+    return examined
 
 
 def deploy_bundle(session: Session, bundle: Mapping[str, bytes], actor: Actor, *, main: str | None = None,
@@ -44,32 +90,22 @@ def deploy_bundle(session: Session, bundle: Mapping[str, bytes], actor: Actor, *
 
     The main file is `main` or the one BPMN file of the bundle whose process no other file calls;
     called processes, decisions and forms are resolved inside the bundle only. A new version becomes
-    current at once unless `draft`. Nothing is stored unless every check passes.
+    current at once unless `draft`. Nothing is stored unless every check passes; warnings do not
+    block it and come back with the result.
     """
     if not roles.DEPLOY_ROLES & actor.roles:
         raise Forbidden("admins_only")
-    parsed = _parse_all(bundle)
-    main = main or _main_file(parsed)
-    root = parsed[main]
-    bounds = scripts.agency_bounds(session)
-    problems, forms = lint(root, main, bundle, bounds)
-    key = _root_process_id(root, main, problems)
-    deps = _dependencies(root, main, parsed, problems)
-    for dep_name, dep_root in deps.items():
-        dep_problems, dep_forms = lint(dep_root, dep_name, bundle, bounds)
-        problems.extend(dep_problems)
-        forms.update(dep_forms)
-    texts = _texts(bundle, problems)
-    if key is not None:
-        _refuse_called_only(session, key, main, root, problems)
-    if problems:
-        raise InvalidDefinition(problems)
-    assert key is not None
-    spec, subprocess_specs = _build_spec(root, main, deps, key)
+    examined = examine_bundle(session, bundle, main=main)
+    if examined.errors:
+        raise InvalidDefinition(examined.errors)
+    main, key, root, forms, texts = examined.main, examined.key, examined.root, examined.forms, examined.texts
+    assert key is not None and root is not None
+    spec, subprocess_specs = examined.specs
+    warnings = tuple(examined.warnings)
     digest = bundles.digest(bundle)
     existing = session.scalar(select(Definition).where(Definition.key == key, Definition.hash == digest))
     if existing is not None:
-        return DeployResult(existing, created=False)
+        return DeployResult(existing, created=False, warnings=warnings)
     version = (session.scalar(select(func.max(Definition.version)).where(Definition.key == key)) or 0) + 1
     process = root.find(f"bpmn:process[@id='{key}']", NS)
     if not draft:
@@ -84,7 +120,7 @@ def deploy_bundle(session: Session, bundle: Mapping[str, bytes], actor: Actor, *
     session.flush()
     audit.record(session, actor.username, "deploy", data={"definition": key, "version": version,
                                                           "hash": digest, "draft": draft})
-    return DeployResult(definition, created=True)
+    return DeployResult(definition, created=True, warnings=warnings)
 
 
 def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, processes_dir: Path,
@@ -104,6 +140,16 @@ def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, pro
 def deploy_upload(session: Session, bundle: Mapping[str, bytes], actor: Actor, *, note: str = "",
                   draft: bool = False) -> DeployResult:
     """Deploy an upload: a bundle, or one BPMN file that replaces its main file in the current bundle of its key."""
+    whole, main = upload_bundle(session, bundle)
+    return deploy_bundle(session, whole, actor, main=main, note=note, draft=draft)
+
+
+def upload_bundle(session: Session, bundle: Mapping[str, bytes]) -> tuple[Mapping[str, bytes], str | None]:
+    """The bundle an upload stands for, and its main file when the upload names it.
+
+    One BPMN file replaces the main file of the current bundle of its key (its forms and called
+    processes come from there); anything else is the bundle itself.
+    """
     names = list(bundle)
     if len(names) == 1 and names[0].endswith(".bpmn"):
         name = names[0]
@@ -113,8 +159,8 @@ def deploy_upload(session: Session, bundle: Mapping[str, bytes], actor: Actor, *
             merged = {path: text.encode("utf-8") for path, text in stored_bundle(current).items()}
             merged.pop(current.filename, None)
             merged[name] = bundle[name]
-            return deploy_bundle(session, merged, actor, main=name, note=note, draft=draft)
-    return deploy_bundle(session, bundle, actor, note=note, draft=draft)
+            return merged, name
+    return bundle, None
 
 
 def deploy_folder(session: Session, folder: Path, actor: Actor) -> list[DeployResult]:

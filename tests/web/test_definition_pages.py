@@ -37,11 +37,10 @@ def test_only_admins_see_definitions(web):
 def test_upload_deploys_once_per_content(web, factory):
     admin = web("admin")
     response = upload(admin, LAPORAN, "laporan.bpmn")
-    assert response.status_code == 303
-    page = admin.get("/definitions").text
+    assert response.status_code == 200  # shown at once: the deploy passed with warnings (see test_validate_pages)
+    page = response.text
     assert "laporan versi 1 dipasang." in page and "<code>laporan</code>" in page and "terbaru" in page
-    upload(admin, LAPORAN, "laporan.bpmn")
-    assert "tidak ada versi baru" in admin.get("/definitions").text and versions(factory) == 1
+    assert "tidak ada versi baru" in upload(admin, LAPORAN, "laporan.bpmn").text and versions(factory) == 1
     upload(admin, LAPORAN.replace(b"Tinjau laporan", b"Periksa laporan"), "laporan.bpmn")
     assert versions(factory) == 2
 

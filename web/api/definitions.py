@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import request
 
-from engine.definitions import lifecycle, versions
-from engine.errors import Forbidden
-from web import db
+from engine.definitions import lifecycle, scenarios, validation, versions
+from engine.errors import Forbidden, Problem
+from web import db, error_texts
 from web.api.base import bp, json_body, text_field
 from web.api.serialize import definition_item, version_item
 from web.callers import current_actor, require_admin
@@ -35,10 +35,37 @@ def upload_definition() -> Any:
         result = versions.deploy_upload(session, bundle, actor, note=note, draft=draft)
         item = definition_item(result.definition, result.definition.status == lifecycle.CURRENT)
         item["offer_activate"] = not result.created and result.definition.status == lifecycle.AVAILABLE
+        item["warnings"] = findings(result.warnings)
         return item, result.created
 
     item, created = db.transact(work)
     return item, 201 if created else 200
+
+
+@bp.post("/definitions/validate")
+def validate_definition() -> Any:
+    """Check an upload as a deploy would: errors (they block a deploy) and warnings; nothing is stored."""
+    actor = current_actor()
+    if "admin" not in actor.roles:
+        raise Forbidden("admins_only")
+    bundle = read_upload(request.files.getlist("file"))
+    examined = validation.validate_upload(db.session(), bundle, actor)
+    return {"errors": findings(examined.errors), "warnings": findings(examined.warnings)}
+
+
+@bp.post("/definitions/<key>/versions/<int:version>/test")
+def test_definition(key: str, version: int) -> Any:
+    """Run the scenario tests of a version's bundle in memory (admins); nothing is stored."""
+    outcome = scenarios.run_tests(db.session(), key, version, current_actor(), limits=db.limits())
+    return {"passed": outcome.passed, "failed": [
+        {"test": f.test, "step": f.step, "code": f.code, "params": f.params,
+         "message": error_texts.text(f.code, f.params)} for f in outcome.failed]}
+
+
+def findings(problems: Any) -> list[dict[str, Any]]:
+    """Problems as `{"file", "line", "element", "code", "message"}` (and the message's params)."""
+    return [{"file": p.file, "line": p.line, "element": p.element, "code": p.code, "params": p.params,
+             "message": error_texts.text(p.code, p.params)} for p in problems if isinstance(p, Problem)]
 
 
 @bp.get("/definitions/<key>/versions")
