@@ -34,13 +34,19 @@ OFFERED: dict[InstanceStatus, tuple[str, ...]] = {
 
 
 def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
-          limits: Limits, public: bool = False, assigned: dict[str, Any] | None = None) -> Instance:
+          limits: Limits, public: bool = False, assigned: dict[str, Any] | None = None,
+          title: str | None = None) -> Instance:
     """Start the latest version of a definition; only its start lane's roles (or the public form) may.
 
     `data` is the submission, held to the start event's form (none: no data); `assigned` holds the
     values the system sets itself, such as a complaint's reference (its form marks them read-only).
+    `title` names the instance (a cycle's "Monev Perpustakaan 2027 Tahap I"); without one it is
+    named after its definition and id until its data gives it a title.
     """
     data = dict(data or {})
+    title = (title or "").strip() or None
+    if title is not None and (len(title) > 300 or any(ord(ch) < 32 for ch in title)):
+        raise BadRequest("invalid_title", limit=300)
     forms.check_shape(data)
     definition = versions.latest(session, key)
     form = elements.elements(definition).get(f"start:{definition.key}")
@@ -65,7 +71,9 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     session.add(instance)
     session.flush()
     storage.add(session, instance, workflow)
-    instance.title = f"{definition.name} #{instance.id}"
+    instance.title = title or f"{definition.name} #{instance.id}"
+    if title:
+        instance.search_text = title.lower()
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     action.act(session, Loaded(instance, definition, workflow), actor, limits, submitted=data)
     return instance
@@ -214,6 +222,15 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *, limi
 def offered(instance: Instance, actor: Actor) -> tuple[str, ...]:
     """The supervisor actions to offer this actor on this instance (none to non-supervisors)."""
     return OFFERED.get(InstanceStatus(instance.status), ()) if roles.is_supervisor(actor.roles) else ()
+
+
+def check_action(session: Session, instance_id: int, actor: Actor, name: str, reason: str) -> Instance:
+    """Refuse a supervisor action as `supervise` would, without taking it (to ask for a confirmation first)."""
+    instance = _supervise(session, instance_id, actor, reason)
+    if name not in offered(instance, actor):
+        target = {"suspend": S.SUSPENDED, "cancel": S.CANCELLED}.get(name, S.RUNNING)
+        raise Conflict("invalid_transition", status=InstanceStatus(instance.status).value, target=target.value)
+    return instance
 
 
 def supervise(session: Session, instance_id: int, actor: Actor, name: str, reason: str, *,

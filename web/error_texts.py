@@ -118,6 +118,12 @@ CASES: dict[str, Any] = {
     "bpmn_file_required": _l("pilih satu berkas .bpmn untuk diunggah (isian 'file')"),
     "bpmn_files_only": _l("hanya berkas .bpmn yang dapat dipasang"),
     "process_required": _l("pilih proses yang akan dimulai"),
+    "title_required": _l("beri judul proses yang akan dimulai"),
+    "invalid_title": _l("judul paling panjang %(limit)s karakter, tanpa karakter kendali"),
+    "unknown_sort": _l("sort harus salah satu dari: %(choices)s"),
+    "unknown_due_filter": _l("due harus salah satu dari: %(choices)s"),
+    "filter_not_integer": _l("'%(field)s' harus bilangan bulat positif"),
+    "filter_not_boolean": _l("'%(field)s' harus true atau false"),
     # Bundles (engine.definitions.bundles) and the life of versions (engine.definitions.lifecycle).
     "bundle_path_invalid": _l("nama berkas di bundel tidak sah: %(name)s"),
     "bundle_nested_zip": _l("bundel tidak boleh memuat zip lain: %(name)s"),
