@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
+from engine import calendar
+from engine.calendar import OfficeCalendar
 from engine.config import Context
 from engine.db import run_in_transaction, utcnow
 from engine.models import Instance, InstanceStatus, Task, TaskStatus, User
@@ -21,12 +23,9 @@ DUE_SOON_HOURS = 2
 OVERSEERS = frozenset({"kabid", "subkoor"})
 
 
-def due_soon_until(now: datetime) -> datetime:
-    """The end of the "due soon" window that starts now: 2 hours on the clock.
-
-    The one place to swap in the office calendar's working hours when it lands.
-    """
-    return now + timedelta(hours=DUE_SOON_HOURS)
+def due_soon_until(now: datetime, office: OfficeCalendar) -> datetime:
+    """The end of the "due soon" window that starts now: 2 working hours of the office calendar."""
+    return office.add_working_hours(now, DUE_SOON_HOURS)
 
 
 def _untold(kind: Kind, limit: int, *conditions: ColumnElement[bool]) -> Select[Task, Instance]:
@@ -52,7 +51,7 @@ def tell_due(session: Session, now: datetime | None = None, *, limit: int = 500)
         notices.Event([task.assignee, *overseers], instance.id, task.id, task_params(task, instance))
         for task, instance in overdue], people, once=True)
     soon = session.execute(_untold(Kind.DUE_SOON, limit, Task.due_at > now,
-                                   Task.due_at <= due_soon_until(now))).all()
+                                   Task.due_at <= due_soon_until(now, calendar.of_settings(session)))).all()
     added += notices.notify_all(session, Kind.DUE_SOON, [
         notices.Event([task.assignee] if task.assignee else
                       [name for name, user_roles in roles_of.items() if roles.may_work_lane(user_roles, task.lane)],

@@ -62,7 +62,7 @@ def test_mark_all_read_and_nobody_marks_another_persons_notice(web, api, laporan
 def test_the_api_lists_my_notifications_and_marks_one_read(api, web, laporan):
     instance_id, task_id = laporan
     web("kabid").post(f"/tasks/{task_id}/assign", {"username": "petugas2", "reason": "dekat lokasi"})
-    web("kabid").post(f"/instances/{instance_id}/cancel", {"reason": "program dihentikan"})
+    web("kabid").post(f"/instances/{instance_id}/cancel", {"reason": "program dihentikan", "confirmed": "yes"})
     petugas2 = api("petugas2")
     listed = petugas2.get("/notifications").json
     assert listed["total"] == 2 and listed["unread"] == 2

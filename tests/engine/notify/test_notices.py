@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 
 from engine import instances, tasks
+from engine.calendar import WIB
 from engine.db import run_in_transaction
 from engine.errors import NotFound
 from engine.notify import deadlines, notices
@@ -62,8 +63,8 @@ def test_the_engine_assigning_an_opened_task_tells_its_holder(office, monkeypatc
 
     project = runtime.project
 
-    def assigned_by_engine(instance, task, now):
-        row = project(instance, task, now)
+    def assigned_by_engine(instance, task, now, office=None):
+        row = project(instance, task, now, office)
         row.assignee = "petugas2"
         return row
 
@@ -93,46 +94,53 @@ def test_the_supervisor_who_acts_is_not_told_about_their_own_action(office):
     assert stored(office) == []
 
 
+# A Monday in office hours (WIB): "Ajukan", due in 7 working hours, falls due at 15:00 the same day.
+MONDAY = datetime(2026, 12, 7, 8, 0, tzinfo=WIB)
+
+
 def _tell_at(factory, when):
     with time_machine.travel(when, tick=False):
         return run_in_transaction(factory, lambda s: deadlines.tell_due(s))
 
 
 def test_due_soon_tells_the_holder_once_and_overdue_tells_holder_and_overseers_once(office):
-    iid = start(office, "approval", PETUGAS)  # "Ajukan" is due in 7 hours
+    with time_machine.travel(MONDAY, tick=False):
+        iid = start(office, "approval", PETUGAS)
     task_id = open_task(office, iid, "submit")
     act(office, tasks.claim, task_id, PETUGAS)
-    now = datetime.now(UTC)
-    assert _tell_at(office, now + timedelta(hours=4)) == 0  # 3 hours left: not yet
-    assert _tell_at(office, now + timedelta(hours=5, minutes=30)) == 1
-    assert _tell_at(office, now + timedelta(hours=6)) == 0  # once per task
-    assert _tell_at(office, now + timedelta(hours=8)) == 3
-    assert _tell_at(office, now + timedelta(hours=9)) == 0
+    assert _tell_at(office, MONDAY + timedelta(hours=4)) == 0  # 3 working hours left: not yet
+    assert _tell_at(office, MONDAY + timedelta(hours=5, minutes=30)) == 1
+    assert _tell_at(office, MONDAY + timedelta(hours=6)) == 0  # once per task
+    assert _tell_at(office, MONDAY + timedelta(hours=8)) == 3
+    assert _tell_at(office, MONDAY + timedelta(hours=9)) == 0
     told = sorted((n.kind, n.username) for n in stored(office))
     assert told == [("due_soon", "petugas"), ("overdue", "kabid"), ("overdue", "petugas"), ("overdue", "subkoor")]
     assert all(n.task_id == task_id for n in stored(office))
 
 
 def test_an_unheld_task_due_soon_tells_who_may_take_it(office):
-    start(office, "approval", PETUGAS)
-    _tell_at(office, datetime.now(UTC) + timedelta(hours=6))
+    with time_machine.travel(MONDAY, tick=False):
+        start(office, "approval", PETUGAS)
+    _tell_at(office, MONDAY + timedelta(hours=6))
     assert sorted(n.username for n in stored(office, kind="due_soon")) == ["petugas", "petugas2"]
 
 
 def test_two_workers_finding_the_same_overdue_task_tell_it_once(office):
     from tests.engine.helpers import race
 
-    start(office, "approval", PETUGAS)
-    later = datetime.now(UTC) + timedelta(hours=8)
+    with time_machine.travel(MONDAY, tick=False):
+        start(office, "approval", PETUGAS)
+    later = MONDAY + timedelta(hours=8)
     with time_machine.travel(later, tick=False):
         race(*[lambda: run_in_transaction(office, lambda s: deadlines.tell_due(s), attempts=5)] * 2)
     assert sorted(n.username for n in stored(office, kind="overdue")) == ["kabid", "subkoor"]
 
 
 def test_suspended_instances_are_not_chased(office):
-    iid = start(office, "approval", PETUGAS)
+    with time_machine.travel(MONDAY, tick=False):
+        iid = start(office, "approval", PETUGAS)
     act(office, instances.suspend, iid, KABID, "menunggu")
-    assert _tell_at(office, datetime.now(UTC) + timedelta(hours=8)) == 0
+    assert _tell_at(office, MONDAY + timedelta(hours=8)) == 0
 
 
 def test_reading_marks_one_notice_and_nobody_reads_another_persons(office):
