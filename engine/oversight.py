@@ -185,10 +185,10 @@ def sla(session: Session, when: Reckoning) -> Sla:
 
 def workload(session: Session, when: Reckoning) -> list[Workload]:
     """Per person: open and overdue tasks held, tasks completed in the period; busiest first."""
-    held = {row[0]: (int(row[1]), int(row[2])) for row in session.execute(
+    held: dict[str, tuple[int, int]] = {str(row[0]): (int(row[1]), int(row[2])) for row in session.execute(
         select(Task.assignee, func.count(), func.coalesce(func.sum(_late(when)), 0))
         .where(Task.status == TaskStatus.OPEN, Task.assignee.is_not(None)).group_by(Task.assignee))}
-    done = {row[0]: int(row[1]) for row in session.execute(
+    done: dict[str, int] = {str(row[0]): int(row[1]) for row in session.execute(
         select(Task.completed_by, func.count())
         .where(Task.completed_by.is_not(None), Task.completed_at >= when.period_from,
                Task.status == TaskStatus.COMPLETED).group_by(Task.completed_by))}
