@@ -80,7 +80,7 @@ def url_with(**changes: Any) -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import account, auth, complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import account, auth, complaints, dashboard, definitions, documents, exports, instances, libraries, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -91,5 +91,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(libraries.bp)
+    app.register_blueprint(dashboard.bp)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated calls
     app.register_blueprint(api_bp)
