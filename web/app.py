@@ -80,7 +80,18 @@ def url_with(**changes: Any) -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import account, auth, complaints, dashboard, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import (
+        account,
+        auth,
+        complaints,
+        dashboard,
+        definitions,
+        documents,
+        exports,
+        instances,
+        libraries,
+        tasks,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench import sop
@@ -15,36 +14,10 @@ from engine import oversight, tasks
 from engine.db import run_in_transaction
 from engine.errors import Forbidden
 from engine.libraries import registry
-from engine.models import Definition, Instance, Task, TaskStatus
+from engine.models import Task, TaskStatus
 from engine.people import users
 from tests.engine.helpers import KABID, PETUGAS
-
-# 10:00 WIB on a weekday; "today" in WIB runs from 17:00 UTC the day before to 17:00 UTC.
-NOW = datetime(2027, 3, 10, 3, 0, tzinfo=UTC)
-HOUR = timedelta(hours=1)
-
-
-def _seed(factory: sessionmaker[Session], rows: list[dict[str, Any]], *, key: str = "lain",
-          status: str = "running") -> int:
-    """One instance with task rows written straight into the projection (what the overview reads)."""
-
-    def work(session: Session) -> int:
-        version = (session.scalar(select(func.count()).select_from(Definition).where(Definition.key == key)) or 0) + 1
-        definition = Definition(key=key, name=key, version=version, hash=uuid.uuid4().hex, filename=f"{key}.bpmn",
-                                bpmn=b"", files={}, forms={}, spec="", start_roles=[], deployed_by="admin")
-        session.add(definition)
-        session.flush()
-        instance = Instance(definition_id=definition.id, definition_key=key, title=f"Siklus {key}",
-                            started_by="kabid", status=status)
-        session.add(instance)
-        session.flush()
-        for n, row in enumerate(rows):
-            values = {"name": f"Langkah_{n}", "lane": "petugas", **row}
-            session.add(Task(id=str(uuid.uuid4()), instance_id=instance.id, definition_key=key,
-                             title=f"Langkah {n}", created_at=NOW - 48 * HOUR, **values))
-        return instance.id
-
-    return run_in_transaction(factory, work)
+from tests.engine.task_rows import HOUR, NOW, seed_tasks
 
 
 def _people(factory: sessionmaker[Session]) -> None:
@@ -62,7 +35,7 @@ def _overview(factory: sessionmaker[Session], now: datetime = NOW) -> oversight.
 
 def test_open_overdue_and_due_today_count_every_role(factory: sessionmaker[Session]) -> None:
     open_ = TaskStatus.OPEN
-    _seed(factory, [
+    seed_tasks(factory, [
         {"status": open_, "due_at": NOW - HOUR, "assignee": "petugas"},           # overdue, due today
         {"status": open_, "due_at": NOW - 30 * HOUR, "lane": "mitra"},            # overdue, yesterday
         {"status": open_, "due_at": NOW + 5 * HOUR, "assignee": "petugas2"},      # due today (15:00 WIB)
@@ -78,7 +51,7 @@ def test_open_overdue_and_due_today_count_every_role(factory: sessionmaker[Sessi
 def test_sla_is_the_share_of_tasks_with_a_due_time_completed_by_it_in_30_days(
         factory: sessionmaker[Session]) -> None:
     done = TaskStatus.COMPLETED
-    _seed(factory, [
+    seed_tasks(factory, [
         {"status": done, "due_at": NOW - 24 * HOUR, "completed_at": NOW - 30 * HOUR, "completed_by": "petugas"},
         {"status": done, "due_at": NOW - 24 * HOUR, "completed_at": NOW - 20 * HOUR, "completed_by": "petugas"},
         {"status": done, "due_at": NOW, "completed_at": NOW - HOUR, "completed_by": "petugas2"},
@@ -96,7 +69,7 @@ def test_no_completed_task_gives_no_rate(factory: sessionmaker[Session]) -> None
 
 def test_workload_lists_each_officer_with_open_overdue_and_completed(factory: sessionmaker[Session]) -> None:
     _people(factory)
-    _seed(factory, [
+    seed_tasks(factory, [
         {"status": TaskStatus.OPEN, "assignee": "petugas", "due_at": NOW - HOUR},
         {"status": TaskStatus.OPEN, "assignee": "petugas", "due_at": NOW + HOUR},
         {"status": TaskStatus.OPEN, "assignee": "mitra", "due_at": None},
@@ -166,12 +139,13 @@ def test_matrix_follows_a_real_cycle_library_by_library(factory: sessionmaker[Se
 
 
 def test_finished_cycles_and_other_processes_stay_out_of_the_matrix(factory: sessionmaker[Session]) -> None:
-    _seed(factory, [{"status": TaskStatus.OPEN, "name": "Monev", "item_key": "1", "item_label": "X"}],
-          key=oversight.CYCLE_KEY, status="completed")
-    _seed(factory, [{"status": TaskStatus.OPEN, "name": "Monev", "item_key": "1", "item_label": "X"}], key="lain")
-    shown = _seed(factory, [{"status": TaskStatus.OPEN, "name": "Monev", "item_key": "7", "item_label": "Pustaka"}],
-                  key=oversight.CYCLE_KEY)
+    def monev(item: str, label: str) -> list[dict[str, Any]]:
+        return [{"status": TaskStatus.OPEN, "name": "Monev", "item_key": item, "item_label": label}]
+
+    seed_tasks(factory, monev("1", "X"), key=oversight.CYCLE_KEY, status="completed")
+    seed_tasks(factory, monev("1", "X"), key="lain")
+    shown = seed_tasks(factory, monev("7", "Pustaka"), key=oversight.CYCLE_KEY)
     overview = _overview(factory)
     assert [c.instance_id for c in overview.cycles] == [shown] and overview.cycles_running == 1
-    assert [(lib.library_id, lib.name, lib.stage) for lib in overview.cycles[0].libraries] == [(7, "Pustaka",
-                                                                                               "monev")]
+    libraries = overview.cycles[0].libraries
+    assert [(lib.library_id, lib.name, lib.stage) for lib in libraries] == [(7, "Pustaka", "monev")]

@@ -3,4 +3,5 @@
 from web.api import auth, dashboard, definitions, documents, instances, libraries, openapi, public, tasks
 from web.api.base import bp
 
-__all__ = ["auth", "bp", "dashboard", "definitions", "documents", "instances", "libraries", "openapi", "public", "tasks"]
+__all__ = ["auth", "bp", "definitions", "documents", "instances", "libraries", "openapi", "public", "tasks",
+           "dashboard"]
