@@ -161,6 +161,10 @@ class Task(Base):
 # and stops after them, instead of reading and sorting every open task of the lanes.
 Index("ix_tasks_by_due", Task.status, Task.assignee, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id,
       Task.lane)
+# The supervisors' overview counts ranges of these instead of reading every open or finished task:
+# overdue and due today (per holder), and what was completed in the SLA period (by whom, in time).
+Index("ix_tasks_open_due", Task.status, Task.due_at, Task.assignee)
+Index("ix_tasks_done_at", Task.status, Task.completed_at, Task.completed_by, Task.due_at)
 
 
 class AuditEvent(Base):
