@@ -128,7 +128,9 @@ def _floor(db: Database) -> Callable[[], Any]:
                 f"AND name IN ({', '.join([mark] * len(steps))}) AND status IN ('open', 'completed') "
                 "GROUP BY instance_id, item_key, name", [now, *ids, *steps])
             rows = cursor.fetchall()
-            cursor.execute("SELECT id, kecamatan FROM libraries WHERE id IN (1, 2, 3)")
+            library_ids = sorted({int(row[1]) for row in rows if row[1] and str(row[1]).isdigit()}) or [0]
+            cursor.execute(f"SELECT id, kecamatan FROM libraries WHERE id IN ({', '.join([mark] * len(library_ids))})",
+                           library_ids)
             return rows, cursor.fetchall()
         finally:
             raw.close()
