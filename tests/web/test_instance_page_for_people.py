@@ -4,36 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import sop
-from engine.db import run_in_transaction
-from engine.definitions import versions
-from engine.libraries import registry
-from engine.models import Task
+from tests.web.cycle_data import monev_cycle
 from tests.web.helpers import Api, Web
-
-
-def _cycle(factory: sessionmaker[Session]) -> tuple[int, list[int]]:
-    """A cycle over three libraries: library 1 visited and reported, library 2's visit held and overdue."""
-    run_in_transaction(factory, lambda s: versions.deploy_folder(s, sop.PROCESSES, sop.ADMIN))
-    names = (("Perpustakaan SD Negeri 1 Weru", "Weru"), ("TBM Pelangi", "Nguter"), ("Perpustakaan Desa Bulu", "Bulu"))
-    library_ids = run_in_transaction(factory, lambda s: [
-        registry.create_library(s, name=name, kecamatan=kecamatan, library_type="sekolah", subtype="SD")[0].id
-        for name, kecamatan in names])
-    iid = sop.start(factory)
-    for _ in range(3):
-        sop.complete_next(factory, iid, library_ids)
-    first = next(t for t in sop.open_tasks(factory, iid) if t.item_key == str(library_ids[0]))
-    _, opened = sop.complete(factory, first, library_ids)
-    sop.complete(factory, opened[0], library_ids)
-    late = next(t for t in sop.open_tasks(factory, iid) if t.item_key == str(library_ids[1]))
-    run_in_transaction(factory, lambda s: s.execute(update(Task).where(Task.id == late.id).values(
-        assignee="petugas2", due_at=datetime.now(UTC) - timedelta(hours=2))))
-    return iid, library_ids
 
 
 def _row(html: str, library_id: int) -> str:
@@ -44,7 +19,7 @@ def _row(html: str, library_id: int) -> str:
 
 def test_each_library_has_a_row_with_stage_officer_due_and_score(
         factory: sessionmaker[Session], web: Callable[[str], Web]) -> None:
-    iid, (one, two, three) = _cycle(factory)
+    iid, (one, two, three) = monev_cycle(factory)
     html = web("kabid").get(f"/instances/{iid}").text
     assert _row(html, one).startswith("Perpustakaan SD Negeri 1 Weru Weru Monev · selesai Petugas Demo")
     assert "siap dibina" in _row(html, one)
@@ -59,7 +34,7 @@ def test_each_library_has_a_row_with_stage_officer_due_and_score(
 
 
 def test_the_api_keeps_its_fields(factory: sessionmaker[Session], api: Callable[[str], Api]) -> None:
-    iid, _ = _cycle(factory)
+    iid, _ = monev_cycle(factory)
     body = api("kabid").get(f"/instances/{iid}").json
     assert {"id", "definition", "version", "status", "title", "started_by", "started_at", "ended_at", "open_tasks",
             "tasks", "history", "documents", "data"} <= set(body)

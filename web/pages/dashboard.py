@@ -17,6 +17,8 @@ bp = Blueprint("dashboard", __name__)
 
 STAGE_LABELS: dict[str, Any] = {"monev": _l("Monev"), "selection": _l("Pemilihan"), "coaching": _l("Pembinaan"),
                                 "accreditation": _l("Akreditasi")}
+STAGE_SHORT: dict[str, Any] = {"monev": _l("Mon"), "selection": _l("Pil"), "coaching": _l("Bin"),
+                               "accreditation": _l("Akr")}
 CELL_LABELS: dict[str, Any] = {"": _l("belum"), "open": _l("berjalan"), "overdue": _l("terlambat"),
                                "done": _l("selesai"), "skipped": _l("tidak dipilih")}
 CELL_MARKS = {"": "·", "open": "●", "overdue": "!", "done": "✓", "skipped": "–"}
@@ -29,7 +31,7 @@ def show() -> Any:
     found = oversight.dashboard(db.session(), current_actor())
     widest = max([w.open for w in found.workload] + [w.completed_30d for w in found.workload] + [1])
     return render_template("dashboard.html", d=found, widest=widest, stages=oversight.STAGES,
-                           stage_labels=STAGE_LABELS, cell_labels=CELL_LABELS, cell_marks=CELL_MARKS)
+                           stage_labels=STAGE_LABELS, stage_short=STAGE_SHORT, cell_labels=CELL_LABELS, cell_marks=CELL_MARKS)
 
 
 @bp.get("/dashboard.csv")
