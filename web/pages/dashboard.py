@@ -31,7 +31,8 @@ def show() -> Any:
     found = oversight.dashboard(db.session(), current_actor())
     widest = max([w.open for w in found.workload] + [w.completed_30d for w in found.workload] + [1])
     return render_template("dashboard.html", d=found, widest=widest, stages=oversight.STAGES,
-                           stage_labels=STAGE_LABELS, stage_short=STAGE_SHORT, cell_labels=CELL_LABELS, cell_marks=CELL_MARKS)
+                           stage_labels=STAGE_LABELS, stage_short=STAGE_SHORT, cell_labels=CELL_LABELS,
+                           cell_marks=CELL_MARKS)
 
 
 @bp.get("/dashboard.csv")
