@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -22,8 +22,8 @@ from engine.libraries.registry import Library, as_id
 from engine.models import Instance, InstanceStatus, Task, TaskStatus, User
 from engine.people import roles
 from engine.people.users import Actor
+from engine.workflow.runtime import WIB
 
-WIB = timezone(timedelta(hours=7), "WIB")
 PERIOD_DAYS = 30
 CYCLE_KEY = "kitapun_senapas"
 # The newest cycles shown in the matrix; older running cycles are one click away in the instance list.
