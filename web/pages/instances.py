@@ -20,6 +20,8 @@ from engine.people import roles, users
 from engine.workflow import runtime
 from web import bpmn_info, db
 from web.callers import current_actor
+from web.errors import locale
+from web.pages import history
 from web.pages.dashboard import CELL_LABELS, STAGE_LABELS
 
 bp = Blueprint("instances", __name__)
@@ -70,15 +72,17 @@ def show(instance_id: int) -> Any:
     svg = Markup(instances.diagram(session, instance, state, inline=True))  # noqa: S704 - our own lxml serializer output
     supervisor = roles.is_supervisor(actor.roles)
     people = {u.username: u.name for u in users.list_users(session)}
-    [cycle] = oversight.cycles(session, [instance_id]) or [None]
+    cycles = oversight.cycles(session, [instance_id])
     scores = {row["library"]: row for row in documents.cycle_results(session, instance_id)}
     planned = {str(row.get("library")): row.get("officer") for row in state.data.get("jadwal") or []
                if isinstance(row, dict)}
     return render_template(
         "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
         svg=svg, supervisor=supervisor, admin="admin" in actor.roles,
+        submitted=next((e.data for e in events if e.action == "start" and e.data), None),
+        titles=history.field_titles(versions.forms_of(definition), locale()),
         raw_data=json.dumps(state.data, ensure_ascii=False, indent=2, sort_keys=True, default=str),
-        libraries=cycle.libraries if cycle else [], scores=scores, planned=planned, people=people,
+        libraries=cycles[0].libraries if cycles else [], scores=scores, planned=planned, people=people,
         items={t.id: t.item_label for t in every_task if t.item_label},
         workable={t.id for t in open_tasks if tasks.may_work(t, instance, actor)},
         stage_labels=STAGE_LABELS, cell_labels=CELL_LABELS, counts=state.counts,
