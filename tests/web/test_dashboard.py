@@ -82,3 +82,11 @@ def test_csv_holds_the_same_numbers(factory: sessionmaker[Session], api: Callabl
     assert ["Ketepatan waktu", "", "30 hari", "rasio", "0.5"] in rows
     assert ["Beban kerja", "Petugas Demo", "petugas", "terbuka", "1"] in rows
     assert ["Monev Perpustakaan 2027 Tahap I", "Perpustakaan SD Negeri 1 Baki", "1", "monev", "terlambat"] in rows
+
+
+def test_csv_never_hands_a_spreadsheet_a_formula(factory: sessionmaker[Session], api: Callable[[str], Api]) -> None:
+    seed_tasks(factory, [{"name": "Monev", "item_key": "9", "item_label": "=HYPERLINK(\"http://x\")",
+                          "status": TaskStatus.OPEN}], key=oversight.CYCLE_KEY, title="+Siklus")
+    rows = list(csv.reader(io.StringIO(api("kabid").get("/dashboard.csv").data.decode("utf-8-sig"))))
+    mine = [row for row in rows if row[2] == "9"]
+    assert mine and all(row[0] == "'+Siklus" and row[1] == "'=HYPERLINK(\"http://x\")" for row in mine)
