@@ -2,7 +2,7 @@
 
 SENAPAS_DATABASE_URL    SQLAlchemy URL; default a SQLite file in ./instance
 SENAPAS_SECRET_KEY      signs sessions and CSRF tokens; default a random key per start (dev only)
-SENAPAS_PROCESSES_DIR   BPMN, DMN, forms and instruments; default ./processes of the project
+SENAPAS_PROCESSES_DIR   bundle folders (BPMN, DMN, forms, instruments); default ./processes of the project
 SENAPAS_SCRIPT_TIME_LIMIT  seconds one script or expression may run (default 2)
 SENAPAS_MAX_ENGINE_STEPS   engine steps one action may take (default 500)
 """

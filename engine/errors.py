@@ -60,6 +60,12 @@ class BadRequest(SenapasError):
     code = "invalid_request"
 
 
+class TooLarge(BadRequest):
+    """The request is over a size or count cap (an upload, a bundle's files)."""
+
+    code = "too_large"
+
+
 def field_error(path: str, code: str, **params: Any) -> dict[str, Any]:
     """One entry of `ValidationFailed.details`: which field, what is wrong, the values the text needs."""
     return {"path": path, "code": code, "params": params}

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, intpk, utcnow
@@ -71,7 +71,10 @@ class Definition(Base):
     """One deployed, immutable BPMN version; the spec is serialized here once, not per instance."""
 
     __tablename__ = "definitions"
-    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "hash"))
+    # At most one version per key is current: the one new instances start on.
+    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "hash"),
+                      Index("uq_definitions_current", "key", unique=True, sqlite_where=text("status = 'current'"),
+                            postgresql_where=text("status = 'current'")))
 
     id: Mapped[intpk]
     key: Mapped[str] = mapped_column(String(200), index=True)
@@ -87,6 +90,9 @@ class Definition(Base):
     start_roles: Mapped[list[Any]] = mapped_column(default=list)
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(64))
+    # draft | current | available | retired (`engine.definitions.lifecycle`).
+    status: Mapped[str] = mapped_column(String(16), default="current", server_default="available")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Instance(Base):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import config
 from engine.db import open_database, run_in_transaction
-from engine.definitions import versions
+from engine.definitions import bundles, versions
 from engine.errors import SenapasError
 from engine.libraries import importer
 from engine.migrate import upgrade
@@ -54,23 +54,32 @@ def db_upgrade(settings: config.Settings) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--note", default="", help="Change note shown with the new version.")
+@click.option("--draft", is_flag=True, help="Store as a draft that nobody starts until it is activated.")
 @click.pass_obj
-def deploy(settings: config.Settings, path: Path) -> None:
-    """Deploy a BPMN file or every BPMN file of a folder."""
+def deploy(settings: config.Settings, path: Path, note: str, draft: bool) -> None:
+    """Deploy a bundle: its folder, its zip, one of its BPMN files, or a folder of bundle folders."""
     factory = _factory(settings)
     try:
-        if path.is_dir():
+        if path.is_dir() and not bundles.is_bundle_folder(path):
             results = run_in_transaction(factory, lambda s: versions.deploy_folder(s, path, ADMIN))
         else:
-            neighbours = {p.name: p.read_bytes() for p in path.parent.iterdir()  # called processes, DMN
-                          if p.suffix in (".bpmn", ".dmn") and p.is_file()}
-            results = [run_in_transaction(factory, lambda s: versions.deploy(
-                s, path.read_bytes(), path.name, ADMIN, processes_dir=path.parent, library=neighbours))]
+            if path.is_dir():
+                bundle, main = bundles.from_folder(path), None
+            elif path.suffix == ".zip":
+                bundle, main = bundles.from_zip(path.read_bytes()), None
+            else:
+                bundle, main = bundles.from_folder(path.parent), path.name
+            results = [run_in_transaction(factory, lambda s: versions.deploy_bundle(
+                s, bundle, ADMIN, main=main, note=note, draft=draft))]
     except SenapasError as exc:
         raise click.ClickException(error_texts.describe(exc)) from exc
     for result in results:
         d = result.definition
-        click.echo(f"{d.key} versi {d.version} {'baru' if result.created else 'sudah ada'} ({d.hash[:12]})")
+        click.echo(f"{d.key} versi {d.version} {'baru' if result.created else 'sudah ada'} ({d.hash[:12]}, {d.status})")
+        for p in result.warnings:
+            where = f"{p.file}:{p.line}" if p.line else p.file
+            click.echo(f"  peringatan {where} ({p.element or '-'}) {p.code}: {error_texts.text(p.code, p.params)}")
 
 
 @main.group("users")

@@ -69,8 +69,8 @@ def seed_users(factory: sessionmaker[Session], password: str) -> list[str]:
 
 
 def deploy_processes(factory: sessionmaker[Session], folder: Path, say: Callable[[str], None]) -> None:
-    """Deploy every BPMN file of the processes folder; a missing or broken folder only warns."""
-    if not folder.is_dir() or not any(folder.glob("*.bpmn")):
+    """Deploy every bundle folder of the processes folder; a missing or broken folder only warns."""
+    if not folder.is_dir() or not any(folder.glob("*.bpmn")) and not any(folder.glob("*/*.bpmn")):
         say(f"peringatan: belum ada berkas .bpmn di {folder}; tidak ada proses yang dipasang")
         return
     try:

@@ -115,6 +115,21 @@ CASES: dict[str, Any] = {
     "bpmn_file_required": _l("pilih satu berkas .bpmn untuk diunggah (isian 'file')"),
     "bpmn_files_only": _l("hanya berkas .bpmn yang dapat dipasang"),
     "process_required": _l("pilih proses yang akan dimulai"),
+    # Bundles (engine.definitions.bundles) and the life of versions (engine.definitions.lifecycle).
+    "bundle_path_invalid": _l("nama berkas di bundel tidak sah: %(name)s"),
+    "bundle_nested_zip": _l("bundel tidak boleh memuat zip lain: %(name)s"),
+    "bundle_file_unexpected": _l("%(name)s tidak termasuk bundel: hanya .bpmn dan .dmn di akar, serta forms/*.json, "
+                                 "instruments/*.json dan tests/*.json"),
+    "bundle_file_twice": _l("%(name)s ada dua kali di unggahan"),
+    "bundle_not_zip": _l("berkas bukan zip yang sah"),
+    "bundle_empty": _l("zip tidak memuat berkas"),
+    "bundle_too_many_files": _l("bundel memuat lebih dari %(limit)s berkas"),
+    "bundle_too_large": _l("isi bundel melebihi %(limit_mb)s MB setelah diekstrak"),
+    "bundle_file_too_large": _l("%(name)s melebihi batas %(limit_mb)s MB"),
+    "note_too_long": _l("catatan perubahan paling banyak %(limit)s karakter"),
+    "draft_not_boolean": _l("'draft' harus true atau false"),
+    "definition_retired": _l("%(key)s versi %(version)s sudah dipensiunkan dan tidak dapat diaktifkan"),
+    "definition_current_retire": _l("%(key)s versi %(version)s adalah versi aktif; aktifkan versi lain dahulu"),
 }
 # Per-field codes in ValidationFailed details.
 FIELDS: dict[str, Any] = {
@@ -191,6 +206,12 @@ PROBLEMS: dict[str, Any] = {
     "executable_process_count": _l("berkas harus memuat tepat satu proses utama yang executable "
                                    "(ditemukan %(found)s)"),
     "called_element_missing": _l("'%(target)s' yang dipanggil tidak ditemukan"),
+    "bundle_without_main": _l("bundel tidak memuat proses yang dapat dimulai (berkas: %(files)s)"),
+    "bundle_several_main": _l("bundel memuat lebih dari satu proses yang dapat dimulai: %(files)s; "
+                              "satu bundel untuk tiap proses"),
+    "process_called_only": _l("proses %(process)s dipanggil oleh %(caller)s dan tidak dapat dimulai sendiri; "
+                              "unggah bersama bundel %(caller)s"),
+    "file_not_utf8": _l("berkas harus berupa teks UTF-8"),
     "untyped_task": _l("tugas tanpa jenis (bpmn:task) tidak diizinkan: pakai userTask, scriptTask, dst."),
     "gateway_without_default": _l("gateway eksklusif dengan beberapa alur keluar wajib punya alur default"),
     "unknown_lane": _l("lane '%(lane)s' bukan peran yang dikenal (%(known)s)"),
@@ -215,13 +236,40 @@ PROBLEMS: dict[str, Any] = {
                         "(durasi butuh tanda kutip, mis. \"PT1H\")"),
     "form_schema_invalid": _l("berkas formulir %(filename)s bukan JSON Schema yang sah: %(detail)s"),
     "form_file_name": _l("nama berkas tidak sah: %(filename)s"),
-    "form_file_missing": _l("berkas %(filename)s tidak ditemukan di %(folder)s"),
+    "form_file_missing": _l("berkas forms/%(filename)s tidak ada di bundel"),
     "form_file_not_json": _l("berkas %(filename)s bukan JSON yang sah: %(detail)s"),
     "form_file_not_object": _l("berkas %(filename)s harus berisi objek JSON"),
     "form_file_invalid": _l("berkas formulir %(filename)s: %(detail)s"),
+    # The warning tier of a deploy (engine/definitions/findings.py), and dangling references (errors).
+    "unknown_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini"),
+    "stale_reference": _l("%(attribute)s menunjuk '%(target)s', yang tidak ada di berkas ini (mesin "
+                          "mengabaikannya; modeler BPMN membuangnya)"),
+    "collection_not_declared": _l("koleksi multi-instance '%(name)s' tidak dideklarasikan (mis. sebagai "
+                                  "bpmn:property proses); modeler BPMN membuangnya saat menyimpan"),
+    "unreachable_element": _l("elemen ini tidak dapat dicapai dari peristiwa awal mana pun"),
+    "element_not_drawn": _l("%(type)s ini tidak punya bentuk di diagram"),
+    "variable_not_set": _l("'%(name)s' dibaca di sini, tetapi tidak ada yang mengisinya di proses %(process)s"),
+    "record_key_not_in_form": _l("'%(name)s' tidak punya isian '%(key)s' di formulirnya (yang ada: %(known)s)"),
+    "form_field_unread": _l("isian '%(field)s' formulir %(form)s tidak dibaca oleh skrip, kondisi, dokumen, "
+                            "atau formulir lain (hanya tersimpan sebagai catatan)"),
+    "form_text_missing_english": _l("formulir %(form)s: '%(path)s' belum punya judul bahasa Inggris "
+                                    "(x-senapas-i18n.en)"),
+    "form_choice_missing_english": _l("formulir %(form)s: pilihan %(values)s di '%(path)s' belum punya teks "
+                                      "bahasa Inggris"),
+    # Scenario tests of a version (engine/definitions/scenarios.py, engine/workflow/rehearsal.py).
+    "scenario_file_invalid": _l("berkas skenario tidak sah: %(detail)s"),
+    "scenario_data_refused": _l("data untuk %(task)s ditolak formulirnya: %(problems)s"),
+    "scenario_engine_failed": _l("mesin alur kerja gagal di %(task)s: %(detail)s"),
+    "scenario_timer_not_waiting": _l("timer %(timer)s tidak menunggu tepat satu kali (ditemukan %(found)s), "
+                                     "atau bukan timer tanggal/durasi"),
+    "scenario_task_not_ready": _l("%(task)s tidak siap tepat satu kali (ditemukan %(found)s; yang siap: %(ready)s)"),
+    "scenario_documents_differ": _l("%(task)s membuat dokumen %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_status_differs": _l("akhir alur %(actual)s, yang diharapkan %(expected)s (yang siap: %(ready)s)"),
+    "scenario_data_differs": _l("data akhir %(path)s bernilai %(actual)s, yang diharapkan %(expected)s"),
     # Accreditation instrument files (a form refers to one) and answers scored against them.
     "instrument_id_invalid": _l("id instrumen tidak sah: %(id)s"),
-    "instrument_not_found": _l("instrumen %(id)s tidak ditemukan (%(path)s)"),
+    "instrument_not_found": _l("instrumen %(id)s tidak ada di bundel (instruments/%(id)s.json)"),
     "instrument_not_json": _l("instrumen %(id)s bukan JSON yang sah: %(detail)s"),
     "instrument_id_mismatch": _l("%(source)s: id di dalam berkas (%(id)s) tidak sama dengan nama berkas"),
     "instrument_not_object": _l("%(source)s: harus berupa objek JSON"),
@@ -262,6 +310,7 @@ CODES: tuple[str, ...] = (
     "task_completed", "task_cancelled", "task_claimed", "task_not_ready", "task_not_open", "instance_not_running",
     "invalid_transition", "retry_needs_incident", "failed_task_gone", "npp_taken", "stale", "too_large",
     "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
+    "definition_retired", "definition_current_retire",
 )
 
 

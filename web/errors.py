@@ -21,6 +21,7 @@ from engine.errors import (
     InvalidDefinition,
     NotFound,
     SenapasError,
+    TooLarge,
     ValidationFailed,
 )
 from web import error_texts
@@ -47,6 +48,7 @@ class RateLimited(SenapasError):
 STATUS: dict[type[SenapasError], int] = {
     NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, BadRequest: 400,
     InvalidDefinition: 422, NotAuthenticated: 401, RateLimited: 429,
+    TooLarge: 413,
 }
 HTTP_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid_data",

@@ -1,14 +1,13 @@
-"""Files in and out, the same for the pages and the API: the BPMN upload, a version's XML, document
+"""Files in and out, the same for the pages and the API: the bundle upload, a version's XML and bundle, document
 PDFs and the exports (a cycle's monev results, the instance list)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from flask import Response, request
 from werkzeug.datastructures import FileStorage
 
 from engine import instances
+from engine.definitions import bundles, versions
 from engine.documents import access, documents
 from engine.errors import BadRequest
 from engine.models import Definition
@@ -17,6 +16,7 @@ from web import db
 from web.callers import current_actor
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_NOTE = 2000
 # The instance list export walks the filtered list page by page up to this many rows.
 MAX_EXPORT_ROWS = 10_000
 
@@ -26,14 +26,40 @@ def attachment(content: bytes | str, filename: str, mimetype: str) -> Response:
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def read_upload(file: FileStorage | None) -> tuple[bytes, str]:
-    """The bytes and file name of an uploaded `.bpmn` file; anything else is a BadRequest."""
-    if file is None or not file.filename:
+def read_upload(files: list[FileStorage]) -> dict[str, bytes]:
+    """The bundle an upload carries: one `.bpmn` file, several files, or one `.zip` bundle."""
+    given = [f for f in files if f is not None and f.filename]
+    if not given:
         raise BadRequest("bpmn_file_required")
-    name = Path(file.filename.replace("\\", "/")).name
-    if not name.lower().endswith(".bpmn"):
+    named = [(str(f.filename).replace("\\", "/"), f) for f in given]
+    if len(named) == 1 and named[0][0].lower().endswith(".zip"):
+        return bundles.from_zip(named[0][1].read())
+    if len(named) == 1 and not named[0][0].lower().endswith(".bpmn"):
         raise BadRequest("bpmn_files_only")
-    return file.read(), name
+    return bundles.from_files((_bundle_name(name), f.read()) for name, f in named)
+
+
+def _bundle_name(name: str) -> str:
+    """A browser sends a file's base name (or its path inside a chosen folder): keep its bundle folder."""
+    parts = name.split("/")
+    return "/".join(parts[-2:]) if len(parts) > 1 and parts[-2] in bundles.FOLDERS else parts[-1]
+
+
+def upload_options() -> tuple[str, bool]:
+    """The optional `note` and `draft` fields of an upload form."""
+    note = request.form.get("note", "")
+    if len(note) > MAX_NOTE:
+        raise BadRequest("note_too_long", limit=MAX_NOTE)
+    raw = request.form.get("draft", "false").strip().lower()
+    if raw not in ("true", "false", "1", "0", "on", "off", ""):
+        raise BadRequest("draft_not_boolean")
+    return note, raw in ("true", "1", "on")
+
+
+def bundle_response(definition: Definition) -> Response:
+    """A version's whole bundle as a zip download."""
+    return attachment(versions.bundle_zip(definition), f"{definition.key}-v{definition.version}.zip",
+                      "application/zip")
 
 
 def bpmn_response(definition: Definition) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,13 @@ class FormFileError(ValueError):
         self.params = params
 
 
-def load_form(forms_dir: Path, filename: str) -> dict[str, Any]:
-    """Read a form file, expand instrument references and check it is a valid JSON Schema."""
-    schema = load_json(forms_dir, filename)
-    schema = instruments.expand_schema(schema, forms_dir.parent)
+def load_form(source: Path | Mapping[str, bytes], filename: str) -> dict[str, Any]:
+    """Read a form file, expand instrument references and check it is a valid JSON Schema.
+
+    `source` is a bundle (path -> bytes; the form is `forms/<filename>`) or a forms folder.
+    """
+    schema = load_json(source, filename)
+    schema = instruments.expand_schema(schema, source if isinstance(source, Mapping) else source.parent)
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -134,14 +137,19 @@ def _field_error(path: str, error: SchemaValidationError) -> dict[str, Any]:
     return field_error(path, RULE_CODES[v]) if v in RULE_CODES else field_error(path, "schema_rule", rule=v)
 
 
-def load_json(forms_dir: Path, filename: str) -> dict[str, Any]:
-    """Read a UI-schema file that sits beside the forms."""
+def load_json(source: Path | Mapping[str, bytes], filename: str) -> dict[str, Any]:
+    """Read a JSON file of the forms folder of a bundle (path -> bytes) or of a folder on disk."""
     if not re.fullmatch(r"[A-Za-z0-9_.\-]+\.json", filename or "") or ".." in filename:
         raise FormFileError("form_file_name", filename=filename)
     try:
-        value = json.loads((forms_dir / filename).read_text(encoding="utf-8"))
+        if isinstance(source, Mapping):
+            if f"forms/{filename}" not in source:
+                raise FileNotFoundError(filename)
+            value = json.loads(source[f"forms/{filename}"].decode("utf-8"))
+        else:
+            value = json.loads((source / filename).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise FormFileError("form_file_missing", filename=filename, folder=str(forms_dir)) from exc
+        raise FormFileError("form_file_missing", filename=filename) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise FormFileError("form_file_not_json", filename=filename, detail=str(exc)) from exc
     if not isinstance(value, dict):

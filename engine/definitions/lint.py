@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,11 @@ EVALUATED = (
 DMN_TEXTS = ("inputExpression", "inputEntry", "outputEntry")
 
 
-def lint(root: etree._Element, filename: str, forms_dir: Path,
+def lint(root: etree._Element, filename: str, forms_dir: Path | Mapping[str, bytes],
          bounds: Bounds = DEFAULT_BOUNDS) -> tuple[list[Problem], dict[str, Any]]:
     """Return the problems found and the forms the file references, loaded and expanded.
 
+    Forms come from `forms_dir`: the bundle being deployed (path -> bytes) or a forms folder.
     `bounds` are the agency's caps a static multi-instance cardinality or timer cycle must keep.
     """
     problems: list[Problem] = []
@@ -134,7 +136,7 @@ def _given_names(root: etree._Element) -> set[str]:
     return names
 
 
-def _load_form(filename: str, forms_dir: Path, loaded: dict[str, Any], element: etree._Element,
+def _load_form(filename: str, forms_dir: Path | Mapping[str, bytes], loaded: dict[str, Any], element: etree._Element,
                add: Any, *, schema: bool) -> None:
     if filename in loaded:
         return

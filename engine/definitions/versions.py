@@ -1,11 +1,11 @@
-"""Definitions: immutable, content-addressed BPMN versions, deployed only after every check passes."""
+"""Definitions: immutable, content-addressed bundle versions, deployed only after every check passes."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.definitions import bpmn_xml, derived
+from engine.definitions import bpmn_xml, bundles, derived, findings, lifecycle, structure
 from engine.definitions.bpmn_xml import NS
 from engine.definitions.lint import lint
 from engine.errors import Forbidden, InvalidDefinition, NotFound, Problem
@@ -32,101 +32,246 @@ _VALIDATOR_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class DeployResult:
-    """The definition version a deploy ended on, and whether it was new."""
+    """The definition version a deploy ended on, whether it was new, and the warnings it passed with."""
 
     definition: Definition
     created: bool
+    warnings: tuple[Problem, ...] = ()
 
 
-def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, processes_dir: Path,
-           library: dict[str, bytes] | None = None) -> DeployResult:
-    """Validate and store one BPMN file; identical content returns the existing version.
+@dataclass
+class Examined:
+    """Every check of a bundle, nothing stored: errors block a deploy, warnings do not."""
 
-    `library` holds other BPMN/DMN files (name -> bytes) that called processes and decisions are
-    resolved from; forms are read from `processes_dir/forms`. Nothing is stored unless every
-    check passes.
+    errors: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
+    main: str = ""
+    key: str | None = None
+    root: etree._Element | None = None
+    forms: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    specs: Any = None
+
+
+def examine_bundle(session: Session, bundle: Mapping[str, bytes], *, main: str | None = None) -> Examined:
+    """Run every check of a deploy on a bundle and sort the findings into errors and warnings; store nothing."""
+    try:
+        parsed = _parse_all(bundle)
+        main = main or _main_file(parsed)
+    except InvalidDefinition as exc:
+        return Examined(exc.problems)
+    root = parsed[main]
+    bounds = scripts.agency_bounds(session)
+    problems, forms = lint(root, main, bundle, bounds)
+    problems += structure.dangling(root, main)
+    key = _root_process_id(root, main, problems)
+    deps = _dependencies(root, main, parsed, problems)
+    for dep_name, dep_root in deps.items():
+        dep_problems, dep_forms = lint(dep_root, dep_name, bundle, bounds)
+        problems.extend(dep_problems + structure.dangling(dep_root, dep_name))
+        forms.update(dep_forms)
+    texts = _texts(bundle, problems)
+    if key is not None:
+        _refuse_called_only(session, key, main, root, problems)
+    files = {main: root, **deps}
+    examined = Examined(problems, findings.warnings(files, forms, bundle), main, key, root, forms, texts)
+    if not problems:
+        assert key is not None
+        try:
+            examined.specs = _build_spec(root, main, deps, key)
+        except InvalidDefinition as exc:
+            examined.errors = findings.located(exc.problems, files)
+    return examined
+
+
+def deploy_bundle(session: Session, bundle: Mapping[str, bytes], actor: Actor, *, main: str | None = None,
+                  note: str = "", draft: bool = False) -> DeployResult:
+    """Validate and store a bundle as one version; an identical bundle returns the existing version.
+
+    The main file is `main` or the one BPMN file of the bundle whose process no other file calls;
+    called processes, decisions and forms are resolved inside the bundle only. A new version becomes
+    current at once unless `draft`. Nothing is stored unless every check passes; warnings do not
+    block it and come back with the result.
     """
     if not roles.DEPLOY_ROLES & actor.roles:
         raise Forbidden("admins_only")
-    filename = Path(filename).name or "upload.bpmn"
-    root = bpmn_xml.parse(content, filename)
-    bounds = scripts.agency_bounds(session)
-    problems, forms = lint(root, filename, processes_dir / "forms", bounds)
-    key = _root_process_id(root, filename, problems)
-    deps = _dependencies(root, filename, library or {}, problems)
-    for dep_name, dep_root in deps.items():
-        dep_problems, dep_forms = lint(dep_root, dep_name, processes_dir / "forms", bounds)
-        problems.extend(dep_problems)
-        forms.update(dep_forms)
-    if problems:
-        raise InvalidDefinition(problems)
-    assert key is not None
-    spec, subprocess_specs = _build_spec(root, filename, deps, key)
-    files = {name: (library or {})[name].decode("utf-8") for name in sorted(deps)}
-    digest = _hash(content, files, forms)
+    examined = examine_bundle(session, bundle, main=main)
+    if examined.errors:
+        raise InvalidDefinition(examined.errors)
+    main, key, root, forms, texts = examined.main, examined.key, examined.root, examined.forms, examined.texts
+    assert key is not None and root is not None
+    spec, subprocess_specs = examined.specs
+    warnings = tuple(examined.warnings)
+    digest = bundles.digest(bundle)
     existing = session.scalar(select(Definition).where(Definition.key == key, Definition.hash == digest))
     if existing is not None:
-        return DeployResult(existing, created=False)
+        return DeployResult(existing, created=False, warnings=warnings)
     version = (session.scalar(select(func.max(Definition.version)).where(Definition.key == key)) or 0) + 1
     process = root.find(f"bpmn:process[@id='{key}']", NS)
+    if not draft:
+        lifecycle.demote_current(session, key)
     definition = Definition(
         key=key, name=(process.get("name") if process is not None else None) or key, version=version,
-        hash=digest, filename=filename, bpmn=content, files=files, forms=forms,
+        hash=digest, filename=main, bpmn=bundle[main], files=texts, forms=forms,
         spec=spiff.dump_spec(spec, subprocess_specs), start_roles=sorted(_start_roles(root, key)),
-        deployed_by=actor.username,
+        deployed_by=actor.username, status="draft" if draft else "current", note=note.strip(),
     )
     session.add(definition)
     session.flush()
     audit.record(session, actor.username, "deploy", data={"definition": key, "version": version,
-                                                          "hash": digest})
-    return DeployResult(definition, created=True)
+                                                          "hash": digest, "draft": draft})
+    return DeployResult(definition, created=True, warnings=warnings)
 
 
-def deploy_upload(session: Session, content: bytes, filename: str, actor: Actor, *,
-                  processes_dir: Path) -> DeployResult:
-    """Deploy one uploaded file, resolving its calls and decisions against the processes folder's files."""
-    library = files_of(processes_dir) if processes_dir.is_dir() else {}
-    return deploy(session, content, filename, actor, processes_dir=processes_dir, library=library)
+def deploy(session: Session, content: bytes, filename: str, actor: Actor, *, processes_dir: Path,
+           library: dict[str, bytes] | None = None) -> DeployResult:
+    """Deploy one BPMN file with the files it needs from `library` and the forms and instruments of a folder."""
+    filename = Path(filename).name or "upload.bpmn"
+    files = dict(library or {})
+    files[filename] = content
+    bundle = {name: files[name] for name in {filename, *_needed(filename, files)}}
+    for sub in ("forms", "instruments"):
+        if (processes_dir / sub).is_dir():
+            bundle.update({f"{sub}/{p.name}": p.read_bytes() for p in sorted((processes_dir / sub).iterdir())
+                           if p.suffix == ".json" and p.is_file()})
+    return deploy_bundle(session, bundle, actor, main=filename)
 
 
-def files_of(folder: Path) -> dict[str, bytes]:
-    """The BPMN and DMN files of a folder by name, in name order."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".bpmn", ".dmn") and p.is_file()}
+def deploy_upload(session: Session, bundle: Mapping[str, bytes], actor: Actor, *, note: str = "",
+                  draft: bool = False) -> DeployResult:
+    """Deploy an upload: a bundle, or one BPMN file that replaces its main file in the current bundle of its key."""
+    whole, main = upload_bundle(session, bundle)
+    return deploy_bundle(session, whole, actor, main=main, note=note, draft=draft)
+
+
+def upload_bundle(session: Session, bundle: Mapping[str, bytes]) -> tuple[Mapping[str, bytes], str | None]:
+    """The bundle an upload stands for, and its main file when the upload names it.
+
+    One BPMN file replaces the main file of the current bundle of its key (its forms and called
+    processes come from there); anything else is the bundle itself.
+    """
+    names = list(bundle)
+    if len(names) == 1 and names[0].endswith(".bpmn"):
+        name = names[0]
+        key = _root_key(bundle[name], name)
+        current = lifecycle.current_or_none(session, key) if key else None
+        if current is not None:
+            merged = {path: text.encode("utf-8") for path, text in stored_bundle(current).items()}
+            merged.pop(current.filename, None)
+            merged[name] = bundle[name]
+            return merged, name
+    return bundle, None
 
 
 def deploy_folder(session: Session, folder: Path, actor: Actor) -> list[DeployResult]:
-    """Deploy every BPMN file of a folder, resolving calls and decisions among its files.
-
-    A file whose processes are all called by other files of the folder (a per-library track, say)
-    is deployed inside its callers' versions, not as a definition people start on their own.
-    """
-    library = files_of(folder)
-    called_by_others = _called_only(library)
-    return [deploy(session, content, name, actor, processes_dir=folder, library=library)
-            for name, content in library.items() if name.endswith(".bpmn") and name not in called_by_others]
+    """Deploy a bundle folder, or every bundle folder inside a folder (`processes/`), in name order."""
+    if bundles.is_bundle_folder(folder):
+        return [deploy_bundle(session, bundles.from_folder(folder), actor)]
+    return [deploy_bundle(session, bundles.from_folder(sub), actor)
+            for sub in sorted(folder.iterdir()) if sub.is_dir() and bundles.is_bundle_folder(sub)]
 
 
-def _called_only(library: dict[str, bytes]) -> set[str]:
+def stored_bundle(definition: Definition) -> dict[str, str]:
+    """Every file of a version by bundle path (versions stored before bundles: the BPMN files only)."""
+    files = {name: str(text) for name, text in (definition.files or {}).items()}
+    if definition.filename not in files:
+        files[definition.filename] = definition.bpmn.decode("utf-8")
+    return files
+
+
+def bundle_zip(definition: Definition) -> bytes:
+    """A version's bundle as a zip; deploying it again yields the same version."""
+    return bundles.to_zip({name: text.encode("utf-8") for name, text in stored_bundle(definition).items()})
+
+
+def _parse_all(bundle: Mapping[str, bytes]) -> dict[str, etree._Element]:
+    """Every BPMN and DMN file of the bundle parsed; all parse errors reported together."""
+    parsed: dict[str, etree._Element] = {}
+    problems: list[Problem] = []
+    for name in sorted(bundle):
+        if not name.endswith((".bpmn", ".dmn")):
+            continue
+        try:
+            parsed[name] = bpmn_xml.parse(bundle[name], name)
+        except InvalidDefinition as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InvalidDefinition(problems)
+    return parsed
+
+
+def _main_file(parsed: dict[str, etree._Element]) -> str:
+    """The one BPMN file of a bundle whose processes are not all called by its other files."""
+    called_only = _called_only(parsed)
+    mains = [name for name in parsed if name.endswith(".bpmn") and name not in called_only]
+    if len(mains) == 1:
+        return mains[0]
+    if not mains:
+        raise InvalidDefinition([Problem("bundle_without_main", params={"files": sorted(parsed)})])
+    raise InvalidDefinition([Problem("bundle_several_main", params={"files": mains})])
+
+
+def _called_only(parsed: dict[str, etree._Element]) -> set[str]:
     """Names of the BPMN files whose every process is the called element of another file."""
     processes: dict[str, set[str]] = {}
     calls: dict[str, set[str]] = {}
-    for name, content in library.items():
-        if not name.endswith(".bpmn"):
-            continue
-        try:
-            root = bpmn_xml.parse(content, name)
-        except InvalidDefinition:
-            continue  # deploy() reports it with file and line
-        processes[name] = {str(p.get("id")) for p in root.iterfind("bpmn:process", NS)}
-        calls[name] = {str(c.get("calledElement")) for c in root.iterfind(".//bpmn:callActivity", NS)}
+    for name, root in parsed.items():
+        if name.endswith(".bpmn"):
+            processes[name] = {str(p.get("id")) for p in root.iterfind("bpmn:process", NS)}
+            calls[name] = {str(c.get("calledElement")) for c in root.iterfind(".//bpmn:callActivity", NS)}
     return {name for name, ids in processes.items()
             if ids and all(any(pid in calls[other] for other in calls if other != name) for pid in ids)}
 
 
+def _refuse_called_only(session: Session, key: str, main: str, root: etree._Element,
+                        problems: list[Problem]) -> None:
+    """A process another deployed process calls is deployed inside its caller's bundle, not on its own."""
+    if lifecycle.current_or_none(session, key) is not None:
+        return
+    pattern = re.compile(rf'calledElement="{re.escape(key)}"')
+    for caller in session.scalars(select(Definition).where(Definition.key != key, Definition.status == "current")):
+        if any(name.endswith(".bpmn") and pattern.search(str(text)) for name, text in stored_bundle(caller).items()):
+            problems.append(Problem("process_called_only", main, root.sourceline, key,
+                                    {"process": key, "caller": caller.key}))
+            return
+
+
+def _root_key(content: bytes, filename: str) -> str | None:
+    """The process id a single uploaded file would deploy as, if it can be told."""
+    try:
+        root = bpmn_xml.parse(content, filename)
+    except InvalidDefinition:
+        return None
+    return _root_process_id(root, filename, [])
+
+
+def _needed(filename: str, files: dict[str, bytes]) -> set[str]:
+    """The files of `files` that `filename` calls or decides with, transitively (broken neighbours skipped)."""
+    parsed: dict[str, etree._Element] = {}
+    for name, content in files.items():
+        try:
+            parsed[name] = bpmn_xml.parse(content, name)
+        except InvalidDefinition:
+            continue
+    if filename not in parsed:
+        return set()
+    return set(_dependencies(parsed[filename], filename, parsed, []))
+
+
+def _texts(bundle: Mapping[str, bytes], problems: list[Problem]) -> dict[str, str]:
+    """The bundle's files as text, for storage; a file that is not UTF-8 is a problem."""
+    texts: dict[str, str] = {}
+    for name in sorted(bundle):
+        try:
+            texts[name] = bundle[name].decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(Problem("file_not_utf8", name))
+    return texts
+
+
 def latest(session: Session, key: str) -> Definition:
-    """The newest version of a definition."""
-    definition = session.scalar(select(Definition).where(Definition.key == key)
-                                .order_by(Definition.version.desc()).limit(1))
+    """The current version of a definition: the one new instances start on."""
+    definition = lifecycle.current_or_none(session, key)
     if definition is None:
         raise NotFound("definition_not_found", key=key)
     return definition
@@ -153,12 +298,9 @@ def get_version(session: Session, key: str, version: int) -> Definition:
 
 
 def list_definitions(session: Session) -> list[tuple[Definition, bool]]:
-    """Every version, newest first per key, each with whether it is the latest."""
+    """Every version, newest first per key, each with whether it is the current one."""
     rows = list(session.scalars(select(Definition).order_by(Definition.key, Definition.version.desc())))
-    newest: dict[str, int] = {}
-    for row in rows:
-        newest.setdefault(row.key, row.version)
-    return [(row, newest[row.key] == row.version) for row in rows]
+    return [(row, row.status == "current") for row in rows]
 
 
 def _root_process_id(root: etree._Element, filename: str, problems: list[Problem]) -> str | None:
@@ -173,19 +315,14 @@ def _root_process_id(root: etree._Element, filename: str, problems: list[Problem
     return str(roots[0].get("id"))
 
 
-def _dependencies(root: etree._Element, filename: str, library: dict[str, bytes],
+def _dependencies(root: etree._Element, filename: str, parsed: dict[str, etree._Element],
                   problems: list[Problem]) -> dict[str, etree._Element]:
-    """The library files that provide the processes and decisions this file calls, transitively."""
+    """The bundle files that provide the processes and decisions this file calls, transitively."""
     index: dict[str, str] = {}
-    parsed: dict[str, etree._Element] = {}
-    for name, content in library.items():
+    for name, other in parsed.items():
         if name == filename:
             continue
-        try:
-            parsed[name] = bpmn_xml.parse(content, name)
-        except InvalidDefinition:
-            continue  # a broken neighbour matters only if it is needed; then it is reported as missing
-        for element in parsed[name].iter(f"{{{NS['bpmn']}}}process", "{*}decision"):
+        for element in other.iter(f"{{{NS['bpmn']}}}process", "{*}decision"):
             index.setdefault(str(element.get("id")), name)
     needed: dict[str, etree._Element] = {}
     queue = [(filename, root)]
@@ -246,14 +383,6 @@ def _start_roles(root: etree._Element, key: str) -> set[str]:
         if any((ref.text or "").strip() == start.get("id") for ref in lane.iterfind("bpmn:flowNodeRef", NS)):
             return set(roles.roles_for_lane(lane.get("name")))
     return set(roles.SUPERVISOR_ROLES)
-
-
-def _hash(content: bytes, files: dict[str, str], forms: dict[str, Any]) -> str:
-    digest = hashlib.sha256(content)
-    for name, text in sorted(files.items()):
-        digest.update(b"\0" + name.encode() + b"\0" + text.encode())
-    digest.update(b"\0forms\0" + json.dumps(forms, sort_keys=True).encode())
-    return digest.hexdigest()
 
 
 def _int(value: Any) -> int | None:

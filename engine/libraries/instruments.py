@@ -1,6 +1,7 @@
-"""Accreditation instruments: versioned JSON data in processes/instruments, scoring and grading.
+"""Accreditation instruments: versioned JSON data in a bundle's instruments/, scoring and grading.
 
-An instrument version is a file `processes/instruments/<id>.json`; adding a version needs no code.
+An instrument version is a file `instruments/<id>.json` of a bundle (`processes/<process>/`); adding
+a version needs no code.
 Scoring follows the national accreditation rule: an indicator answered a–e scores 5–1, a component
 scores Σ scores / (5 × indicators) × weight, and the total is the sum of the components (0–100),
 rounded to two decimals only at the end. This module reads instrument files and nothing else.
@@ -94,13 +95,18 @@ def instrument_path(instrument_id: str, processes_dir: Path) -> Path:
     return Path(processes_dir) / "instruments" / f"{instrument_id}.json"
 
 
-def load(instrument_id: str, processes_dir: Path) -> Instrument:
-    """Read and check one instrument version from `processes_dir/instruments/<id>.json`."""
-    path = instrument_path(instrument_id, processes_dir)
+def load(instrument_id: str, processes_dir: Path | Mapping[str, bytes]) -> Instrument:
+    """Read and check one instrument version: `instruments/<id>.json` of a folder or of a bundle (path -> bytes)."""
+    path = instrument_path(instrument_id, Path("."))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(processes_dir, Mapping):
+            if f"instruments/{path.name}" not in processes_dir:
+                raise FileNotFoundError(path.name)
+            data = json.loads(processes_dir[f"instruments/{path.name}"].decode("utf-8"))
+        else:
+            data = json.loads((Path(processes_dir) / "instruments" / path.name).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InstrumentError("instrument_not_found", id=instrument_id, path=str(path)) from exc
+        raise InstrumentError("instrument_not_found", id=instrument_id) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InstrumentError("instrument_not_json", id=instrument_id, detail=str(exc)) from exc
     instrument = parse(data, path.name)
@@ -246,11 +252,20 @@ def _cached(instrument_id: str, folder: str) -> Instrument:
 
 
 def monev_score(answers: dict[str, Any], instrument_id: str) -> dict[str, Any]:
-    """Script helper for BPMN: score monev answers against an instrument from the processes folder."""
-    return score(_cached(instrument_id, str(processes_dir())), answers)
+    """Script helper for BPMN: score monev answers against an instrument of the processes folder's bundles."""
+    return score(_cached(instrument_id, str(_folder_with(instrument_id))), answers)
 
 
-def expand_schema(schema: dict[str, Any], processes_dir: Path) -> dict[str, Any]:
+def _folder_with(instrument_id: str) -> Path:
+    """The processes folder, or the first of its bundle folders, that holds the instrument file."""
+    root = processes_dir()
+    name = instrument_path(instrument_id, root).name
+    if (root / "instruments" / name).is_file() or not root.is_dir():
+        return root
+    return next((sub for sub in sorted(root.iterdir()) if (sub / "instruments" / name).is_file()), root)
+
+
+def expand_schema(schema: dict[str, Any], processes_dir: Path | Mapping[str, bytes]) -> dict[str, Any]:
     """Return a copy of a form schema; one naming `x-senapas-instrument` gains its `answers` property.
 
     `answers` holds one object per component and one required a–e property per indicator, the

@@ -69,7 +69,7 @@ def letter(subject: str) -> dict[str, Any]:
 
 
 def answers(letter_: str) -> dict[str, dict[str, str]]:
-    instrument = instruments.load("akreditasi-sekolah-2018", PROCESSES)
+    instrument = instruments.load("akreditasi-sekolah-2018", PROCESSES / "kitapun_senapas")
     return {c.key: {i.id: letter_ for i in c.indicators} for c in instrument.components}
 
 

@@ -23,7 +23,10 @@ from SpiffWorkflow.util.task import TaskState
 from engine.libraries import instruments
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
-FORMS_DIR = PROCESSES_DIR / "forms"
+# One bundle folder per startable process; the SOP's holds its called tracks, DMN and instruments.
+SOP_DIR = PROCESSES_DIR / "kitapun_senapas"
+BUNDLE_DIRS = (SOP_DIR, PROCESSES_DIR / "pengaduan")
+FORMS_DIR = SOP_DIR / "forms"
 LIBRARIES_CSV = PROCESSES_DIR / "demo" / "libraries.csv"
 INSTRUMENT_ID = "akreditasi-sekolah-2018"
 BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
@@ -37,10 +40,10 @@ SCRIPT_BUILTINS = {name: getattr(builtins, name) for name in (
 
 
 def parse(process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-    """Parse `processes/<process_id>.bpmn` with XSD validation, the files of the processes it calls and every DMN
-    file of the folder (the called processes come back among the subprocess specs)."""
+    """Parse `<process_id>.bpmn` of its bundle folder with XSD validation, the files of the processes it calls
+    and every DMN file of the bundles (the called processes come back among the subprocess specs)."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
-    for dmn in sorted(PROCESSES_DIR.glob("*.dmn")):
+    for dmn in sorted(p for folder in BUNDLE_DIRS for p in folder.glob("*.dmn")):
         parser.add_dmn_file(str(dmn))
     for path in bpmn_files(process_id):
         parser.add_bpmn_file(str(path))
@@ -49,9 +52,9 @@ def parse(process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 
 def bpmn_files(process_id: str) -> list[Path]:
     """`processes/<process_id>.bpmn` and, transitively, the files of the processes its call activities call."""
-    owners = {str(p.get("id")): path for path in sorted(PROCESSES_DIR.glob("*.bpmn"))
+    owners = {str(p.get("id")): path for path in all_bpmn()
               for p in etree.parse(str(path)).getroot().iterfind("bpmn:process", BPMN_NS)}
-    files = [PROCESSES_DIR / f"{process_id}.bpmn"]
+    files = [bpmn_path(process_id)]
     for path in files:
         for call in etree.parse(str(path)).getroot().iterfind(".//bpmn:callActivity", BPMN_NS):
             called = owners.get(str(call.get("calledElement")))
@@ -59,6 +62,26 @@ def bpmn_files(process_id: str) -> list[Path]:
             if called not in files:
                 files.append(called)
     return files
+
+
+def all_bpmn() -> list[Path]:
+    """Every BPMN file of every bundle folder."""
+    return sorted((p for folder in BUNDLE_DIRS for p in folder.glob("*.bpmn")), key=lambda p: p.name)
+
+
+def bpmn_path(process_id: str) -> Path:
+    """The file `<process_id>.bpmn` in whichever bundle folder holds it."""
+    return next(p for p in all_bpmn() if p.stem == process_id)
+
+
+def all_forms() -> list[Path]:
+    """Every form and UI-schema file of every bundle folder."""
+    return sorted((p for folder in BUNDLE_DIRS for p in (folder / "forms").glob("*.json")), key=lambda p: p.name)
+
+
+def form_path(filename: str) -> Path:
+    """A form file in whichever bundle folder holds it (a missing one: where the SOP's would be)."""
+    return next((p for p in all_forms() if p.name == filename), FORMS_DIR / filename)
 
 
 def script_engine() -> PythonScriptEngine:
@@ -74,8 +97,9 @@ def script_engine() -> PythonScriptEngine:
 
 @cache
 def _form_json(filename: str) -> str:
-    raw = json.loads((FORMS_DIR / filename).read_text(encoding="utf-8"))
-    return json.dumps(instruments.expand_schema(raw, PROCESSES_DIR))
+    path = form_path(filename)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return json.dumps(instruments.expand_schema(raw, path.parent.parent))
 
 
 def load_form(filename: str) -> dict[str, Any]:
@@ -111,7 +135,7 @@ def registry_entry(library_id: int) -> dict[str, Any]:
 
 def answers(letters: dict[str, str], default: str = "a") -> dict[str, dict[str, str]]:
     """Instrument answers: `letters` maps indicator ids to a–e, every other indicator gets `default`."""
-    instrument = instruments.load(INSTRUMENT_ID, PROCESSES_DIR)
+    instrument = instruments.load(INSTRUMENT_ID, SOP_DIR)
     return {c.key: {i.id: letters.get(i.id, default) for i in c.indicators} for c in instrument.components}
 
 

@@ -10,12 +10,12 @@ import pytest
 
 from engine.libraries import instruments
 from engine.libraries.instruments import DEFAULT_GRADE_BANDS, NOT_ACCREDITED, InstrumentError
-from tests.processes.helpers import INSTRUMENT_ID, PROCESSES_DIR, answers
+from tests.processes.helpers import INSTRUMENT_ID, SOP_DIR, answers
 
 
 @pytest.fixture
 def instrument() -> instruments.Instrument:
-    return instruments.load(INSTRUMENT_ID, PROCESSES_DIR)
+    return instruments.load(INSTRUMENT_ID, SOP_DIR)
 
 
 def test_instrument_has_the_2018_components_and_weights(instrument: instruments.Instrument) -> None:
@@ -109,7 +109,7 @@ def test_incomplete_or_unknown_answers_are_refused(instrument: instruments.Instr
 @pytest.mark.parametrize("bad_id", ["../forms/monev", "a/b", "", "Akreditasi", "x..y", "/etc/passwd"])
 def test_instrument_ids_cannot_leave_the_instruments_folder(bad_id: str) -> None:
     with pytest.raises(InstrumentError) as refused:
-        instruments.load(bad_id, PROCESSES_DIR)
+        instruments.load(bad_id, SOP_DIR)
     assert refused.value.code == "instrument_id_invalid"
 
 
@@ -172,12 +172,12 @@ def test_instrument_bands_override_the_defaults(tmp_path: Path) -> None:
 
 def test_expand_schema_leaves_other_forms_alone_and_is_repeatable() -> None:
     plain = {"type": "object", "properties": {"x": {"type": "string"}}}
-    expanded = instruments.expand_schema(plain, PROCESSES_DIR)
+    expanded = instruments.expand_schema(plain, SOP_DIR)
     assert expanded == plain and expanded is not plain
     form = {"type": "object", "title": "Monev", "required": ["laporan"], "x-senapas-instrument": INSTRUMENT_ID,
             "properties": {"laporan": {"type": "string"}}}
-    once = instruments.expand_schema(form, PROCESSES_DIR)
-    assert instruments.expand_schema(once, PROCESSES_DIR) == once
+    once = instruments.expand_schema(form, SOP_DIR)
+    assert instruments.expand_schema(once, SOP_DIR) == once
     assert "answers" not in form["properties"] and form["required"] == ["laporan"]
     assert once["required"] == ["laporan", "answers"]
     assert once["x-senapas-i18n"]["en"]["fields"]["answers.koleksi"]["title"] == "Collection (weight 20)"

@@ -8,7 +8,7 @@ import pytest
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from tests.processes.helpers import PROCESSES_DIR, script_engine
+from tests.processes.helpers import SOP_DIR, script_engine
 
 # The smallest process that calls the decision the way the monev track does.
 CALLER = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -31,7 +31,7 @@ CALLER = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def decide(total: float) -> dict[str, Any]:
     parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.add_dmn_file(str(PROCESSES_DIR / "kesiapan_pembinaan.dmn"))
+    parser.add_dmn_file(str(SOP_DIR / "kesiapan_pembinaan.dmn"))
     parser.add_bpmn_str(CALLER)
     workflow = BpmnWorkflow(parser.get_spec("saran"), script_engine=script_engine())
     workflow.task_tree.data["skor_monev"] = {"total": total}

@@ -17,11 +17,22 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from engine.definitions.bpmn_xml import NS
 from engine.libraries import instruments
-from tests.processes.helpers import FORMS_DIR, INSTRUMENT_ID, PROCESSES_DIR, bpmn_files, load_form, parse
+from tests.processes.helpers import (
+    FORMS_DIR,
+    INSTRUMENT_ID,
+    SOP_DIR,
+    all_bpmn,
+    all_forms,
+    bpmn_files,
+    bpmn_path,
+    form_path,
+    load_form,
+    parse,
+)
 
 # Processes people start, and every BPMN file of the folder (a file is named after its one process).
 PROCESSES = ("kitapun_senapas", "pengaduan")
-FILES = tuple(sorted(p.stem for p in PROCESSES_DIR.glob("*.bpmn")))
+FILES = tuple(sorted(p.stem for p in all_bpmn()))
 # Called process of each call activity, with the multi-instance item it receives and the result it returns.
 CALLED = {
     "Monev_Perpustakaan": ("monev_perpustakaan", "kunjungan", "hasil"),
@@ -54,7 +65,7 @@ EXPECTED_LANES = {
 
 
 def tree(process_id: str) -> etree._Element:
-    return etree.parse(str(PROCESSES_DIR / f"{process_id}.bpmn")).getroot()
+    return etree.parse(str(bpmn_path(process_id))).getroot()
 
 
 def local(element: etree._Element) -> str:
@@ -264,8 +275,8 @@ def test_user_tasks_have_forms_instructions_and_known_documents(process_id: str)
     root = tree(process_id)
     for task in root.iterfind(".//bpmn:userTask", NS):
         p = props(task)
-        assert (FORMS_DIR / p["formJsonSchemaFilename"]).is_file(), task.get("id")
-        assert (FORMS_DIR / p["formUiSchemaFilename"]).is_file(), task.get("id")
+        assert form_path(p["formJsonSchemaFilename"]).is_file(), task.get("id")
+        assert form_path(p["formUiSchemaFilename"]).is_file(), task.get("id")
         instructions = task.findtext("bpmn:extensionElements/spiffworkflow:instructionsForEndUser", "", NS)
         assert len(instructions.strip()) > 40, task.get("id")
         kinds = [k.strip() for prop in ("documents", "documentsOnOpen") for k in p.get(prop, "").split(",")
@@ -326,7 +337,7 @@ def test_score_script_uses_the_instrument_of_the_monev_form() -> None:
 
 
 def form_files() -> list[Path]:
-    return sorted(p for p in FORMS_DIR.glob("*.json") if not p.name.endswith(".ui.json"))
+    return [p for p in all_forms() if not p.name.endswith(".ui.json")]
 
 
 def test_every_form_is_used_by_a_process() -> None:
@@ -335,7 +346,7 @@ def test_every_form_is_used_by_a_process() -> None:
         for element in tree(process_id).iter():
             if isinstance(element.tag, str):
                 used |= {v for k, v in props(element).items() if k.startswith("form")}
-    files = {p.name for p in FORMS_DIR.glob("*.json")}
+    files = {p.name for p in all_forms()}
     assert files == used
 
 
@@ -397,7 +408,7 @@ def test_ui_schema_orders_every_top_level_field(path: Path) -> None:
 
 def test_monev_form_expands_one_required_choice_per_indicator() -> None:
     schema = load_form("monev.json")
-    instrument = instruments.load(INSTRUMENT_ID, PROCESSES_DIR)
+    instrument = instruments.load(INSTRUMENT_ID, SOP_DIR)
     answers = schema["properties"]["answers"]
     assert "answers" in schema["required"]
     assert schema["x-senapas-instrument-version"] == instrument.version

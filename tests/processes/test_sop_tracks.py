@@ -92,8 +92,12 @@ def test_the_tracks_travel_inside_the_cycle_version(sop) -> None:
     _, deployed, _ = sop
     # Only the processes people start are definitions; the called tracks are bundled into the cycle's.
     assert set(deployed) == {"kitapun_senapas", "pengaduan"}
-    assert deployed["kitapun_senapas"] == ["kesiapan_pembinaan.dmn", "monev_perpustakaan.bpmn",
-                                           "pembinaan_perpustakaan.bpmn"]
+    assert [f for f in deployed["kitapun_senapas"] if "/" not in f] == [
+        "kesiapan_pembinaan.dmn", "kitapun_senapas.bpmn", "monev_perpustakaan.bpmn", "pembinaan_perpustakaan.bpmn"]
+    # the whole bundle travels: the forms of the tracks and the instrument they score with
+    assert {"forms/monev.json", "forms/kunjungan_pembinaan.json",
+            "instruments/akreditasi-sekolah-2018.json"} <= set(deployed["kitapun_senapas"])
+    assert not any(f.startswith("forms/") and "pengaduan" in f for f in deployed["kitapun_senapas"])
 
 
 def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import io
 import threading
 import time
 
@@ -13,7 +12,7 @@ import pytest
 from engine.definitions import lint
 from engine.workflow import scripts
 from engine.workflow.runtime import Limits
-from tests.web.helpers import FIXTURES, Api, deploy, open_task, start
+from tests.web.helpers import FIXTURES, Api, deploy, open_task, start, with_forms
 from web.app import create_app
 
 INSIDEN = (FIXTURES / "insiden.bpmn").read_text(encoding="utf-8")
@@ -41,7 +40,7 @@ def variant(key: str) -> bytes:
 
 def upload(caller: Api, key: str) -> object:
     return caller.client.post("/api/v1/definitions", headers=caller.headers,
-                              data={"file": (io.BytesIO(variant(key)), f"{key}.bpmn")},
+                              data={"file": with_forms(variant(key), f"{key}.bpmn")},
                               content_type="multipart/form-data")
 
 
@@ -72,7 +71,7 @@ def test_scripts_reaching_outside_are_refused_at_upload_with_line_and_element(ap
     [detail] = response.json["error"]["details"]
     assert (detail["file"], detail["line"], detail["element"]) == (f"{key}.bpmn", SCRIPT_LINE, "hitung")
     assert word in detail["message"]
-    page = web("admin").post("/definitions", {"file": (io.BytesIO(variant(key)), f"{key}.bpmn")},
+    page = web("admin").post("/definitions", {"file": with_forms(variant(key), f"{key}.bpmn")},
                              content_type="multipart/form-data")
     assert page.status_code == 422 and f'data-label="Baris">{SCRIPT_LINE}</td>' in page.text
     assert "<code>hitung</code>" in page.text and "aturan skrip" in page.text
@@ -198,7 +197,7 @@ def reminded(cycle: str) -> str:
 
 def upload_bytes(caller: Api, key: str, content: bytes):
     return caller.client.post("/api/v1/definitions", headers=caller.headers,
-                              data={"file": (io.BytesIO(content), f"{key}.bpmn")}, content_type="multipart/form-data")
+                              data={"file": with_forms(content, f"{key}.bpmn")}, content_type="multipart/form-data")
 
 
 @pytest.mark.parametrize("step,element,word", [(many("20000"), "t", "multi-instance 20000 kali"),

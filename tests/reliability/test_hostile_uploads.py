@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.web.helpers import FIXTURES
+from tests.web.helpers import FIXTURES, with_forms
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -79,5 +79,6 @@ def test_valid_upload_still_works_after_the_hostile_ones(api, stored):
     admin = api("admin")
     for content in (XXE, LAUGHS, b"<a>"):
         upload(admin, content)
-    response = upload(admin, LAPORAN, "laporan.bpmn")
+    response = admin.post("/definitions", data={"file": with_forms(LAPORAN, "laporan.bpmn")},
+                          content_type="multipart/form-data", json=None)
     assert response.status_code == 201 and response.json["key"] == "laporan"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ def deploy(factory: sessionmaker[Session], name: str) -> None:
     library = {p.name: p.read_bytes() for p in FIXTURES.glob("*.bpmn") if p.name != "rusak.bpmn"}
     run_in_transaction(factory, lambda s: versions.deploy(s, content, name, ADMIN, processes_dir=FIXTURES,
                                                              library=library))
+
+
+def with_forms(content: bytes, name: str) -> list[tuple[io.BytesIO, str]]:
+    """A BPMN upload as a bundle of several files: the file and the fixture forms it names (`forms/...`)."""
+    forms = sorted(set(re.findall(rb'name="form(?:Json|Ui)SchemaFilename" value="([^"]+)"', content)))
+    return [(io.BytesIO(content), name)] + [
+        (io.BytesIO((FIXTURES / "forms" / form.decode()).read_bytes()), f"forms/{form.decode()}") for form in forms]
 
 
 def start(factory: sessionmaker[Session], key: str, username: str = "petugas",

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 
-from tests.web.helpers import FIXTURES
+from tests.web.helpers import FIXTURES, with_forms
 
 LAPORAN = (FIXTURES / "laporan.bpmn").read_bytes()
 RUSAK = (FIXTURES / "invalid" / "rusak.bpmn").read_bytes()
 
 
 def upload(caller, content, name="laporan.bpmn"):
-    return caller.post("/definitions", data={"file": (io.BytesIO(content), name)},
+    files = with_forms(content, name) if name.endswith(".bpmn") else (io.BytesIO(content), name)
+    return caller.post("/definitions", data={"file": files},
                        content_type="multipart/form-data", json=None)
 
 

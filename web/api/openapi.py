@@ -80,7 +80,20 @@ SCHEMAS: dict[str, Any] = {
                                               "roles": {"type": "array", "items": {"type": "string"}}}},
     "Definition": {"type": "object", "properties": {
         "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
-        "hash": {"type": "string"}, "deployed_at": ISO, "latest": {"type": "boolean"}}},
+        "hash": {"type": "string"}, "deployed_at": ISO, "latest": {"type": "boolean"},
+        "status": {"type": "string", "enum": ["draft", "current", "available", "retired"]}, "note": {"type": "string"},
+        "offer_activate": {"type": "boolean", "description": "identical to an older version that can be activated"},
+        "warnings": {"type": "array", "items": _ref("Finding"),
+                     "description": "after a deploy: what did not block it"}}},
+    "Finding": {"type": "object", "required": ["file", "line", "element", "code", "message"], "properties": {
+        "file": {"type": "string"}, "line": {"type": "integer", "nullable": True},
+        "element": {"type": "string", "nullable": True}, "code": {"type": "string"}, "message": {"type": "string"},
+        "params": {"type": "object"}}},
+    "Version": {"type": "object", "properties": {
+        "version": {"type": "integer"}, "hash": {"type": "string"},
+        "status": {"type": "string", "enum": ["draft", "current", "available", "retired"]}, "note": {"type": "string"},
+        "deployed_by": {"type": "string"}, "deployed_at": ISO, "instances": {"type": "object", "properties": {
+            "running": {"type": "integer"}, "completed": {"type": "integer"}}}}},
     "Task": {"type": "object", "properties": {
         "id": {"type": "string"}, "instance_id": {"type": "integer"}, "definition": {"type": "string"},
         "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
@@ -162,16 +175,56 @@ PATHS: dict[str, Any] = {
                    ["current_password", "new_password"]))},
     "/definitions": {
         "get": _op("Definition versions", {"200": _json(_list_of("Definition"))}, tag="definitions"),
-        "post": _op("Deploy a BPMN file (admin)", {"201": _json(_ref("Definition"), "new version"),
-                                                    "200": _json(_ref("Definition"), "identical bytes")},
+        "post": _op("Deploy a bundle (admin): one .bpmn, several files (repeated `file`) or one .zip",
+                    {"201": _json(_ref("Definition"), "new version"),
+                     "200": _json(_ref("Definition"), "identical to an existing version")},
                     errors=("400", "401", "403", "413", "422"), tag="definitions",
                     body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-                        "file": {"type": "string", "format": "binary"}}}}})},
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "note": {"type": "string", "maxLength": 2000},
+                        "draft": {"type": "boolean", "default": False}}}}})},
+    "/definitions/{key}/versions": {
+        "get": _op("Every version of a key with its status and instances (admin)", {"200": _json(_list_of("Version"))},
+                   errors=("401", "403", "404"), params=[_path("key")], tag="definitions")},
+    "/definitions/validate": {
+        "post": _op("Check an upload as a deploy would; store nothing (admin)", {"200": _json({
+            "type": "object", "required": ["errors", "warnings"], "properties": {
+                "errors": {"type": "array", "items": _ref("Finding")},
+                "warnings": {"type": "array", "items": _ref("Finding")}}})},
+                    errors=("400", "401", "403", "413"), tag="definitions",
+                    body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}})},
     "/definitions/{key}/versions/{version}/bpmn": {
         "get": _op("The XML of a version (admin)", {"200": {
             "description": "BPMN XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
                    errors=("401", "403", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
                    tag="definitions")},
+    "/definitions/{key}/versions/{version}/bundle": {
+        "get": _op("The whole bundle of a version as a zip (admin)", {"200": {
+            "description": "zip", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}},
+                   errors=("401", "403", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
+                   tag="definitions")},
+    "/definitions/{key}/versions/{version}/activate": {
+        "post": _op("Make a version current (also the rollback; admin, audited)", {"200": _json(_ref("Version"))},
+                    errors=("400", "401", "403", "404", "409"), tag="definitions",
+                    params=[_path("key"), _path("version", {"type": "integer"})],
+                    body=_body({"reason": {"type": "string"}}, []))},
+    "/definitions/{key}/versions/{version}/retire": {
+        "post": _op("Retire a version: no new starts, running instances go on (admin, audited)",
+                    {"200": _json(_ref("Version"))}, errors=("400", "401", "403", "404", "409"), tag="definitions",
+                    params=[_path("key"), _path("version", {"type": "integer"})],
+                    body=_body({"reason": {"type": "string"}}, []))},
+    "/definitions/{key}/versions/{version}/test": {
+        "post": _op("Run the process's scenario tests in memory against a version (admin); nothing is stored",
+                    {"200": _json({"type": "object", "required": ["passed", "failed"], "properties": {
+                        "passed": {"type": "integer"},
+                        "failed": {"type": "array", "items": {"type": "object", "properties": {
+                            "test": {"type": "string"},
+                            "step": {"type": "integer", "description": "0 = start, n + 1 = end state"},
+                            "code": {"type": "string"}, "params": {"type": "object"},
+                            "message": {"type": "string"}}}}}})},
+                    errors=("401", "403", "404"), params=[_path("key"), _path("version", {"type": "integer"})],
+                    tag="definitions")},
     "/instances": {
         "get": _op("Instances I may see", {"200": _json(_list_of("Instance"))}, errors=("400", "401"),
                    params=[_query("definition", {"type": "string"}), _query("status", {"type": "string"}),

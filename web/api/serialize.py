@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.definitions.lifecycle import VersionInfo
 from engine.models import AuditEvent, Definition, Instance, Task
 from engine.workflow import runtime
 
@@ -21,7 +22,17 @@ def definition_item(definition: Definition, latest: bool) -> dict[str, Any]:
     return {"key": definition.key, "name": definition.name, "version": definition.version,
             "hash": definition.hash, "deployed_at": iso(definition.deployed_at), "latest": latest,
             "filename": definition.filename, "deployed_by": definition.deployed_by,
-            "start_roles": list(definition.start_roles or [])}
+            "start_roles": list(definition.start_roles or []), "status": definition.status,
+            "note": definition.note or ""}
+
+
+def version_item(info: VersionInfo) -> dict[str, Any]:
+    """A version of one key with its life and its instances."""
+    definition = info.definition
+    return {"version": definition.version, "hash": definition.hash, "status": definition.status,
+            "note": definition.note or "", "deployed_by": definition.deployed_by,
+            "deployed_at": iso(definition.deployed_at), "filename": definition.filename,
+            "instances": {"running": info.running, "completed": info.completed}}
 
 
 def instance_item(session: Session, instance: Instance) -> dict[str, Any]:

@@ -217,7 +217,9 @@ def test_timer_literal_must_be_quoted_iso(factory):
 
 
 def test_call_activity_resolves_from_library_and_missing_target_is_named(factory):
-    assert deploy(factory, "caller.bpmn").files == {"callee.bpmn": (BPMN / "callee.bpmn").read_text()}
+    files = deploy(factory, "caller.bpmn").files
+    assert [f for f in files if "/" not in f] == ["callee.bpmn", "caller.bpmn"]
+    assert files["callee.bpmn"] == (BPMN / "callee.bpmn").read_text()
     broken = (BPMN / "caller.bpmn").read_bytes().replace(b'calledElement="callee"', b'calledElement="nowhere"')
     details = problems(factory, broken)
     assert details[0]["code"] == "called_element_missing" and details[0]["element"] == "call"
@@ -231,19 +233,32 @@ def test_a_failed_deploy_stores_nothing(factory):
     assert count(factory) == 1
 
 
-def test_deploy_folder_deploys_every_file(factory, tmp_path):
-    for name in ("approval.bpmn", "caller.bpmn", "callee.bpmn"):
-        (tmp_path / name).write_bytes((BPMN / name).read_bytes())
-    (tmp_path / "forms").mkdir()
-    for form in (BPMN / "forms").iterdir():
-        (tmp_path / "forms" / form.name).write_bytes(form.read_bytes())
+def test_deploy_folder_deploys_every_bundle_folder(factory, tmp_path):
+    for folder, names in (("approval", ("approval.bpmn",)), ("caller", ("caller.bpmn", "callee.bpmn"))):
+        (tmp_path / folder / "forms").mkdir(parents=True)
+        for name in names:
+            (tmp_path / folder / name).write_bytes((BPMN / name).read_bytes())
+        for form in (BPMN / "forms").iterdir():
+            (tmp_path / folder / "forms" / form.name).write_bytes(form.read_bytes())
+    (tmp_path / "demo").mkdir()  # a folder without BPMN is not a bundle
     results = run_in_transaction(factory, lambda s: versions.deploy_folder(s, tmp_path, ADMIN))
     # the callee is only called: it travels inside the caller's version instead of standing alone
     assert sorted(r.definition.key for r in results) == ["approval", "caller"]
-    assert [r.definition.files for r in results if r.definition.key == "caller"] == [
-        {"callee.bpmn": (BPMN / "callee.bpmn").read_text()}]
+    [caller] = [r.definition for r in results if r.definition.key == "caller"]
+    assert caller.files["callee.bpmn"] == (BPMN / "callee.bpmn").read_text()
+    assert caller.filename == "caller.bpmn" and "forms/cabang_a.json" in caller.files
     again = run_in_transaction(factory, lambda s: versions.deploy_folder(s, tmp_path, ADMIN))
     assert not any(r.created for r in again)
+
+
+def test_a_bundle_folder_with_two_startable_processes_is_refused(factory, tmp_path):
+    for name in ("approval.bpmn", "caller.bpmn", "callee.bpmn"):
+        (tmp_path / name).write_bytes((BPMN / name).read_bytes())
+    with pytest.raises(InvalidDefinition) as refused:
+        run_in_transaction(factory, lambda s: versions.deploy_folder(s, tmp_path, ADMIN))
+    assert [(p.code, p.params) for p in refused.value.problems] == [
+        ("bundle_several_main", {"files": ["approval.bpmn", "caller.bpmn"]})]
+    assert count(factory) == 0
 
 
 def test_a_form_with_an_unknown_or_unusable_rule_is_refused_with_file_line_and_element(factory, tmp_path):

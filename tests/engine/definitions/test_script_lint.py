@@ -111,6 +111,6 @@ def test_dmn_expressions_follow_the_same_policy(tmp_path: Path):
 
 def test_every_sop_definition_keeps_to_the_policy(tmp_path: Path):
     processes = Path(__file__).parents[3] / "processes"
-    for path in sorted(processes.glob("*.bpmn")) + sorted(processes.glob("*.dmn")):
-        found, _forms = lint(etree.parse(str(path)).getroot(), path.name, processes / "forms")
+    for path in sorted(processes.glob("*/*.bpmn")) + sorted(processes.glob("*/*.dmn")):
+        found, _forms = lint(etree.parse(str(path)).getroot(), path.name, path.parent / "forms")
         assert found == [], path.name
