@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import run_in_transaction
@@ -22,11 +22,12 @@ def seed_tasks(factory: sessionmaker[Session], rows: list[dict[str, Any]], *, ke
     """One instance of a definition `key` with these task rows (column values; name and lane defaulted)."""
 
     def work(session: Session) -> int:
-        version = (session.scalar(select(func.count()).select_from(Definition).where(Definition.key == key)) or 0) + 1
-        definition = Definition(key=key, name=key, version=version, hash=uuid.uuid4().hex, filename=f"{key}.bpmn",
-                                bpmn=b"", files={}, forms={}, spec="", start_roles=[], deployed_by="admin")
-        session.add(definition)
-        session.flush()
+        definition = session.scalars(select(Definition).where(Definition.key == key)).first()
+        if definition is None:
+            definition = Definition(key=key, name=key, version=1, hash=uuid.uuid4().hex, filename=f"{key}.bpmn",
+                                    bpmn=b"", files={}, forms={}, spec="", start_roles=[], deployed_by="admin")
+            session.add(definition)
+            session.flush()
         instance = Instance(definition_id=definition.id, definition_key=key, title=title or f"Siklus {key}",
                             started_by="kabid", status=status)
         session.add(instance)
