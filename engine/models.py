@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, intpk, utcnow
@@ -52,6 +52,8 @@ class User(Base):
     # A browser session holds the generation it began in; logout and a password change raise it,
     # so every session cookie issued before (copies included) stops counting.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when an administrator resets the password: the pages ask for a new one before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ApiToken(Base):

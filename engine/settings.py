@@ -91,6 +91,21 @@ DEFAULTS: dict[str, Any] = {
         "dindikbud": "Kepala Dinas Pendidikan dan Kebudayaan Kabupaten Sukoharjo",
         "kemenag": "Kepala Kantor Kementerian Agama Kabupaten Sukoharjo",
     },
+    # The regency emblem printed left of the letterhead: a PNG data URI made from an uploaded image ("" = none).
+    "agency_emblem": "",
+    # Letter numbers run per classification code and year ("per_code"), or once per year for the whole
+    # agency, like an outgoing-letter register ("per_year").
+    "letter_numbering": "per_code",
+    # Institutions a mitra (liaison) belongs to, by the keys the letter forms use.
+    "institutions": {
+        "dindikbud": "Dinas Pendidikan dan Kebudayaan Kabupaten Sukoharjo",
+        "kemenag": "Kantor Kementerian Agama Kabupaten Sukoharjo",
+    },
+    # The office calendar (WIB): working hours, working days (ISO weekday numbers, 1 = Monday) and the
+    # agency's own days off beside the national public holidays, as {"date": "YYYY-MM-DD", "note"}.
+    "office_hours": {"start": "07:30", "end": "16:00"},
+    "working_days": [1, 2, 3, 4, 5],
+    "days_off": [],
     # Copies (Tembusan) per document kind.
     "letter_copies": {
         "monev_notification": ["Kepala Bidang Perpustakaan", "Arsip"],
@@ -143,8 +158,8 @@ def all_settings(session: Session) -> dict[str, Any]:
     return {key: get(session, key) for key in DEFAULTS}
 
 
-def put(session: Session, key: str, value: Any, actor: str) -> None:
-    """Store a setting (same JSON type as its default), audited."""
+def put(session: Session, key: str, value: Any, actor: str, *, shown: Any = None) -> None:
+    """Store a setting (same JSON type as its default), audited with the value (or `shown`, for a large one)."""
     if key not in DEFAULTS:
         raise BadRequest("unknown_setting", key=key)
     if type(value) is not type(DEFAULTS[key]):
@@ -156,4 +171,4 @@ def put(session: Session, key: str, value: Any, actor: str) -> None:
         row.value, row.updated_at, row.updated_by = {"value": value}, utcnow(), actor
     # A new mapping, not an update in place: readers that derived values from the old one see it changed.
     session.info[_CACHE] = (session.get_transaction(), {**stored(session), key: copy.deepcopy(value)})
-    audit.record(session, actor, "setting", reason=key, data={"value": value})
+    audit.record(session, actor, "setting", reason=key, data={"value": value if shown is None else shown})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
@@ -125,7 +125,7 @@ def may_unclaim(task: Task, actor: Actor) -> bool:
 
 
 def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any], *,
-             limits: Limits) -> Completion:
+             limits: Limits, today: date | None = None) -> Completion:
     """Validate the submission, run the task and the engine, and record it, in the caller's transaction.
 
     Only what the task's form declares enters the workflow (`engine.definitions.contract`), and only
@@ -134,6 +134,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     A lost race on the instance row surfaces as StaleState from the flush; the caller's unit of
     work (`engine.db.run_in_transaction`) runs this again, and then the task is either still
     READY (another task of the instance won: we succeed) or done (this task won: Conflict).
+    `today` is the day date rules count from (the demo's seeding records earlier cycles with it).
     """
     task, instance = _workable(session, task_id, actor)
     schema = form_of(session, task)
@@ -145,7 +146,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != runtime.TaskState.READY:
         raise Conflict("task_not_ready")
     data = contract.admit(schema, data, spiff_task.data, kept=kept)
-    rules.check(session, schema, data, spiff_task.data, kept=kept)
+    rules.check(session, schema, data, spiff_task.data, today, kept=kept)
     data = registry.resolve_sources(session, schema, data, kept=kept)
     outcome = action.act(session, loaded, actor, limits,
                          completing=action.Completing(spiff_task, task.id, task.name, actor.username, data))

@@ -2,7 +2,8 @@
 
 Templates autoescape every value, so text people typed (a complaint, a library name) prints
 literally and cannot add markup; the URL fetcher only serves files of this package, so nothing a
-document contains can make the renderer read other files or the network.
+document contains can make the renderer read other files or the network (the one exception: the
+agency's emblem, a PNG data URL the engine re-encoded from the upload).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from letters.views import view
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "letter.css"
+EMBLEM_PREFIX = "data:image/png;base64,"
 
 
 class Renderable(Protocol):
@@ -55,6 +57,9 @@ class PackageFetcher(URLFetcher):
     """WeasyPrint's fetcher limited to the files of this package (templates, stylesheet)."""
 
     def fetch(self, url: str, headers: Any = None) -> Any:
+        # The emblem setting is stored as a PNG the engine re-encoded itself; no other data URL is read.
+        if url.startswith(EMBLEM_PREFIX):
+            return super().fetch(url, headers)
         return super().fetch(allowed_path(url).as_uri(), headers)
 
 

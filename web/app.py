@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
     from web.pages import (
         account,
+        admin,
         auth,
         complaints,
         dashboard,
@@ -103,5 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(libraries.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(admin.bp)
+    app.before_request(account.require_new_password)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated calls
     app.register_blueprint(api_bp)

@@ -33,6 +33,7 @@ class SessionUser:
         self.username = user.username
         self.name = user.name
         self.roles = frozenset(user.roles or ())
+        self.must_change_password = bool(getattr(user, "must_change_password", False))
 
     def get_id(self) -> str:
         """The id Flask-Login keeps in the session cookie."""

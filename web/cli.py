@@ -158,15 +158,16 @@ def worker(settings: config.Settings, once: bool, interval: float) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--password", default=DEMO_PASSWORD, show_default=True,
               help="Password of every demo user (it must pass the password policy).")
+@click.option("--empty", is_flag=True, help="People and libraries only: no cycles or complaints.")
 @click.pass_obj
-def demo(settings: config.Settings, host: str, port: int, password: str) -> None:
+def demo(settings: config.Settings, host: str, port: int, password: str, empty: bool) -> None:
     """Prepare a demo database and run the web server and the timer worker in one process."""
     from web import demo as demo_setup
     from web.app import create_app
 
     context = config.context(settings, _factory(settings))
     try:
-        demo_setup.prepare(settings, context.factory, password, say=click.echo)
+        demo_setup.prepare(settings, context.factory, password, say=click.echo, empty=empty)
     except SenapasError as exc:
         raise click.ClickException(error_texts.describe(exc)) from exc
     demo_setup.start_timer_thread(context)

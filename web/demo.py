@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import config
 from engine.config import Context, Settings
 from engine.db import run_in_transaction
 from engine.definitions import versions
 from engine.errors import NotFound, SenapasError
 from engine.libraries import importer
+from engine.libraries.registry import Library
 from engine.migrate import upgrade
-from engine.people import users
+from engine.people import accounts, users
 from engine.workflow import timers
-from web import error_texts
+from web import demo_office, error_texts
 
 log = logging.getLogger(__name__)
 ADMIN = users.Actor("admin", frozenset({"admin"}))
@@ -51,6 +55,25 @@ DEMO_USERS = (
     DemoUser("mitra", "mitra", "Agus Prasetyo (demo)", position="Dinas Pendidikan dan Kebudayaan"),
     DemoUser("pustakawan", "pustakawan", "Rina Wulandari (demo)", position="Pustakawan SD Negeri Contoh 1 Baki"),
 )
+# What the demo mitra and pustakawan belong to (`/api/v1/me`): an institution key and a library's name.
+DEMO_INSTITUTION = "dindikbud"
+DEMO_LIBRARY = "Perpustakaan SD Negeri Contoh 1 Baki"
+
+
+def link_people(factory: sessionmaker[Session]) -> None:
+    """Give the demo people an email, the pustakawan its library and the mitra its institution (once, audited)."""
+    def work(session: Session) -> None:
+        library_id = session.scalar(select(Library.id).where(Library.name == DEMO_LIBRARY))
+        for person in DEMO_USERS:
+            user = accounts.get(session, ADMIN, person.username)
+            if user.email:
+                continue
+            accounts.update(session, ADMIN, user.username, accounts.Profile(
+                name=user.name, roles=tuple(user.roles), email=f"{user.username}@demo.senapas.example",
+                nip=user.nip, rank=user.rank, position=user.position,
+                library_id=library_id if person.role == "pustakawan" else None,
+                institution=DEMO_INSTITUTION if person.role == "mitra" else ""))
+    run_in_transaction(factory, work)
 
 
 def seed_users(factory: sessionmaker[Session], password: str) -> list[str]:
@@ -98,14 +121,22 @@ def import_libraries(factory: sessionmaker[Session], csv_path: Path, say: Callab
 
 
 def prepare(settings: Settings, factory: sessionmaker[Session], password: str,
-            say: Callable[[str], None] = print) -> None:
-    """Upgrade the database, deploy the processes, seed people and libraries."""
+            say: Callable[[str], None] = print, *, empty: bool = False) -> None:
+    """Upgrade the database, deploy the processes, seed people and libraries, and (unless `empty`) the office."""
     upgrade(factory.kw["bind"])
     say("basis data mutakhir")
     deploy_processes(factory, settings.processes_dir, say)
     created = seed_users(factory, password)
     say(f"  pengguna demo: {', '.join(created) if created else 'sudah ada'}")
     import_libraries(factory, settings.processes_dir / "demo" / "libraries.csv", say)
+    link_people(factory)
+    if empty:
+        return
+    began = time.perf_counter()
+    if demo_office.seed(config.context(settings, factory), settings.processes_dir, say):
+        say(f"  kantor demo: 3 siklus monev dan 2 pengaduan dibuat ({time.perf_counter() - began:.1f} detik)")
+    else:
+        say("  kantor demo: sudah berisi")
 
 
 def start_timer_thread(context: Context, interval: float = 5.0) -> threading.Event:

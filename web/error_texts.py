@@ -130,6 +130,12 @@ CASES: dict[str, Any] = {
     "draft_not_boolean": _l("'draft' harus true atau false"),
     "definition_retired": _l("%(key)s versi %(version)s sudah dipensiunkan dan tidak dapat diaktifkan"),
     "definition_current_retire": _l("%(key)s versi %(version)s adalah versi aktif; aktifkan versi lain dahulu"),
+    "roles_list": _l("'roles' harus daftar teks"),
+    "library_id_integer": _l("'library_id' harus bilangan bulat atau null"),
+    "unknown_settings_section": _l("bagian pengaturan tidak dikenal: %(section)s (pilihan: %(choices)s)"),
+    "grade_bands_shape": _l("'grade_bands' harus daftar pasangan [predikat, nilai terendah]"),
+    "working_days_shape": _l("'working_days' harus daftar angka hari 1–7 (1 = Senin)"),
+    "days_off_shape": _l("'days_off' harus daftar objek {\"date\": \"YYYY-MM-DD\", \"note\"}"),
 }
 # Per-field codes in ValidationFailed details.
 FIELDS: dict[str, Any] = {
@@ -195,6 +201,32 @@ FIELDS: dict[str, Any] = {
     "not_selected": _l("%(value)s tidak termasuk yang dipilih sebelumnya di alur ini"),
     "selected_missing": _l("%(value)s dipilih sebelumnya tetapi tidak ada di daftar ini"),
     "grade_mismatch": _l("predikat untuk nilai %(score)s adalah %(expected)s"),
+    # People and agency settings edited by an administrator.
+    "username_format": _l("hanya huruf kecil, angka, titik, garis bawah atau tanda hubung; 2–64 karakter, "
+                          "diawali huruf atau angka"),
+    "username_taken": _l("nama pengguna %(username)s sudah dipakai"),
+    "unknown_roles_field": _l("peran tidak dikenal: %(roles)s"),
+    "nip_format": _l("NIP harus 18 angka"),
+    "library_needs_pustakawan": _l("perpustakaan hanya untuk pengguna berperan pustakawan"),
+    "institution_needs_mitra": _l("instansi hanya untuk pengguna berperan mitra"),
+    "unknown_institution": _l("instansi tidak dikenal (pilihan: %(choices)s)"),
+    "own_admin_role": _l("Anda tidak dapat mencabut peran admin dari akun Anda sendiri"),
+    "deactivate_self": _l("Anda tidak dapat menonaktifkan akun Anda sendiri"),
+    "user_inactive": _l("akun ini nonaktif; aktifkan kembali sebelum mengatur ulang kata sandi"),
+    "number_pattern_invalid": _l("pola hanya boleh memakai {code}, {seq}, {unit}, {year}, {month} dan wajib "
+                                 "memuat {code}, {seq} dan {year}"),
+    "numbering_in_use": _l("nomor surat tahun %(year)s sudah diberikan; cara penomoran dapat diubah mulai "
+                           "tahun berikutnya"),
+    "band_grade": _l("setiap baris diawali nama predikat (maks. 40 karakter)"),
+    "band_score": _l("nilai terendah predikat %(grade)s harus angka 0–100"),
+    "band_duplicate": _l("nama predikat tidak boleh dipakai dua kali"),
+    "band_order": _l("predikat harus urut dari nilai tertinggi ke terendah"),
+    "time_format": _l("jam harus berformat JJ:MM, mis. 07:30"),
+    "end_before_start": _l("jam selesai harus sesudah jam mulai (%(start)s)"),
+    "day_off_format": _l("'%(value)s' bukan tanggal YYYY-MM-DD"),
+    "emblem_too_large": _l("gambar melebihi %(limit_kb)s KB"),
+    "emblem_too_many_pixels": _l("gambar terlalu besar (%(width)s × %(height)s piksel)"),
+    "emblem_not_image": _l("berkas bukan gambar PNG atau JPEG yang utuh"),
 }
 # Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {

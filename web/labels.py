@@ -27,6 +27,9 @@ ACTIONS: dict[str, Any] = {
     "resume": _l("melanjutkan"), "cancel": _l("membatalkan"), "retry": _l("mencoba ulang"),
     "incident": _l("insiden"), "comment": _l("berkomentar"), "timer": _l("timer berjalan"),
     "deploy": _l("memasang definisi"), "migrate": _l("memindahkan versi"),
+    "user_create": _l("menambah pengguna"), "user_update": _l("mengubah pengguna"),
+    "user_deactivate": _l("menonaktifkan pengguna"), "user_activate": _l("mengaktifkan pengguna"),
+    "password_reset": _l("mengatur ulang kata sandi"), "setting": _l("mengubah pengaturan"),
 }
 PROFILE_LABELS: dict[str, Any] = {
     "collection_titles": _l("Koleksi (judul)"), "collection_copies": _l("Koleksi (eksemplar)"),

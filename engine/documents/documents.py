@@ -45,7 +45,8 @@ KINDS: dict[str, str] = {
 }
 # Settings copied into every context, read in one query.
 SETTING_KEYS = ("agency_government", "agency_name", "agency_address", "agency_phone", "agency_fax",
-                "agency_email", "agency_website", "agency_place", "letter_unit", "letter_number_pattern",
+                "agency_email", "agency_website", "agency_place", "agency_emblem", "letter_numbering",
+                "letter_unit", "letter_number_pattern",
                 "letter_codes", "letter_signatories", "letter_signers", "letter_legal_bases",
                 "letter_recipients", "letter_copies")
 # Kinds about one library (the step's work item), and those that list the cycle's monev results.
@@ -118,7 +119,8 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     officers = _officers(session, {actor.username, *_officer_names(snapshot), *_officer_names(results)})
     # The number is taken last: on PostgreSQL its row stays locked until the transaction ends.
     code = str(config["letter_codes"].get(kind) or "").strip() or None
-    seq = numbers.allocate(session, code, local.year) if code else None
+    seq = numbers.allocate(session, numbers.sequence_key(code, config["letter_numbering"]), local.year) \
+        if code else None
     number = None if seq is None or code is None else numbers.format_number(
         config["letter_number_pattern"], code=code, seq=seq, unit=config["letter_unit"], when=local)
     item_label = item_label or (library or {}).get("library_name")

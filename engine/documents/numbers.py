@@ -1,4 +1,5 @@
-"""Letter numbers: a running number per (classification code, year), allocated in the caller's transaction.
+"""Letter numbers: a running number per (classification code, year), or per year for the whole agency
+(the `letter_numbering` setting), allocated in the caller's transaction.
 
 The number is taken with one atomic upsert on `letter_sequences`, so it is unique and gapless even
 when several officers generate letters at the same moment: on PostgreSQL the second writer waits on
@@ -25,6 +26,9 @@ DEFAULT_PATTERN = "{code}/{seq}/{unit}/{year}"
 PLACEHOLDERS = ("code", "seq", "unit", "year", "month")
 # Without these three a number could repeat (codes count separately, and the count restarts yearly).
 REQUIRED = ("code", "seq", "year")
+# The sequence key of the agency-wide register when letters are numbered once per year ("per_year"); no
+# classification code looks like it, so the register never shares a row with a code's own count.
+REGISTER = "*"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -67,6 +71,11 @@ def allocate(session: Session, code: str, year: int) -> int:
         found = execute(session, _NEXT_NUMBER[session.get_bind().dialect.name],
                                 {"code": code, "year": year}).scalar_one()
     return int(found)
+
+
+def sequence_key(code: str, mode: str) -> str:
+    """The sequence a letter of `code` takes its number from: its code's own, or the year's register."""
+    return REGISTER if mode == "per_year" else code
 
 
 def valid_pattern(pattern: str) -> bool:

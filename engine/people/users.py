@@ -85,6 +85,7 @@ def set_password(session: Session, username: str, password: str) -> User:
     user = get_user(session, username)
     check_policy(user.username, password)
     user.password_hash = hash_password(password)
+    user.must_change_password = False
     end_sessions(session, user.id)
     for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                         ApiToken.revoked_at.is_(None))):

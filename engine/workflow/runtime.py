@@ -12,7 +12,7 @@ import time as clock
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from engine import calendar
+from engine.calendar import WIB, OfficeCalendar
 from engine.db import execute, utcnow
 from engine.errors import EngineFailure, NotFound
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
@@ -43,9 +45,8 @@ UNFINISHED = TaskState.FUTURE | TaskState.WAITING | TaskState.READY | TaskState.
 TITLE_KEYS = ("title", "judul", "periode", "reference")
 TIMER_EVENT_TYPES = frozenset(cls.__name__ for cls in (
     TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition))
-# The agency's time zone; a due date given as a plain date means the end of that service day.
-WIB = timezone(timedelta(hours=7), "WIB")
-END_OF_SERVICE_DAY = time(16, 0)
+# A due date given as a plain date means the end of that service day (by default; the office hours decide).
+END_OF_SERVICE_DAY = calendar.CLOSES
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,9 @@ def plan_projection(session: Session, loaded: Loaded, now: datetime, completed_b
         if finished and completed_by and completed_by[0] == task_id:
             values["completed_by"] = values["assignee"] = completed_by[1]
         closing.append(values)
-    created = [project(instance, task, now) for task_id, task in ready.items() if task_id not in known]
+    new = [task for task_id, task in ready.items() if task_id not in known]
+    office = calendar.of_settings(session) if new else None
+    created = [project(instance, task, now, office) for task in new]
     for row in created:
         if row.item_label:
             _add_search(instance, row.item_label, changes)
@@ -316,8 +319,8 @@ def _columns(row: Task) -> dict[str, Any]:
     return {column.key: getattr(row, column.key) for column in _TASKS.columns if column.key != "draft"}
 
 
-def project(instance: Instance, task: SpiffTask, now: datetime) -> Task:
-    """The task-table row for one READY manual task (not added to any session)."""
+def project(instance: Instance, task: SpiffTask, now: datetime, office: OfficeCalendar | None = None) -> Task:
+    """The task-table row for one READY manual task (not added to any session); due dates follow `office`."""
     spec = task.task_spec
     props = properties(task)
     item_key, item_label = item_of(task)
@@ -325,7 +328,8 @@ def project(instance: Instance, task: SpiffTask, now: datetime) -> Task:
         id=str(task.id), instance_id=instance.id, definition_key=instance.definition_key,
         name=spec.bpmn_id or spec.name, title=spec.bpmn_name or spec.bpmn_id or spec.name,
         lane=spec.lane, status=TaskStatus.OPEN, form=props.get("formJsonSchemaFilename"),
-        item_key=item_key, item_label=item_label, created_at=now, due_at=due_at(task, props, now),
+        item_key=item_key, item_label=item_label, created_at=now,
+        due_at=due_at(task, props, now, office or OfficeCalendar()),
     )
 
 
@@ -363,21 +367,28 @@ def _item_key_label(value: Any) -> tuple[str | None, str | None]:
     return str(value)[:200], str(value)[:300]
 
 
-def due_at(task: SpiffTask, props: dict[str, Any], now: datetime) -> datetime | None:
-    """The due date from the task's `dueDate` expression or `dueDuration`, if it has one."""
+def due_at(task: SpiffTask, props: dict[str, Any], now: datetime, office: OfficeCalendar) -> datetime | None:
+    """The due date from the task's `dueDate` expression or `dueDuration`, if it has one.
+
+    A duration counts working hours of the office calendar (a day is a working day); a plain date
+    means the end of that day's office hours.
+    """
     try:
         if props.get("dueDate"):
             value = task.workflow.script_engine.evaluate(task, props["dueDate"])
-            return _as_datetime(value)
+            return _as_datetime(value, office)
         if props.get("dueDuration"):
             duration = TimerEventDefinition.parse_iso_duration(props["dueDuration"])
+            hours = office.duration_hours(duration)
+            if hours is not None:
+                return office.add_working_hours(now, hours).astimezone(now.tzinfo)
             return now + TimerEventDefinition.get_timedelta_from_start(duration, now)
     except Exception as exc:  # a bad due date must not stop the work; it is logged and left empty
         log.warning("due date of %s not computed: %s", task.task_spec.name, exc)
     return None
 
 
-def _as_datetime(value: Any) -> datetime | None:
+def _as_datetime(value: Any, office: OfficeCalendar) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -385,7 +396,7 @@ def _as_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=WIB)
     if isinstance(value, date):
-        return datetime.combine(value, END_OF_SERVICE_DAY, tzinfo=WIB)
+        return office.closing_on(value)
     if isinstance(value, timedelta):
         return utcnow() + value
     raise ValueError(f"bukan tanggal: {value!r}")

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit, tasks
+from engine import audit, calendar, tasks
 from engine.db import run_in_transaction
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import AuditEvent, Instance, Task
@@ -163,11 +163,13 @@ def test_audit_keeps_a_snapshot_of_submitted_data(factory, approval):
     assert event.actor == "petugas" and event.data["note"] == "catatan" and event.task_name == "submit"
 
 
-def test_due_duration_sets_due_date(factory, approval):
+def test_due_duration_counts_working_hours_of_the_office_calendar(factory, approval):
     with factory() as s:
         task = tasks.get(s, open_task(factory, approval, "submit"))
+        office = calendar.of_settings(s)
     assert task.due_at is not None
-    assert 6.9 * 3600 < (task.due_at - task.created_at).total_seconds() < 7.1 * 3600
+    assert office.working_hours_between(task.created_at, task.due_at) == pytest.approx(7)
+    assert office.is_working_day(task.due_at.astimezone(calendar.WIB).date())
 
 
 def test_claim_unclaim_and_conflicting_claim(factory, approval):

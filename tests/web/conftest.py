@@ -65,7 +65,16 @@ def api(app: Flask, people: dict[str, list[str]]) -> Callable[[str], Api]:
 
 @pytest.fixture
 def demo_app(factory: sessionmaker[Session], tmp_path: Path) -> Flask:
-    """The app on a database prepared by `senapas demo`'s own preparation step."""
+    """The app on a database prepared by `senapas demo --empty`'s own preparation step (no cycles yet)."""
+    settings = Settings(database_url="sqlite:///unused", secret_key="test-secret",
+                        processes_dir=PROJECT_DIR / "processes", instance_dir=tmp_path)
+    demo.prepare(settings, factory, DEMO_PASSWORD, say=lambda _text: None, empty=True)
+    return create_app(settings, {"TESTING": True, "SESSION_FACTORY": factory})
+
+
+@pytest.fixture
+def office_app(factory: sessionmaker[Session], tmp_path: Path) -> Flask:
+    """The app on a database prepared by `senapas demo`: the living office with cycles and complaints."""
     settings = Settings(database_url="sqlite:///unused", secret_key="test-secret",
                         processes_dir=PROJECT_DIR / "processes", instance_dir=tmp_path)
     demo.prepare(settings, factory, DEMO_PASSWORD, say=lambda _text: None)

@@ -87,7 +87,7 @@ def test_cookie_session_works_and_needs_csrf_for_changes(web, factory):
     from tests.web.helpers import deploy
     deploy(factory, "laporan.bpmn")
     browser = web("petugas")
-    assert browser.get("/api/v1/me").json["user"]["username"] == "petugas"
+    assert browser.get("/api/v1/me").json["username"] == "petugas"
     response = browser.client.post("/api/v1/instances", json={"definition": "laporan"})
     assert response.status_code == 400 and response.json["error"]["code"] == "csrf_failed"
     token = csrf_of(browser.get("/tasks").text)
@@ -98,4 +98,5 @@ def test_cookie_session_works_and_needs_csrf_for_changes(web, factory):
 
 
 def test_me(api):
-    assert api("mitra").get("/me").json == {"user": {"username": "mitra", "name": "Mitra Demo", "roles": ["mitra"]}}
+    assert api("mitra").get("/me").json == {"username": "mitra", "name": "Mitra Demo", "roles": ["mitra"],
+                                            "email": None, "library": None, "institution": None}

@@ -51,12 +51,6 @@ def revoke_token() -> Any:
     return {"revoked": True}
 
 
-@bp.get("/me")
-def me() -> Any:
-    """The caller."""
-    return {"user": user_json(g.api_user)}
-
-
 @bp.post("/me/password")
 def change_password() -> Any:
     """Change the caller's password (the current one is checked like a login); every session and token ends."""

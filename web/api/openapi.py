@@ -60,6 +60,19 @@ def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 REASON = _body({"reason": {"type": "string"}}, ["reason"])
+ACCOUNT_FIELDS: dict[str, Any] = {
+    "username": {"type": "string"}, "name": {"type": "string"},
+    "roles": {"type": "array", "items": {"type": "string", "enum": ["kabid", "subkoor", "petugas", "mitra",
+                                                                     "pustakawan", "admin"]}},
+    "email": {"type": "string"}, "nip": {"type": "string", "description": "18 digits"},
+    "rank": {"type": "string"}, "position": {"type": "string"},
+    "library_id": {"type": "integer", "nullable": True, "description": "a pustakawan's library"},
+    "institution": {"type": "string", "description": "a mitra's institution key (setting `institutions`)"}}
+AFFILIATION: dict[str, Any] = {
+    "library": {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"},
+                                                                  "name": {"type": "string"}}},
+    "institution": {"type": "object", "nullable": True, "properties": {"key": {"type": "string"},
+                                                                      "name": {"type": "string"}}}}
 DATA = _body({"data": {"type": "object"}}, ["data"])
 ISO = {"type": "string", "format": "date-time", "nullable": True}
 SCHEMAS: dict[str, Any] = {
@@ -78,6 +91,15 @@ SCHEMAS: dict[str, Any] = {
                       "element": {"type": "string", "nullable": True}}}}}}}},
     "User": {"type": "object", "properties": {"username": {"type": "string"}, "name": {"type": "string"},
                                               "roles": {"type": "array", "items": {"type": "string"}}}},
+    "Me": {"type": "object", "required": ["username", "name", "roles", "email", "library", "institution"],
+           "properties": {"username": {"type": "string"}, "name": {"type": "string"},
+                          "roles": {"type": "array", "items": {"type": "string"}},
+                          "email": {"type": "string", "nullable": True}, **AFFILIATION}},
+    "Account": {"type": "object", "properties": {
+        "username": {"type": "string"}, "name": {"type": "string"},
+        "roles": {"type": "array", "items": {"type": "string"}}, "email": {"type": "string", "nullable": True},
+        "nip": {"type": "string"}, "rank": {"type": "string"}, "position": {"type": "string"}, **AFFILIATION,
+        "active": {"type": "boolean"}, "must_change_password": {"type": "boolean"}, "created_at": ISO}},
     "Definition": {"type": "object", "properties": {
         "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
         "hash": {"type": "string"}, "deployed_at": ISO, "latest": {"type": "boolean"},
@@ -165,8 +187,56 @@ PATHS: dict[str, Any] = {
             body=_body({"username": {"type": "string"}, "password": {"type": "string"}}, ["username", "password"]),
             tag="auth"),
         "delete": _op("Revoke the token of this request", {"200": _json({"type": "object"})}, tag="auth")},
-    "/me": {"get": _op("The caller", {"200": _json({"type": "object", "properties": {"user": _ref("User")}})},
+    "/me": {"get": _op("The caller, with the library or institution they belong to", {"200": _json(_ref("Me"))},
                        tag="auth")},
+    "/users": {
+        "get": _op("People (admin)", {"200": _json(_list_of("Account"))}, errors=("400", "401", "403"), tag="users",
+                   params=[_query("q", {"type": "string"}, "username, name or email"),
+                           _query("role", {"type": "string"}), _query("active", {"type": "boolean"}), *PAGING]),
+        "post": _op("Add a person (admin); the answer carries the generated password, once",
+                    {"201": _json({"allOf": [_ref("Account"), {"type": "object", "properties": {
+                        "password": {"type": "string"}}}]})}, errors=("400", "401", "403", "422"), tag="users",
+                    body=_body(ACCOUNT_FIELDS, ["username", "name", "roles"]))},
+    "/users/{username}": {
+        "get": _op("One person (admin)", {"200": _json(_ref("Account"))}, errors=("401", "403", "404"),
+                   params=[_path("username")], tag="users"),
+        "patch": _op("Change the fields sent (admin); audited with old and new values",
+                     {"200": _json({"allOf": [_ref("Account"), {"type": "object", "properties": {
+                         "changes": {"type": "object"}}}]})}, errors=("400", "401", "403", "404", "422"),
+                     params=[_path("username")], tag="users",
+                     body=_body({k: v for k, v in ACCOUNT_FIELDS.items() if k != "username"}, []))},
+    "/users/{username}/deactivate": {
+        "post": _op("Deactivate (admin): login refused, sessions and tokens end", {"200": _json(_ref("Account"))},
+                    errors=("400", "401", "403", "404", "422"), params=[_path("username")], tag="users",
+                    body=_body({"reason": {"type": "string"}}, []))},
+    "/users/{username}/activate": {
+        "post": _op("Reactivate (admin)", {"200": _json(_ref("Account"))}, errors=("400", "401", "403", "404"),
+                    params=[_path("username")], tag="users")},
+    "/settings": {
+        "get": _op("The agency settings (admin); the emblem as its hash", {"200": _json({"type": "object"})},
+                   errors=("401", "403"), tag="settings")},
+    "/settings/{section}": {
+        "put": _op("Replace one section of the settings (admin), all or nothing; audited",
+                   {"200": _json({"type": "object", "properties": {
+                       "changed": {"type": "array", "items": {"type": "string"}}, "settings": {"type": "object"}}})},
+                   errors=("400", "401", "403", "422"), tag="settings",
+                   params=[_path("section", {"type": "string", "enum": ["letterhead", "signatories", "grade_bands",
+                                                                        "calendar"]})],
+                   body=_body({}, []))},
+    "/settings/emblem": {
+        "put": _op("Upload the regency emblem (admin): PNG or JPEG, at most 512 KB, decoded and stored as PNG",
+                   {"200": _json({"type": "object", "properties": {"sha256": {"type": "string"}}})},
+                   errors=("400", "401", "403", "413", "422"), tag="settings",
+                   body={"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                       "file": {"type": "string", "format": "binary"}}}}}),
+        "delete": _op("Print letters without an emblem (admin)", {"200": _json({"type": "object"})},
+                      errors=("401", "403"), tag="settings")},
+    "/users/{username}/password": {
+        "post": _op("Reset the password (admin): a generated one, returned once, replaced at the next login",
+                    {"200": _json({"type": "object", "properties": {
+                        "username": {"type": "string"}, "password": {"type": "string"},
+                        "must_change_password": {"type": "boolean"}}})},
+                    errors=("401", "403", "404", "422"), params=[_path("username")], tag="users")},
     "/me/password": {"post": _op(
         "Change the caller's password; every session and token of the caller ends",
         {"200": _json({"type": "object", "properties": {"changed": {"type": "boolean"}}})},

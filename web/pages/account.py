@@ -16,6 +16,18 @@ from web.callers import GENERATION, check_credentials
 from web.errors import RateLimited
 
 bp = Blueprint("account", __name__)
+# What a person whose password was reset may still reach before choosing a new one.
+OPEN_WHILE_RESET = frozenset({"account.password", "auth.logout", "auth.login", "static"})
+
+
+def require_new_password() -> Any:
+    """Send a person whose password an administrator set to the password form before any other page."""
+    if request.endpoint in OPEN_WHILE_RESET or request.path.startswith("/api/"):
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        flash(_("Kata sandi Anda diatur oleh admin; pilih kata sandi sendiri sebelum melanjutkan."), "info")
+        return redirect(url_for("account.password"), 303)
+    return None
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,0 +1,146 @@
+"""The admin pages and the demo office in a real browser (Debian's Chromium, Playwright) on `senapas demo`'s data.
+
+An administrator adds a person in the admin page; that person logs in with the password shown once and
+must choose their own first. Each demo person who works a lane finds work waiting on first login.
+Screenshots of the admin pages (desktop and a 390 px phone) go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from werkzeug.serving import make_server
+
+from engine.config import PROJECT_DIR, Settings
+from engine.db import make_engine, make_session_factory
+from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, _need_chromium, _page
+from web import demo
+from web.app import create_app
+
+pytestmark = pytest.mark.browser
+WORKERS = ("kabid", "subkoor", "petugas", "mitra")
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server thread over a fresh SQLite file prepared exactly as `senapas demo` prepares it."""
+    _need_chromium()
+    folder = tmp_path_factory.mktemp("office")
+    url = f"sqlite:///{folder / 'senapas.db'}"
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    settings = Settings(database_url=url, secret_key="browser-test", processes_dir=PROJECT_DIR / "processes",
+                        instance_dir=folder)
+    demo.prepare(settings, factory, demo.DEMO_PASSWORD, say=lambda _text: None)
+    app = create_app(settings, {"SESSION_FACTORY": factory, "SECURE_COOKIES": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(office: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _login(page: Any, base: str, username: str, password: str = demo.DEMO_PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button.primary")
+
+
+def test_an_admin_adds_a_person_who_then_logs_in(office: str, browser: Any) -> None:
+    page, problems = _page(browser)
+    _login(page, office, "admin")
+    page.wait_for_url(f"{office}/tasks")
+    page.click("nav a:has-text('Admin')")
+    page.wait_for_url(f"{office}/admin/users")
+    page.screenshot(path=str(ARTIFACTS / "admin-01-users.png"), full_page=True)
+    page.click("a:has-text('Tambah pengguna')")
+    page.fill("#username", "tri")
+    page.fill("#email", "bukan-email")
+    page.check("input[name=roles][value=petugas]")
+    page.click("button.primary")
+    assert page.locator("#err-name").inner_text() == "wajib diisi"
+    assert page.locator("#err-email").inner_text() == "alamat email tidak valid"
+    assert page.input_value("#username") == "tri", "what was typed stays"
+    page.screenshot(path=str(ARTIFACTS / "admin-02-new-user-errors.png"), full_page=True)
+    page.fill("#name", "Tri Wahyuningsih")
+    page.fill("#email", "tri@contoh.id")
+    page.fill("#nip", "19910305 201903 2 001")
+    page.click("button.primary")
+    password = page.locator("#one-time-password").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "admin-03-password-once.png"), full_page=True)
+    assert len(password) >= 14
+
+    newcomer, newcomer_problems = _page(browser, phone=True)
+    _login(newcomer, office, "tri", password)
+    newcomer.wait_for_url(f"{office}/account/password")
+    assert "pilih kata sandi sendiri" in newcomer.locator(".flash").inner_text()
+    newcomer.fill("#password", password)
+    newcomer.fill("#new_password", "kata-sandi-tri-sendiri")
+    newcomer.fill("#repeat_password", "kata-sandi-tri-sendiri")
+    newcomer.click("button.primary")
+    newcomer.wait_for_url(f"{office}/tasks")
+    assert "Tri Wahyuningsih" in newcomer.locator(".who-name").inner_text()
+    assert newcomer.locator("a.task-title").count() > 0, "a petugas finds the demo's open visits in the queue"
+    assert [p for p in problems if "status of 422" not in p] == []  # the 422 is the refused first try
+    assert not newcomer_problems, newcomer_problems
+
+
+def test_admin_pages_on_desktop_and_phone(office: str, browser: Any, tmp_path: Path) -> None:
+    emblem = tmp_path / "lambang.png"
+    Image.new("RGB", (240, 300), (20, 110, 40)).save(emblem)
+    for phone in (False, True):
+        page, problems = _page(browser, phone=phone)
+        _login(page, office, "admin")
+        page.wait_for_url(f"{office}/tasks")
+        suffix = "phone" if phone else "desktop"
+        page.goto(f"{office}/admin/users/petugas")
+        assert "Memegang 1 tugas terbuka" in page.locator(".flash-info").inner_text()
+        page.goto(f"{office}/admin/users/pustakawan")
+        assert page.locator("#library_id option:checked").inner_text().startswith(demo.DEMO_LIBRARY)
+        page.screenshot(path=str(ARTIFACTS / f"admin-04-user-{suffix}.png"), full_page=True)
+        page.goto(f"{office}/admin/settings")
+        if not phone:
+            page.set_input_files("#emblem", str(emblem))
+            page.click("button:has-text('Unggah lambang')")
+            page.wait_for_url(f"{office}/admin/settings#section-emblem")
+            assert "Pengaturan disimpan." in page.locator(".flash").inner_text()
+        assert page.locator("img.emblem-preview").evaluate("img => img.naturalWidth") > 0
+        page.screenshot(path=str(ARTIFACTS / f"admin-05-settings-{suffix}.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= (390 if phone else 1280), "no sideways scrolling"
+        page.goto(f"{office}/admin/users")
+        page.screenshot(path=str(ARTIFACTS / f"admin-06-users-{suffix}.png"), full_page=True)
+        assert not problems, problems
+
+
+def test_each_demo_worker_finds_work_on_first_login(office: str, browser: Any) -> None:
+    for username in WORKERS:
+        page, problems = _page(browser, phone=username == "petugas")
+        _login(page, office, username)
+        page.wait_for_url(f"{office}/tasks")
+        found = 0
+        for scope in ("inbox", "queue"):
+            page.goto(f"{office}/tasks?scope={scope}")
+            found += page.locator("a.task-title").count()
+        page.screenshot(path=str(ARTIFACTS / f"office-{username}.png"), full_page=True)
+        assert found > 0, username
+        assert not problems, problems

@@ -1,0 +1,107 @@
+"""API: the agency settings an administrator edits, section by section (the twin of /admin/settings)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from flask import request
+
+from engine import agency, settings
+from engine.errors import BadRequest
+from engine.people.accounts import require_admin
+from web import db
+from web.api.base import bp, json_body
+from web.callers import current_actor
+
+SECTIONS = ("letterhead", "signatories", "grade_bands", "calendar")
+
+
+def settings_json(values: dict[str, Any]) -> dict[str, Any]:
+    """Every setting; the emblem as its hash rather than its bytes."""
+    emblem = values.pop("agency_emblem", "")
+    png = base64.b64decode(emblem.partition(",")[2]) if emblem else b""
+    values["agency_emblem"] = {"sha256": hashlib.sha256(png).hexdigest(), "bytes": len(png)} if png else None
+    return values
+
+
+@bp.get("/settings")
+def get_settings() -> Any:
+    """The agency settings (administrators)."""
+    require_admin(current_actor())
+    return settings_json(settings.all_settings(db.session()))
+
+
+@bp.put("/settings/<section>")
+def put_settings(section: str) -> Any:
+    """Replace one section: letterhead, signatories, grade_bands or calendar; all or nothing."""
+    actor = current_actor()
+    require_admin(actor)
+    if section not in SECTIONS:
+        raise BadRequest("unknown_settings_section", section=section, choices=list(SECTIONS))
+    body = json_body()
+
+    def work(session: Any) -> dict[str, Any]:
+        changed = _SAVE[section](session, actor, body)
+        return {"changed": changed, "settings": settings_json(settings.all_settings(session))}
+    return db.transact(work)
+
+
+@bp.put("/settings/emblem")
+def put_emblem() -> Any:
+    """Upload the regency emblem (multipart field `file`, PNG or JPEG)."""
+    actor = current_actor()
+    require_admin(actor)
+    upload = request.files.get("file")
+    raw = upload.stream.read(agency.EMBLEM_MAX_BYTES + 1) if upload is not None else b""
+    return {"sha256": db.transact(lambda s: agency.save_emblem(s, actor, raw))}
+
+
+@bp.delete("/settings/emblem")
+def delete_emblem() -> Any:
+    """Print letters without an emblem."""
+    actor = current_actor()
+    db.transact(lambda s: agency.remove_emblem(s, actor))
+    return {"removed": True}
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key, "")
+    if not isinstance(value, str):
+        raise BadRequest("text_required", field=key)
+    return value
+
+
+def _letterhead(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
+    changed = agency.save_letterhead(session, actor, {key: _text(body, key) for key in agency.LETTERHEAD})
+    return changed + agency.save_numbering(session, actor, _text(body, "letter_numbering") or "per_code")
+
+
+def _signatories(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
+    if not all(isinstance(v, dict) for v in body.values()):
+        raise BadRequest("object_required", field="signatories")
+    return agency.save_signatories(session, actor, body)
+
+
+def _grade_bands(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
+    bands = body.get("grade_bands")
+    if not isinstance(bands, list) or not all(isinstance(b, list) and len(b) == 2 for b in bands):
+        raise BadRequest("grade_bands_shape")
+    return agency.save_grade_bands(session, actor, [(str(g), v) for g, v in bands],
+                                   _text(body, "not_accredited_label"))
+
+
+def _calendar(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
+    days = body.get("working_days")
+    off = body.get("days_off", [])
+    if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in days):
+        raise BadRequest("working_days_shape")
+    if not isinstance(off, list) or not all(isinstance(d, dict) and isinstance(d.get("date"), str) for d in off):
+        raise BadRequest("days_off_shape")
+    return agency.save_calendar(session, actor, start=_text(body, "start"), end=_text(body, "end"),
+                                working_days=days, days_off=[(d["date"], str(d.get("note") or "")) for d in off])
+
+
+_SAVE = {"letterhead": _letterhead, "signatories": _signatories, "grade_bands": _grade_bands,
+         "calendar": _calendar}
