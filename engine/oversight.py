@@ -58,8 +58,10 @@ class Reckoning:
 def reckoning(now: datetime) -> Reckoning:
     """When a task counts as overdue, what "today" spans, and where the SLA period starts.
 
-    The one place where working hours enter: until the office calendar exists these are clock
-    hours, the due times as stored, and the agency's day in WIB.
+    The one place where working hours would enter the overview. They need not today: a due time
+    is stored already counted in the office calendar's working hours (`engine.calendar`, when the
+    task is projected), so "overdue" and "in time" compare with it as it is; "today" is the
+    agency's calendar day in WIB.
     """
     local = now.astimezone(WIB)
     start = datetime.combine(local.date(), time.min, tzinfo=WIB)

@@ -148,8 +148,8 @@ SCHEMAS: dict[str, Any] = {
         "id": {"type": "integer"}, "name": {"type": "string"}, "npp": {"type": "string", "nullable": True},
         "library_type": {"type": "string"}, "kecamatan": {"type": "string"},
         "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}}}},
-    "Dashboard": {"type": "object", "description": "The supervisors' overview; due times in clock hours until the "
-                                                   "office calendar exists.", "properties": {
+    "Dashboard": {"type": "object", "description": "The supervisors' overview; due times are counted in the "
+                                                   "office's working hours when a task is created.", "properties": {
         "as_of": ISO,
         "tasks": {"type": "object", "properties": {k: {"type": "integer"} for k in (
             "open", "overdue", "due_today", "unclaimed")}},
