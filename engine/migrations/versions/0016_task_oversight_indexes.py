@@ -1,7 +1,7 @@
 """tasks by due time and by completion time, for the supervisors' overview
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-06 15:00:00.000000
 """
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0016'
-down_revision: str | Sequence[str] | None = '0012'
+down_revision: str | Sequence[str] | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
