@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -86,13 +86,14 @@ class Progress:
     data: dict[str, Any]
     done: frozenset[str]
     active: frozenset[str]
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def progress(session: Session, instance: Instance) -> Progress:
     """Read an instance's current data and element states (one load of its state: detail views only)."""
     with runtime.reading(session, instance) as workflow:
         done, active = steps.element_states(workflow)
-        return Progress(steps.current_data(workflow), done, active)
+        return Progress(steps.current_data(workflow), done, active, steps.instance_counts(workflow))
 
 
 def diagram(session: Session, instance: Instance, state: Progress | None = None, *, inline: bool = False) -> str:
@@ -100,7 +101,7 @@ def diagram(session: Session, instance: Instance, state: Progress | None = None,
     definition = runtime.get_definition(session, instance.definition_id)
     state = state or progress(session, instance)
     return diagrams.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active,
-                               inline=inline)
+                               inline=inline, counts=state.counts)
 
 
 def get(session: Session, instance_id: int, actor: Actor | None = None) -> Instance:

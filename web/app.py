@@ -92,7 +92,19 @@ def url_with(**changes: Any) -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import account, admin, auth, complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import (
+        account,
+        admin,
+        auth,
+        complaints,
+        dashboard,
+        definitions,
+        documents,
+        exports,
+        instances,
+        libraries,
+        tasks,
+    )
     from web.pages import notifications as notification_pages
 
     app.register_blueprint(auth.bp)
@@ -104,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(libraries.bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
     app.before_request(account.require_new_password)
     app.register_blueprint(notification_pages.bp)

@@ -76,8 +76,11 @@ def test_instance_page_shows_diagram_open_tasks_history_and_data(web, factory, l
     assert 'class="task userTask active" data-element-id="tinjau"' in page
     assert 'class="task userTask done" data-element-id="isi"' in page
     assert "Tinjau laporan" in page and "Tindakan supervisor" in page
-    assert "<strong>petugas</strong> menyelesaikan · <em>Isi laporan kunjungan</em>" in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+    assert "<strong>Petugas Demo</strong> menyelesaikan · <em>Isi laporan kunjungan</em>" in page  # names, not ids
+    assert "Data teknis" not in page and "onerror" not in page  # the raw data is for process owners only
+    technical = web("admin").get(f"/instances/{laporan}").text
+    assert '<details class="card data-card" id="data-teknis">' in technical
+    assert "&lt;img src=x onerror=alert(1)&gt;" in technical and "<img src=x" not in technical
     svg = web("kabid").get(f"/instances/{laporan}/diagram.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
 

@@ -2,6 +2,7 @@
 
 from web.api import (
            auth,
+           dashboard,
            definitions,
            documents,
            instances,
@@ -15,5 +16,5 @@ from web.api import (
 )
 from web.api.base import bp
 
-__all__ = ["auth", "bp", "definitions", "documents", "instances", "libraries", "notifications", "openapi", "public",
-           "settings", "tasks", "users"]
+__all__ = ["auth", "bp", "dashboard", "definitions", "documents", "instances", "libraries", "notifications",
+           "openapi", "public", "settings", "tasks", "users"]

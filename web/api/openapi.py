@@ -156,6 +156,27 @@ SCHEMAS: dict[str, Any] = {
         "id": {"type": "integer"}, "name": {"type": "string"}, "npp": {"type": "string", "nullable": True},
         "library_type": {"type": "string"}, "kecamatan": {"type": "string"},
         "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}}}},
+    "Dashboard": {"type": "object", "description": "The supervisors' overview; due times are counted in the "
+                                                   "office's working hours when a task is created.", "properties": {
+        "as_of": ISO,
+        "tasks": {"type": "object", "properties": {k: {"type": "integer"} for k in (
+            "open", "overdue", "due_today", "unclaimed")}},
+        "sla": {"type": "object", "properties": {
+            "period_days": {"type": "integer"}, "completed": {"type": "integer"}, "within": {"type": "integer"},
+            "rate": {"type": "number", "nullable": True}}},
+        "workload": {"type": "array", "items": {"type": "object", "properties": {
+            "username": {"type": "string"}, "name": {"type": "string"}, "open": {"type": "integer"},
+            "overdue": {"type": "integer"}, "completed_30d": {"type": "integer"}}}},
+        "cycles": {"type": "array", "items": {"type": "object", "properties": {
+            "instance_id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"},
+            "libraries": {"type": "array", "items": {"type": "object", "properties": {
+                "library_id": {"type": "integer"}, "name": {"type": "string"}, "kecamatan": {"type": "string"},
+                "stage": {"type": "string", "enum": ["monev", "selection", "coaching", "accreditation"]},
+                "overdue": {"type": "boolean"},
+                "stages": {"type": "object", "description": "per stage: '', open, overdue, done or skipped",
+                           "additionalProperties": {"type": "string"}},
+                "officer": {"type": "string", "nullable": True}, "due_at": ISO}}}}}},
+        "cycles_running": {"type": "integer"}}},
     "Completion": {"type": "object", "properties": {
         "instance": {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
         "next_tasks": {"type": "array", "items": _ref("Task")}, "incident": {"type": "string"}}},
@@ -380,6 +401,12 @@ PATHS: dict[str, Any] = {
             "reference": {"type": "string"}}})}, errors=("400", "413", "422", "429"), public=True, tag="public",
             body=_body({k: {"type": "string"} for k in ("name", "contact", "channel", "message")},
                        ["name", "contact", "channel", "message"]))},
+    "/dashboard": {
+        "get": _op("The supervisors' overview: open, overdue and due-today tasks, SLA, workload, running cycles",
+                   {"200": _json(_ref("Dashboard"))}, errors=("401", "403"), tag="oversight")},
+    "/dashboard.csv": {
+        "get": _op("The overview's numbers as CSV", {"200": {"description": "the file", "content": {
+            "text/csv": {"schema": {"type": "string"}}}}}, errors=("401", "403"), tag="oversight")},
     "/public/complaints/{reference}": {
         "get": _op("A complaint's status when the contact matches (no login); 404 alike for a wrong reference or "
                    "contact", {"200": _json(_ref("ComplaintStatus"))}, errors=("404", "429"), public=True,
