@@ -3,7 +3,8 @@
 Scenarios: engine_throughput (plus SQL statements, commits and bytes per completion/instance),
 inbox_latency, http_inbox, growth and contention. `--quick` runs them on sizes that finish in a
 few minutes on a 2-core machine; a scenario that needs PostgreSQL is skipped with the reason when
-the server is not reachable.
+the server is not reachable. `senapas bench soak` (`bench.soak`) is apart from these: the whole
+stack, as separate processes, under sustained load and optional faults, on a database of its own.
 """
 
 from __future__ import annotations

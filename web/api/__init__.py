@@ -7,6 +7,7 @@ from web.api import (
     instances,
     libraries,
     migration,
+    notifications,
     openapi,
     public,
     settings,
@@ -15,5 +16,5 @@ from web.api import (
 )
 from web.api.base import bp
 
-__all__ = ["auth", "bp", "definitions", "documents", "instances", "libraries", "migration", "openapi", "public",
-           "settings", "tasks", "users"]
+__all__ = ["auth", "bp", "definitions", "documents", "instances", "libraries", "migration", "notifications",
+           "openapi", "public", "settings", "tasks", "users"]

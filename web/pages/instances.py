@@ -48,9 +48,13 @@ def index() -> Any:
 def start() -> Any:
     """Start the latest version of a definition."""
     key = (request.form.get("definition") or "").strip()
+    title = (request.form.get("title") or "").strip()
     if not key:
         raise BadRequest("process_required")
-    instance_id = db.transact(lambda s: instances.start(s, key, current_actor(), {}, limits=db.limits()).id)
+    if not title:
+        raise BadRequest("title_required")
+    instance_id = db.transact(lambda s: instances.start(s, key, current_actor(), {}, limits=db.limits(),
+                                                        title=title).id)
     flash(_("Proses dimulai."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)
 
@@ -88,9 +92,12 @@ def diagram_svg(instance_id: int) -> Any:
 @bp.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
 @login_required
 def act(instance_id: int, action: str) -> Any:
-    """A supervisor action with its required reason."""
+    """A supervisor action with its required reason; cancelling asks to be confirmed first."""
     reason = request.form.get("reason", "")
     actor = current_actor()
+    if action == "cancel" and request.form.get("confirmed") != "yes":
+        instance = instances.check_action(db.session(), instance_id, actor, action, reason)
+        return render_template("instance_cancel.html", instance=instance, reason=reason.strip())
     db.transact(lambda s: instances.supervise(s, instance_id, actor, action, reason, limits=db.limits()))
     flash(_("Tindakan dicatat."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)
