@@ -136,3 +136,12 @@ def test_bundle_download_from_the_page(web):
     assert response.status_code == 200 and response.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert "forms/monev.json" in archive.namelist() and "kitapun_senapas.bpmn" in archive.namelist()
+
+
+def test_the_version_page_runs_the_bundle_scenarios(web):
+    admin = web("admin")
+    upload(admin, _sop_zip(), "sop.zip")
+    page = admin.get("/definitions/kitapun_senapas/versions/1").text
+    assert 'action="/definitions/kitapun_senapas/versions/1/test"' in page
+    ran = admin.post("/definitions/kitapun_senapas/versions/1/test", {})
+    assert ran.status_code == 200 and "Skenario kitapun_senapas versi 1:" in ran.text and "0 gagal" in ran.text
