@@ -36,7 +36,7 @@ OFFERED: dict[InstanceStatus, tuple[str, ...]] = {
 def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
           limits: Limits, public: bool = False, assigned: dict[str, Any] | None = None,
           title: str | None = None) -> Instance:
-    """Start the latest version of a definition; only its start lane's roles (or the public form) may.
+    """Start the current version of a definition; only its start lane's roles (or the public form) may.
 
     `data` is the submission, held to the start event's form (none: no data); `assigned` holds the
     values the system sets itself, such as a complaint's reference (its form marks them read-only).

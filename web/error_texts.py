@@ -138,6 +138,12 @@ CASES: dict[str, Any] = {
     "note_too_long": _l("catatan perubahan paling banyak %(limit)s karakter"),
     "draft_not_boolean": _l("'draft' harus true atau false"),
     "definition_retired": _l("%(key)s versi %(version)s sudah dipensiunkan dan tidak dapat diaktifkan"),
+    "migration_blocked": _l("instance %(id)s tidak dipindahkan: perubahan menyentuh langkah yang sudah berjalan "
+                            "atau selesai (lihat rinciannya)"),
+    "migration_same_version": _l("instance sudah berada pada versi %(version)s"),
+    "version_required": _l("'%(field)s' harus nomor versi (bilangan bulat positif)"),
+    "dry_run_not_boolean": _l("'dry_run' harus true atau false"),
+    "diff_versions_required": _l("sebutkan versi yang dibandingkan: ?from=N&to=M"),
     "definition_current_retire": _l("%(key)s versi %(version)s adalah versi aktif; aktifkan versi lain dahulu"),
     "roles_list": _l("'roles' harus daftar teks"),
     "library_id_integer": _l("'library_id' harus bilangan bulat atau null"),
@@ -253,6 +259,10 @@ PROBLEMS: dict[str, Any] = {
     "process_called_only": _l("proses %(process)s dipanggil oleh %(caller)s dan tidak dapat dimulai sendiri; "
                               "unggah bersama bundel %(caller)s"),
     "file_not_utf8": _l("berkas harus berupa teks UTF-8"),
+    # Why a running instance cannot move to another version (engine.workflow.migration).
+    "task_removed_reached": _l("langkah %(process)s yang sudah dicapai (%(state)s) tidak ada di versi tujuan"),
+    "task_changed_reached": _l("langkah %(process)s yang sudah berjalan atau selesai (%(state)s) diubah: %(fields)s"),
+    "called_process_removed": _l("proses panggilan yang sedang berjalan tidak ada di versi tujuan"),
     "untyped_task": _l("tugas tanpa jenis (bpmn:task) tidak diizinkan: pakai userTask, scriptTask, dst."),
     "gateway_without_default": _l("gateway eksklusif dengan beberapa alur keluar wajib punya alur default"),
     "unknown_lane": _l("lane '%(lane)s' bukan peran yang dikenal (%(known)s)"),
@@ -351,7 +361,7 @@ CODES: tuple[str, ...] = (
     "task_completed", "task_cancelled", "task_claimed", "task_not_ready", "task_not_open", "instance_not_running",
     "invalid_transition", "retry_needs_incident", "failed_task_gone", "npp_taken", "stale", "too_large",
     "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
-    "definition_retired", "definition_current_retire",
+    "definition_retired", "definition_current_retire", "migration_blocked",
 )
 
 

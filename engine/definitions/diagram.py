@@ -39,6 +39,7 @@ COORDINATE_LIMIT = 1e6
 NO_DIAGRAM = "Diagram tidak tersedia"
 LEGEND = (("active", "Sedang dikerjakan"), ("done", "Selesai"))
 COUNTED = "selesai"  # "3/5 selesai": instances of a multi-instance activity done of those started
+DIFF_LEGEND = (("added", "Ditambahkan"), ("changed", "Diubah"), ("removed", "Dihapus (posisi lama)"))
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
 # Scoped to the root class because a style element inlined in HTML applies to the whole page.
 STYLE = f"""
@@ -260,10 +261,11 @@ def _serialize(svg: etree._Element) -> str:
     return str(etree.tostring(svg, encoding="unicode"))
 
 
-def _legend(g: etree._Element, x: float, y: float) -> Box:
-    """Draw the legend for active and done elements at x, y and return its box."""
+def _legend(g: etree._Element, x: float, y: float,
+            entries: tuple[tuple[str, str], ...] = LEGEND) -> Box:
+    """Draw the legend (state, text) at x, y and return its box."""
     left = x
-    for state, text in LEGEND:
+    for state, text in entries:
         paint = PAINTS[state]
         el(g, "rect", x=left, y=y, width=34, height=20, rx=5, fill=paint.fill,
            stroke=paint.stroke, stroke_width=2 + paint.boost)
@@ -288,14 +290,14 @@ def _count_badge(g: etree._Element, box: Box, done: int, total: int) -> Box:
 
 
 def _draw_items(items: list[Item], model: dict[str, etree._Element], names: Mapping[str, str],
-                active: set[str], done: set[str],
+                states: Mapping[str, str], group: str = "elements",
                 counts: Mapping[str, tuple[int, int]] | None = None) -> tuple[etree._Element, Box]:
     """Draw every item into one group, each in its own titled group; return it and its extent."""
-    content = etree.Element(f"{{{SVG}}}g", {"class": "elements"})
+    content = etree.Element(f"{{{SVG}}}g", {"class": group})
     extent: Box | None = None
     for item in items:
         element_id = str(item.sem.get("id"))
-        state = "active" if element_id in active else "done" if element_id in done else ""
+        state = states.get(element_id, "")
         name = names.get(element_id) or _name(item.sem)
         classes = " ".join(c for c in (kind_of(item.sem), local(item.sem), state) if c)
         g = el(content, "g", class_=classes, data_element_id=element_id)
@@ -331,7 +333,8 @@ def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, done: Iterable
     active_ids = set(active)
     done_ids = set(done) - active_ids
     names = labels or {}
-    content, extent = _draw_items(items, model, names, active_ids, done_ids, counts)
+    states = {**dict.fromkeys(done_ids, "done"), **dict.fromkeys(active_ids, "active")}
+    content, extent = _draw_items(items, model, names, states, counts=counts)
     legend = etree.Element(f"{{{SVG}}}g", {"class": "legend"})
     if active_ids or done_ids:
         extent = extent.union(_legend(legend, extent.x, extent.bottom + 24))
@@ -342,4 +345,39 @@ def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, done: Iterable
     svg.append(content)
     if len(legend):
         svg.append(legend)
+    return _serialize(svg)
+
+
+def render_marked_svg(bpmn_xml: bytes, old_xml: bytes, *, process_id: str, marks: Mapping[str, str],
+                      removed: Iterable[str], inline: bool = False) -> str:
+    """The diagram of a version with elements marked `added` or `changed`, the removed ones drawn where
+    the older version had them, and a legend."""
+    root = _parse(bpmn_xml)
+    model = {str(node.get("id")): node for node in root.iter(f"{{{MODEL}}}*") if node.get("id")}
+    plane = _choose_plane(root, _process(root, process_id), explicit=True)
+    items = _items(plane, model) if plane is not None else []
+    if not items:
+        return _fallback()
+    content, extent = _draw_items(items, model, {}, marks)
+    gone = set(removed)
+    old_root = _parse(old_xml)
+    old_model = {str(node.get("id")): node for node in old_root.iter(f"{{{MODEL}}}*") if node.get("id")}
+    old_plane = _choose_plane(old_root, _process(old_root, process_id), explicit=True)
+    old_items = [i for i in (_items(old_plane, old_model) if old_plane is not None else [])
+                 if str(i.sem.get("id")) in gone and (i.box is None or kind_of(i.sem) not in ("pool", "lane"))]
+    ghosts = None
+    if old_items:
+        ghosts, area = _draw_items(old_items, old_model, {}, dict.fromkeys(gone, "removed"), group="removed")
+        ghosts.set("opacity", "0.75")
+        ghosts.set("stroke-dasharray", "6 4")
+        extent = extent.union(area)
+    legend = etree.Element(f"{{{SVG}}}g", {"class": "legend"})
+    extent = extent.union(_legend(legend, extent.x, extent.bottom + 24, DIFF_LEGEND))
+    view = Box(extent.x - MARGIN, extent.y - MARGIN, extent.w + 2 * MARGIN, extent.h + 2 * MARGIN)
+    svg = _root(view, "Perubahan versi", inline)
+    _add_markers(el(svg, "defs"))
+    svg.append(content)
+    if ghosts is not None:
+        svg.append(ghosts)
+    svg.append(legend)
     return _serialize(svg)

@@ -37,8 +37,14 @@ def current_or_none(session: Session, key: str) -> Definition | None:
     return session.scalar(select(Definition).where(Definition.key == key, Definition.status == CURRENT))
 
 
+def lock_key(session: Session, key: str) -> None:
+    """Lock every version row of a key (in id order), so two changes of its current version run one after the other."""
+    session.execute(select(Definition.id).where(Definition.key == key).order_by(Definition.id).with_for_update())
+
+
 def demote_current(session: Session, key: str) -> None:
     """The current version of a key becomes available (before another one becomes current)."""
+    lock_key(session, key)
     session.execute(update(Definition).where(Definition.key == key, Definition.status == CURRENT)
                     .values(status=AVAILABLE).execution_options(synchronize_session="fetch"))
     session.flush()
@@ -65,7 +71,8 @@ def activate(session: Session, key: str, version: int, actor: Actor, reason: str
     definition = _version_for_change(session, key, version, actor)
     if definition.status == RETIRED:
         raise Conflict("definition_retired", key=key, version=version)
-    previous = current_or_none(session, key)
+    previous = session.scalar(select(Definition).where(Definition.key == key, Definition.status == CURRENT)
+                              .execution_options(populate_existing=True))
     if definition.status != CURRENT:
         demote_current(session, key)
         definition.status = CURRENT
@@ -91,8 +98,9 @@ def retire(session: Session, key: str, version: int, actor: Actor, reason: str) 
 def _version_for_change(session: Session, key: str, version: int, actor: Actor) -> Definition:
     if not roles.DEPLOY_ROLES & actor.roles:
         raise Forbidden("admins_only")
+    lock_key(session, key)
     definition = session.scalar(select(Definition).where(Definition.key == key, Definition.version == version)
-                                .with_for_update())
+                                .execution_options(populate_existing=True))
     if definition is None:
         raise NotFound("definition_version_not_found", key=key, version=version)
     return definition

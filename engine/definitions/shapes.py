@@ -56,6 +56,10 @@ PAINTS = {
     "": Paint("#ffffff", INK, 0),
     "done": Paint("#e8f5e9", "#2e7d32", 0),
     "active": Paint("#e3f0fd", "#1565c0", 2),
+    # Version diffs (`diagram.render_marked_svg`).
+    "added": Paint("#e6f4ea", "#1b7f3b", 2),
+    "changed": Paint("#fff4e0", "#b45f06", 2),
+    "removed": Paint("#fdecea", "#b3261e", 1),
 }
 
 TASK_ICONS = {

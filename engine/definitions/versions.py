@@ -72,7 +72,7 @@ def examine_bundle(session: Session, bundle: Mapping[str, bytes], *, main: str |
         forms.update(dep_forms)
     texts = _texts(bundle, problems)
     if key is not None:
-        _refuse_called_only(session, key, main, root, problems)
+        _refuse_called_only(session, key, main, root, parsed, problems)
     files = {main: root, **deps}
     examined = Examined(problems, findings.warnings(files, forms, bundle), main, key, root, forms, texts)
     if not problems:
@@ -224,8 +224,15 @@ def _called_only(parsed: dict[str, etree._Element]) -> set[str]:
 
 
 def _refuse_called_only(session: Session, key: str, main: str, root: etree._Element,
-                        problems: list[Problem]) -> None:
-    """A process another deployed process calls is deployed inside its caller's bundle, not on its own."""
+                        parsed: dict[str, etree._Element], problems: list[Problem]) -> None:
+    """A process another file of the bundle or another deployed process calls is not startable on its own."""
+    callers = [str(p.get("id")) for name, other in parsed.items() if name != main
+               for p in other.iterfind("bpmn:process", NS)
+               if any(c.get("calledElement") == key for c in p.iterfind(".//bpmn:callActivity", NS))]
+    if callers:
+        problems.append(Problem("process_called_only", main, root.sourceline, key,
+                                {"process": key, "caller": callers[0]}))
+        return
     if lifecycle.current_or_none(session, key) is not None:
         return
     pattern = re.compile(rf'calledElement="{re.escape(key)}"')

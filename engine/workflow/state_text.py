@@ -103,6 +103,12 @@ def dump(workflow: BpmnWorkflow, serializer: BpmnWorkflowSerializer, default: Ca
                   previous is None)
 
 
+def forget(workflow: BpmnWorkflow) -> None:
+    """Make the next save write every part again (the workflow moved to other specs)."""
+    if hasattr(workflow, _TEXTS):
+        delattr(workflow, _TEXTS)
+
+
 def remember(workflow: BpmnWorkflow, top: str, parts: dict[str, str]) -> None:
     """Record the stored texts a workflow was just restored from, so its next save writes only changes."""
     texts = _Texts(top=top)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, request
 
-from engine.definitions import lifecycle, scenarios, validation, versions
-from engine.errors import Forbidden, Problem
+from engine.definitions import diff, lifecycle, scenarios, validation, versions
+from engine.errors import BadRequest, Forbidden, Problem
 from web import db, error_texts
 from web.api.base import bp, json_body, text_field
 from web.api.serialize import definition_item, version_item
@@ -106,6 +106,30 @@ def retire_version(key: str, version: int) -> Any:
     reason = text_field(json_body(required=False), "reason", required=False)
     db.transact(lambda s: lifecycle.retire(s, key, version, actor, reason))
     return _version(key, version)
+
+
+@bp.get("/definitions/<key>/diff")
+def definition_diff(key: str) -> Any:
+    """What changed between two versions: elements per process, lanes, forms field by field, DMN rules."""
+    require_admin()
+    old, new = _pair(key)
+    return diff.compare(old, new)
+
+
+@bp.get("/definitions/<key>/diff.svg")
+def definition_diff_svg(key: str) -> Any:
+    """The `to` diagram with added, changed and removed elements marked, and a legend."""
+    require_admin()
+    old, new = _pair(key)
+    return Response(diff.svg(old, new), mimetype="image/svg+xml")
+
+
+def _pair(key: str) -> tuple[Any, Any]:
+    session = db.session()
+    numbers = [request.args.get(name, "") for name in ("from", "to")]
+    if not all(n.isdigit() for n in numbers):
+        raise BadRequest("diff_versions_required")
+    return versions.get_version(session, key, int(numbers[0])), versions.get_version(session, key, int(numbers[1]))
 
 
 def _version(key: str, version: int) -> dict[str, Any]:

@@ -116,6 +116,30 @@ SCHEMAS: dict[str, Any] = {
         "status": {"type": "string", "enum": ["draft", "current", "available", "retired"]}, "note": {"type": "string"},
         "deployed_by": {"type": "string"}, "deployed_at": ISO, "instances": {"type": "object", "properties": {
             "running": {"type": "integer"}, "completed": {"type": "integer"}}}}},
+    "DiffElement": {"type": "object", "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+        "process": {"type": "string", "description": "process id, or decision id for a DMN rule"},
+        "fields": {"type": "array", "items": {"type": "string"}, "description": "what changed"}}},
+    "Diff": {"type": "object", "properties": {
+        "from": {"type": "integer"}, "to": {"type": "integer"},
+        "added": {"type": "array", "items": _ref("DiffElement")},
+        "removed": {"type": "array", "items": _ref("DiffElement")},
+        "changed": {"type": "array", "items": _ref("DiffElement")},
+        "forms": {"type": "array", "items": {"type": "object", "properties": {
+            "form": {"type": "string"}, "added": {"type": "array", "items": {"type": "string"}},
+            "removed": {"type": "array", "items": {"type": "string"}},
+            "changed": {"type": "array", "items": {"type": "string"}}}}},
+        "files": {"type": "object", "description": "bundle files added, removed and changed"}}},
+    "MigrationPlan": {"type": "object", "properties": {
+        "instance_id": {"type": "integer"}, "from_version": {"type": "integer"}, "to_version": {"type": "integer"},
+        "migratable": {"type": "boolean"},
+        "problems": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "element": {"type": "string", "nullable": True},
+            "params": {"type": "object"}, "message": {"type": "string"}}}},
+        "changes": {"type": "array", "items": {"type": "object", "properties": {
+            "element": {"type": "string"}, "process": {"type": "string"},
+            "change": {"type": "string", "enum": ["changed", "removed"]},
+            "fields": {"type": "array", "items": {"type": "string"}}}}}}},
     "Task": {"type": "object", "properties": {
         "id": {"type": "string"}, "instance_id": {"type": "integer"}, "definition": {"type": "string"},
         "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
@@ -304,6 +328,35 @@ PATHS: dict[str, Any] = {
                     {"200": _json(_ref("Version"))}, errors=("400", "401", "403", "404", "409"), tag="definitions",
                     params=[_path("key"), _path("version", {"type": "integer"})],
                     body=_body({"reason": {"type": "string"}}, []))},
+    "/definitions/{key}/diff": {
+        "get": _op("What changed between two versions (admin)", {"200": _json(_ref("Diff"))},
+                   errors=("400", "401", "403", "404"), tag="definitions",
+                   params=[_path("key"), {**_query("from", {"type": "integer"}), "required": True},
+                           {**_query("to", {"type": "integer"}), "required": True}])},
+    "/definitions/{key}/diff.svg": {
+        "get": _op("The `to` diagram with added, changed and removed elements marked (admin)", {"200": {
+            "description": "SVG", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+                   errors=("400", "401", "403", "404"), tag="definitions",
+                   params=[_path("key"), {**_query("from", {"type": "integer"}), "required": True},
+                           {**_query("to", {"type": "integer"}), "required": True}])},
+    "/definitions/{key}/migrate": {
+        "post": _op("Dry-run or migrate every running, suspended or stopped instance of a version (admin)",
+                    {"200": _json({"type": "object", "properties": {
+                        "migrated": {"type": "array", "items": {"type": "integer"}},
+                        "migratable": {"type": "array", "items": {"type": "integer"}},
+                        "blocked": {"type": "array", "items": {"type": "object", "properties": {
+                            "id": {"type": "integer"},
+                            "problems": {"type": "array", "items": {"type": "object"}}}}}}})},
+                    errors=("400", "401", "403", "404", "409"), tag="migration", params=[_path("key")],
+                    body=_body({"from_version": {"type": "integer"}, "to_version": {"type": "integer"},
+                                "dry_run": {"type": "boolean", "default": False}, "reason": {"type": "string"}},
+                               ["from_version", "to_version"]))},
+    "/instances/{instance_id}/migrate": {
+        "post": _op("Dry-run or migrate one instance to another version (admin); blocked: 409 with the problems",
+                    {"200": _json(_ref("MigrationPlan"))}, errors=("400", "401", "403", "404", "409"),
+                    tag="migration", params=INSTANCE_ID,
+                    body=_body({"to_version": {"type": "integer"}, "dry_run": {"type": "boolean", "default": False},
+                                "reason": {"type": "string"}}, ["to_version"]))},
     "/definitions/{key}/versions/{version}/test": {
         "post": _op("Run the process's scenario tests in memory against a version (admin); nothing is stored",
                     {"200": _json({"type": "object", "required": ["passed", "failed"], "properties": {
