@@ -100,10 +100,11 @@ def _renamed(name, content):
 
 def test_version_page_shows_note_diff_and_activates_and_retires(web, factory):
     admin = web("admin")
-    assert upload(admin, _sop_zip(), "sop.zip", note="SOP 2026").status_code == 303
+    assert upload(admin, _sop_zip(), "sop.zip", note="SOP 2026").status_code in (200, 303)
     response = upload(admin, _sop_zip(_renamed), "sop.zip", note="Rapat jadi tahunan", draft="true")
-    assert response.status_code == 303
-    assert response.headers["Location"].endswith("/definitions/kitapun_senapas/versions/2")
+    # deployed with warnings: they are shown at once, with the way to the new version
+    assert response.status_code == 200 and 'id="warnings"' in response.text
+    assert 'href="/definitions/kitapun_senapas/versions/2"' in response.text
     page = admin.get("/definitions/kitapun_senapas/versions/2").text
     assert "Rapat jadi tahunan" in page and "draf" in page and "Aktifkan versi ini" in page
     assert "Rapat koordinasi monev tahunan" in page and "<code>Koordinasi_Monev</code>" in page
@@ -115,9 +116,10 @@ def test_version_page_shows_note_diff_and_activates_and_retires(web, factory):
     activated = admin.post("/definitions/kitapun_senapas/versions/2/activate", {"reason": "rapat"})
     assert activated.status_code == 303
     assert "sekarang aktif" in admin.get("/definitions/kitapun_senapas/versions/2").text
-    upload(admin, _sop_zip(), "sop.zip")
-    again = admin.get("/definitions/kitapun_senapas/versions/1").text
-    assert "bukan versi aktif" in again and "Aktifkan versi ini" in again
+    same_as_first = upload(admin, _sop_zip(), "sop.zip").text  # shown at once with its warnings
+    assert "sama dengan kitapun_senapas versi 1, yang bukan versi aktif" in same_as_first
+    assert 'href="/definitions/kitapun_senapas/versions/1"' in same_as_first
+    assert "Aktifkan versi ini" in admin.get("/definitions/kitapun_senapas/versions/1").text
     admin.post("/definitions/kitapun_senapas/versions/1/retire", {"reason": "lama"})
     retired = admin.get("/definitions/kitapun_senapas/versions/1").text
     assert "sudah dipensiunkan" in retired and "Aktifkan versi ini" not in retired
@@ -134,3 +136,12 @@ def test_bundle_download_from_the_page(web):
     assert response.status_code == 200 and response.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert "forms/monev.json" in archive.namelist() and "kitapun_senapas.bpmn" in archive.namelist()
+
+
+def test_the_version_page_runs_the_bundle_scenarios(web):
+    admin = web("admin")
+    upload(admin, _sop_zip(), "sop.zip")
+    page = admin.get("/definitions/kitapun_senapas/versions/1").text
+    assert 'action="/definitions/kitapun_senapas/versions/1/test"' in page
+    ran = admin.post("/definitions/kitapun_senapas/versions/1/test", {})
+    assert ran.status_code == 200 and "Skenario kitapun_senapas versi 1:" in ran.text and "0 gagal" in ran.text

@@ -2,11 +2,13 @@
 
 from web.api import (
     auth,
+    dashboard,
     definitions,
     documents,
     instances,
     libraries,
     migration,
+    notifications,
     openapi,
     public,
     settings,
@@ -15,5 +17,5 @@ from web.api import (
 )
 from web.api.base import bp
 
-__all__ = ["auth", "bp", "definitions", "documents", "instances", "libraries", "migration", "openapi", "public",
-           "settings", "tasks", "users"]
+__all__ = ["auth", "bp", "dashboard", "definitions", "documents", "instances", "libraries", "migration",
+           "notifications", "openapi", "public", "settings", "tasks", "users"]
