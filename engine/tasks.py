@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from engine import audit
 from engine.db import utcnow
 from engine.definitions import contract, derived, forms, rules, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
-from engine.libraries import registry
+from engine.libraries import instruments, registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
 from engine.people import roles
@@ -48,13 +48,33 @@ def can_view(session: Session, actor: Actor, task: Task) -> bool:
 
 
 def form_of(session: Session, task: Task) -> dict[str, Any] | None:
-    """The JSON Schema pinned with the task's definition version, or None for a task without form."""
+    """The JSON Schema pinned with the task's definition version, or None for a task without form.
+
+    A form offering instruments by library type gets the one the workflow chose for the task's
+    library (`instrumen` in its data), so the page, the API and the validation all see the same.
+    """
     if not task.form:
         return None
     instance = session.get(Instance, task.instance_id)
     assert instance is not None
     definition = runtime.get_definition(session, instance.definition_id)
-    return versions.forms_of(definition).get(task.form)
+    schema = versions.forms_of(definition).get(task.form)
+    if schema is None or not instruments.variants(schema):
+        return schema
+    chosen = data_of(session, task).get(instruments.CHOICE_VARIABLE)
+    kept = derived.validators(definition.hash, f"{task.form}#{chosen}")
+    if "schema" not in kept:
+        try:
+            kept["schema"] = instruments.variant(schema, str(chosen))
+        except instruments.InstrumentError as exc:
+            raise BadRequest(exc.code, **exc.params) from exc
+    return cast("dict[str, Any]", kept["schema"])
+
+
+def form_key(form: str, schema: dict[str, Any] | None) -> str:
+    """Where a task form's validators are kept: per instrument for a form offering several."""
+    chosen = (schema or {}).get(instruments.CHOSEN_KEYWORD)
+    return f"{form}#{chosen}" if chosen else form
 
 
 def data_of(session: Session, task: Task) -> dict[str, Any]:
@@ -138,7 +158,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     task, instance = _workable(session, task_id, actor)
     schema = form_of(session, task)
     definition = runtime.get_definition(session, instance.definition_id)
-    kept = derived.validators(definition.hash, task.form) if schema and task.form else None
+    kept = derived.validators(definition.hash, form_key(task.form, schema)) if schema and task.form else None
     forms.validate(schema, data, kept=kept)
     loaded = runtime.load(session, instance, limits)
     spiff_task = runtime.find_task(loaded.workflow, task.id)
