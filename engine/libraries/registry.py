@@ -266,6 +266,25 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
     return result
 
 
+def copy_facts(schema: dict[str, Any] | None, data: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """Copy given registry facts (library id as text -> facts) beside the library ids of a submission.
+
+    A scenario test holds no registry: it names the facts of the libraries it uses (their type
+    chooses the instrument) and they land where `resolve_sources` would put the registry's.
+    """
+    if not schema or not facts or not _has_marker(schema):
+        return data
+    result = copy.deepcopy(data)
+    refs: list[tuple[dict[str, Any], str, str, bool]] = []
+    _collect(schema, result, "", refs)
+    for container, name, _, many in refs:
+        if many:
+            container[f"{name}_profiles"] = [{"library": v, **dict(facts.get(str(v)) or {})} for v in container[name]]
+        else:
+            container.update(dict(facts.get(str(container[name])) or {}))
+    return result
+
+
 def _marked(schema: dict[str, Any], kept: dict[str, Any] | None) -> bool:
     """Whether a schema references the registry anywhere; remembered in `kept` (a form's derived facts)."""
     if kept is None:
