@@ -17,7 +17,7 @@ from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
 from engine.libraries import instruments, registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.paging import Listing, Page, clamp, paginate
-from engine.people import roles
+from engine.people import roles, scope
 from engine.people.users import Actor
 from engine.workflow import action, runtime, steps
 from engine.workflow.runtime import Limits
@@ -42,9 +42,13 @@ def get(session: Session, task_id: str, actor: Actor | None = None) -> Task:
 
 
 def can_view(session: Session, actor: Actor, task: Task) -> bool:
-    """Supervisors see every task; others tasks of their lanes and tasks they hold or did."""
-    return (roles.is_supervisor(actor.roles) or roles.may_work_lane(actor.roles, task.lane)
-            or actor.username in (task.assignee, task.completed_by))
+    """Supervisors see every task; others tasks of their lanes and tasks they hold or did.
+
+    A library's or an institution's task is seen only by its own pustakawan or mitra (`engine.people.scope`).
+    """
+    if actor.username in (task.assignee, task.completed_by) or roles.is_supervisor(actor.roles):
+        return True
+    return roles.may_work_lane(actor.roles, task.lane) and scope.sees_task(session, scope.of(session, actor), task)
 
 
 def form_of(session: Session, task: Task) -> dict[str, Any] | None:
@@ -122,6 +126,8 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
     task, instance = found[0], found[1]  # the definition stays in the session for the action
     if not roles.may_work_lane(actor.roles, task.lane):
         raise Forbidden("not_your_lane")
+    if not scope.sees_task(session, scope.of(session, actor), task):
+        raise NotFound("task_not_found")
     if task.status != TaskStatus.OPEN:
         raise Conflict("task_completed" if task.status == TaskStatus.COMPLETED else "task_cancelled")
     if task.assignee and task.assignee != actor.username:
@@ -294,6 +300,10 @@ def queue(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> 
     """Open unassigned tasks of the lanes my roles may work, soonest due first."""
     lanes = tuple(sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles))
     listing = _queue_listing(lanes, roles.is_supervisor(actor.roles))
+    only = scope.task_filter(session, scope.of(session, actor))
+    if only is not None:
+        # A pustakawan's or mitra's queue: only the tasks of its library or institution.
+        listing = Listing(listing.query.where(only))
     return paginate(session, listing, *clamp(page, per_page), rows=TaskRow._make)
 
 

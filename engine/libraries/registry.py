@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Index, Row, String, Table, bindparam, or_, select
+from sqlalchemy import ColumnElement, Index, Row, String, Table, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
@@ -144,10 +144,12 @@ def update_library(session: Session, library_id: int, *, actor: Actor | None = N
 
 def list_libraries(session: Session, q: str | None = None, kecamatan: str | None = None,
                    library_type: str | None = None, page: Any = 1, per_page: Any = 50, *,
-                   active: bool | None = None) -> Page[Library]:
-    """Libraries by kecamatan and name, searched on name, NPP, NPSN, desa and kecamatan."""
+                   active: bool | None = None, only: ColumnElement[bool] | None = None) -> Page[Library]:
+    """Libraries by kecamatan and name, searched on name, NPP, NPSN, desa and kecamatan (`only`: a scope)."""
     page_n, per_page_n = clamp(page, per_page)
     query = select(Library).order_by(Library.kecamatan, Library.name, Library.id)
+    if only is not None:
+        query = query.where(only)
     if kecamatan:
         found = canonical_kecamatan(kecamatan)
         if found is None:

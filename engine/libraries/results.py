@@ -102,7 +102,8 @@ def record_result(session: Session, library_id: int, kind: str, score: float, re
 
 
 def apply_profile(session: Session, library_id: int, profile: Mapping[str, Any], actor: Actor, *,
-                  instance_id: int | None = None, task_id: str | None = None, task_name: str | None = None) -> list[str]:
+                  instance_id: int | None = None, task_id: str | None = None,
+                  task_name: str | None = None) -> list[str]:
     """Copy the profile figures a monev recorded into the registry (the officer chose to); audited."""
     values: dict[str, Any] = {"profile": {REGISTRY_PROFILE_KEYS[key]: profile[key] for key in REGISTRY_PROFILE_KEYS
                                           if profile.get(key) not in (None, "")}}

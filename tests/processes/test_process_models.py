@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,8 @@ EXPECTED_LANES = {
     "kitapun_senapas": {
         "Koordinasi_Monev": "koordinasi", "Surat_Pemberitahuan_Monev": "petugas",
         "Konfirmasi_Penyebarluasan": "mitra", "Kunjungan_Monev": "petugas", "Eskalasi_Kunjungan": "kabid",
-        "Monev": "petugas", "Penilaian_Mandiri": "pustakawan", "Pemilihan_Pembinaan": "koordinasi", "Surat_Pemberitahuan_Pembinaan": "petugas",
+        "Monev": "petugas", "Penilaian_Mandiri": "pustakawan", "Pemilihan_Pembinaan": "koordinasi",
+        "Surat_Pemberitahuan_Pembinaan": "petugas",
         "Kunjungan_Pembinaan": "petugas", "Pendampingan_Akreditasi": "koordinasi",
     },
     "pengaduan": {

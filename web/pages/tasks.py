@@ -15,6 +15,7 @@ from engine import instances, tasks
 from engine.definitions import versions
 from engine.documents import documents
 from engine.errors import ValidationFailed
+from engine.libraries import self_assessment
 from engine.models import Task, TaskStatus
 from engine.workflow import runtime
 from web import bpmn_info, db, error_texts, sources
@@ -78,7 +79,8 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
                               choices=sources.monitored_options(session, task.instance_id)
                               if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
     done = documents.list_for_task(session, task.id) if task.status == TaskStatus.COMPLETED else []
-    return render_template("task.html", form=form, has_errors=bool(errors), documents=done, **ctx), status
+    return render_template("task.html", form=form, has_errors=bool(errors), documents=done,
+                           self_assessment=self_assessment.beside(session, task, schema), **ctx), status
 
 
 def _mentions(schema: dict[str, Any] | None, word: str) -> bool:
