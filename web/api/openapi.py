@@ -106,7 +106,14 @@ SCHEMAS: dict[str, Any] = {
     "TaskDetail": {"allOf": [_ref("Task"), {"type": "object", "properties": {
         "form": {"type": "object", "nullable": True, "properties": {"schema": {"type": "object"},
                                                                      "ui_schema": {"type": "object"}}},
-        "data": {"type": "object"}, "instructions": {"type": "string"}}}]},
+        "data": {"type": "object"}, "instructions": {"type": "string"},
+        "self_assessment": {"type": "object", "nullable": True,
+                            "description": "the library's own answers to the instrument, beside a monev form",
+                            "properties": {"task_id": {"type": "string"}, "completed_by": {"type": "string"},
+                                           "completed_at": ISO, "instrument": {"type": "string"},
+                                           "answers": {"type": "array", "items": {"type": "object", "properties": {
+                                               "component": {"type": "string"}, "indicator": {"type": "string"},
+                                               "answer": {"type": "string"}, "option": {"type": "string"}}}}}}}}]},
     "Instance": {"type": "object", "properties": {
         "id": {"type": "integer"}, "definition": {"type": "string"}, "version": {"type": "integer"},
         "status": {"type": "string", "enum": ["running", "suspended", "completed", "cancelled", "error"]},
