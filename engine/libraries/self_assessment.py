@@ -7,6 +7,7 @@ and the audit snapshot of the submission, never from the workflow.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,8 @@ class Answer:
     indicator: str
     letter: str
     option: str
+    component_key: str = ""
+    indicator_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,22 @@ def beside(session: Session, task: Task, schema: dict[str, Any] | None) -> SelfA
             letter = (given.get(key) or {}).get(indicator_id)
             option = next((o.get("title", "") for o in indicator.get("oneOf", []) if o.get("const") == letter), "")
             rows.append(Answer(str(component.get("title", key)), str(indicator.get("title", indicator_id)),
-                               str(letter or ""), str(option)))
+                               str(letter or ""), str(option), key, indicator_id))
     if not any(row.letter for row in rows):
         return None
     return SelfAssessment(done.id, done.completed_by, done.completed_at,
                           str(schema.get(instruments.INSTRUMENT_KEYWORD)), rows)
+
+
+def annotated(schema: dict[str, Any], found: SelfAssessment | None, label: str) -> dict[str, Any]:
+    """A copy of an instrument form whose indicators also say what the library answered (for display only)."""
+    if found is None:
+        return schema
+    field = instruments.answers_field(schema)
+    answers = copy.deepcopy((schema.get("properties") or {}).get(field) or {})
+    for row in found.answers:
+        indicator = ((answers.get("properties") or {}).get(row.component_key) or {}).get("properties", {}).get(
+            row.indicator_id)
+        if isinstance(indicator, dict) and row.letter:
+            indicator["description"] = f"{indicator.get('description', '')} {label}: {row.option or row.letter}".strip()
+    return {**schema, "properties": {**(schema.get("properties") or {}), field: answers}}

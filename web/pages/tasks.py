@@ -74,13 +74,15 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
     if values is None:
         values = tasks.values_of(task, ctx["events"])
     schema = tasks.form_of(session, task)
-    form = render.build(schema, values, errors=errors, ui=ctx["ui"], lang=locale(),
-                              libraries=sources.library_options(session) if _mentions(schema, "library") else [],
-                              choices=sources.monitored_options(session, task.instance_id)
-                              if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
+    beside = self_assessment.beside(session, task, schema)
+    form = render.build(self_assessment.annotated(schema, beside, _("Penilaian mandiri")) if schema else schema,
+                        values, errors=errors, ui=ctx["ui"], lang=locale(),
+                        libraries=sources.library_options(session) if _mentions(schema, "library") else [],
+                        choices=sources.monitored_options(session, task.instance_id)
+                        if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
     done = documents.list_for_task(session, task.id) if task.status == TaskStatus.COMPLETED else []
     return render_template("task.html", form=form, has_errors=bool(errors), documents=done,
-                           self_assessment=self_assessment.beside(session, task, schema), **ctx), status
+                           self_assessment=beside, **ctx), status
 
 
 def _mentions(schema: dict[str, Any] | None, word: str) -> bool:
