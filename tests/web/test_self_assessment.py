@@ -24,8 +24,9 @@ def test_the_officer_sees_the_librarians_answers_beside_the_monev_form(demo_app:
     iid = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
 
     def step(username: str, name: str, library: int | None, data: dict) -> None:
-        [task] = [t for t in api(username).get("/tasks?scope=queue&per_page=200").json["items"]
-                  if t["instance_id"] == iid and t["name"] == name and (library is None or t["item_key"] == str(library))]
+        queued = api(username).get("/tasks?scope=queue&per_page=200").json["items"]
+        [task] = [t for t in queued if t["instance_id"] == iid and t["name"] == name
+                  and (library is None or t["item_key"] == str(library))]
         assert api(username).post(f"/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
 
     for username, name, library, data in STEPS[:5]:  # up to the dissemination of the schedule
