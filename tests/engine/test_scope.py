@@ -93,6 +93,10 @@ def test_a_pustakawan_sees_only_its_own_library_and_its_own_self_assessment(peop
         letters = documents.list_for_instance(s, iid)
         own = [d for d in letters if d.kind == "surat_tugas" and (d.context.get("item") or {}).get("key") == "1"]
         assert document_access.visible(s, own[0].id, PUSTAKAWAN_1).id == own[0].id
+        assert [d.id for d in library_access.letters(s, PUSTAKAWAN_1, 1)] == [own[0].id]
+        assert [d.kind for d in library_access.letters(s, PETUGAS, 3)] == ["surat_tugas"]
+        with pytest.raises(NotFound):
+            library_access.letters(s, PUSTAKAWAN_1, 3)
         for d in letters:
             if d not in own:
                 with pytest.raises(NotFound):

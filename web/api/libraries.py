@@ -48,5 +48,9 @@ def list_libraries() -> Any:
 def get_library(library_id: int) -> Any:
     """One library with its result history."""
     session = db.session()
-    library = access.get(session, current_actor(), library_id)
-    return {**library_item(library), "results": [result_item(r) for r in results.history(session, library.id)]}
+    actor = current_actor()
+    library = access.get(session, actor, library_id)
+    letters = access.letters(session, actor, library.id)
+    return {**library_item(library), "results": [result_item(r) for r in results.history(session, library.id)],
+            "documents": [{"id": d.id, "kind": d.kind, "title": d.title, "number": d.number,
+                           "created_at": iso(d.created_at)} for d in letters]}

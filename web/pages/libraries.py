@@ -34,5 +34,6 @@ def show(library_id: int) -> Any:
     session = db.session()
     library = access.get(session, current_actor(), library_id)
     return render_template("library.html", library=library, results=results.history(session, library.id),
+                           letters=access.letters(session, current_actor(), library.id),
                            types=fields.LIBRARY_TYPES, supervisors=fields.SUPERVISORS,
                            automation=fields.AUTOMATION, accreditation=fields.ACCREDITATION_STATUSES)
