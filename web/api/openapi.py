@@ -132,7 +132,11 @@ SCHEMAS: dict[str, Any] = {
     "Library": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "npp": {"type": "string", "nullable": True},
         "library_type": {"type": "string"}, "kecamatan": {"type": "string"},
-        "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}}}},
+        "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}},
+        "documents": {"type": "array", "description": "letters about the library the caller may open",
+                      "items": {"type": "object", "properties": {
+                          "id": {"type": "integer"}, "kind": {"type": "string"}, "title": {"type": "string"},
+                          "number": {"type": "string", "nullable": True}, "created_at": ISO}}}}},
     "Completion": {"type": "object", "properties": {
         "instance": {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
         "next_tasks": {"type": "array", "items": _ref("Task")}, "incident": {"type": "string"}}},
