@@ -349,6 +349,16 @@ PROBLEMS: dict[str, Any] = {
     "answers_unknown_indicators": _l("indikator tidak dikenal pada komponen %(component)s: %(indicators)s"),
     "answers_indicator_unanswered": _l("indikator %(indicator)s (%(component)s) harus dijawab a–e"),
     "score_out_of_range": _l("nilai harus antara 0 dan 100, bukan %(total)s"),
+    # Instruments chosen by library type (engine/libraries/instruments.py).
+    "instrument_library_types": _l("%(source)s: 'library_types' wajib berupa daftar jenis perpustakaan "
+                                   "(mis. \"desa\" atau \"sekolah/SMA\")"),
+    "instrument_for_type_missing": _l("tidak ada instrumen untuk jenis perpustakaan %(library_type)s"),
+    "instrument_for_type_ambiguous": _l("dua instrumen sama cocoknya untuk jenis perpustakaan %(library_type)s: "
+                                        "%(ids)s"),
+    "instrument_item_not_object": _l("pemilihan instrumen memerlukan data perpustakaan (objek)"),
+    "instrument_list_invalid": _l("x-senapas-instrument wajib berupa id instrumen atau daftar id yang tidak kosong"),
+    "instrument_not_offered": _l("instrumen %(id)s tidak ditawarkan formulir ini (yang ditawarkan: %(ids)s)"),
+    "instrument_field_invalid": _l("x-senapas-instrument-field tidak sah: %(field)s"),
 }
 TYPE_NAMES: dict[str, Any] = {
     "string": _l("teks"), "integer": _l("bilangan bulat"), "number": _l("angka"), "boolean": _l("ya/tidak"),

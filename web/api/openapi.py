@@ -160,7 +160,14 @@ SCHEMAS: dict[str, Any] = {
         "draft_saved": {"type": "object", "nullable": True, "description": "who saved the draft in `data`, and when",
                         "properties": {"by": {"type": "string"}, "at": ISO}},
         "documents": {"type": "array", "items": _ref("Document"),
-                      "description": "the instance's documents that concern this task, its own first"}}}]},
+                      "description": "the instance's documents that concern this task, its own first"},
+        "self_assessment": {"type": "object", "nullable": True,
+                            "description": "the library's own answers to the instrument, beside a monev form",
+                            "properties": {"task_id": {"type": "string"}, "completed_by": {"type": "string"},
+                                           "completed_at": ISO, "instrument": {"type": "string"},
+                                           "answers": {"type": "array", "items": {"type": "object", "properties": {
+                                               "component": {"type": "string"}, "indicator": {"type": "string"},
+                                               "answer": {"type": "string"}, "option": {"type": "string"}}}}}}}}]},
     "Instance": {"type": "object", "properties": {
         "id": {"type": "integer"}, "definition": {"type": "string"}, "version": {"type": "integer"},
         "status": {"type": "string", "enum": ["running", "suspended", "completed", "cancelled", "error"]},
@@ -179,7 +186,11 @@ SCHEMAS: dict[str, Any] = {
     "Library": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "npp": {"type": "string", "nullable": True},
         "library_type": {"type": "string"}, "kecamatan": {"type": "string"},
-        "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}}}},
+        "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}},
+        "documents": {"type": "array", "description": "letters about the library the caller may open",
+                      "items": {"type": "object", "properties": {
+                          "id": {"type": "integer"}, "kind": {"type": "string"}, "title": {"type": "string"},
+                          "number": {"type": "string", "nullable": True}, "created_at": ISO}}}}},
     "Dashboard": {"type": "object", "description": "The supervisors' overview; due times are counted in the "
                                                    "office's working hours when a task is created.", "properties": {
         "as_of": ISO,
