@@ -161,7 +161,8 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
         threshold = float(settings.get(session, "coaching_threshold"))
         ready = score >= threshold
         details = {"instrument": found.get("instrument"), "version": found.get("version"),
-                   "coaching_threshold": threshold, "ready_for_coaching": ready}
+                   "coaching_threshold": threshold, "ready_for_coaching": ready,
+                   "instrument_title": found.get("instrument_title"), "weakest": found.get("weakest") or []}
         record_result(session, library_id, kind, score, actor.username, components=found.get("components"),
                       details=details, **common)
     else:

@@ -63,7 +63,7 @@ def test_surat_tugas_has_its_parts_and_the_officer() -> None:
     text = text_of(render("surat_tugas"))
     assert_has(text, *LETTERHEAD, "SURAT TUGAS", "NOMOR 800.1.11.1/3/Dispusip/2027", "Dasar",
                "Undang-Undang Nomor 43 Tahun 2007 tentang Perpustakaan", "Peraturan Pemerintah Nomor 24 Tahun 2014",
-               "Peraturan Perpustakaan Nasional Nomor 1 Tahun 2024", "041/155/2023", "MEMERINTAHKAN", "Kepada",
+               "041/155/2023", "Tahun Anggaran 2027", "MENUGASKAN", "Kepada",
                "Budi Santoso, S.IP. (fiktif)", "NIP : 19850505 201001 1 005", "Penata (III/c)",
                "Pustakawan Ahli Muda", "Untuk", "monitoring dan evaluasi (monev)",
                "Perpustakaan SD Negeri 1 Contoh, Jl. Melati No. 3, Desa Contoh, Kec. Bendosari",
