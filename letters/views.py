@@ -129,8 +129,7 @@ def _addressees(context: dict[str, Any], letter: dict[str, Any], rows: list[dict
             names.append(_text(letter.get("penerima_lain")) or "Pimpinan Instansi Terkait")
         else:
             names.append(_text(known.get(key)) or _text(key))
-    table = context.get("supervisors") if isinstance(context.get("supervisors"), dict) \
-        else DEFAULTS["letter_supervisors"]
+    table = _dict(context.get("supervisors")) or DEFAULTS["letter_supervisors"]
     return supervised_addressees(names, table, [r["facts"] for r in rows]) or ["Pimpinan Instansi Terkait"]
 
 

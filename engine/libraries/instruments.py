@@ -236,7 +236,8 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
     rounded = round(total, 2)
     weakest = [item for _, item in sorted(low, key=lambda pair: pair[0])[:WEAKEST]]
     return {"instrument": instrument.id, "instrument_title": instrument.title, "version": instrument.version,
-            "components": results, "weakest": weakest, "total": rounded, "grade": grade(rounded, instrument.grade_bands, instrument.below_grade)}
+            "components": results, "weakest": weakest, "total": rounded,
+            "grade": grade(rounded, instrument.grade_bands, instrument.below_grade)}
 
 
 def grade(total: float, bands: Sequence[Sequence[Any]] = DEFAULT_GRADE_BANDS,

@@ -1,0 +1,113 @@
+"""Issuing the number of a letter made unnumbered (`letter_number_timing` = "on_issue").
+
+Such a letter waits as a draft: its date can be set first, then an authorised user issues its
+number, either the next one of Senapas's own register or one taken from the agency's external
+register (SRIKANDI or the outgoing-letter book), typed in. Both are audited. The document row is
+locked while its number is issued, so two officers issuing the same letter at once give it one
+number, and the loser takes none from the register (numbers stay gapless).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine import audit, settings
+from engine.documents import access, numbers
+from engine.documents.documents import Document
+from engine.errors import Conflict, Forbidden, ValidationFailed, field_error
+from engine.people.users import Actor
+from engine.workflow.runtime import WIB
+
+# Who may set a letter's date and issue its number: the Bidang's heads and the administrator.
+ISSUE_ROLES = frozenset({"kabid", "subkoor", "admin"})
+NUMBER_MAX = 100
+REASON_MAX = 500
+# A letter may be dated at most this many days away from today, either way.
+DATE_RANGE_DAYS = 366
+# What an external register number may hold: letters, digits, and the separators numbers use.
+_EXTERNAL = re.compile(r"[0-9A-Za-z][0-9A-Za-z./\-_ ]*")
+
+
+def _pending(session: Session, document_id: int, actor: Actor) -> Document:
+    """The unnumbered document, locked for this transaction; refused for a numbered one or a caller without the role."""
+    if not actor.roles & ISSUE_ROLES:
+        raise Forbidden("document_number_forbidden")
+    access.visible(session, document_id, actor)
+    document = session.scalars(select(Document).where(Document.id == document_id).with_for_update()
+                               .execution_options(populate_existing=True)).one()
+    if document.number is not None or not document.context.get("number_pending"):
+        raise Conflict("document_already_numbered", number=document.number or "-")
+    return document
+
+
+def _checked_date(value: date, today: date) -> date:
+    if abs((value - today).days) > DATE_RANGE_DAYS:
+        raise ValidationFailed(details=[field_error("date", "letter_date_out_of_range", days=DATE_RANGE_DAYS)])
+    return value
+
+
+def set_letter_date(session: Session, document_id: int, actor: Actor, letter_date: date, *,
+                    today: date | None = None) -> Document:
+    """Date an unnumbered letter (its number, when issued, belongs to that date's year)."""
+    document = _pending(session, document_id, actor)
+    when = _checked_date(letter_date, today or datetime.now(WIB).date())
+    _update_context(document, date=when.isoformat())
+    audit.record(session, actor.username, "document_date", instance_id=document.instance_id,
+                 data={"document": document.id, "date": when.isoformat()})
+    return document
+
+
+def issue_number(session: Session, document_id: int, actor: Actor, *, external: str | None = None,
+                 reason: str = "") -> Document:
+    """Give an unnumbered letter its number: the next of the register, or `external` from the agency's register."""
+    document = _pending(session, document_id, actor)
+    when = date.fromisoformat(str(document.context.get("date")))
+    code = str(settings.get(session, "letter_codes").get(document.kind) or "").strip()
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(details=[field_error("reason", "max_length", limit=REASON_MAX)])
+    if external is not None:
+        number = " ".join(external.split())
+        if not number or len(number) > NUMBER_MAX or not _EXTERNAL.fullmatch(number):
+            raise ValidationFailed(details=[field_error("number", "letter_number_invalid", limit=NUMBER_MAX)])
+        if not reason:
+            raise ValidationFailed(details=[field_error("reason", "reason_required")])
+        # Unique per year and kind here; the `number` column's own unique index covers every other case.
+        taken = session.scalar(select(Document.id).where(Document.number == number))
+        if taken is not None:
+            raise Conflict("letter_number_taken", number=number)
+        seq = None
+    else:
+        if not code:
+            raise Conflict("document_kind_unnumbered", kind=document.kind)
+        mode = str(settings.get(session, "letter_numbering"))
+        seq = numbers.allocate(session, numbers.sequence_key(code, mode), when.year)
+        number = numbers.format_number(str(settings.get(session, "letter_number_pattern")), code=code, seq=seq,
+                                       unit=str(settings.get(session, "letter_unit")),
+                                       when=datetime.combine(when, time(), WIB))
+    document.number, document.year, document.seq = number, when.year, seq
+    document.code = code if seq is not None else None
+    _update_context(document, number=number, number_pending=False,
+                    number_source="external" if external is not None else "register")
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        # Another officer entered the same external number a moment ago.
+        raise Conflict("letter_number_taken", number=number) from exc
+    audit.record(session, actor.username, "document_number", instance_id=document.instance_id, reason=reason,
+                 data={"document": document.id, "kind": document.kind, "number": number,
+                       "date": when.isoformat(), "external": external is not None})
+    return document
+
+
+def _update_context(document: Document, **changes: Any) -> None:
+    # A new mapping (the JSON column is not tracked in place) and a PDF to render again.
+    document.context = {**document.context, **changes}
+    document.pdf, document.rendered_at = None, None
