@@ -37,7 +37,7 @@ def view(kind: str, context: dict[str, Any]) -> dict[str, Any]:
 
 TEXT_DEFAULTS = ("letter_order_word", "letter_no_gratuity", "letter_free_of_charge", "letter_visit_time")
 PROFILE_LABELS = (("koleksi_judul", "Koleksi (judul)"), ("koleksi_eksemplar", "Koleksi (eksemplar)"),
-                  ("tenaga", "Tenaga perpustakaan (orang)"), ("tenaga_terlatih", "Tenaga terlatih (orang)"),
+                  ("tenaga", "Tenaga (orang)"), ("tenaga_terlatih", "Tenaga terlatih (orang)"),
                   ("anggaran", "Anggaran perpustakaan"), ("jam_buka", "Jam buka"), ("npp", "Status NPP"))
 # Library types as letters print them (engine.libraries.fields.LIBRARY_TYPES).
 LIBRARY_TYPES = {"sekolah": "Perpustakaan Sekolah/Madrasah", "desa": "Perpustakaan Desa",

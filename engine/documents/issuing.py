@@ -111,3 +111,16 @@ def _update_context(document: Document, **changes: Any) -> None:
     # A new mapping (the JSON column is not tracked in place) and a PDF to render again.
     document.context = {**document.context, **changes}
     document.pdf, document.rendered_at = None, None
+
+
+def issue(session: Session, document_id: int, actor: Actor, *, letter_date: date | None = None,
+          external: str | None = None, reason: str = "") -> Document:
+    """Date (when a date is given) and number an unnumbered letter in one step, as the page's form does."""
+    if letter_date is not None:
+        set_letter_date(session, document_id, actor, letter_date)
+    return issue_number(session, document_id, actor, external=external, reason=reason)
+
+
+def may_issue(actor: Actor) -> bool:
+    """True when the actor's roles let them date and number letters."""
+    return bool(actor.roles & ISSUE_ROLES)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from engine import audit, instances, tasks
 from engine.definitions import versions
-from engine.documents import documents
+from engine.documents import documents, issuing
 from engine.errors import BadRequest
 from engine.models import InstanceStatus
 from engine.people import roles
@@ -73,7 +73,7 @@ def show(instance_id: int) -> Any:
         data=state.data,
         titles=history.field_titles(versions.forms_of(definition), locale()),
         documents=documents.list_for_instance(session, instance_id), names=bpmn_info.step_names(definition),
-        offered=instances.offered(instance, actor))
+        offered=instances.offered(instance, actor), may_issue=issuing.may_issue(actor))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.svg")
