@@ -236,6 +236,10 @@ FIELDS: dict[str, Any] = {
     "letter_number_invalid": _l("nomor surat berisi huruf, angka, titik, garis miring, tanda hubung atau spasi; "
                                 "maksimal %(limit)s karakter"),
     "letter_date_out_of_range": _l("tanggal surat paling jauh %(days)s hari dari hari ini"),
+    "text_list_required": _l("'%(field)s' harus daftar teks"),
+    "too_many_lines": _l("paling banyak %(limit)s baris"),
+    "supervisor_key_unknown": _l("'%(key)s' bukan jenis perpustakaan (pilihan: %(types)s), boleh diikuti "
+                                 "':' dan jenjang sekolah"),
 }
 # Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {

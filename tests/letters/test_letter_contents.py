@@ -7,12 +7,19 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 import letters
+from engine import settings
+from engine.db import run_in_transaction
+from engine.documents import documents
+from engine.models import Instance
+from engine.people.users import Actor, create_user
 from engine.settings import DEFAULTS
+from engine.workflow.steps import StepDone
 from letters.addressees import addressees, supervisor_of
 from tests.letters.pdftext import assert_has, text_of
-from tests.letters.samples import OFFICERS, context
+from tests.letters.samples import OFFICERS, context, instance_row
 
 TEAM_OFFICERS = {**OFFICERS, "dewi": {"name": "Dewi Anggraini, S.Sos. (fiktif)", "nip": "199107072019022003",
                                       "rank": "Penata Muda (III/a)", "position": "Pustakawan Ahli Pertama"}}
@@ -157,3 +164,35 @@ def test_monev_report_without_indicator_detail_names_the_weakest_components_and_
     text = pdf_text("monev_report", ctx)
     assert_has(text, "Indikator terlemah", "Tenaga Perpustakaan: 67%", "Koleksi (judul) : 800", "NPP : belum ada",
                "(....................................)")
+
+
+def test_a_stored_surat_tugas_names_the_team_from_the_user_records_and_the_current_settings(
+        factory: sessionmaker[Session]) -> None:
+    def people(s: Session) -> None:
+        create_user(s, "budi", "rahasia-uji-1", ["petugas"], name="Budi Nyata", nip="198505052010011005",
+                    rank="Penata (III/c)", position="Pustakawan Ahli Muda")
+        create_user(s, "dewi", "rahasia-uji-2", ["petugas"], name="Dewi Nyata", nip="199107072019022003",
+                    rank="Penata Muda (III/a)", position="Pustakawan Ahli Pertama")
+        settings.put(s, "letter_legal_bases", ["Peraturan Bupati Contoh Nomor 9 Tahun 2026;"], "admin")
+        settings.put(s, "letter_budget_basis", "DPA Contoh Tahun Anggaran {year}.", "admin")
+    run_in_transaction(factory, people)
+    instance_id = instance_row(factory)
+    step = StepDone("t1", "kunjungan_monev", "Kunjungan", {"documentsOnOpen": "surat_tugas"},
+                    {"kunjungan": {"library": 7, "library_name": "SD Contoh", "visit_date": "2027-03-15",
+                                   "officer": "budi", "members": ["Dewi"]}}, "7", "SD Contoh", opened=True)
+
+    def generate(s: Session) -> int:
+        instance = s.get(Instance, instance_id)
+        assert instance is not None
+        [document] = documents.on_step_done(s, instance, step, Actor("kabid", frozenset({"kabid"})))
+        return document.id
+
+    doc_id = run_in_transaction(factory, generate)
+    with factory() as s:
+        document = documents.get(s, doc_id)
+        text = text_of(letters.render_pdf(document))
+    year = document.context["date"][:4]
+    assert_has(text, "Budi Nyata (ketua tim)", "NIP : 19850505 201001 1 005", "Dewi Nyata",
+               "NIP : 19910707 201902 2 003", "Penata Muda (III/a)", "Pustakawan Ahli Pertama",
+               "Peraturan Bupati Contoh Nomor 9 Tahun 2026;", f"DPA Contoh Tahun Anggaran {year}.", "MENUGASKAN",
+               "tidak menerima imbalan")

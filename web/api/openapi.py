@@ -203,7 +203,7 @@ PATHS: dict[str, Any] = {
                        "changed": {"type": "array", "items": {"type": "string"}}, "settings": {"type": "object"}}})},
                    errors=("400", "401", "403", "422"), tag="settings",
                    params=[_path("section", {"type": "string", "enum": ["letterhead", "signatories", "grade_bands",
-                                                                        "calendar"]})],
+                                                                        "calendar", "letter_texts"]})],
                    body=_body({}, []))},
     "/settings/emblem": {
         "put": _op("Upload the regency emblem (admin): PNG or JPEG, at most 512 KB, decoded and stored as PNG",
