@@ -95,6 +95,7 @@ def test_monev_summary_lists_the_cycle_highest_score_first() -> None:
     text = text_of(render("monev_summary"))
     assert_has(text, "REKAPITULASI HASIL MONITORING DAN EVALUASI PERPUSTAKAAN", "Monev Perpustakaan 2027 Tahap I",
                "92,02", "79,50", "61,00", "48,40", "dimonev: 4; dipilih untuk dibina menuju akreditasi: 2",
+               "Predikat Monev", "bukan predikat akreditasi",
                KABID["name"], "NIP 19800202 200501 2 002")
     assert text.index("MTs Negeri Contoh") < text.index("SD Negeri 1 Contoh") < text.index("TBM Pelangi")
 
