@@ -107,7 +107,7 @@ class CalendarForm(FlaskForm):
 class LetterTextsForm(FlaskForm):
     """The texts of the letters: Dasar and DPA, statements, contact person, addressees, number timing."""
 
-    letter_legal_bases = TextAreaField(_l("Dasar surat tugas, satu per baris"))
+    letter_legal_bases = TextAreaField(_l("Dasar surat tugas, satu per baris"), render_kw={"rows": 6})
     letter_budget_basis = StringField(_l("Dasar anggaran (DPA); {year} diganti tahun surat"))
     letter_order_word = SelectField(_l("Diktum surat tugas"), validate_choice=False, choices=[
         SelectChoice("MENUGASKAN", "MENUGASKAN"), SelectChoice("MEMERINTAHKAN", "MEMERINTAHKAN")])
@@ -117,11 +117,10 @@ class LetterTextsForm(FlaskForm):
     contact_phone = StringField(_l("Telepon/WhatsApp narahubung"))
     letter_visit_time = StringField(_l("Waktu kunjungan bila jadwal tidak menyebutkannya"))
     letter_supervisors = TextAreaField(_l("Tujuan surat menurut jenis perpustakaan, satu per baris: jenis[:jenjang] = "
-                                          "tujuan"))
+                                          "tujuan"), render_kw={"rows": 8})
     letter_number_timing = SelectField(_l("Pemberian nomor surat"), validate_choice=False, choices=[
         SelectChoice("on_create", _l("langsung saat surat dibuat")),
-        SelectChoice("on_issue", _l("kemudian, oleh kepala bidang/sub koordinator/admin (tanggal dapat diatur dulu; "
-                                    "nomor dari buku agenda dapat dimasukkan)"))])
+        SelectChoice("on_issue", _l("kemudian, oleh kepala bidang, sub koordinator, atau admin"))])
 
 
 def letter_texts_data(values: dict[str, Any]) -> dict[str, Any]:
