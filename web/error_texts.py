@@ -236,6 +236,8 @@ FIELDS: dict[str, Any] = {
     "letter_number_invalid": _l("nomor surat berisi huruf, angka, titik, garis miring, tanda hubung atau spasi; "
                                 "maksimal %(limit)s karakter"),
     "letter_date_out_of_range": _l("tanggal surat paling jauh %(days)s hari dari hari ini"),
+    "letter_number_like_register": _l("nomor berbentuk nomor register Senapas sendiri; kosongkan agar register "
+                                      "memberi nomor berikutnya"),
     "text_list_required": _l("'%(field)s' harus daftar teks"),
     "too_many_lines": _l("paling banyak %(limit)s baris"),
     "supervisor_key_unknown": _l("'%(key)s' bukan jenis perpustakaan (pilihan: %(types)s), boleh diikuti "

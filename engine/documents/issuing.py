@@ -3,21 +3,22 @@
 Such a letter waits as a draft: its date can be set first, then an authorised user issues its
 number, either the next one of Senapas's own register or one taken from the agency's external
 register (SRIKANDI or the outgoing-letter book), typed in. Both are audited. The document row is
-locked while its number is issued, so two officers issuing the same letter at once give it one
-number, and the loser takes none from the register (numbers stay gapless).
+claimed with a conditional write before it is read, so two officers issuing the same letter at once
+give it one number, and the loser takes none from the register (numbers stay gapless).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import audit, settings
+from engine.db import execute
 from engine.documents import access, numbers
 from engine.documents.documents import Document
 from engine.errors import Conflict, Forbidden, ValidationFailed, field_error
@@ -34,14 +35,22 @@ DATE_RANGE_DAYS = 366
 _EXTERNAL = re.compile(r"[0-9A-Za-z][0-9A-Za-z./\-_ ]*")
 
 
+_DOCUMENTS = cast(Table, Document.__table__)
+_CLAIM = (update(_DOCUMENTS).where(_DOCUMENTS.c.id == bindparam("document_id"), _DOCUMENTS.c.number.is_(None))
+          .values(rendered_at=None))
+
+
 def _pending(session: Session, document_id: int, actor: Actor) -> Document:
     """The unnumbered document, locked for this transaction; refused for a numbered one or a caller without the role."""
     if not actor.roles & ISSUE_ROLES:
         raise Forbidden("document_number_forbidden")
     access.visible(session, document_id, actor)
-    document = session.scalars(select(Document).where(Document.id == document_id).with_for_update()
+    # The claim is a conditional write: it takes the row's lock (PostgreSQL) or the write lock (SQLite)
+    # before anything is read, so a second officer issuing the same letter sees it numbered and stops.
+    claimed = execute(session, _CLAIM, {"document_id": document_id}).rowcount
+    document = session.scalars(select(Document).where(Document.id == document_id)
                                .execution_options(populate_existing=True)).one()
-    if document.number is not None or not document.context.get("number_pending"):
+    if not claimed or document.number is not None or not document.context.get("number_pending"):
         raise Conflict("document_already_numbered", number=document.number or "-")
     return document
 
@@ -78,7 +87,10 @@ def issue_number(session: Session, document_id: int, actor: Actor, *, external: 
             raise ValidationFailed(details=[field_error("number", "letter_number_invalid", limit=NUMBER_MAX)])
         if not reason:
             raise ValidationFailed(details=[field_error("reason", "reason_required")])
-        # Unique per year and kind here; the `number` column's own unique index covers every other case.
+        if _looks_like_register(session, number, when):
+            # The register would print it for a later letter, which could then never be stored.
+            raise ValidationFailed(details=[field_error("number", "letter_number_like_register")])
+        # A number is used once, whatever the kind or year (the `number` column is unique).
         taken = session.scalar(select(Document.id).where(Document.number == number))
         if taken is not None:
             raise Conflict("letter_number_taken", number=number)
@@ -105,6 +117,19 @@ def issue_number(session: Session, document_id: int, actor: Actor, *, external: 
                  data={"document": document.id, "kind": document.kind, "number": number,
                        "date": when.isoformat(), "external": external is not None})
     return document
+
+
+def _looks_like_register(session: Session, number: str, when: date) -> bool:
+    """True when Senapas's own register prints numbers of this shape, for any code, number and year."""
+    seq, year = 987654321, 9876
+    pattern, unit = str(settings.get(session, "letter_number_pattern")), str(settings.get(session, "letter_unit"))
+    for code in {str(c).strip() for c in settings.get(session, "letter_codes").values() if str(c).strip()}:
+        printed = numbers.format_number(pattern, code=code, seq=seq, unit=unit,
+                                        when=datetime(year, when.month, 1, tzinfo=WIB))
+        shape = re.escape(printed).replace(str(seq), r"\d+").replace(str(year), r"\d{4}")
+        if re.fullmatch(shape, number):
+            return True
+    return False
 
 
 def _update_context(document: Document, **changes: Any) -> None:

@@ -52,8 +52,10 @@ def test_the_api_dates_then_numbers_a_letter_and_refuses_what_does_not_fit(api, 
 
     assert api("petugas").post(f"/documents/{second}/number", json={}).status_code == 403
     assert put(kabid, f"/documents/{second}/date", {"date": "2-1-2027"}).status_code == 422
-    taken = kabid.post(f"/documents/{second}/number", json={"number": f"000.4/1/Dispusip/{year}", "reason": "agenda"})
-    assert taken.status_code == 409 and taken.json["error"]["code"] == "letter_number_taken"
+    like_register = kabid.post(f"/documents/{second}/number", json={"number": f"000.4/1/Dispusip/{year}",
+                                                                     "reason": "agenda"})
+    assert like_register.status_code == 422
+    assert like_register.json["error"]["details"][0]["code"] == "letter_number_like_register"
     unexplained = kabid.post(f"/documents/{second}/number", json={"number": "000.4/77/2027"})
     assert unexplained.status_code == 422 and unexplained.json["error"]["details"][0]["path"] == "reason"
     external = kabid.post(f"/documents/{second}/number", json={"number": "000.4/77/2027", "reason": "buku agenda"})

@@ -99,6 +99,8 @@ def test_a_number_from_the_external_register_is_audited_and_unique(factory: sess
 @pytest.mark.parametrize(("external", "reason", "field"), [
     ("", "alasan", "number"), ("000.4/<b>/2027", "alasan", "number"), ("x" * 101, "alasan", "number"),
     ("000.4/5/2027", "  ", "reason"),
+    # Numbers the register itself would print later (any code, number or year) would block those letters.
+    ("000.4/5/Dispusip/2027", "alasan", "number"), ("800.1.11.1/12/Dispusip/2028", "alasan", "number"),
 ])
 def test_bad_external_numbers_are_refused_and_change_nothing(factory: sessionmaker[Session], external: str,
                                                                reason: str, field: str) -> None:
