@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages pip cannot bring: Chromium for the browser tests, the fonts the letters are set in; needs root.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation
+# Debian packages pip cannot bring: Chromium for the browser tests, the fonts the letters are set in, Redis for
+# the shared rate-limit tests; needs root.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation redis-server
 CHROMIUM := /usr/bin/chromium
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

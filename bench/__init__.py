@@ -1,9 +1,10 @@
 """`senapas bench`: each scenario measured beside its floor, on throw-away databases.
 
 Scenarios: engine_throughput (plus SQL statements, commits and bytes per completion/instance),
-inbox_latency, http_inbox, growth and contention. `--quick` runs them on sizes that finish in a
+inbox_latency, http_inbox, growth, contention and dashboard_latency. `--quick` runs them on sizes that finish in a
 few minutes on a 2-core machine; a scenario that needs PostgreSQL is skipped with the reason when
-the server is not reachable.
+the server is not reachable. `senapas bench soak` (`bench.soak`) is apart from these: the whole
+stack, as separate processes, under sustained load and optional faults, on a database of its own.
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ FULL = Plan(engine_cycles=40, memory_cycles=200, growth_cycles=4, inbox_tasks=10
 TINY = Plan(engine_cycles=1, memory_cycles=1, growth_cycles=1, inbox_tasks=200, inbox_rounds=1,
             http_tasks=100, http_seconds=0.3, http_threads=2, contention_cycles=1, libraries=2,
             growth_libraries=3)
-SCENARIOS = ("engine_throughput", "inbox_latency", "http_inbox", "growth", "contention")
+SCENARIOS = ("engine_throughput", "inbox_latency", "http_inbox", "growth", "contention", "dashboard_latency")
 
 
 def scenarios(plan: Plan, pg_problem: str | None) -> dict[str, Callable[[], list[Result]]]:
     """Each scenario as a call on the plan's sizes."""
-    from bench import contention, http_inbox, inbox, throughput
+    from bench import contention, dashboard, http_inbox, inbox, throughput
 
     sizes = throughput.Sizes(plan.engine_cycles, plan.memory_cycles, plan.growth_cycles, plan.libraries,
                              plan.growth_libraries)
@@ -66,6 +67,7 @@ def scenarios(plan: Plan, pg_problem: str | None) -> dict[str, Callable[[], list
         if has_web else needs_web,
         "growth": lambda: throughput.growth(sizes),
         "contention": needs_pg if pg_problem else lambda: contention.contention(plan.contention_cycles, plan.libraries),
+        "dashboard_latency": lambda: dashboard.dashboard_latency(plan.inbox_tasks, plan.inbox_rounds, kinds),
     }
 
 

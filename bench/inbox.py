@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 from bench import sop
 from bench.databases import Database, database
 from bench.report import Result, lower_is_better, p95
-from engine import tasks
+from engine import task_lists
 from engine.db import run_in_transaction, utcnow
 from engine.definitions import versions
+from engine.libraries.fields import KECAMATAN
+from engine.libraries.registry import Library
 from engine.models import Definition, Instance, Task
 from engine.people import roles
 from engine.people.users import Actor
@@ -31,7 +33,10 @@ from engine.schema import metadata
 LANES = (("petugas", 0.6), ("koordinasi", 0.15), ("mitra", 0.15), ("kabid", 0.1))
 USER_ROLES = ["petugas"] * 12 + ["mitra"] * 4 + ["kabid"] * 4
 TASKS_PER_INSTANCE = 10
+LIBRARIES = 50
 ORDER = "ORDER BY due_at IS NULL, due_at, created_at, id"
+# The lists measured: each one's engine call, and the SQL condition of the same list on the bare table.
+SCOPES = ("queue", "inbox", "queue_library", "all")
 
 
 def people() -> list[Actor]:
@@ -51,6 +56,9 @@ def seed(db: Database, open_tasks: int, rng: random.Random) -> None:
     instance_count = -(-open_tasks // TASKS_PER_INSTANCE)
     chunk = 5000
     with db.engine.begin() as conn:
+        conn.execute(insert(Library), [
+            {"id": n, "name": f"Perpustakaan {n}", "library_type": "sekolah", "kecamatan": KECAMATAN[n % 12],
+             "profile": {}, "created_at": now, "updated_at": now} for n in range(1, LIBRARIES + 1)])
         for start in range(0, instance_count, chunk):
             conn.execute(insert(Instance), [
                 {"id": n, "definition_id": definition_id, "definition_key": sop.KEY, "status": "running",
@@ -68,13 +76,16 @@ def seed(db: Database, open_tasks: int, rng: random.Random) -> None:
                     "id": str(uuid.UUID(int=rng.getrandbits(128))), "instance_id": n // TASKS_PER_INSTANCE + 1,
                     "definition_key": sop.KEY, "name": f"Langkah_{lane}", "title": f"Langkah {lane} {n}",
                     "lane": lane, "status": "open", "assignee": rng.choice(by_lane[lane]) if claimed else None,
-                    "form": "monev.json", "item_key": str(n % 50), "item_label": f"Perpustakaan {n % 50}",
+                    "form": "monev.json", "item_key": str(n % LIBRARIES + 1),
+                    "item_label": f"Perpustakaan {n % LIBRARIES + 1}", "library_id": n % LIBRARIES + 1,
                     "created_at": now - timedelta(minutes=n),
                     "due_at": None if rng.random() < 0.1 else now + timedelta(minutes=rng.randrange(90 * 24 * 60)),
                 })
             conn.execute(insert(Task), rows)
         conn.exec_driver_sql("CREATE TABLE bare_tasks AS SELECT * FROM tasks")
         conn.exec_driver_sql("CREATE INDEX ix_bare_tasks ON bare_tasks (status, assignee, lane, due_at)")
+        conn.exec_driver_sql("CREATE INDEX ix_bare_tasks_library ON bare_tasks (library_id, status, assignee, due_at)")
+        conn.exec_driver_sql("CREATE INDEX ix_bare_tasks_open ON bare_tasks (status, due_at)")
         # Only this database's own tables: a bare ANALYZE on PostgreSQL walks every schema of the
         # server's database, and its locks would meet other processes' work (a TRUNCATE deadlocked).
         names = [table.name for table in metadata.sorted_tables] + ["bare_tasks"]
@@ -83,15 +94,20 @@ def seed(db: Database, open_tasks: int, rng: random.Random) -> None:
 
 
 def _bare(db: Database, actor: Actor, scope: str) -> Callable[[], Any]:
-    """The same count and first page as the engine's query, in raw SQL on the bare table."""
+    """The same count and first page as the engine's query, in raw SQL on the bare table (no joins)."""
     style = "%s" if db.kind == "postgresql" else "?"
+    params: list[Any]
     if scope == "inbox":
         where, params = f"status = 'open' AND assignee = {style}", [actor.username]
+    elif scope == "all":
+        where, params = "status = 'open'", []
     else:
         lanes = sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles)
         null_lane = " OR lane IS NULL" if roles.is_supervisor(actor.roles) else ""
         where = f"status = 'open' AND assignee IS NULL AND (lane IN ({', '.join([style] * len(lanes))}){null_lane})"
         params = list(lanes)
+        if scope == "queue_library":
+            where, params = f"{where} AND library_id = {style}", [*params, _library_of(actor)]
 
     def run() -> Any:
         raw = db.engine.raw_connection()
@@ -107,13 +123,21 @@ def _bare(db: Database, actor: Actor, scope: str) -> Callable[[], Any]:
     return run
 
 
+def _library_of(actor: Actor) -> int:
+    """The library a user filters their queue by (a different one per user)."""
+    return int(actor.username[-2:]) % LIBRARIES + 1
+
+
 def _ours(db: Database, actor: Actor, scope: str) -> Callable[[], Any]:
-    query = tasks.inbox if scope == "inbox" else tasks.queue
+    where = task_lists.Filters(library_id=_library_of(actor)) if scope == "queue_library" else None
+    name = "queue" if scope == "queue_library" else scope
+    if scope == "all":  # every open task: what a supervisor's list reads, whoever the user is
+        actor = Actor(actor.username, frozenset({"kabid"}))
 
     def run() -> Any:
         session: Session
         with db.factory() as session:
-            page = query(session, actor)
+            page = task_lists.in_scope(session, actor, name, 1, 50, where)
             return page.items, page.total
 
     return run
@@ -129,13 +153,14 @@ def _timed(call: Callable[[], Any], repeat: int) -> list[float]:
 
 
 def inbox_latency(open_tasks: int, rounds: int, kinds: tuple[str, ...]) -> list[Result]:
-    """p95 of queue and inbox (count plus first page) per database, beside the bare-table floor."""
+    """p95 of queue, inbox, a queue filtered by library and every open task (count plus first page) per
+    database, beside the same list read from a bare table without joins."""
     results = []
     for kind in kinds:
         with database(kind) as db:
             seed(db, open_tasks, random.Random(6))
             users = people()
-            for scope in ("queue", "inbox"):
+            for scope in SCOPES:
                 ours: list[float] = []
                 floor: list[float] = []
                 for actor in users:  # warm both paths (statement caches, pages) before measuring

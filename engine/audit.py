@@ -33,3 +33,10 @@ def history(session: Session, instance_id: int) -> list[AuditEvent]:
     """The audit events of one instance, oldest first."""
     return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                 .order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def latest(session: Session, instance_id: int, action: str) -> AuditEvent | None:
+    """The most recent event of one action on an instance (why it was suspended, say), or None."""
+    return session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
+                                                    AuditEvent.action == action)
+                           .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)).first()

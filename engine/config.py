@@ -5,6 +5,10 @@ SENAPAS_SECRET_KEY      signs sessions and CSRF tokens; default a random key per
 SENAPAS_PROCESSES_DIR   bundle folders (BPMN, DMN, forms, instruments); default ./processes of the project
 SENAPAS_SCRIPT_TIME_LIMIT  seconds one script or expression may run (default 2)
 SENAPAS_MAX_ENGINE_STEPS   engine steps one action may take (default 500)
+SENAPAS_DB_POOL_SIZE    PostgreSQL connections each process keeps open (twice as many more on a burst; default 5)
+SENAPAS_SMTP_URL        where `senapas worker` sends notification emails (smtp://host:port); unset: no email
+SENAPAS_MAIL_FROM       the sender of those emails (default Senapas <senapas@localhost>)
+SENAPAS_BASE_URL        the address people open Senapas at, for links in emails (default none)
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ class Settings:
     processes_dir: Path
     instance_dir: Path
     limits: Limits = field(default_factory=Limits)
+    db_pool_size: int = 5
+    smtp_url: str | None = None
+    mail_from: str = "Senapas <senapas@localhost>"
+    base_url: str = ""
 
 
 def from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +51,10 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         instance_dir=instance_dir,
         limits=Limits(max_engine_steps=int(env.get("SENAPAS_MAX_ENGINE_STEPS", 500)),
                       script_time_limit=float(env.get("SENAPAS_SCRIPT_TIME_LIMIT", 2.0))),
+        db_pool_size=int(env.get("SENAPAS_DB_POOL_SIZE", 5)),
+        smtp_url=env.get("SENAPAS_SMTP_URL") or None,
+        mail_from=env.get("SENAPAS_MAIL_FROM") or "Senapas <senapas@localhost>",
+        base_url=(env.get("SENAPAS_BASE_URL") or "").rstrip("/"),
     )
 
 

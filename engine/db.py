@@ -209,10 +209,13 @@ def _drop_after_commit(session: Session, *_: Any) -> None:
     session.info.pop(_AFTER_COMMIT, None)
 
 
-def open_database(url: str) -> sessionmaker[Session]:
-    """A session factory on a new engine for `url`; a SQLite file's folder is created first."""
+def open_database(url: str, pool_size: int | None = None) -> sessionmaker[Session]:
+    """A session factory on a new engine for `url` (PostgreSQL: `pool_size` connections kept, twice as many more
+    on a burst); a SQLite file's folder is created first."""
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    if pool_size and url.startswith("postgresql"):
+        return make_session_factory(make_engine(url, pool_size=pool_size, max_overflow=2 * pool_size))
     return make_session_factory(make_engine(url))
 
 

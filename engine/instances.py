@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -14,6 +14,8 @@ from engine.definitions import contract, derived, elements, forms, versions
 from engine.definitions import diagram as diagrams
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
+from engine.notify import triggers
+from engine.notify.notices import Kind
 from engine.paging import MAX_PER_PAGE, Page, clamp, like_pattern, paginate
 from engine.people import roles
 from engine.people.users import Actor
@@ -32,13 +34,19 @@ OFFERED: dict[InstanceStatus, tuple[str, ...]] = {
 
 
 def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None = None, *,
-          limits: Limits, public: bool = False, assigned: dict[str, Any] | None = None) -> Instance:
+          limits: Limits, public: bool = False, assigned: dict[str, Any] | None = None,
+          title: str | None = None) -> Instance:
     """Start the latest version of a definition; only its start lane's roles (or the public form) may.
 
     `data` is the submission, held to the start event's form (none: no data); `assigned` holds the
     values the system sets itself, such as a complaint's reference (its form marks them read-only).
+    `title` names the instance (a cycle's "Monev Perpustakaan 2027 Tahap I"); without one it is
+    named after its definition and id until its data gives it a title.
     """
     data = dict(data or {})
+    title = (title or "").strip() or None
+    if title is not None and (len(title) > 300 or any(ord(ch) < 32 for ch in title)):
+        raise BadRequest("invalid_title", limit=300)
     forms.check_shape(data)
     definition = versions.latest(session, key)
     form = elements.elements(definition).get(f"start:{definition.key}")
@@ -63,7 +71,9 @@ def start(session: Session, key: str, actor: Actor, data: dict[str, Any] | None 
     session.add(instance)
     session.flush()
     storage.add(session, instance, workflow)
-    instance.title = f"{definition.name} #{instance.id}"
+    instance.title = title or f"{definition.name} #{instance.id}"
+    if title:
+        instance.search_text = title.lower()
     audit.record(session, actor.username, "start", instance_id=instance.id, data=data)
     action.act(session, Loaded(instance, definition, workflow), actor, limits, submitted=data)
     return instance
@@ -76,13 +86,14 @@ class Progress:
     data: dict[str, Any]
     done: frozenset[str]
     active: frozenset[str]
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def progress(session: Session, instance: Instance) -> Progress:
     """Read an instance's current data and element states (one load of its state: detail views only)."""
     with runtime.reading(session, instance) as workflow:
         done, active = steps.element_states(workflow)
-        return Progress(steps.current_data(workflow), done, active)
+        return Progress(steps.current_data(workflow), done, active, steps.instance_counts(workflow))
 
 
 def diagram(session: Session, instance: Instance, state: Progress | None = None, *, inline: bool = False) -> str:
@@ -90,7 +101,7 @@ def diagram(session: Session, instance: Instance, state: Progress | None = None,
     definition = runtime.get_definition(session, instance.definition_id)
     state = state or progress(session, instance)
     return diagrams.render_svg(definition.bpmn, process_id=definition.key, done=state.done, active=state.active,
-                               inline=inline)
+                               inline=inline, counts=state.counts)
 
 
 def get(session: Session, instance_id: int, actor: Actor | None = None) -> Instance:
@@ -163,6 +174,7 @@ def suspend(session: Session, instance_id: int, actor: Actor, reason: str) -> In
     instance = _supervise(session, instance_id, actor, reason)
     transition(instance, S.SUSPENDED)
     audit.record(session, actor.username, "suspend", instance_id=instance.id, reason=reason)
+    triggers.stopped(session, instance, Kind.SUSPENDED, actor, reason, triggers.holders(session, instance.id))
     return instance
 
 
@@ -178,12 +190,14 @@ def cancel(session: Session, instance_id: int, actor: Actor, reason: str) -> Ins
     """End an instance for good; its open tasks are withdrawn."""
     instance = _supervise(session, instance_id, actor, reason)
     transition(instance, S.CANCELLED)
+    held_by = triggers.holders(session, instance.id)
     instance.open_tasks = 0
     for task in session.scalars(select(Task).where(Task.instance_id == instance.id,
                                                    Task.status == TaskStatus.OPEN)):
         task.status = TaskStatus.CANCELLED
         task.completed_at = utcnow()
     audit.record(session, actor.username, "cancel", instance_id=instance.id, reason=reason)
+    triggers.stopped(session, instance, Kind.CANCELLED, actor, reason, held_by)
     return instance
 
 
@@ -209,6 +223,15 @@ def retry(session: Session, instance_id: int, actor: Actor, reason: str, *, limi
 def offered(instance: Instance, actor: Actor) -> tuple[str, ...]:
     """The supervisor actions to offer this actor on this instance (none to non-supervisors)."""
     return OFFERED.get(InstanceStatus(instance.status), ()) if roles.is_supervisor(actor.roles) else ()
+
+
+def check_action(session: Session, instance_id: int, actor: Actor, name: str, reason: str) -> Instance:
+    """Refuse a supervisor action as `supervise` would, without taking it (to ask for a confirmation first)."""
+    instance = _supervise(session, instance_id, actor, reason)
+    if name not in offered(instance, actor):
+        target = {"suspend": S.SUSPENDED, "cancel": S.CANCELLED}.get(name, S.RUNNING)
+        raise Conflict("invalid_transition", status=InstanceStatus(instance.status).value, target=target.value)
+    return instance
 
 
 def supervise(session: Session, instance_id: int, actor: Actor, name: str, reason: str, *,

@@ -156,7 +156,12 @@ class Task(Base):
     form: Mapped[str | None] = mapped_column(String(300))
     item_key: Mapped[str | None] = mapped_column(String(200))
     item_label: Mapped[str | None] = mapped_column(String(300))
+    # The library the task works on (its multi-instance item names it), for the task lists' filters. No
+    # foreign key: a schedule naming an unregistered id must not stop the projection, hence the engine.
+    library_id: Mapped[int | None]
     draft: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    draft_by: Mapped[str | None] = mapped_column(String(64))
+    draft_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
@@ -169,6 +174,14 @@ class Task(Base):
 # and stops after them, instead of reading and sorting every open task of the lanes.
 Index("ix_tasks_by_due", Task.status, Task.assignee, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id,
       Task.lane)
+# The supervisors' overview counts ranges of these instead of reading every open or finished task:
+# overdue and due today (per holder), and what was completed in the SLA period (by whom, in time).
+Index("ix_tasks_open_due", Task.status, Task.due_at, Task.assignee)
+Index("ix_tasks_done_at", Task.status, Task.completed_at, Task.completed_by, Task.due_at)
+# One library's tasks in the same order (a queue or inbox filtered by library reads only its rows, in order).
+Index("ix_tasks_library", Task.library_id, Task.status, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
+# Every open task in that order, for a supervisor's list of all open tasks.
+Index("ix_tasks_open_by_due", Task.status, Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
 
 
 class AuditEvent(Base):

@@ -68,10 +68,12 @@ class Listing:
     cache keys again, which on a busy list costs more than the database does.
     """
 
-    def __init__(self, query: Select[Any]) -> None:
+    def __init__(self, query: Select[Any], count: Select[Any] | None = None) -> None:
         self.query = query
         self.page = (query.limit(bindparam("paging_limit", type_=Integer))
                      .offset(bindparam("paging_offset", type_=Integer)))
+        if count is not None:  # a cheaper count the caller knows to be equal (without joins that add columns only)
+            self.count = count
 
     @functools.cached_property
     def count(self) -> Select[Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from engine import models, settings
+from engine import models, rate_counts, settings
 from engine.db import Base
 from engine.documents import documents, numbers
 from engine.libraries import registry, results
+from engine.notify import notices
 
 metadata = Base.metadata
-__all__ = ["documents", "metadata", "models", "numbers", "registry", "results", "settings"]
+__all__ = ["documents", "metadata", "models", "notices", "numbers", "rate_counts", "registry", "results", "settings"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, NamedTuple
+from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -16,9 +15,16 @@ from engine.definitions import contract, derived, forms, rules, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
 from engine.libraries import registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
-from engine.paging import Listing, Page, clamp, paginate
+from engine.notify import triggers
 from engine.people import roles
 from engine.people.users import Actor
+
+# The lists live in engine.task_lists; these names stay importable from here for their callers.
+from engine.task_lists import TaskRow as TaskRow
+from engine.task_lists import archive as archive
+from engine.task_lists import in_scope as in_scope
+from engine.task_lists import inbox as inbox
+from engine.task_lists import queue as queue
 from engine.workflow import action, runtime, steps
 from engine.workflow.runtime import Limits
 
@@ -201,14 +207,18 @@ def assign(session: Session, task_id: str, actor: Actor, username: str, reason: 
     task.claimed_at = utcnow()
     audit.record(session, actor.username, "assign", instance_id=task.instance_id, task_id=task.id,
                  task_name=task.name, reason=reason, data={"from": previous, "to": user.username})
+    if previous != user.username:
+        triggers.assigned(session, task, actor)
     return task
 
 
 def save_draft(session: Session, task_id: str, actor: Actor, data: dict[str, Any]) -> Task:
-    """Keep unfinished form values on the task; they are not validated against the schema."""
+    """Keep unfinished form values on the task, with who saved them and when; they are not validated."""
     task, _ = _workable(session, task_id, actor)
     forms.check_shape(data)
     task.draft = data
+    task.draft_by = actor.username
+    task.draft_at = utcnow()
     return task
 
 
@@ -227,79 +237,3 @@ def open_tasks(session: Session, instance_id: int) -> list[Task]:
     return list(session.scalars(select(Task).where(Task.instance_id == instance_id,
                                                    Task.status == TaskStatus.OPEN)
                                 .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)))
-
-
-class TaskRow(NamedTuple):
-    """A task as the lists show it: every column but the draft, as a read-only tuple.
-
-    The busiest pages and API calls list tasks; a plain tuple costs a fraction of an ORM object
-    (or of a SQLAlchemy row, whose attributes are looked up by name).
-    """
-
-    id: str
-    instance_id: int
-    definition_key: str
-    name: str
-    title: str
-    lane: str | None
-    status: str
-    assignee: str | None
-    form: str | None
-    item_key: str | None
-    item_label: str | None
-    created_at: datetime
-    due_at: datetime | None
-    claimed_at: datetime | None
-    completed_at: datetime | None
-    completed_by: str | None
-
-
-# The list queries are built once (the queue once per set of lanes) on plain table columns, with the
-# username as a bound parameter: building and checking a statement costs more than running it.
-_columns = Task.__table__.c
-LIST_COLUMNS = tuple(_columns[name] for name in TaskRow._fields)
-_BY_DUE = (_columns.due_at.is_(None), _columns.due_at, _columns.created_at, _columns.id)
-_INBOX = Listing(select(*LIST_COLUMNS).where(_columns.assignee == bindparam("username"),
-                                              _columns.status == TaskStatus.OPEN).order_by(*_BY_DUE))
-_ARCHIVE = Listing(select(*LIST_COLUMNS).where(_columns.completed_by == bindparam("username"))
-                   .order_by(_columns.completed_at.desc(), _columns.id))
-
-
-def inbox(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[TaskRow]:
-    """Open tasks assigned to me, soonest due first."""
-    return paginate(session, _INBOX, *clamp(page, per_page), rows=TaskRow._make,
-                    params={"username": actor.username})
-
-
-def queue(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[TaskRow]:
-    """Open unassigned tasks of the lanes my roles may work, soonest due first."""
-    lanes = tuple(sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles))
-    listing = _queue_listing(lanes, roles.is_supervisor(actor.roles))
-    return paginate(session, listing, *clamp(page, per_page), rows=TaskRow._make)
-
-
-def archive(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50) -> Page[TaskRow]:
-    """Tasks I completed, most recent first."""
-    return paginate(session, _ARCHIVE, *clamp(page, per_page), rows=TaskRow._make,
-                    params={"username": actor.username})
-
-
-SCOPES = {"inbox": inbox, "queue": queue, "archive": archive}
-
-
-def in_scope(session: Session, actor: Actor, scope: str, page: Any = 1, per_page: Any = 50) -> Page[TaskRow]:
-    """One of the task lists by name: inbox (mine), queue (unclaimed, my lanes) or archive (done by me)."""
-    if scope not in SCOPES:
-        raise BadRequest("unknown_scope", choices=list(SCOPES))
-    return SCOPES[scope](session, actor, page, per_page)
-
-
-# Per set of lanes, not per definition: the few role combinations of the agency's people.
-@functools.lru_cache(maxsize=64)
-def _queue_listing(lanes: tuple[str, ...], supervisor: bool) -> Listing:
-    """The queue of these lanes (and of tasks outside any lane, for supervisors)."""
-    lane_filter: ColumnElement[bool] = _columns.lane.in_(lanes)
-    if supervisor:
-        lane_filter = or_(lane_filter, _columns.lane.is_(None))
-    return Listing(select(*LIST_COLUMNS).where(_columns.status == TaskStatus.OPEN, _columns.assignee.is_(None),
-                                               lane_filter).order_by(*_BY_DUE))

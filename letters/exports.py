@@ -136,3 +136,31 @@ def _datetime(value: Any) -> Any:
 def _sheet_title(title: str) -> str:
     cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\").strip()
     return (cleaned or "Hasil monev")[:31]
+
+
+DASHBOARD_HEADER = ["Bagian", "Nama", "Keterangan", "Ukuran", "Nilai"]
+STAGE_WORDS = {"monev": "monev", "selection": "pemilihan", "coaching": "pembinaan", "accreditation": "akreditasi"}
+CELL_WORDS = {"": "", "open": "berjalan", "overdue": "terlambat", "done": "selesai", "skipped": "tidak dipilih"}
+
+
+def dashboard_csv(found: Mapping[str, Any]) -> bytes:
+    """The supervisors' overview (the API's JSON shape) as one long table: section, who, what, measure, value."""
+    tasks, sla = found["tasks"], found["sla"]
+    rows: list[list[Any]] = [
+        ["Tugas", "", "", "terbuka", tasks["open"]], ["Tugas", "", "", "terlambat", tasks["overdue"]],
+        ["Tugas", "", "", "jatuh tempo hari ini", tasks["due_today"]],
+        ["Tugas", "", "", "belum diambil", tasks["unclaimed"]],
+        ["Ketepatan waktu", "", f"{sla['period_days']} hari", "selesai", sla["completed"]],
+        ["Ketepatan waktu", "", f"{sla['period_days']} hari", "tepat waktu", sla["within"]],
+        ["Ketepatan waktu", "", f"{sla['period_days']} hari", "rasio", "" if sla["rate"] is None else sla["rate"]],
+    ]
+    for person in found["workload"]:
+        for measure, key in (("terbuka", "open"), ("terlambat", "overdue"), ("selesai 30 hari", "completed_30d")):
+            rows.append(["Beban kerja", person["name"], person["username"], measure, person[key]])
+    for cycle in found["cycles"]:
+        for library in cycle["libraries"]:
+            where = f"{library['name']} ({library['kecamatan']})" if library["kecamatan"] else library["name"]
+            for stage, state in library["stages"].items():
+                rows.append([cycle["title"], where, library["library_id"], STAGE_WORDS.get(stage, stage),
+                             CELL_WORDS.get(state, state)])
+    return _csv(DASHBOARD_HEADER, rows)

@@ -6,7 +6,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, redirect, request, url_for
+from flask_limiter import Limiter
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -20,7 +22,7 @@ from web.extensions import csrf
 from web.forms.render import datetime_input
 from web.json_output import JSONOutput
 from web.pages.history import columns
-from web.ratelimit import SlidingWindow
+from web.ratelimit import DatabaseWindow, RedisWindow, Window, redis_limiter
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -36,11 +38,13 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
     if test_config:
         app.config.update(test_config)
-    factory = app.config.get("SESSION_FACTORY") or open_database(settings.database_url)
+    factory = app.config.get("SESSION_FACTORY") or open_database(settings.database_url, settings.db_pool_size)
+    limiter = redis_limiter(app.config["REDIS_URL"]) if app.config.get("REDIS_URL") else None
+    if limiter is not None:
+        limiter.init_app(app)
     app.extensions["senapas"] = db.WebState(
         settings=settings, context=config.context(settings, factory),
-        complaints=SlidingWindow(*app.config["COMPLAINT_RATE_LIMIT"]),
-        logins=SlidingWindow(*app.config["LOGIN_RATE_LIMIT"]))
+        complaints=_window(app, "complaint", factory, limiter), logins=_window(app, "login", factory, limiter))
     app.url_map.converters["int"] = StoredInteger
     if app.config["PROXY_HOPS"]:
         hops = int(app.config["PROXY_HOPS"])
@@ -59,6 +63,14 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     _register_blueprints(app)
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))
     return app
+
+
+def _window(app: Flask, name: str, factory: sessionmaker[Session], limiter: Limiter | None) -> Window:
+    """The shared counter of one rate limit: on Redis when SENAPAS_REDIS_URL is set, else in the database."""
+    limit, seconds = app.config[f"{name.upper()}_RATE_LIMIT"]
+    if limiter is not None:
+        return RedisWindow(f'{app.config["REDIS_PREFIX"]}:{name}', limit, seconds, limiter)
+    return DatabaseWindow(name, limit, seconds, factory)
 
 
 class StoredInteger(IntegerConverter):
@@ -80,7 +92,20 @@ def url_with(**changes: Any) -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
-    from web.pages import account, admin, auth, complaints, definitions, documents, exports, instances, libraries, tasks
+    from web.pages import (
+        account,
+        admin,
+        auth,
+        complaints,
+        dashboard,
+        definitions,
+        documents,
+        exports,
+        instances,
+        libraries,
+        tasks,
+    )
+    from web.pages import notifications as notification_pages
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
@@ -91,7 +116,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(libraries.bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
     app.before_request(account.require_new_password)
+    app.register_blueprint(notification_pages.bp)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated calls
     app.register_blueprint(api_bp)

@@ -12,7 +12,7 @@ from engine.models import User
 from engine.people import roles, users
 from web import db
 from web.errors import RateLimited
-from web.ratelimit import SlidingWindow
+from web.ratelimit import Window
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -115,9 +115,27 @@ def check_credentials(db_session: Session, username: str, password: str) -> User
     return user
 
 
+def check_lookup_rate() -> None:
+    """Refuse a client whose complaint status lookups failed too often (a wrong reference or contact).
+
+    Failed lookups count like complaints, under their own key, so guessing contacts is as slow as
+    sending complaints; a lookup that finds its complaint never counts.
+    """
+    limiter = db.state().complaints
+    wait = limiter.wait(f"lookup:{client_key()}")
+    if wait:
+        raise RateLimited("too_many_lookups", seconds=wait)
+
+
+def count_failed_lookup() -> None:
+    """Count one complaint status lookup that found nothing for this client."""
+    limiter = db.state().complaints
+    limiter.add(f"lookup:{client_key()}")
+
+
 def check_complaint_rate() -> None:
     """Count one complaint for this client; over the limit is a RateLimited error (429)."""
-    limiter: SlidingWindow = db.state().complaints
-    key = client_key()
-    if not limiter.hit(key):
-        raise RateLimited("too_many_complaints", seconds=limiter.retry_after(key))
+    limiter: Window = db.state().complaints
+    wait = limiter.hit(client_key())
+    if wait:
+        raise RateLimited("too_many_complaints", seconds=wait)

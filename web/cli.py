@@ -15,17 +15,18 @@ from engine.definitions import bundles, versions
 from engine.errors import SenapasError
 from engine.libraries import importer
 from engine.migrate import upgrade
+from engine.notify.rounds import NoticeWorker
 from engine.people import users
 from engine.people.roles import ROLES
 from engine.workflow import timers
-from web import error_texts
+from web import error_texts, notice_texts
 from web.demo import DEMO_PASSWORD
 
 ADMIN = users.Actor("admin", frozenset({"admin"}))
 
 
 def _factory(settings: config.Settings) -> sessionmaker[Session]:
-    return open_database(settings.database_url)
+    return open_database(settings.database_url, settings.db_pool_size)
 
 
 @click.group()
@@ -142,15 +143,42 @@ def libraries_import(settings: config.Settings, path: Path) -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @click.pass_obj
 def worker(settings: config.Settings, once: bool, interval: float) -> None:
-    """Fire due timers; several workers may run against PostgreSQL."""
+    """Fire due timers, tell about due and overdue tasks, send queued emails, prune ended rate-limit windows.
+
+    Several workers may run against PostgreSQL. A lost database connection ends only the current
+    poll: the worker logs it and polls again.
+    """
+    from psycopg import OperationalError as PgOperationalError
+    from sqlalchemy.exc import DBAPIError
+
+    from engine import rate_counts
+    from web.config import from_env as web_settings
+
     context = config.context(settings, _factory(settings))
-    while True:
-        fired = timers.run_due(context)
-        if fired:
-            click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
-        if once:
-            return
-        time.sleep(interval)
+    web = web_settings()
+    longest = max(web["COMPLAINT_RATE_LIMIT"][1], web["LOGIN_RATE_LIMIT"][1])
+    notices = NoticeWorker(context, settings.smtp_url, notice_texts.composer(settings))
+    try:
+        while True:
+            try:
+                fired = timers.run_due(context)
+                done = notices.run()
+                run_in_transaction(context.factory, lambda s: rate_counts.prune(s, longest))
+            except (DBAPIError, PgOperationalError) as exc:
+                if once:
+                    raise
+                logging.getLogger(__name__).warning("database unavailable, polling again: %s",
+                                                    str(exc).splitlines()[0])
+                fired, done = 0, None
+            if fired:
+                click.echo(f"{fired} instance dengan timer jatuh tempo diproses")
+            if done and (done.told or done.sent):
+                click.echo(f"{done.told} notifikasi tenggat dibuat, {done.sent} email terkirim")
+            if once:
+                return
+            time.sleep(interval)
+    finally:
+        notices.close()
 
 
 @main.command()
@@ -170,7 +198,7 @@ def demo(settings: config.Settings, host: str, port: int, password: str, empty: 
         demo_setup.prepare(settings, context.factory, password, say=click.echo, empty=empty)
     except SenapasError as exc:
         raise click.ClickException(error_texts.describe(exc)) from exc
-    demo_setup.start_timer_thread(context)
+    demo_setup.start_timer_thread(context, settings=settings)
     app = create_app(settings, {"SESSION_FACTORY": context.factory, "SECURE_COOKIES": False})
     url = f"http://{host}:{port}/"
     click.echo(f"\nSenapas berjalan di {url}")
@@ -215,15 +243,44 @@ def check_command(settings: config.Settings) -> None:
     click.echo("tidak ada temuan")
 
 
-@main.command("bench")
+@main.group("bench", invoke_without_command=True)
 @click.option("--quick", is_flag=True, help="Small sizes that finish in a few minutes.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per result line.")
 @click.option("--only", multiple=True, help="Run only these scenarios (repeatable).")
-def bench_command(quick: bool, as_json: bool, only: tuple[str, ...]) -> None:
-    """Measure each scenario beside its floor on temporary databases."""
+@click.pass_context
+def bench_command(ctx: click.Context, quick: bool, as_json: bool, only: tuple[str, ...]) -> None:
+    """Measure each scenario beside its floor on temporary databases (`bench soak`: the whole stack under load)."""
     import bench
 
+    if ctx.invoked_subcommand is not None:
+        return
     unknown = sorted(set(only) - set(bench.SCENARIOS))
     if unknown:
         raise click.BadParameter(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(bench.SCENARIOS)}")
     bench.main(quick, as_json, only, echo=click.echo)
+
+
+@bench_command.command("soak")
+@click.option("--minutes", default=10.0, show_default=True, help="How long the people work.")
+@click.option("--clients", default=50, show_default=True, help="How many simulated people.")
+@click.option("--quick", is_flag=True, help="60 seconds, 10 people.")
+@click.option("--faults", is_flag=True,
+              help="Kill a web worker and a timer worker, restart the PostgreSQL cluster of --pg-url (once each).")
+@click.option("--pg-url", default=None,
+              help="A PostgreSQL server to create the soak database on (default: the local one on port 5432); "
+                   "with --faults it is required and its cluster is the one restarted.")
+def soak_command(minutes: float, clients: int, quick: bool, faults: bool, pg_url: str | None) -> None:
+    """Run the whole stack under sustained load on a fresh database; one JSON line per figure; exit 1 on a failure."""
+    from bench import soak
+
+    if faults and not pg_url:
+        raise click.UsageError("--faults restarts the PostgreSQL cluster of --pg-url: name it explicitly "
+                               "(e.g. a private cluster: pg_createcluster 15 soak --port 5434 --start)")
+    logging.getLogger().setLevel(logging.WARNING)
+    plan = soak.Plan(seconds=60.0, clients=10, faults=faults) if quick else \
+        soak.Plan(seconds=minutes * 60, clients=clients, faults=faults)
+    results = soak.soak(plan, pg_url or soak.DEFAULT_PG_URL, on_result=lambda r: click.echo(r.json()),
+                        say=lambda text: click.echo(text, err=True))
+    failed = [r.metric for r in results if r.verdict == "below"]
+    if failed:
+        raise click.ClickException("soak failed: " + ", ".join(failed))

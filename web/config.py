@@ -6,6 +6,9 @@ SENAPAS_COMPLAINT_LIMIT    public complaints per client address and window, "cou
                            (default 5/600)
 SENAPAS_LOGIN_LIMIT        failed login and token attempts per client address and per username,
                            "count/seconds" (default 20/300); successful ones never count
+SENAPAS_REDIS_URL          count the rate limits in this Redis (redis://host:6379/0) instead of the
+                           database; optional
+SENAPAS_REDIS_PREFIX       the prefix of those keys in Redis (default "senapas")
 SENAPAS_PROXY_HOPS         reverse proxies in front whose X-Forwarded-For is trusted (default 0)
 SENAPAS_TOKEN_HOURS        lifetime of API bearer tokens in hours (default 12)
 SENAPAS_SESSION_HOURS      a page login ends after this many hours without a request (default 8)
@@ -39,6 +42,8 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {
         "COMPLAINT_RATE_LIMIT": parse_limit(env.get("SENAPAS_COMPLAINT_LIMIT", "5/600")),
         "LOGIN_RATE_LIMIT": parse_limit(env.get("SENAPAS_LOGIN_LIMIT", "20/300")),
+        "REDIS_URL": env.get("SENAPAS_REDIS_URL", "").strip() or None,
+        "REDIS_PREFIX": env.get("SENAPAS_REDIS_PREFIX", "senapas"),
         "PROXY_HOPS": int(env.get("SENAPAS_PROXY_HOPS", "0")),
         "TOKEN_HOURS": float(env.get("SENAPAS_TOKEN_HOURS", "12")),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(env.get("SENAPAS_SESSION_HOURS", "8"))),

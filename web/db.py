@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.config import Context, Settings
 from engine.db import run_in_session
 from engine.workflow.runtime import Limits
-from web.ratelimit import SlidingWindow
+from web.ratelimit import Window
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -32,8 +32,8 @@ class WebState:
 
     settings: Settings
     context: Context
-    complaints: SlidingWindow
-    logins: SlidingWindow
+    complaints: Window
+    logins: Window
 
     @property
     def factory(self) -> sessionmaker[Session]:

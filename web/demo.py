@@ -21,9 +21,10 @@ from engine.errors import NotFound, SenapasError
 from engine.libraries import importer
 from engine.libraries.registry import Library
 from engine.migrate import upgrade
+from engine.notify.rounds import NoticeWorker
 from engine.people import accounts, users
 from engine.workflow import timers
-from web import demo_office, error_texts
+from web import demo_office, error_texts, notice_texts
 
 log = logging.getLogger(__name__)
 ADMIN = users.Actor("admin", frozenset({"admin"}))
@@ -139,14 +140,19 @@ def prepare(settings: Settings, factory: sessionmaker[Session], password: str,
         say("  kantor demo: sudah berisi")
 
 
-def start_timer_thread(context: Context, interval: float = 5.0) -> threading.Event:
-    """Fire due timers every few seconds in a daemon thread; set the returned event to stop it."""
+def start_timer_thread(context: Context, interval: float = 5.0, *,
+                       settings: Settings | None = None) -> threading.Event:
+    """Fire due timers, tell about deadlines and send queued emails every few seconds in a daemon thread;
+    set the returned event to stop it."""
     stop = threading.Event()
 
     def loop() -> None:
+        notices = NoticeWorker(context, settings.smtp_url if settings else None,
+                               notice_texts.composer(settings) if settings else None)
         while not stop.wait(interval):
             try:
                 timers.run_due(context)
+                notices.run()
             except Exception:  # keep the demo's worker alive; the failure is logged with its traceback
                 log.exception("timer worker round failed")
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -79,7 +80,7 @@ class Office:
 
     def answers(self, default: str, changes: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
         """Instrument answers: every indicator `default` (a–e), some changed."""
-        instrument = instruments.load(INSTRUMENT, self.folder)
+        instrument = instruments.load(INSTRUMENT, Path(self.folder) / PROCESS)
         return {c.key: {i.id: (changes or {}).get(i.id, default) for i in c.indicators} for c in instrument.components}
 
 

@@ -1,69 +1,94 @@
-"""A small in-process sliding-window rate limiter (per client address or other key), thread-safe.
+"""Rate limits every web process shares: counted in the database, or in Redis where one is configured.
 
-Each web process counts on its own; behind several gunicorn workers the effective limit is the
-configured one times the number of workers, which is acceptable for a public complaint form.
+`DatabaseWindow` counts in the `rate_counts` table (see `engine.rate_counts`): at most `limit`
+attempts within `window` seconds of the first one, each counted attempt one upsert in its own short
+transaction, so the count survives the request failing afterwards. `RedisWindow` counts with
+Flask-Limiter's moving window on Redis (SENAPAS_REDIS_URL), for deployments that already run one.
+Either way every `senapas serve` process and gunicorn worker sees the same counts.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from typing import Protocol
+
+from flask_limiter import Limiter
+from limits import RateLimitItemPerSecond
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import rate_counts
+from engine.db import run_in_transaction
 
 
-class SlidingWindow:
-    """At most `limit` hits per key within the last `window` seconds."""
+class Window(Protocol):
+    """At most `limit` counted attempts per key within `window` seconds."""
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str) -> bool:
-        """Count one hit for the key; False when the key is over its limit (the hit is not counted)."""
-        now = self.clock()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return False
-            hits.append(now)
-            if len(self._hits) > 10_000:
-                self._prune(now)
-            return True
+    def hit(self, key: str) -> int:
+        """Count one attempt while under the limit: 0 when counted, else the seconds to wait (nothing counted)."""
 
     def wait(self, key: str) -> int:
-        """Seconds until the key may hit again, 0 when it is under its limit now (nothing is counted)."""
-        now = self.clock()
-        with self._lock:
-            hits = self._hits.get(key)
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if not hits or len(hits) < self.limit:
-                return 0
-            return max(1, math.ceil(hits[-self.limit] + self.window - now))
+        """Seconds until the key may make an attempt again, 0 when it is under its limit now (nothing counted)."""
 
     def add(self, key: str) -> None:
-        """Count one hit for the key, whatever its count (e.g. a failure after the check passed)."""
-        now = self.clock()
-        with self._lock:
-            self._hits.setdefault(key, deque()).append(now)
-            if len(self._hits) > 10_000:
-                self._prune(now)
+        """Count one attempt for the key, whatever its count (e.g. a failure after the check passed)."""
 
-    def retry_after(self, key: str) -> int:
-        """Seconds until the key may hit again (at least 1)."""
-        with self._lock:
-            hits = self._hits.get(key)
-            if not hits:
-                return 1
-            return max(1, int(hits[0] + self.window - self.clock()) + 1)
 
-    def _prune(self, now: float) -> None:
-        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:
-            del self._hits[key]
+class DatabaseWindow:
+    """A limit counted in the database every process of the deployment uses."""
+
+    def __init__(self, name: str, limit: int, window: float, factory: sessionmaker[Session]) -> None:
+        self.name = name
+        self.limit = limit
+        self.window = window
+        self.factory = factory
+
+    def hit(self, key: str) -> int:
+        """Count one attempt while under the limit: 0 when counted, else the seconds to wait."""
+        return run_in_transaction(self.factory, lambda s: rate_counts.hit(s, self._key(key), self.limit, self.window))
+
+    def wait(self, key: str) -> int:
+        """Seconds until the key may make an attempt again, 0 when it is under its limit now."""
+        with self.factory() as session:
+            return rate_counts.wait(session, self._key(key), self.limit, self.window)
+
+    def add(self, key: str) -> None:
+        """Count one attempt for the key, whatever its count."""
+        run_in_transaction(self.factory, lambda s: rate_counts.add(s, self._key(key), self.window))
+
+    def _key(self, key: str) -> str:
+        return f"{self.name}:{key}"[:200]
+
+
+class RedisWindow:
+    """A limit counted by Flask-Limiter's moving window on Redis."""
+
+    def __init__(self, name: str, limit: int, window: float, limiter: Limiter) -> None:
+        self.name = name
+        self.item = RateLimitItemPerSecond(limit, max(1, math.ceil(window)))
+        self.limiter = limiter
+
+    def hit(self, key: str) -> int:
+        """Count one attempt while under the limit: 0 when counted, else the seconds to wait."""
+        if self.limiter.limiter.hit(self.item, self.name, key):
+            return 0
+        return self._reset(key) or 1
+
+    def wait(self, key: str) -> int:
+        """Seconds until the key may make an attempt again, 0 when it is under its limit now."""
+        if self.limiter.limiter.test(self.item, self.name, key):
+            return 0
+        return self._reset(key) or 1
+
+    def add(self, key: str) -> None:
+        """Count one attempt for the key (a moving window over its limit already refuses it)."""
+        self.limiter.limiter.hit(self.item, self.name, key)
+
+    def _reset(self, key: str) -> int:
+        stats = self.limiter.limiter.get_window_stats(self.item, self.name, key)
+        return max(0, math.ceil(stats.reset_time - time.time()))
+
+
+def redis_limiter(url: str) -> Limiter:
+    """A Flask-Limiter on Redis with a moving window, used only through `RedisWindow` (no route limits)."""
+    return Limiter(key_func=lambda: "", storage_uri=url, strategy="moving-window", default_limits=[])

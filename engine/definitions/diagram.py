@@ -38,6 +38,7 @@ MARGIN = 20
 COORDINATE_LIMIT = 1e6
 NO_DIAGRAM = "Diagram tidak tersedia"
 LEGEND = (("active", "Sedang dikerjakan"), ("done", "Selesai"))
+COUNTED = "selesai"  # "3/5 selesai": instances of a multi-instance activity done of those started
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
 # Scoped to the root class because a style element inlined in HTML applies to the whole page.
 STYLE = f"""
@@ -273,8 +274,22 @@ def _legend(g: etree._Element, x: float, y: float) -> Box:
     return Box(x, y - 8, left - x, 28)
 
 
+def _count_badge(g: etree._Element, box: Box, done: int, total: int) -> Box:
+    """Draw "done/total" in a pill above a multi-instance activity's top right corner; return its box."""
+    text = f"{done}/{total}"
+    width = 14 + len(text) * 7
+    x, y = box.x + box.w - width + 6, box.y - 11
+    finished = done == total
+    el(g, "rect", class_="count-badge", x=x, y=y, width=width, height=18, rx=9,
+       fill=PAINTS["done" if finished else "active"].stroke, stroke="#ffffff", stroke_width=1.5)
+    el(g, "text", text, x=x + width / 2, y=y + 13, font_size=11, font_weight="bold", text_anchor="middle",
+       fill="#ffffff")
+    return Box(x, y, width, 18)
+
+
 def _draw_items(items: list[Item], model: dict[str, etree._Element], names: Mapping[str, str],
-                active: set[str], done: set[str]) -> tuple[etree._Element, Box]:
+                active: set[str], done: set[str],
+                counts: Mapping[str, tuple[int, int]] | None = None) -> tuple[etree._Element, Box]:
     """Draw every item into one group, each in its own titled group; return it and its extent."""
     content = etree.Element(f"{{{SVG}}}g", {"class": "elements"})
     extent: Box | None = None
@@ -284,22 +299,27 @@ def _draw_items(items: list[Item], model: dict[str, etree._Element], names: Mapp
         name = names.get(element_id) or _name(item.sem)
         classes = " ".join(c for c in (kind_of(item.sem), local(item.sem), state) if c)
         g = el(content, "g", class_=classes, data_element_id=element_id)
-        el(g, "title", name or element_id)
+        counted = counts.get(element_id) if counts and item.box is not None else None
+        el(g, "title", f"{name or element_id}: {counted[0]}/{counted[1]} {COUNTED}" if counted else name or element_id)
         if item.box is None:
             source = model.get(_ref(item.sem.get("sourceRef")))
             area = _draw_edge(g, item.sem, item.points, name, state, item.label, source)
         else:
             area = draw_shape(g, item.sem, item.box, name, state, item.label,
                               expanded=item.expanded, horizontal=item.horizontal)
+            if counted:
+                area = area.union(_count_badge(g, item.box, *counted))
         extent = area if extent is None else extent.union(area)
     return content, extent or Box(0, 0, 0, 0)
 
 
 def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, done: Iterable[str] = (),
-               active: Iterable[str] = (), labels: Mapping[str, str] | None = None, inline: bool = False) -> str:
+               active: Iterable[str] = (), labels: Mapping[str, str] | None = None, inline: bool = False,
+               counts: Mapping[str, tuple[int, int]] | None = None) -> str:
     """Render the diagram of a process as SVG, marking done and active elements by BPMN id.
 
-    `inline` gives the form for embedding in an HTML page (natural size, no style element).
+    `inline` gives the form for embedding in an HTML page (natural size, no style element);
+    `counts` puts "done/total" on multi-instance activities (e.g. libraries visited of those planned).
     """
     root = _parse(bpmn_xml)
     model = {str(node.get("id")): node for node in root.iter(f"{{{MODEL}}}*") if node.get("id")}
@@ -311,7 +331,7 @@ def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, done: Iterable
     active_ids = set(active)
     done_ids = set(done) - active_ids
     names = labels or {}
-    content, extent = _draw_items(items, model, names, active_ids, done_ids)
+    content, extent = _draw_items(items, model, names, active_ids, done_ids, counts)
     legend = etree.Element(f"{{{SVG}}}g", {"class": "legend"})
     if active_ids or done_ids:
         extent = extent.union(_legend(legend, extent.x, extent.bottom + 24))

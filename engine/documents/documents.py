@@ -56,6 +56,8 @@ TEXT_KEYS = ("letter_order_word", "letter_no_gratuity", "letter_free_of_charge",
 # Kinds about one library (the step's work item), and those that list the cycle's monev results.
 LIBRARY_KINDS = frozenset({"surat_tugas", "monev_report", "accreditation_summary"})
 RESULT_KINDS = frozenset({"monev_report", "monev_summary", "accreditation_summary"})
+# Kinds that assign one officer to one visit: they concern that visit's tasks, not the whole cycle's.
+ASSIGNMENT_KINDS = frozenset({"surat_tugas"})
 # Data keys whose string values name users whose name, NIP, rank and position a letter prints.
 OFFICER_KEYS = frozenset({"officer", "petugas"})
 # Data keys whose lists of strings name the other members of a visit team.
@@ -213,6 +215,29 @@ def list_for_task(session: Session, task_id: str) -> list[Document]:
     """The documents the completion of one task produced."""
     return list(session.scalars(select(Document).where(Document.task_id == task_id)
                                 .order_by(Document.created_at, Document.id)))
+
+
+def concerning(session: Session, task_id: str, instance_id: int, item_key: str | None) -> list[Document]:
+    """The documents a person working on a task needs at hand, its own first.
+
+    Its own are those made for it (the surat tugas of a visit, made when the visit opens) or by it. A
+    task on one library also gets the cycle's other documents about that library; a task on the whole
+    cycle gets the latest letter or report of each kind and library (the letter a partner confirms,
+    the monev reports kabid chooses from), without the officers' surat tugas.
+    """
+    own, others, latest = [], [], {}
+    for document in list_for_instance(session, instance_id):
+        key = str(((document.context or {}).get("item") or {}).get("key") or "") or None
+        if document.task_id == task_id:
+            own.append(document)
+        elif item_key is not None:
+            if key == item_key and document.kind in LIBRARY_KINDS:
+                others.append(document)
+        elif document.kind not in ASSIGNMENT_KINDS:
+            latest[(document.kind, key)] = document
+    if item_key is None:
+        others = sorted(latest.values(), key=lambda d: (d.created_at, d.id))
+    return own + others
 
 
 def pdf_bytes(session: Session, document: Document, render: Callable[[Document], bytes]) -> bytes:

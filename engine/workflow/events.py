@@ -1,4 +1,4 @@
-"""What happens around an engine action: library results and documents of the steps it moved."""
+"""What happens around an engine action: results and documents of the steps it moved, notices of what it opened."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from engine.documents import documents
 from engine.libraries import results
 from engine.models import Task
+from engine.notify import triggers
 from engine.people.users import Actor
 from engine.workflow import steps
 from engine.workflow.runtime import Loaded
@@ -22,3 +23,4 @@ def after_action(session: Session, loaded: Loaded, actor: Actor, since: float, o
         results.on_step_done(session, loaded.instance, step, actor)
     for step in done + steps.steps_opened(loaded.workflow, opened):
         documents.on_step_done(session, loaded.instance, step, actor)
+    triggers.opened(session, loaded.instance, opened, actor)

@@ -323,12 +323,13 @@ def project(instance: Instance, task: SpiffTask, now: datetime, office: OfficeCa
     """The task-table row for one READY manual task (not added to any session); due dates follow `office`."""
     spec = task.task_spec
     props = properties(task)
-    item_key, item_label = item_of(task)
+    item = _item_value(task)
+    item_key, item_label = _item_key_label(item)
     return Task(
         id=str(task.id), instance_id=instance.id, definition_key=instance.definition_key,
         name=spec.bpmn_id or spec.name, title=spec.bpmn_name or spec.bpmn_id or spec.name,
         lane=spec.lane, status=TaskStatus.OPEN, form=props.get("formJsonSchemaFilename"),
-        item_key=item_key, item_label=item_label, created_at=now,
+        item_key=item_key, item_label=item_label, library_id=_library_id(item), created_at=now,
         due_at=due_at(task, props, now, office or OfficeCalendar()),
     )
 
@@ -340,20 +341,34 @@ def properties(task: SpiffTask) -> dict[str, str]:
 
 def item_of(task: SpiffTask) -> tuple[str | None, str | None]:
     """The business key and label of the multi-instance item (e.g. the library) a task works on."""
+    return _item_key_label(_item_value(task))
+
+
+def _item_value(task: SpiffTask) -> Any:
+    """The multi-instance item a task works on (a schedule row naming a library, say), or None."""
     current: SpiffTask | None = task
     while current is not None:
         parent = current.parent
         if parent is not None and isinstance(parent.task_spec, MultiInstanceTask):
             variable = parent.task_spec.input_item
-            value = task.data.get(variable.bpmn_id) if variable is not None else None
-            return _item_key_label(value)
+            return task.data.get(variable.bpmn_id) if variable is not None else None
         if parent is None:
             owner = current.workflow
             parent_id = getattr(owner, "parent_task_id", None)
             current = owner.top_workflow.get_task_from_id(parent_id) if parent_id else None
         else:
             current = parent
-    return None, None
+    return None
+
+
+def _library_id(item: Any) -> int | None:
+    """The registry id an item names under `library` (the SOP's schedule rows), if it names one."""
+    value = item.get("library") if isinstance(item, dict) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
 
 
 def _item_key_label(value: Any) -> tuple[str | None, str | None]:

@@ -55,6 +55,20 @@ def element_states(workflow: BpmnWorkflow) -> tuple[frozenset[str], frozenset[st
     return frozenset(done), frozenset(active)
 
 
+def instance_counts(workflow: BpmnWorkflow) -> dict[str, tuple[int, int]]:
+    """Per multi-instance activity (BPMN id): how many of its instances are done, of how many started."""
+    counts: dict[str, tuple[int, int]] = {}
+    for task in all_tasks(workflow):
+        spec = task.task_spec
+        if not isinstance(spec, MultiInstanceTask) or not spec.bpmn_id:
+            continue
+        children = [child for child in task.children if child.task_spec.name == spec.task_spec]
+        done = sum(1 for child in children if child.state == TaskState.COMPLETED)
+        before = counts.get(spec.bpmn_id, (0, 0))
+        counts[spec.bpmn_id] = (before[0] + done, before[1] + len(children))
+    return counts
+
+
 def _embedded_subprocess(spec: Any) -> bool:
     """True for an embedded subprocess, or a multi-instance over one, as opposed to a call activity."""
     if isinstance(spec, MultiInstanceTask):

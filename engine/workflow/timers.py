@@ -1,4 +1,9 @@
-"""Timers: the worker side that fires due timer events, exactly once across workers."""
+"""Timers: the worker side that fires due timer events, exactly once across workers.
+
+The claim (the instance row, locked with FOR UPDATE SKIP LOCKED) and the effect (its state, tasks
+and audit row) are one transaction: a worker killed mid-batch rolls back, its lock goes with its
+connection, and another worker takes the instance.
+"""
 
 from __future__ import annotations
 

@@ -76,3 +76,23 @@ def test_cli_check_reports_findings_and_exits_1(tmp_path, monkeypatch, broken: b
     else:
         assert outcome.exit_code == 0, outcome.output
         assert "tidak ada temuan" in outcome.output
+
+
+def test_soak_runs_the_whole_stack_briefly_and_every_check_holds() -> None:
+    from bench import soak
+
+    if pg_available() is not None:
+        pytest.skip(f"the soak needs PostgreSQL: {pg_available()}")
+    results = soak.soak(soak.Plan(seconds=8, clients=4, think=(0.2, 0.6)), say=lambda _text: None)
+    by_metric = {r.metric: r for r in results}
+    assert by_metric["requests"].value > 0
+    assert [r.metric for r in results if r.verdict == "below"] == []
+    assert by_metric["completions_acknowledged"].value == by_metric["completions_acknowledged_found"].value
+    assert {"rss_start_mib web_worker_1", "rss_end_mib senapas_worker_2", "db_connections_max"} <= set(by_metric)
+    for line in (r.json() for r in results):
+        assert set(json.loads(line)) == JSON_KEYS
+
+
+def test_soak_faults_need_the_cluster_named() -> None:
+    outcome = CliRunner().invoke(main, ["bench", "soak", "--faults"])
+    assert outcome.exit_code != 0 and "--pg-url" in outcome.output

@@ -257,8 +257,9 @@ def test_multi_instance_tasks_carry_their_library(factory):
 
 
 
-def test_task_rows_carry_every_column_but_the_draft():
-    assert set(tasks.TaskRow._fields) == {c.key for c in Task.__table__.columns} - {"draft"}
+def test_task_rows_carry_every_column_but_the_draft_with_their_cycle_and_library():
+    assert set(tasks.TaskRow._fields) == ({c.key for c in Task.__table__.columns} - {"draft"}
+                                          | {"instance_title", "library_name", "kecamatan"})
 
 
 def test_list_pages_follow_each_other_and_count_the_whole_list(factory):

@@ -76,7 +76,8 @@ def concrete(rule: str, ids: dict[str, str]) -> str:
 def test_every_post_of_a_cookie_session_needs_its_csrf_token(app, web, laporan, stored):
     instance_id, task_id = laporan
     ids = {"task_id": task_id, "instance_id": str(instance_id), "action": "suspend", "key": "laporan",
-           "version": "1", "library_id": "1", "document_id": "1", "section": "letterhead", "username": "petugas"}
+           "version": "1", "library_id": "1", "document_id": "1", "section": "letterhead", "username": "petugas",
+           "notification_id": "1"}
     browser = web("kabid")
     before = stored()
     rules = [r for r in app.url_map.iter_rules() if "POST" in (r.methods or ()) and r.endpoint not in SESSIONLESS]

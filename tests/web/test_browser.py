@@ -9,6 +9,7 @@ first, or says how); they are skipped only when SENAPAS_SKIP_BROWSER=1 asks for 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -128,8 +129,10 @@ def test_petugas_completes_a_task_through_its_form(live: dict[str, Any], browser
     page.fill("[id='f-jadwal.1.officer']", "petugas2")
     page.screenshot(path=str(ARTIFACTS / "04-task-form.png"), full_page=True)
     page.click("button[value=complete]")
-    page.wait_for_url(f"{base}/tasks")
+    page.wait_for_url(re.compile(rf"{base}/tasks/[0-9a-f-]+$"))
     assert "Tugas selesai. Berikutnya: Tinjau laporan" in page.locator(".flash").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "04b-task-completed.png"), full_page=True)
+    page.goto(f"{base}/tasks")
     assert page.locator("a.task-title:has-text('Isi laporan kunjungan')").count() == 0
     page.goto(f"{base}/tasks?scope=queue")
     assert page.locator("a.task-title:has-text('Isi laporan kunjungan')").count() == 0

@@ -52,13 +52,17 @@ def test_start_a_process_from_the_list(web, factory, people):
     deploy(factory, "laporan.bpmn")
     petugas = web("petugas")
     assert "Mulai proses baru" in petugas.get("/instances").text
-    response = petugas.post("/instances", {"definition": "laporan"})
+    untitled = petugas.post("/instances", {"definition": "laporan", "title": "  "})
+    assert untitled.status_code == 400 and "beri judul proses" in untitled.text
+    response = petugas.post("/instances", {"definition": "laporan", "title": "Laporan Desa Contoh 2027"})
     assert response.status_code == 303 and response.headers["Location"].startswith("/instances/")
-    assert "Isi laporan kunjungan" in petugas.get(response.headers["Location"]).text
+    page = petugas.get(response.headers["Location"]).text
+    assert "Isi laporan kunjungan" in page and "Laporan Desa Contoh 2027" in page
+    assert "Laporan Desa Contoh 2027" in petugas.get("/tasks?scope=queue").text
     mitra = web("mitra")
     assert "Mulai proses baru" not in mitra.get("/instances").text
-    assert mitra.post("/instances", {"definition": "laporan"}).status_code == 403
-    assert petugas.post("/instances", {"definition": "tidak_ada"}).status_code == 404
+    assert mitra.post("/instances", {"definition": "laporan", "title": "x"}).status_code == 403
+    assert petugas.post("/instances", {"definition": "tidak_ada", "title": "x"}).status_code == 404
 
 
 def test_instance_page_shows_diagram_open_tasks_history_and_data(web, factory, laporan):
@@ -72,8 +76,11 @@ def test_instance_page_shows_diagram_open_tasks_history_and_data(web, factory, l
     assert 'class="task userTask active" data-element-id="tinjau"' in page
     assert 'class="task userTask done" data-element-id="isi"' in page
     assert "Tinjau laporan" in page and "Tindakan supervisor" in page
-    assert "<strong>petugas</strong> menyelesaikan · <em>Isi laporan kunjungan</em>" in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+    assert "<strong>Petugas Demo</strong> menyelesaikan · <em>Isi laporan kunjungan</em>" in page  # names, not ids
+    assert "Data teknis" not in page and "onerror" not in page  # the raw data is for process owners only
+    technical = web("admin").get(f"/instances/{laporan}").text
+    assert '<details class="card data-card" id="data-teknis">' in technical
+    assert "&lt;img src=x onerror=alert(1)&gt;" in technical and "<img src=x" not in technical
     svg = web("kabid").get(f"/instances/{laporan}/diagram.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
 
@@ -92,7 +99,11 @@ def test_supervisor_actions_need_a_reason(web, factory, laporan):
     assert "tidak dapat menjadi ditangguhkan" in response.text
     kabid.post(f"/instances/{laporan}/resume", {"reason": "data lengkap"})
     assert status_of(factory, laporan) == "running"
-    kabid.post(f"/instances/{laporan}/cancel", {"reason": "salah periode"})
+    confirm = kabid.post(f"/instances/{laporan}/cancel", {"reason": "salah periode"})
+    assert confirm.status_code == 200 and "Batalkan proses ini?" in confirm.text
+    assert 'name="confirmed" value="yes"' in confirm.text and 'value="salah periode"' in confirm.text
+    assert status_of(factory, laporan) == "running"
+    kabid.post(f"/instances/{laporan}/cancel", {"reason": "salah periode", "confirmed": "yes"})
     assert status_of(factory, laporan) == "cancelled"
     assert "Tindakan supervisor" not in kabid.get(f"/instances/{laporan}").text
 

@@ -75,7 +75,7 @@ def test_the_whole_sop_through_the_html_forms_alone(demo_app: Flask) -> None:
             browsers[username] = Web(demo_app.test_client()).login(username, DEMO_PASSWORD)
         return browsers[username]
 
-    start = web("subkoor").post("/instances", {"definition": "kitapun_senapas"})
+    start = web("subkoor").post("/instances", {"definition": "kitapun_senapas", "title": "Monev 2027"})
     assert start.status_code == 303
     instance_id = int(start.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
     for username, name, library, data in STEPS:

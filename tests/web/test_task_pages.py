@@ -83,8 +83,8 @@ def test_completing_through_the_form_converts_types_and_moves_on(web, factory, l
     browser = web("petugas")
     data = {**VALID, "rasio": "0,5", "layanan.__present": "1", "layanan": ["baca", "internet"], "daring": "false"}
     response = browser.post(f"/tasks/{task_id}", data)
-    assert response.status_code == 303 and response.headers["Location"] == "/tasks"
-    assert "Tugas selesai. Berikutnya: Tinjau laporan" in browser.get("/tasks").text
+    assert response.status_code == 303 and response.headers["Location"] == f"/tasks/{task_id}"
+    assert "Tugas selesai. Berikutnya: Tinjau laporan" in browser.get(f"/tasks/{task_id}").text
     with factory() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "complete")).one()
     assert event.data == {"judul": "Laporan Baki", "jumlah": 1200, "rasio": 0.5, "tanggal": "2027-03-01",
@@ -102,7 +102,10 @@ def test_validation_errors_are_shown_next_to_fields_with_values_kept(web, factor
         **VALID, "judul": "", "jumlah": "seribu", "jadwal.0.visit_date": "", "catatan": "<b>tebal</b>"})
     assert response.status_code == 422
     page = response.text
-    assert "Periksa isian yang ditandai" in page
+    summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
+    assert "autofocus" in summary and "3 isian perlu diperbaiki" in summary
+    assert '<a href="#f-judul">' in summary and '<a href="#f-jumlah">' in summary
+    assert '<a href="#f-jadwal.0.visit_date">' in summary
     assert re.search(r'id="err-judul">wajib diisi<', page)
     assert re.search(r'id="err-jumlah">harus berupa bilangan bulat<', page)
     assert re.search(r'id="err-jadwal.0.visit_date">wajib diisi<', page)

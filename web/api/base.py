@@ -16,7 +16,7 @@ from web.errors import NotAuthenticated
 from web.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-PUBLIC_ENDPOINTS = {"api.issue_token", "api.post_complaint", "api.openapi"}
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.post_complaint", "api.get_complaint_status", "api.openapi"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

@@ -35,10 +35,12 @@ def start_instance() -> Any:
     data = body.get("data") if body.get("data") is not None else {}
     if not isinstance(data, dict):
         raise BadRequest("object_required", field="data")
+    title = text_field(body, "title", required=False)
     actor = current_actor()
 
     def work(session: Session) -> dict[str, Any]:
-        return instance_detail(session, instances.start(session, key, actor, data, limits=db.limits()))
+        return instance_detail(session, instances.start(session, key, actor, data, limits=db.limits(),
+                                                        title=title))
 
     return db.transact(work), 201
 

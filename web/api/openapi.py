@@ -124,11 +124,19 @@ SCHEMAS: dict[str, Any] = {
         "assignee": {"type": "string", "nullable": True}, "created_at": ISO, "due_at": ISO,
         "item": {"type": "string", "nullable": True, "description": "the library (multi-instance item) it is for"},
         "item_key": {"type": "string", "nullable": True, "description": "that item's key (library id)"},
-        "completed_at": ISO, "completed_by": {"type": "string", "nullable": True}}},
+        "completed_at": ISO, "completed_by": {"type": "string", "nullable": True},
+        "library_id": {"type": "integer", "nullable": True, "description": "the registered library it is for"},
+        "instance_title": {"type": "string", "description": "its instance's (cycle's) title; in lists"},
+        "library_name": {"type": "string", "nullable": True, "description": "its library's name; in lists"},
+        "kecamatan": {"type": "string", "nullable": True, "description": "its library's kecamatan; in lists"}}},
     "TaskDetail": {"allOf": [_ref("Task"), {"type": "object", "properties": {
         "form": {"type": "object", "nullable": True, "properties": {"schema": {"type": "object"},
                                                                      "ui_schema": {"type": "object"}}},
-        "data": {"type": "object"}, "instructions": {"type": "string"}}}]},
+        "data": {"type": "object"}, "instructions": {"type": "string"},
+        "draft_saved": {"type": "object", "nullable": True, "description": "who saved the draft in `data`, and when",
+                        "properties": {"by": {"type": "string"}, "at": ISO}},
+        "documents": {"type": "array", "items": _ref("Document"),
+                      "description": "the instance's documents that concern this task, its own first"}}}]},
     "Instance": {"type": "object", "properties": {
         "id": {"type": "integer"}, "definition": {"type": "string"}, "version": {"type": "integer"},
         "status": {"type": "string", "enum": ["running", "suspended", "completed", "cancelled", "error"]},
@@ -151,9 +159,42 @@ SCHEMAS: dict[str, Any] = {
         "id": {"type": "integer"}, "name": {"type": "string"}, "npp": {"type": "string", "nullable": True},
         "library_type": {"type": "string"}, "kecamatan": {"type": "string"},
         "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}}}},
+    "Dashboard": {"type": "object", "description": "The supervisors' overview; due times are counted in the "
+                                                   "office's working hours when a task is created.", "properties": {
+        "as_of": ISO,
+        "tasks": {"type": "object", "properties": {k: {"type": "integer"} for k in (
+            "open", "overdue", "due_today", "unclaimed")}},
+        "sla": {"type": "object", "properties": {
+            "period_days": {"type": "integer"}, "completed": {"type": "integer"}, "within": {"type": "integer"},
+            "rate": {"type": "number", "nullable": True}}},
+        "workload": {"type": "array", "items": {"type": "object", "properties": {
+            "username": {"type": "string"}, "name": {"type": "string"}, "open": {"type": "integer"},
+            "overdue": {"type": "integer"}, "completed_30d": {"type": "integer"}}}},
+        "cycles": {"type": "array", "items": {"type": "object", "properties": {
+            "instance_id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"},
+            "libraries": {"type": "array", "items": {"type": "object", "properties": {
+                "library_id": {"type": "integer"}, "name": {"type": "string"}, "kecamatan": {"type": "string"},
+                "stage": {"type": "string", "enum": ["monev", "selection", "coaching", "accreditation"]},
+                "overdue": {"type": "boolean"},
+                "stages": {"type": "object", "description": "per stage: '', open, overdue, done or skipped",
+                           "additionalProperties": {"type": "string"}},
+                "officer": {"type": "string", "nullable": True}, "due_at": ISO}}}}}},
+        "cycles_running": {"type": "integer"}}},
     "Completion": {"type": "object", "properties": {
         "instance": {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
         "next_tasks": {"type": "array", "items": _ref("Task")}, "incident": {"type": "string"}}},
+    "Notification": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string",
+                                            "enum": ["assigned", "due_soon", "overdue", "suspended", "cancelled"]},
+        "text": {"type": "string"}, "task_id": {"type": "string", "nullable": True},
+        "instance_id": {"type": "integer", "nullable": True}, "created_at": ISO,
+        "read_at": {**ISO, "nullable": True}}},
+    "ComplaintStatus": {"type": "object", "properties": {
+        "reference": {"type": "string"}, "status": {"type": "string",
+                                                    "enum": ["received", "in_handling", "answered", "closed"]},
+        "received_at": ISO, "steps": {"type": "array", "items": {"type": "object", "properties": {
+            "title": {"type": "string"}, "done_at": {**ISO, "nullable": True}}}},
+        "reply": {"type": "string", "nullable": True}}},
 }
 RESPONSES = {name: {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
              for name, text in (("BadRequest", "malformed request"), ("Unauthorized", "not authenticated"),
@@ -283,7 +324,8 @@ PATHS: dict[str, Any] = {
                            _query("q", {"type": "string"}, "searches business data"), *PAGING], tag="instances"),
         "post": _op("Start an instance", {"201": _json(_ref("InstanceDetail"))},
                     errors=("400", "401", "403", "404", "413"), tag="instances",
-                    body=_body({"definition": {"type": "string"}, "data": {"type": "object"}}, ["definition"]))},
+                    body=_body({"definition": {"type": "string"}, "data": {"type": "object"},
+                                "title": {"type": "string", "maxLength": 300}}, ["definition"]))},
     "/instances/{instance_id}": {
         "get": _op("One instance", {"200": _json(_ref("InstanceDetail"))}, errors=("401", "404"),
                    params=INSTANCE_ID, tag="instances")},
@@ -295,8 +337,20 @@ PATHS: dict[str, Any] = {
                     errors=("400", "401", "403", "404", "409"), params=INSTANCE_ID, body=REASON, tag="instances")}
        for action in ("suspend", "resume", "cancel", "retry")},
     "/tasks": {
-        "get": _op("Task list", {"200": _json(_list_of("Task"))}, errors=("400", "401"), tag="tasks",
-                   params=[_query("scope", {"type": "string", "enum": ["inbox", "queue", "archive"]}), *PAGING])},
+        "get": _op("Task list", {"200": _json(_list_of("Task"))}, errors=("400", "401", "403"), tag="tasks",
+                   params=[_query("scope", {"type": "string", "enum": ["inbox", "queue", "archive", "all"]},
+                                  "all: every open task (supervisors; others get 403)"),
+                           _query("q", {"type": "string", "maxLength": 200},
+                                  "searches the task title, the instance title and the library name"),
+                           _query("instance_id", {"type": "integer", "minimum": 1}),
+                           _query("library_id", {"type": "integer", "minimum": 1}),
+                           _query("kecamatan", {"type": "string"}, "the library's kecamatan"),
+                           _query("overdue", {"type": "boolean"},
+                                  "true: open tasks past their due time (archive: completed after it)"),
+                           _query("due", {"type": "string", "enum": ["today", "week", "none"]},
+                                  "due today or within 7 days (WIB calendar days), or without a due time"),
+                           _query("sort", {"type": "string", "enum": ["due_at", "-due_at", "created_at",
+                                                                      "-created_at"]}), *PAGING])},
     "/tasks/{task_id}": {
         "get": _op("One task with its form", {"200": _json(_ref("TaskDetail"))}, errors=("401", "404"),
                    params=TASK_ID, tag="tasks")},
@@ -361,6 +415,24 @@ PATHS: dict[str, Any] = {
             "reference": {"type": "string"}}})}, errors=("400", "413", "422", "429"), public=True, tag="public",
             body=_body({k: {"type": "string"} for k in ("name", "contact", "channel", "message")},
                        ["name", "contact", "channel", "message"]))},
+    "/dashboard": {
+        "get": _op("The supervisors' overview: open, overdue and due-today tasks, SLA, workload, running cycles",
+                   {"200": _json(_ref("Dashboard"))}, errors=("401", "403"), tag="oversight")},
+    "/dashboard.csv": {
+        "get": _op("The overview's numbers as CSV", {"200": {"description": "the file", "content": {
+            "text/csv": {"schema": {"type": "string"}}}}}, errors=("401", "403"), tag="oversight")},
+    "/public/complaints/{reference}": {
+        "get": _op("A complaint's status when the contact matches (no login); 404 alike for a wrong reference or "
+                   "contact", {"200": _json(_ref("ComplaintStatus"))}, errors=("404", "429"), public=True,
+                   tag="public", params=[_path("reference"), {**_query("contact", {"type": "string"}),
+                                                              "required": True}])},
+    "/notifications": {
+        "get": _op("My notifications, newest first", {"200": _json(_list_of("Notification"))},
+                   params=[_query("unread", {"type": "boolean"}), *PAGING], tag="notifications")},
+    "/notifications/{notification_id}/read": {
+        "post": _op("Mark one of my notifications read", {"200": _json(_ref("Notification"))},
+                    errors=("401", "404"), params=[_path("notification_id", {"type": "integer"})],
+                    tag="notifications")},
     "/openapi.json": {"get": _op("This document", {"200": _json({"type": "object"})}, errors=(), public=True)},
 }
 

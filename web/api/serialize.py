@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.lifecycle import VersionInfo
 from engine.models import AuditEvent, Definition, Instance, Task
+from engine.task_lists import TaskRow
 from engine.workflow import runtime
 
 
@@ -44,13 +45,16 @@ def instance_item(session: Session, instance: Instance) -> dict[str, Any]:
             "open_tasks": instance.open_tasks, "incident": (instance.incident or {}).get("message")}
 
 
-def task_item(task: Task) -> dict[str, Any]:
-    """A task as listed."""
-    return {"id": task.id, "instance_id": task.instance_id, "definition": task.definition_key,
+def task_item(task: Task | TaskRow) -> dict[str, Any]:
+    """A task as listed; a list row also carries its instance's title and its library's name and kecamatan."""
+    item = {"id": task.id, "instance_id": task.instance_id, "definition": task.definition_key,
             "name": task.name, "title": task.title, "lane": task.lane, "status": task.status,
             "assignee": task.assignee, "created_at": iso(task.created_at), "due_at": iso(task.due_at),
             "item": task.item_label, "item_key": task.item_key, "completed_at": iso(task.completed_at),
-            "completed_by": task.completed_by}
+            "completed_by": task.completed_by, "library_id": task.library_id}
+    if isinstance(task, TaskRow):
+        item.update(instance_title=task.instance_title, library_name=task.library_name, kecamatan=task.kecamatan)
+    return item
 
 
 def event_item(event: AuditEvent) -> dict[str, Any]:

@@ -7,12 +7,13 @@ from typing import Any
 from flask import request
 from sqlalchemy.orm import Session
 
-from engine import instances, tasks
+from engine import instances, task_lists, tasks
+from engine.documents import documents
 from engine.errors import BadRequest
 from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api.base import bp, json_body, listing, page_args, text_field
-from web.api.serialize import event_item, task_item
+from web.api.serialize import document_item, event_item, iso, task_item
 from web.callers import current_actor
 
 
@@ -25,10 +26,11 @@ def _data(body: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/tasks")
 def list_tasks() -> Any:
-    """inbox (mine), queue (unclaimed, my lanes) or archive (completed by me), soonest due first."""
+    """inbox (mine), queue (unclaimed, my lanes), archive (completed by me) or all (supervisors), filtered."""
     page, per_page = page_args()
-    return listing(tasks.in_scope(db.session(), current_actor(), request.args.get("scope", "inbox"), page, per_page),
-                   task_item)
+    where = task_lists.filters(request.args)
+    return listing(task_lists.in_scope(db.session(), current_actor(), request.args.get("scope", "inbox"), page,
+                                       per_page, where), task_item)
 
 
 @bp.get("/tasks/<task_id>")
@@ -36,11 +38,15 @@ def get_task(task_id: str) -> Any:
     """A task with its form (JSON Schema and UI schema), current values and instructions."""
     session = db.session()
     task = tasks.get(session, task_id, current_actor())
-    definition = runtime.get_definition(session, instances.get(session, task.instance_id).definition_id)
+    instance = instances.get(session, task.instance_id)
+    definition = runtime.get_definition(session, instance.definition_id)
     events = tasks.events_of(session, task)
     data = tasks.values_of(task, events)
     schema = tasks.form_of(session, task)
-    return {**task_item(task),
+    return {**task_item(task), "instance_title": instance.title,
+            "draft_saved": {"by": task.draft_by, "at": iso(task.draft_at)} if task.draft and task.draft_by else None,
+            "documents": [document_item(d) for d in documents.concerning(session, task.id, task.instance_id,
+                                                                         task.item_key)],
             "form": {"schema": schema, "ui_schema": bpmn_info.ui_schema(definition, task.name, task.form)}
             if schema is not None else None,
             "data": data, "instructions": bpmn_info.element_info(definition, task.name).instructions,

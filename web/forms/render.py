@@ -180,3 +180,28 @@ def _display(value: Any) -> str:
 def datetime_input(value: str) -> str:
     """The `datetime-local` input value of an ISO date-time string."""
     return value[:16] if len(value) >= 16 and value[10:11] == "T" else value
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One error of the summary above a refused form: where it is (the element id) and what it says."""
+
+    anchor: str
+    label: str
+    message: str
+
+
+def problems(form: RenderedForm) -> list[ErrorLink]:
+    """Every error of a form in reading order, each field named with the group or row it is in."""
+    found = [ErrorLink("", "", message) for message in form.general_errors]
+
+    def walk(fields: list[Field], group: str) -> None:
+        for f in fields:
+            found.extend(ErrorLink(f"f-{f.name}", f"{group} › {f.label}" if group else f.label, message)
+                         for message in f.errors)
+            walk(f.children, f.label)
+            for number, row in enumerate(f.rows, start=1):
+                walk(row, f"{f.label} {number}")
+
+    walk(form.fields, "")
+    return found

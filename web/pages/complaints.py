@@ -1,4 +1,4 @@
-"""The public complaint form (no login), rate-limited per client, starting a `pengaduan` instance."""
+"""The public complaint form (no login), rate-limited per client, starting a `pengaduan` instance; its status."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from engine import complaints, settings
-from engine.errors import ValidationFailed
-from web import db, error_texts
-from web.callers import check_complaint_rate
+from engine import complaint_status, complaints, settings
+from engine.errors import NotFound, ValidationFailed
+from web import complaint_texts, db, error_texts
+from web.callers import check_complaint_rate, check_lookup_rate, count_failed_lookup
 from web.errors import locale
 from web.forms import parse, render
 
@@ -44,3 +44,21 @@ def done() -> Any:
         return redirect(url_for("complaints.new"))
     return render_template("complaint_done.html", reference=reference,
                            phone=settings.get(db.session(), "agency_phone"))
+
+
+@bp.route("/complaints/status", methods=["GET", "POST"])
+def status() -> Any:
+    """Look a complaint up by reference and contact (posted, so the contact stays out of addresses and logs)."""
+    reference = (request.values.get("reference") or "").strip()
+    found, not_found = None, False
+    if request.method == "POST":
+        check_lookup_rate()
+        contact = request.form.get("contact") or ""
+        try:
+            found = complaint_status.lookup(db.session(), reference, contact)
+        except NotFound:
+            count_failed_lookup()
+            not_found = True
+    return render_template("complaint_status.html", reference=reference, found=found, not_found=not_found,
+                           status_labels=complaint_texts.STATUS_LABELS, step_title=complaint_texts.step_title,
+                           phone=settings.get(db.session(), "agency_phone")), 404 if not_found else 200

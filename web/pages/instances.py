@@ -3,6 +3,7 @@ and the supervisor actions (suspend, resume, cancel, retry an incident)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -10,17 +11,18 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
 
-from engine import audit, instances, tasks
+from engine import audit, instances, oversight, tasks
 from engine.definitions import versions
 from engine.documents import documents, issuing
 from engine.errors import BadRequest
 from engine.models import InstanceStatus
-from engine.people import roles
+from engine.people import roles, users
 from engine.workflow import runtime
 from web import bpmn_info, db
 from web.callers import current_actor
 from web.errors import locale
 from web.pages import history
+from web.pages.dashboard import CELL_LABELS, STAGE_LABELS
 
 bp = Blueprint("instances", __name__)
 PER_PAGE = 25
@@ -48,9 +50,13 @@ def index() -> Any:
 def start() -> Any:
     """Start the latest version of a definition."""
     key = (request.form.get("definition") or "").strip()
+    title = (request.form.get("title") or "").strip()
     if not key:
         raise BadRequest("process_required")
-    instance_id = db.transact(lambda s: instances.start(s, key, current_actor(), {}, limits=db.limits()).id)
+    if not title:
+        raise BadRequest("title_required")
+    instance_id = db.transact(lambda s: instances.start(s, key, current_actor(), {}, limits=db.limits(),
+                                                        title=title).id)
     flash(_("Proses dimulai."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)
 
@@ -58,20 +64,32 @@ def start() -> Any:
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def show(instance_id: int) -> Any:
-    """One instance: diagram with open and finished steps, open tasks, history, documents, actions."""
+    """One instance for people: its libraries stage by stage, open tasks, documents, diagram with counts,
+    history by name; the raw data only for admins, folded away."""
     session, actor = db.session(), current_actor()
     instance = instances.get(session, instance_id, actor)
     definition = runtime.get_definition(session, instance.definition_id)
     open_tasks = tasks.open_tasks(session, instance_id)
+    every_task = tasks.of_instance(session, instance_id)
     events = audit.history(session, instance_id)
     state = instances.progress(session, instance)
     svg = Markup(instances.diagram(session, instance, state, inline=True))  # noqa: S704 - our own lxml serializer output
     supervisor = roles.is_supervisor(actor.roles)
+    people = {u.username: u.name for u in users.list_users(session)}
+    cycles = oversight.cycles(session, [instance_id])
+    scores = {row["library"]: row for row in documents.cycle_results(session, instance_id)}
+    planned = {str(row.get("library")): row.get("officer") for row in state.data.get("jadwal") or []
+               if isinstance(row, dict)}
     return render_template(
         "instance.html", instance=instance, definition=definition, open_tasks=open_tasks, events=events,
-        svg=svg, supervisor=supervisor,
-        data=state.data,
+        svg=svg, supervisor=supervisor, admin="admin" in actor.roles,
+        submitted=next((e.data for e in events if e.action == "start" and e.data), None),
         titles=history.field_titles(versions.forms_of(definition), locale()),
+        raw_data=json.dumps(state.data, ensure_ascii=False, indent=2, sort_keys=True, default=str),
+        libraries=cycles[0].libraries if cycles else [], scores=scores, planned=planned, people=people,
+        items={t.id: t.item_label for t in every_task if t.item_label},
+        workable={t.id for t in open_tasks if tasks.may_work(t, instance, actor)},
+        stage_labels=STAGE_LABELS, cell_labels=CELL_LABELS, counts=state.counts,
         documents=documents.list_for_instance(session, instance_id), names=bpmn_info.step_names(definition),
         offered=instances.offered(instance, actor), may_issue=issuing.may_issue(actor))
 
@@ -88,9 +106,12 @@ def diagram_svg(instance_id: int) -> Any:
 @bp.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
 @login_required
 def act(instance_id: int, action: str) -> Any:
-    """A supervisor action with its required reason."""
+    """A supervisor action with its required reason; cancelling asks to be confirmed first."""
     reason = request.form.get("reason", "")
     actor = current_actor()
+    if action == "cancel" and request.form.get("confirmed") != "yes":
+        instance = instances.check_action(db.session(), instance_id, actor, action, reason)
+        return render_template("instance_cancel.html", instance=instance, reason=reason.strip())
     db.transact(lambda s: instances.supervise(s, instance_id, actor, action, reason, limits=db.limits()))
     flash(_("Tindakan dicatat."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)

@@ -11,11 +11,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import Session
 
-from engine import instances, tasks
+from engine import audit, instances, task_lists, tasks
 from engine.definitions import versions
 from engine.documents import documents
 from engine.errors import ValidationFailed
-from engine.models import Task, TaskStatus
+from engine.libraries.fields import KECAMATAN
+from engine.models import InstanceStatus, Task, TaskStatus
+from engine.people import roles
 from engine.workflow import runtime
 from web import bpmn_info, db, error_texts, sources
 from web.callers import current_actor
@@ -40,12 +42,19 @@ def _overdue_filter(task: Task) -> bool:
 @bp.get("/tasks")
 @login_required
 def index() -> Any:
-    """The three task lists with their counts; the inbox first, the queue when the inbox is empty."""
+    """The task lists with their counts, searched and filtered; the inbox first, the queue when it is empty."""
     session, actor = db.session(), current_actor()
-    counts = {name: query(session, actor, 1, 1).total for name, query in tasks.SCOPES.items()}
+    supervisor = roles.is_supervisor(actor.roles)
+    names = [name for name in task_lists.SCOPES if supervisor or name != "all"]
+    counts = {name: task_lists.in_scope(session, actor, name, 1, 1).total for name in names}
+    where = task_lists.filters(request.args)
     scope = request.args.get("scope") or ("inbox" if counts["inbox"] or not counts["queue"] else "queue")
-    page = tasks.in_scope(session, actor, scope, request.args.get("page", 1), request.args.get("per_page", PER_PAGE))
-    return render_template("tasks.html", scope=scope, page=page, counts=counts)
+    page = task_lists.in_scope(session, actor, scope, request.args.get("page", 1),
+                               request.args.get("per_page", PER_PAGE), where)
+    cycles = instances.list_instances(session, actor, status=InstanceStatus.RUNNING.value, per_page=200).items
+    return render_template("tasks.html", scope=scope, page=page, counts=counts, where=where, cycles=cycles,
+                           libraries=sources.library_options(session), kecamatan=KECAMATAN,
+                           sorts=task_lists.SORTS)
 
 
 def _context(session: Session, task: Task) -> dict[str, Any]:
@@ -55,7 +64,12 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
     definition = runtime.get_definition(session, instance.definition_id)
     events = tasks.events_of(session, task)
     workable = tasks.may_work(task, instance, actor)
+    suspended = audit.latest(session, instance.id, "suspend") if instance.status == InstanceStatus.SUSPENDED else None
+    finished_by_me = task.status == TaskStatus.COMPLETED and task.completed_by == actor.username
     return {"task": task, "instance": instance, "definition": definition, "events": events,
+            "suspension": suspended,
+            "concerning": documents.concerning(session, task.id, task.instance_id, task.item_key),
+            "next_tasks": task_lists.next_for(session, actor, task) if finished_by_me else [],
             "info": bpmn_info.element_info(definition, task.name), "workable": workable,
             "can_claim": workable and task.assignee is None,
             "can_unclaim": tasks.may_unclaim(task, actor),
@@ -77,8 +91,8 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
                               libraries=sources.library_options(session) if _mentions(schema, "library") else [],
                               choices=sources.monitored_options(session, task.instance_id)
                               if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
-    done = documents.list_for_task(session, task.id) if task.status == TaskStatus.COMPLETED else []
-    return render_template("task.html", form=form, has_errors=bool(errors), documents=done, **ctx), status
+    return render_template("task.html", form=form, has_errors=bool(errors), problems=render.problems(form),
+                           **ctx), status
 
 
 def _mentions(schema: dict[str, Any] | None, word: str) -> bool:
@@ -121,7 +135,8 @@ def submit(task_id: str) -> Any:
         flash(_("Tugas selesai. Berikutnya: %(tasks)s", tasks=", ".join(result["next"])), "success")
     else:
         flash(_("Tugas selesai."), "success")
-    return redirect(url_for("tasks.index"), 303)
+    # The finished task's page: what was sent, the documents it made, and the person's next tasks.
+    return redirect(url_for("tasks.show", task_id=task_id), 303)
 
 
 def _complete(session: Session, task_id: str, data: dict[str, Any]) -> dict[str, Any]:
