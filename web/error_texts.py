@@ -242,6 +242,21 @@ FIELDS: dict[str, Any] = {
     "emblem_too_large": _l("gambar melebihi %(limit_kb)s KB"),
     "emblem_too_many_pixels": _l("gambar terlalu besar (%(width)s × %(height)s piksel)"),
     "emblem_not_image": _l("berkas bukan gambar PNG atau JPEG yang utuh"),
+    # Issuing the number of a letter made unnumbered.
+    "document_number_forbidden": _l("hanya kepala bidang, sub koordinator, atau admin yang dapat memberi nomor "
+                                    "dan tanggal surat"),
+    "document_already_numbered": _l("surat ini sudah bernomor (%(number)s)"),
+    "document_kind_unnumbered": _l("jenis dokumen ini tidak diberi nomor surat"),
+    "letter_number_taken": _l("nomor %(number)s sudah dipakai surat lain"),
+    "letter_number_invalid": _l("nomor surat berisi huruf, angka, titik, garis miring, tanda hubung atau spasi; "
+                                "maksimal %(limit)s karakter"),
+    "letter_date_out_of_range": _l("tanggal surat paling jauh %(days)s hari dari hari ini"),
+    "letter_number_like_register": _l("nomor berbentuk nomor register Senapas sendiri; kosongkan agar register "
+                                      "memberi nomor berikutnya"),
+    "text_list_required": _l("'%(field)s' harus daftar teks"),
+    "too_many_lines": _l("paling banyak %(limit)s baris"),
+    "supervisor_key_unknown": _l("'%(key)s' bukan jenis perpustakaan (pilihan: %(types)s), boleh diikuti "
+                                 "':' dan jenjang sekolah"),
 }
 # Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {
@@ -372,6 +387,7 @@ CODES: tuple[str, ...] = (
     "invalid_transition", "retry_needs_incident", "failed_task_gone", "npp_taken", "stale", "too_large",
     "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
     "definition_retired", "definition_current_retire", "migration_blocked",
+    "document_already_numbered", "letter_number_taken", "document_kind_unnumbered",
 )
 
 

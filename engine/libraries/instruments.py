@@ -29,6 +29,9 @@ NOT_ACCREDITED = "Tidak Terakreditasi"
 DEFAULT_GRADE_BANDS: tuple[tuple[str, float], ...] = (("A", 91.0), ("B", 76.0), ("C", 60.0))
 
 INSTRUMENT_KEYWORD = "x-senapas-instrument"
+# Indicators answered d or e are weak; a monev report lists the lowest few of them first.
+WEAK_SCORE = 2
+WEAKEST = 5
 PROCESSES_DIR_ENV = "SENAPAS_PROCESSES_DIR"
 DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 
@@ -233,6 +236,7 @@ def score(instrument: Instrument, answers: Mapping[str, Any],
     if unknown:
         raise InstrumentError("answers_unknown_components", components=unknown)
     results: list[dict[str, Any]] = []
+    low: list[tuple[int, dict[str, str]]] = []
     total = 0.0
     for component in instrument.components:
         given = answers.get(component.key)
@@ -247,14 +251,18 @@ def score(instrument: Instrument, answers: Mapping[str, Any],
             if not isinstance(letter, str) or letter not in OPTION_SCORES:
                 raise InstrumentError("answers_indicator_unanswered", component=component.title, indicator=indicator.id)
             points += OPTION_SCORES[letter]
+            if OPTION_SCORES[letter] <= WEAK_SCORE:
+                low.append((OPTION_SCORES[letter], {"component": component.title, "id": indicator.id,
+                                                    "title": indicator.text, "answer": letter}))
         max_points = MAX_OPTION_SCORE * len(component.indicators)
         value = points / max_points * component.weight
         total += value
         results.append({"key": component.key, "title": component.title, "weight": component.weight,
                         "points": points, "max_points": max_points, "score": round(value, 2)})
     rounded = round(total, 2)
+    weakest = [item for _, item in sorted(low, key=lambda pair: pair[0])[:WEAKEST]]
     return {"instrument": instrument.id, "instrument_title": instrument.title, "version": instrument.version,
-            "components": results, "total": rounded,
+            "components": results, "weakest": weakest, "total": rounded,
             "grade": grade(rounded, instrument.grade_bands if bands is None else bands,
                            instrument.below_grade if below is None else below)}
 

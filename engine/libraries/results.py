@@ -190,7 +190,8 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
                    if isinstance(raw_profile, Mapping) and raw_profile.get(key) not in (None, "")}
         details = {"instrument": found.get("instrument"), "instrument_title": found.get("instrument_title"),
                    "version": found.get("version"), "profil": profile,
-                   "coaching_threshold": threshold, "ready_for_coaching": ready}
+                   "coaching_threshold": threshold, "ready_for_coaching": ready,
+                   "weakest": found.get("weakest") or []}
         record_result(session, library_id, kind, score, actor.username, components=found.get("components"),
                       details=details, **common)
         if step.data.get("perbarui_registri") is True and profile:
