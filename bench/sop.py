@@ -132,10 +132,15 @@ class OpenTask:
     item_key: str | None
 
 
+# The libraries' self-assessment is optional (it closes with the monev): the officers' cycle is measured.
+SKIPPED_LANES = frozenset({"pustakawan"})
+
+
 def open_tasks(factory: sessionmaker[Session], instance_id: int) -> list[OpenTask]:
-    """The open tasks of an instance, oldest first, as the inbox lists them."""
+    """The open tasks of an instance the agency's staff work, oldest first, as the inbox lists them."""
     with factory() as session:
-        return [OpenTask(*row) for row in execute(session, _OPEN_TASKS, {"instance_id": instance_id})]
+        return [OpenTask(*row) for row in execute(session, _OPEN_TASKS, {"instance_id": instance_id})
+                if row.lane not in SKIPPED_LANES]
 
 
 def _item(item_key: str | None) -> int | None:
@@ -154,7 +159,8 @@ def complete(factory: sessionmaker[Session], task: OpenTask, library_ids: list[i
     began = time.perf_counter()
     completion = run_in_transaction(factory, lambda s: tasks.complete(s, task.id, actor, data, limits=LIMITS))
     latency = time.perf_counter() - began
-    return latency, [OpenTask(t.id, t.name, t.lane, t.item_key) for t in completion.next_tasks]
+    return latency, [OpenTask(t.id, t.name, t.lane, t.item_key) for t in completion.next_tasks
+                     if t.lane not in SKIPPED_LANES]
 
 
 def complete_next(factory: sessionmaker[Session], instance_id: int, library_ids: list[int]) -> float | None:
@@ -214,7 +220,8 @@ class MemoryCycle:
         workflow = spiff.new_workflow(self.spec, self.subprocess_specs, LIMITS.script_time_limit)
         workflow.do_engine_steps()
         while True:
-            ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+            ready = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+                     if t.task_spec.lane not in SKIPPED_LANES]
             if not ready:
                 break
             task = ready[0]

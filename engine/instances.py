@@ -17,7 +17,7 @@ from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.notify import triggers
 from engine.notify.notices import Kind
 from engine.paging import MAX_PER_PAGE, Page, clamp, like_pattern, paginate
-from engine.people import roles
+from engine.people import roles, scope
 from engine.people.users import Actor
 from engine.status import STATUS_WORDS as STATUS_WORDS  # the words callers of this module show
 from engine.status import transition
@@ -113,9 +113,16 @@ def get(session: Session, instance_id: int, actor: Actor | None = None) -> Insta
 
 
 def can_view(session: Session, actor: Actor, instance: Instance) -> bool:
-    """Supervisors see every instance; others those they started or whose tasks are theirs."""
+    """Supervisors see every instance; others those they started or whose tasks are theirs.
+
+    A pustakawan or mitra sees only the cycles addressed to its institution (`engine.people.scope`):
+    a cycle's data names every library of it.
+    """
     if roles.is_supervisor(actor.roles) or instance.started_by == actor.username:
         return True
+    seen = scope.of(session, actor)
+    if not seen.staff:
+        return seen.institution is not None and instance.id in scope.addressed_instances(session, seen.institution)
     return bool(session.scalar(select(exists().where(Task.instance_id == instance.id, _involves(actor)))))
 
 
@@ -140,7 +147,11 @@ def list_instances(session: Session, actor: Actor, *, definition: str | None = N
     if like:
         query = query.where(or_(Instance.search_text.like(like, escape="\\"),
                                 Instance.title.ilike(like, escape="\\")))
-    if not roles.is_supervisor(actor.roles):
+    seen = scope.of(session, actor)
+    if not seen.staff:
+        addressed = sorted(scope.addressed_instances(session, seen.institution)) if seen.institution else []
+        query = query.where(or_(Instance.started_by == actor.username, Instance.id.in_(addressed)))
+    elif not roles.is_supervisor(actor.roles):
         involved = exists().where(Task.instance_id == Instance.id, _involves(actor))
         query = query.where(or_(Instance.started_by == actor.username, involved))
     return paginate(session, query, page_n, per_page_n)

@@ -81,11 +81,46 @@ DEFAULTS: dict[str, Any] = {
         "Undang-Undang Nomor 43 Tahun 2007 tentang Perpustakaan;",
         "Peraturan Pemerintah Nomor 24 Tahun 2014 tentang Pelaksanaan Undang-Undang Nomor 43 Tahun 2007 "
         "tentang Perpustakaan;",
-        "Peraturan Perpustakaan Nasional Nomor 1 Tahun 2024 tentang Pedoman Monitoring dan Evaluasi "
-        "Penyelenggaraan Perpustakaan;",
         "Keputusan Kepala Dinas Perpustakaan dan Kearsipan Kabupaten Sukoharjo Nomor 041/155/2023 tentang "
         "Standar Operasional Prosedur KITAPUN SENAPAS.",
     ],
+    # The budget basis printed as the last Dasar of a surat tugas; {year} is the letter's year.
+    "letter_budget_basis": "Dokumen Pelaksanaan Anggaran (DPA) Dinas Perpustakaan dan Kearsipan Kabupaten "
+                           "Sukoharjo Tahun Anggaran {year}.",
+    # The diktum of a surat tugas (MEMERINTAHKAN belongs to a surat perintah).
+    "letter_order_word": "MENUGASKAN",
+    # Printed in every surat tugas: officers take nothing from those they visit.
+    "letter_no_gratuity": "Dalam melaksanakan tugas ini, petugas tidak menerima imbalan, uang, barang, atau "
+                          "hadiah dalam bentuk apa pun dari pihak yang dikunjungi.",
+    # The SOP's statement in the notification letters.
+    "letter_free_of_charge": "Kegiatan ini tidak dipungut biaya.",
+    # The contact person named in notification letters (fictional demo values).
+    "letter_contact": {"name": "Contoh Narahubung (fiktif)", "phone": "0812-0000-0000"},
+    # The visit time printed in a schedule row that gives none.
+    "letter_visit_time": "08.00 WIB s.d. selesai",
+    # Who supervises a library, by "type" or "type:subtype" (the more precise key wins): the addressee of
+    # the notification letters about it. {desa}, {kecamatan}, {institution} and {name} come from the
+    # library. The Cabang Dinas wilayah number is unverified.
+    "letter_supervisors": {
+        "sekolah": "Kepala Dinas Pendidikan dan Kebudayaan Kabupaten Sukoharjo",
+        "sekolah:SMA": "Kepala Cabang Dinas Pendidikan Wilayah VII Provinsi Jawa Tengah",
+        "sekolah:SMK": "Kepala Cabang Dinas Pendidikan Wilayah VII Provinsi Jawa Tengah",
+        "sekolah:SLB": "Kepala Cabang Dinas Pendidikan Wilayah VII Provinsi Jawa Tengah",
+        "sekolah:MI": "Kepala Kantor Kementerian Agama Kabupaten Sukoharjo",
+        "sekolah:MTs": "Kepala Kantor Kementerian Agama Kabupaten Sukoharjo",
+        "sekolah:MA": "Kepala Kantor Kementerian Agama Kabupaten Sukoharjo",
+        "desa": "Kepala Desa {desa}",
+        "kelurahan": "Lurah {desa}",
+        "kecamatan": "Camat {kecamatan}",
+        "khusus": "Pimpinan {institution}",
+        "perguruan_tinggi": "Pimpinan {institution}",
+        "umum": "Kepala {institution}",
+        "tbm": "Pengelola {name}",
+    },
+    # When a letter gets its number: at once when it is made ("on_create"), or when an authorised user
+    # issues it ("on_issue"), so the letter date can be set first or a number from the agency's external
+    # register entered.
+    "letter_number_timing": "on_create",
     # Addressees of notification letters, by the recipient keys of the letter forms.
     "letter_recipients": {
         "dindikbud": "Kepala Dinas Pendidikan dan Kebudayaan Kabupaten Sukoharjo",

@@ -22,6 +22,7 @@ from engine.libraries.registry import Library
 from engine.models import Instance, Task, TaskStatus
 from engine.paging import Listing, Page, clamp, like_pattern, paginate
 from engine.people import roles
+from engine.people import scope as people_scope
 from engine.people.users import Actor
 from engine.workflow.runtime import WIB
 
@@ -149,6 +150,10 @@ def in_scope(session: Session, actor: Actor, scope: str, page: Any = 1, per_page
     lanes = tuple(sorted(lane for lane, lane_roles in roles.LANE_ROLES.items() if lane_roles & actor.roles)) \
         if scope == "queue" else ()
     listing = _listing(scope, lanes, supervisor and scope == "queue", _shape(where))
+    only = people_scope.task_filter(session, people_scope.of(session, actor)) if scope == "queue" else None
+    if only is not None:
+        # A pustakawan's or mitra's queue: only the tasks of its library or institution.
+        listing = Listing(listing.query.where(only))
     params: dict[str, Any] = {"username": actor.username}
     if where.q:
         params["q"] = like_pattern(where.q)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -13,10 +13,10 @@ from engine import audit
 from engine.db import utcnow
 from engine.definitions import contract, derived, forms, rules, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
-from engine.libraries import registry
+from engine.libraries import instruments, registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.notify import triggers
-from engine.people import roles
+from engine.people import roles, scope
 from engine.people.users import Actor
 
 # The lists live in engine.task_lists; these names stay importable from here for their callers.
@@ -48,19 +48,43 @@ def get(session: Session, task_id: str, actor: Actor | None = None) -> Task:
 
 
 def can_view(session: Session, actor: Actor, task: Task) -> bool:
-    """Supervisors see every task; others tasks of their lanes and tasks they hold or did."""
-    return (roles.is_supervisor(actor.roles) or roles.may_work_lane(actor.roles, task.lane)
-            or actor.username in (task.assignee, task.completed_by))
+    """Supervisors see every task; others tasks of their lanes and tasks they hold or did.
+
+    A library's or an institution's task is seen only by its own pustakawan or mitra (`engine.people.scope`).
+    """
+    if actor.username in (task.assignee, task.completed_by) or roles.is_supervisor(actor.roles):
+        return True
+    return roles.may_work_lane(actor.roles, task.lane) and scope.sees_task(session, scope.of(session, actor), task)
 
 
 def form_of(session: Session, task: Task) -> dict[str, Any] | None:
-    """The JSON Schema pinned with the task's definition version, or None for a task without form."""
+    """The JSON Schema pinned with the task's definition version, or None for a task without form.
+
+    A form offering instruments by library type gets the one the workflow chose for the task's
+    library (`instrumen` in its data), so the page, the API and the validation all see the same.
+    """
     if not task.form:
         return None
     instance = session.get(Instance, task.instance_id)
     assert instance is not None
     definition = runtime.get_definition(session, instance.definition_id)
-    return versions.forms_of(definition).get(task.form)
+    schema = versions.forms_of(definition).get(task.form)
+    if schema is None or not instruments.variants(schema):
+        return schema
+    chosen = data_of(session, task).get(instruments.CHOICE_VARIABLE)
+    kept = derived.validators(definition.hash, f"{task.form}#{chosen}")
+    if "schema" not in kept:
+        try:
+            kept["schema"] = instruments.variant(schema, str(chosen))
+        except instruments.InstrumentError as exc:
+            raise BadRequest(exc.code, **exc.params) from exc
+    return cast("dict[str, Any]", kept["schema"])
+
+
+def form_key(form: str, schema: dict[str, Any] | None) -> str:
+    """Where a task form's validators are kept: per instrument for a form offering several."""
+    chosen = (schema or {}).get(instruments.CHOSEN_KEYWORD)
+    return f"{form}#{chosen}" if chosen else form
 
 
 def data_of(session: Session, task: Task) -> dict[str, Any]:
@@ -108,6 +132,8 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
     task, instance = found[0], found[1]  # the definition stays in the session for the action
     if not roles.may_work_lane(actor.roles, task.lane):
         raise Forbidden("not_your_lane")
+    if not scope.sees_task(session, scope.of(session, actor), task):
+        raise NotFound("task_not_found")
     if task.status != TaskStatus.OPEN:
         raise Conflict("task_completed" if task.status == TaskStatus.COMPLETED else "task_cancelled")
     if task.assignee and task.assignee != actor.username:
@@ -145,7 +171,7 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
     task, instance = _workable(session, task_id, actor)
     schema = form_of(session, task)
     definition = runtime.get_definition(session, instance.definition_id)
-    kept = derived.validators(definition.hash, task.form) if schema and task.form else None
+    kept = derived.validators(definition.hash, form_key(task.form, schema)) if schema and task.form else None
     forms.validate(schema, data, kept=kept)
     loaded = runtime.load(session, instance, limits)
     spiff_task = runtime.find_task(loaded.workflow, task.id)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.settings import DEFAULTS
+from letters.addressees import addressees as supervised_addressees
 from letters.formatting import count_words
 
 SIFAT = {"biasa": "Biasa", "segera": "Segera", "penting": "Penting", "rahasia": "Rahasia"}
@@ -23,11 +25,26 @@ COACHING_PURPOSE = ("Melaksanakan pembinaan dan pendampingan perpustakaan menuju
 def view(kind: str, context: dict[str, Any]) -> dict[str, Any]:
     """The template variables of one document: the context itself plus what its kind derives."""
     data = _dict(context.get("data"))
-    values: dict[str, Any] = {**context, "data": data, "officer": _officer(context, context.get("actor"))}
+    # Contexts stored before a text became a setting take today's default.
+    texts = {key[len("letter_"):]: DEFAULTS[key] for key in TEXT_DEFAULTS}
+    values: dict[str, Any] = {**context, "data": data, "officer": _officer(context, context.get("actor")),
+                              "texts": {**texts, **_dict(context.get("texts"))}}
     builder = BUILDERS.get(kind)
     if builder is not None:
         values.update(builder(context, data))
     return values
+
+
+TEXT_DEFAULTS = ("letter_order_word", "letter_no_gratuity", "letter_free_of_charge", "letter_visit_time")
+PROFILE_LABELS = (("koleksi_judul", "Koleksi (judul)"), ("koleksi_eksemplar", "Koleksi (eksemplar)"),
+                  ("tenaga", "Tenaga (orang)"), ("tenaga_terlatih", "Tenaga terlatih (orang)"),
+                  ("anggaran", "Anggaran perpustakaan"), ("jam_buka", "Jam buka"), ("npp", "Status NPP"))
+# Library types as letters print them (engine.libraries.fields.LIBRARY_TYPES).
+LIBRARY_TYPES = {"sekolah": "Perpustakaan Sekolah/Madrasah", "desa": "Perpustakaan Desa",
+                 "kelurahan": "Perpustakaan Kelurahan", "kecamatan": "Perpustakaan Kecamatan",
+                 "khusus": "Perpustakaan Khusus", "tbm": "Taman Bacaan Masyarakat", "umum": "Perpustakaan Umum",
+                 "perguruan_tinggi": "Perpustakaan Perguruan Tinggi"}
+WEAKEST_COUNT = 5
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -86,12 +103,23 @@ def schedule(context: dict[str, Any], rows: Any) -> list[dict[str, Any]]:
     table = []
     for row in rows if isinstance(rows, list) else []:
         row = _dict(row)
-        table.append({"date": row.get("visit_date") or row.get("tanggal") or row.get("date"),
-                      "library": library_of(row), "officer": _officer(context, row.get("officer"))})
+        time = _text(row.get("visit_time") or row.get("jam")) or _text(_dict(context.get("texts")).get(
+            "visit_time")) or DEFAULTS["letter_visit_time"]
+        table.append({"date": row.get("visit_date") or row.get("tanggal") or row.get("date"), "time": time,
+                      "library": library_of(row), "officer": _officer(context, row.get("officer")),
+                      "team": [_officer(context, name) for name in _team(row)], "facts": row})
     return sorted(table, key=lambda r: str(r["date"] or ""))
 
 
-def _addressees(context: dict[str, Any], letter: dict[str, Any]) -> list[str]:
+def _team(row: dict[str, Any]) -> list[str]:
+    """The usernames of a visit team: the lead officer first, then the other members, each once."""
+    names = [_text(row.get("officer") or row.get("petugas")).lower()]
+    members = row.get("members") or row.get("anggota")
+    names += [_text(m).lower() for m in members if isinstance(m, str)] if isinstance(members, list) else []
+    return [n for i, n in enumerate(names) if n and n not in names[:i]]
+
+
+def _addressees(context: dict[str, Any], letter: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
     known = _dict(context.get("recipients"))
     chosen = letter.get("penerima")
     keys = chosen if isinstance(chosen, list) else [chosen] if chosen else []
@@ -101,7 +129,8 @@ def _addressees(context: dict[str, Any], letter: dict[str, Any]) -> list[str]:
             names.append(_text(letter.get("penerima_lain")) or "Pimpinan Instansi Terkait")
         else:
             names.append(_text(known.get(key)) or _text(key))
-    return names or ["Pimpinan Instansi Terkait"]
+    table = _dict(context.get("supervisors")) or DEFAULTS["letter_supervisors"]
+    return supervised_addressees(names, table, [r["facts"] for r in rows]) or ["Pimpinan Instansi Terkait"]
 
 
 def _notification(letter_key: str, schedule_key: str,
@@ -109,7 +138,11 @@ def _notification(letter_key: str, schedule_key: str,
     def build(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         letter = _dict(data.get(letter_key))
         rows = schedule(context, data.get(schedule_key))
-        return {"letter": letter, "addressees": _addressees(context, letter), "schedule": rows,
+        contact = {**DEFAULTS["letter_contact"], **_dict(context.get("contact"))}
+        if _text(letter.get("narahubung")):
+            contact = {"name": _text(letter.get("narahubung")), "phone": _text(letter.get("narahubung_telepon"))}
+        return {"letter": letter, "addressees": _addressees(context, letter, rows), "schedule": rows,
+                "contact": contact,
                 "sifat": SIFAT.get(_text(letter.get("sifat")), _text(letter.get("sifat")) or "Biasa"),
                 "hal": _text(letter.get("perihal")) or default_hal,
                 "lampiran": count_words(1, "berkas") if rows else "-",
@@ -144,9 +177,17 @@ def _surat_tugas(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     coaching = coaching_row or "pembinaan" in step or "coach" in step
     work = _dict(data.get("kunjungan_pembinaan" if coaching else "kunjungan_monev"))
     planned = data.get("tanggal_pembinaan") if coaching else None
-    when = work.get("tanggal") or planned or row.get("visit_date") or row.get("tanggal") or context.get("date")
+    # A surat tugas is made when the visit opens: the planned date is this visit's, while a visit record
+    # already in the data is the previous visit's (a repeated coaching visit).
+    when = planned or row.get("visit_date") or row.get("tanggal") or work.get("tanggal") or context.get("date")
     days = data["durasi_hari"] if isinstance(data.get("durasi_hari"), int) else 1
+    team = _team(row) or [_text(context.get("actor")).lower()]
+    year = _text(context.get("date"))[:4]
+    budget = _text(context.get("budget_basis"))
     return {"assignee": _officer(context, row.get("officer") or context.get("actor")),
+            "team": [_officer(context, name) for name in team],
+            "bases": [*(_text(b) for b in context.get("legal_bases") or [] if _text(b)),
+                      *([budget.replace("{year}", year)] if budget else [])],
             "library": _item_library(context, row),
             "purpose": COACHING_PURPOSE if coaching else MONEV_PURPOSE, "when": when,
             "duration": count_words(max(days, 1), "hari")}
@@ -160,11 +201,53 @@ def _monev_report(context: dict[str, Any], data: dict[str, Any]) -> dict[str, An
     score = score_of(data) or (recorded[-1] if recorded else {})
     report = _dict(data.get("laporan_monev"))
     readiness = _text(_dict(data.get("kesiapan")).get("saran")) or (_readiness(recorded[-1]) if recorded else "")
+    last = recorded[-1] if recorded else {}
+    registry = _dict(context.get("library"))
+    facts = {**row, **{k: v for k, v in registry.items() if v not in (None, "")}}
+    title = next((_text(s.get("instrument_title")) for s in (score, last, data) if _text(s.get("instrument_title"))),
+                 "")
+    kind = LIBRARY_TYPES.get(_text(facts.get("library_type")), _text(facts.get("library_type")))
     return {"library": _item_library(context, row), "score": score,
+            "instrument_title": title or _text(score.get("instrument") or last.get("instrument")) or "-",
+            "npp": _text(facts.get("npp")) or "belum ada",
+            "library_type": " – ".join(p for p in (kind, _text(facts.get("subtype"))) if p) or "-",
+            "head": {"name": _text(registry.get("head_name")) or _text(row.get("head_name")),
+                     "nip": _text(registry.get("head_nip")) or _text(row.get("head_nip"))},
+            "profile": _profile(data, last, registry), "weakest": _weakest(score),
             "components": [_dict(c) for c in score.get("components") or []], "report": report,
             "readiness": "" if readiness == "-" else readiness,
             "when": report.get("tanggal") or _dict(data.get("kunjungan_monev")).get("tanggal") or context.get("date"),
             "officer": _officer(context, row.get("officer") or context.get("actor"))}
+
+
+def _profile(data: dict[str, Any], last: dict[str, Any], registry: dict[str, Any]) -> list[tuple[str, str]]:
+    """The profile figures recorded at the visit (`profil`), else those of the registry, labelled."""
+    found = next((_dict(s.get("profil")) for s in (data, _dict(data.get("monev")), last) if _dict(s.get("profil"))),
+                 {}) or _dict(registry.get("profile"))
+    rows = []
+    for key, label in PROFILE_LABELS:
+        value = found.get(key)
+        if isinstance(value, bool):
+            value = "ada" if value else "belum ada"
+        elif isinstance(value, int | float):
+            value = f"Rp{value:,.0f}".replace(",", ".") if key == "anggaran" else f"{value:,}".replace(",", ".")
+        rows.append((label, _text(value) or "-"))
+    return rows
+
+
+def _weakest(score: dict[str, Any]) -> list[dict[str, Any]]:
+    """The indicators scored lowest (the score's `weakest`), else the components with the lowest share."""
+    listed = [_dict(i) for i in score.get("weakest") or [] if isinstance(i, dict)]
+    if listed:
+        return [{"title": _text(i.get("title")) or _text(i.get("id")) or "-",
+                 "component": _text(i.get("component")), "answer": _text(i.get("answer")).upper()}
+                for i in listed[:WEAKEST_COUNT]]
+    parts = [_dict(c) for c in score.get("components") or []]
+    shares = [(c.get("points") / c["max_points"] if isinstance(c.get("points"), int | float) and
+               isinstance(c.get("max_points"), int | float) and c["max_points"] else None, c) for c in parts]
+    ranked = sorted(((s, c) for s, c in shares if s is not None and s < 1), key=lambda pair: pair[0])
+    return [{"title": _text(c.get("title")) or _text(c.get("key")), "component": "",
+             "answer": f"{round(s * 100)}%"} for s, c in ranked[:3]]
 
 
 def _item_library(context: dict[str, Any], row: dict[str, Any]) -> dict[str, str]:

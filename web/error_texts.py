@@ -244,6 +244,21 @@ FIELDS: dict[str, Any] = {
     "emblem_too_large": _l("gambar melebihi %(limit_kb)s KB"),
     "emblem_too_many_pixels": _l("gambar terlalu besar (%(width)s × %(height)s piksel)"),
     "emblem_not_image": _l("berkas bukan gambar PNG atau JPEG yang utuh"),
+    # Issuing the number of a letter made unnumbered.
+    "document_number_forbidden": _l("hanya kepala bidang, sub koordinator, atau admin yang dapat memberi nomor "
+                                    "dan tanggal surat"),
+    "document_already_numbered": _l("surat ini sudah bernomor (%(number)s)"),
+    "document_kind_unnumbered": _l("jenis dokumen ini tidak diberi nomor surat"),
+    "letter_number_taken": _l("nomor %(number)s sudah dipakai surat lain"),
+    "letter_number_invalid": _l("nomor surat berisi huruf, angka, titik, garis miring, tanda hubung atau spasi; "
+                                "maksimal %(limit)s karakter"),
+    "letter_date_out_of_range": _l("tanggal surat paling jauh %(days)s hari dari hari ini"),
+    "letter_number_like_register": _l("nomor berbentuk nomor register Senapas sendiri; kosongkan agar register "
+                                      "memberi nomor berikutnya"),
+    "text_list_required": _l("'%(field)s' harus daftar teks"),
+    "too_many_lines": _l("paling banyak %(limit)s baris"),
+    "supervisor_key_unknown": _l("'%(key)s' bukan jenis perpustakaan (pilihan: %(types)s), boleh diikuti "
+                                 "':' dan jenjang sekolah"),
 }
 # Findings about a BPMN upload (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {
@@ -351,6 +366,16 @@ PROBLEMS: dict[str, Any] = {
     "answers_unknown_indicators": _l("indikator tidak dikenal pada komponen %(component)s: %(indicators)s"),
     "answers_indicator_unanswered": _l("indikator %(indicator)s (%(component)s) harus dijawab a–e"),
     "score_out_of_range": _l("nilai harus antara 0 dan 100, bukan %(total)s"),
+    # Instruments chosen by library type (engine/libraries/instruments.py).
+    "instrument_library_types": _l("%(source)s: 'library_types' wajib berupa daftar jenis perpustakaan "
+                                   "(mis. \"desa\" atau \"sekolah/SMA\")"),
+    "instrument_for_type_missing": _l("tidak ada instrumen untuk jenis perpustakaan %(library_type)s"),
+    "instrument_for_type_ambiguous": _l("dua instrumen sama cocoknya untuk jenis perpustakaan %(library_type)s: "
+                                        "%(ids)s"),
+    "instrument_item_not_object": _l("pemilihan instrumen memerlukan data perpustakaan (objek)"),
+    "instrument_list_invalid": _l("x-senapas-instrument wajib berupa id instrumen atau daftar id yang tidak kosong"),
+    "instrument_not_offered": _l("instrumen %(id)s tidak ditawarkan formulir ini (yang ditawarkan: %(ids)s)"),
+    "instrument_field_invalid": _l("x-senapas-instrument-field tidak sah: %(field)s"),
 }
 TYPE_NAMES: dict[str, Any] = {
     "string": _l("teks"), "integer": _l("bilangan bulat"), "number": _l("angka"), "boolean": _l("ya/tidak"),
@@ -364,6 +389,7 @@ CODES: tuple[str, ...] = (
     "invalid_transition", "retry_needs_incident", "failed_task_gone", "npp_taken", "stale", "too_large",
     "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
     "definition_retired", "definition_current_retire", "migration_blocked",
+    "document_already_numbered", "letter_number_taken", "document_kind_unnumbered",
 )
 
 

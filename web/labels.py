@@ -34,6 +34,8 @@ ACTIONS: dict[str, Any] = {
 PROFILE_LABELS: dict[str, Any] = {
     "collection_titles": _l("Koleksi (judul)"), "collection_copies": _l("Koleksi (eksemplar)"),
     "staff_count": _l("Jumlah tenaga perpustakaan"), "year_founded": _l("Tahun berdiri"),
+    "staff_trained": _l("Tenaga terlatih"), "budget": _l("Anggaran per tahun (rupiah)"),
+    "opening_hours": _l("Hari dan jam buka"), "npp_status": _l("Status NPP"),
 }
 # Keys of the library facts the engine copies into task data (engine.libraries.summary).
 REGISTRY_FIELDS: dict[str, Any] = {

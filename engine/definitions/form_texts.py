@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.errors import Problem
-from engine.libraries.instruments import INSTRUMENT_KEYWORD
+from engine.libraries.instruments import INSTRUMENT_KEYWORD, answers_field
 
 
 def missing_english(form_name: str, schema: dict[str, Any], element: str | None,
@@ -24,8 +24,9 @@ def missing_english(form_name: str, schema: dict[str, Any], element: str | None,
     if not english.get("title"):
         problems.append(Problem("form_text_missing_english", file, 1, element, {"path": "", "form": form_name}))
     instrument = bool(schema.get(INSTRUMENT_KEYWORD))
+    answers = f"{answers_field(schema)}." if instrument else ""
     for path, sub in _fields(schema, ""):
-        if instrument and path.startswith("answers.") and path.count(".") >= 2:
+        if instrument and path.startswith(answers) and path.count(".") >= 2:
             continue  # instrument indicators fall back to the instrument's own text (processes/README.md)
         entry = fields.get(path) or {}
         if not entry.get("title"):

@@ -46,7 +46,9 @@ RULES: dict[str, frozenset[Any] | None] = {
 SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of")
 # Other keywords forms may carry (rendering, sources, translations, instruments).
 OTHER_KEYWORDS = frozenset({"x-senapas-source", "x-senapas-choices", "x-senapas-i18n", "x-senapas-widget",
-                            "x-senapas-instrument", "x-senapas-instrument-version"})
+                            "x-senapas-instrument", "x-senapas-instrument-version",
+                            "x-senapas-instrument-variants", "x-senapas-instrument-field",
+                            "x-senapas-instrument-chosen"})
 # The lane whose roles do the visits an officer is named for.
 OFFICER_LANE = "petugas"
 EACH = None  # a path step standing for every item of an array

@@ -35,6 +35,7 @@ FORMAT: dict[str, Any] = {
         "description": {"type": "string"},
         "process": {"type": "string", "minLength": 1},
         "start": {"type": "object"},
+        "registry": {"type": "object", "additionalProperties": {"type": "object"}},
         "steps": {"type": "array", "items": {
             "type": "object",
             "oneOf": [{"required": ["task"], "not": {"required": ["timer"]}},

@@ -1,4 +1,8 @@
-"""Who may have a generated document: anyone who may see its instance (others are told it does not exist)."""
+"""Who may have a generated document (others are told it does not exist).
+
+Staff: anyone who may see its instance. A pustakawan: the letters about its library; a mitra: the
+letters addressed to its institution (`engine.people.scope`).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,19 @@ from sqlalchemy.orm import Session
 from engine import instances
 from engine.documents import documents
 from engine.documents.documents import Document
+from engine.errors import NotFound
+from engine.people import scope
 from engine.people.users import Actor
 
 
 def visible(session: Session, document_id: int, actor: Actor) -> Document:
     """A document of an instance the actor may see; another is NotFound, like a missing one."""
     document = documents.get(session, document_id)
+    seen = scope.of(session, actor)
+    if not seen.staff:
+        if not scope.sees_document(seen, document):
+            raise NotFound("document_not_found")
+        return document
     instances.get(session, document.instance_id, actor)
     return document
 

@@ -48,7 +48,11 @@ SETTING_KEYS = ("agency_government", "agency_name", "agency_address", "agency_ph
                 "agency_email", "agency_website", "agency_place", "agency_emblem", "letter_numbering",
                 "letter_unit", "letter_number_pattern",
                 "letter_codes", "letter_signatories", "letter_signers", "letter_legal_bases",
-                "letter_recipients", "letter_copies")
+                "letter_recipients", "letter_copies", "letter_budget_basis", "letter_order_word",
+                "letter_no_gratuity", "letter_free_of_charge", "letter_contact", "letter_visit_time",
+                "letter_supervisors", "letter_number_timing")
+# Letter texts copied into every context (the keys without `letter_`).
+TEXT_KEYS = ("letter_order_word", "letter_no_gratuity", "letter_free_of_charge", "letter_visit_time")
 # Kinds about one library (the step's work item), and those that list the cycle's monev results.
 LIBRARY_KINDS = frozenset({"surat_tugas", "monev_report", "accreditation_summary"})
 RESULT_KINDS = frozenset({"monev_report", "monev_summary", "accreditation_summary"})
@@ -56,6 +60,8 @@ RESULT_KINDS = frozenset({"monev_report", "monev_summary", "accreditation_summar
 ASSIGNMENT_KINDS = frozenset({"surat_tugas"})
 # Data keys whose string values name users whose name, NIP, rank and position a letter prints.
 OFFICER_KEYS = frozenset({"officer", "petugas"})
+# Data keys whose lists of strings name the other members of a visit team.
+MEMBER_KEYS = frozenset({"members", "anggota"})
 # Where a session keeps the settings a document context needs, built once per transaction.
 _SETTINGS_CACHE = "senapas.document_settings"
 
@@ -121,8 +127,10 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     officers = _officers(session, {actor.username, *_officer_names(snapshot), *_officer_names(results)})
     # The number is taken last: on PostgreSQL its row stays locked until the transaction ends.
     code = str(config["letter_codes"].get(kind) or "").strip() or None
+    # With numbers issued later, the letter waits unnumbered (its date can still be set) until then.
+    pending = bool(code) and config["letter_number_timing"] == "on_issue"
     seq = numbers.allocate(session, numbers.sequence_key(code, config["letter_numbering"]), local.year) \
-        if code else None
+        if code and not pending else None
     number = None if seq is None or code is None else numbers.format_number(
         config["letter_number_pattern"], code=code, seq=seq, unit=config["letter_unit"], when=local)
     item_label = item_label or (library or {}).get("library_name")
@@ -136,6 +144,11 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
         "copies": list(config["letter_copies"].get(kind, [])),
         "recipients": dict(config["letter_recipients"]),
         "legal_bases": list(config["letter_legal_bases"]) if kind == "surat_tugas" else [],
+        "budget_basis": str(config["letter_budget_basis"]) if kind == "surat_tugas" else "",
+        "texts": {key[len("letter_"):]: config[key] for key in TEXT_KEYS},
+        "contact": dict(config["letter_contact"]),
+        "supervisors": dict(config["letter_supervisors"]),
+        "number_pending": pending,
         "officers": officers,
         "actor": actor.username,
         "item": {"key": item_key, "label": item_label},
@@ -178,7 +191,9 @@ def cycle_results(session: Session, instance_id: int, library_id: int | None = N
         rows.append({**registry.summary(row), "total": row.score, "grade": row.grade,
                      "components": list(row.components or []), "officer": row.recorded_by,
                      "date": row.recorded_at.astimezone(WIB).date().isoformat(),
-                     "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument")})
+                     "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument"),
+                     "instrument_title": details.get("instrument_title"), "profil": details.get("profil"),
+                     "weakest": list(details.get("weakest") or [])})
     return rows  # plain JSON values already: registry columns, a score, text, and the JSON columns' content
 
 
@@ -270,10 +285,18 @@ def _int(value: Any) -> int | None:
         return None
 
 
+_HEAD = select(_LIBRARIES.c.head_name, _LIBRARIES.c.head_nip, _LIBRARIES.c.profile).where(
+    _LIBRARIES.c.id == bindparam("id"))
+
+
 def _library(session: Session, item_key: str | None) -> dict[str, Any] | None:
-    """The registry facts of the step's library, when its work item is a registered library."""
+    """The registry facts of the step's library (with its head and profile figures), when it is registered."""
     library_id = _int(item_key)
-    return registry.summaries(session, [library_id]).get(library_id) if library_id is not None else None
+    found = registry.summaries(session, [library_id]).get(library_id) if library_id is not None else None
+    if found is None:
+        return None
+    head = execute(session, _HEAD, {"id": library_id}).one()
+    return {**found, "head_name": head.head_name, "head_nip": head.head_nip, "profile": plain(head.profile or {})}
 
 
 def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:
@@ -309,6 +332,8 @@ def _officer_names(value: Any, depth: int = 0) -> Iterator[str]:
         for key, item in value.items():
             if key in OFFICER_KEYS and isinstance(item, str):
                 yield item.strip().lower()
+            elif key in MEMBER_KEYS and isinstance(item, list):
+                yield from (name.strip().lower() for name in item if isinstance(name, str))
             else:
                 yield from _officer_names(item, depth + 1)
     elif isinstance(value, list):

@@ -29,12 +29,26 @@ NOT_ACCREDITED = "Tidak Terakreditasi"
 DEFAULT_GRADE_BANDS: tuple[tuple[str, float], ...] = (("A", 91.0), ("B", 76.0), ("C", 60.0))
 
 INSTRUMENT_KEYWORD = "x-senapas-instrument"
+# Indicators answered d or e are weak; a monev report lists the lowest few of them first.
+WEAK_SCORE = 2
+WEAKEST = 5
 PROCESSES_DIR_ENV = "SENAPAS_PROCESSES_DIR"
 DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 
 # Instrument ids become file names and arrive from BPMN scripts: no path separators, no "..".
 _INSTRUMENT_ID = re.compile(r"[a-z0-9](?:[a-z0-9_-]|\.(?!\.)){0,79}")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# "sekolah" or "sekolah/SMA": a registry library type, optionally narrowed to one of its sub-types.
+_LIBRARY_TYPE = re.compile(r"[a-z][a-z0-9_]{0,31}(?:/[A-Za-z0-9_]{1,32})?")
+VARIANTS_KEYWORD = "x-senapas-instrument-variants"
+CHOSEN_KEYWORD = "x-senapas-instrument-chosen"
+# The form field holding the answers: `answers` unless the form names another (a second answer set,
+# e.g. the library's self-assessment beside the officer's answers).
+FIELD_KEYWORD = "x-senapas-instrument-field"
+DEFAULT_FIELD = "answers"
+_FIELD = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# The task-data name a process gives the chosen instrument id (set by `instrument_for` in a script).
+CHOICE_VARIABLE = "instrumen"
 
 
 class InstrumentError(ValueError):
@@ -80,6 +94,15 @@ class Instrument:
     grade_bands: tuple[tuple[str, float], ...] = DEFAULT_GRADE_BANDS
     below_grade: str = NOT_ACCREDITED
     description: str = ""
+    library_types: tuple[str, ...] = ()
+    source: str = ""
+    official_text: str = ""
+
+    def fits(self, library_type: str, subtype: str = "") -> int:
+        """How well this instrument fits a library: 2 its type and sub-type, 1 its type, 0 not at all."""
+        if subtype and f"{library_type}/{subtype}" in self.library_types:
+            return 2
+        return 1 if library_type in self.library_types else 0
 
 
 def processes_dir() -> Path:
@@ -135,8 +158,13 @@ def parse(data: Any, source: str = "instrumen") -> Instrument:
     below = data.get("below_grade", NOT_ACCREDITED)
     if not isinstance(below, str) or not below.strip():
         raise InstrumentError("instrument_text_required", source=source, field="below_grade")
+    types = data.get("library_types", [])
+    if not isinstance(types, list) or not all(isinstance(t, str) and _LIBRARY_TYPE.fullmatch(t) for t in types):
+        raise InstrumentError("instrument_library_types", source=source)
     return Instrument(id=data["id"], title=data["title"], version=data["version"], components=components,
-                      grade_bands=bands, below_grade=below, description=str(data.get("description", "")))
+                      grade_bands=bands, below_grade=below, description=str(data.get("description", "")),
+                      library_types=tuple(types), source=str(data.get("source", "")),
+                      official_text=str(data.get("official_text", "")))
 
 
 def _parse_component(raw: Any, source: str) -> Component:
@@ -194,12 +222,13 @@ def _check_unique(values: list[str], source: str, code: str) -> None:
         seen.add(value)
 
 
-def score(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
+def score(instrument: Instrument, answers: Mapping[str, Any],
+          bands: Sequence[Sequence[Any]] | None = None, below: str | None = None) -> dict[str, Any]:
     """Score answers given as {component key: {indicator id: "a".."e"}}; every indicator is required.
 
     Component scores and the total are rounded to two decimals for the result only; the total is
     the sum of the unrounded component scores, and the grade is that of the rounded total (the
-    figure people read).
+    figure people read). `bands`/`below` (the agency's `grade_bands` setting) replace the file's.
     """
     if not isinstance(answers, Mapping):
         raise InstrumentError("answers_not_object")
@@ -207,6 +236,7 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise InstrumentError("answers_unknown_components", components=unknown)
     results: list[dict[str, Any]] = []
+    low: list[tuple[int, dict[str, str]]] = []
     total = 0.0
     for component in instrument.components:
         given = answers.get(component.key)
@@ -221,14 +251,20 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(letter, str) or letter not in OPTION_SCORES:
                 raise InstrumentError("answers_indicator_unanswered", component=component.title, indicator=indicator.id)
             points += OPTION_SCORES[letter]
+            if OPTION_SCORES[letter] <= WEAK_SCORE:
+                low.append((OPTION_SCORES[letter], {"component": component.title, "id": indicator.id,
+                                                    "title": indicator.text, "answer": letter}))
         max_points = MAX_OPTION_SCORE * len(component.indicators)
         value = points / max_points * component.weight
         total += value
         results.append({"key": component.key, "title": component.title, "weight": component.weight,
                         "points": points, "max_points": max_points, "score": round(value, 2)})
     rounded = round(total, 2)
-    return {"instrument": instrument.id, "version": instrument.version, "components": results,
-            "total": rounded, "grade": grade(rounded, instrument.grade_bands, instrument.below_grade)}
+    weakest = [item for _, item in sorted(low, key=lambda pair: pair[0])[:WEAKEST]]
+    return {"instrument": instrument.id, "instrument_title": instrument.title, "version": instrument.version,
+            "components": results, "weakest": weakest, "total": rounded,
+            "grade": grade(rounded, instrument.grade_bands if bands is None else bands,
+                           instrument.below_grade if below is None else below)}
 
 
 def grade(total: float, bands: Sequence[Sequence[Any]] = DEFAULT_GRADE_BANDS,
@@ -251,9 +287,45 @@ def _cached(instrument_id: str, folder: str) -> Instrument:
     return load(instrument_id, Path(folder))
 
 
-def monev_score(answers: dict[str, Any], instrument_id: str) -> dict[str, Any]:
+def monev_score(answers: dict[str, Any], instrument_id: str, bands: Sequence[Sequence[Any]] | None = None,
+                below: str | None = None) -> dict[str, Any]:
     """Script helper for BPMN: score monev answers against an instrument of the processes folder's bundles."""
-    return score(_cached(instrument_id, str(_folder_with(instrument_id))), answers)
+    return score(_cached(instrument_id, str(_folder_with(instrument_id))), answers, bands, below)
+
+
+def choose(candidates: Sequence[Instrument], library_type: str, subtype: str = "") -> Instrument:
+    """The instrument for a library type: one naming its sub-type beats one naming only its type.
+
+    None fitting, or two fitting equally well, is refused: the agency must say which one applies.
+    """
+    ranked = sorted(((c.fits(library_type, subtype), c.id) for c in candidates), reverse=True)
+    if not ranked or ranked[0][0] == 0:
+        raise InstrumentError("instrument_for_type_missing", library_type=f"{library_type}/{subtype}".rstrip("/"))
+    if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        raise InstrumentError("instrument_for_type_ambiguous", library_type=f"{library_type}/{subtype}".rstrip("/"),
+                              ids=[ranked[0][1], ranked[1][1]])
+    return next(c for c in candidates if c.id == ranked[0][1])
+
+
+def typed(folder: Path | Mapping[str, bytes]) -> list[Instrument]:
+    """Every instrument of a bundle (folder or path -> bytes) that names the library types it is for."""
+    if isinstance(folder, Mapping):
+        names = [path[len("instruments/"):-len(".json")] for path in sorted(folder)
+                 if path.startswith("instruments/") and path.endswith(".json")]
+    else:
+        names = [path.stem for path in sorted((Path(folder) / "instruments").glob("*.json"))]
+    found = [load(name, folder) for name in names]
+    return [instrument for instrument in found if instrument.library_types]
+
+
+def instrument_for(item: Mapping[str, Any]) -> str:
+    """Script helper for BPMN: the id of the instrument for a work item's library (`library_type`, `subtype`)."""
+    if not isinstance(item, Mapping):
+        raise InstrumentError("instrument_item_not_object")
+    root = processes_dir()
+    folders = [root, *(sorted(sub for sub in root.iterdir() if sub.is_dir()) if root.is_dir() else [])]
+    candidates = [i for folder in folders if (folder / "instruments").is_dir() for i in typed(folder)]
+    return choose(candidates, str(item.get("library_type") or ""), str(item.get("subtype") or "")).id
 
 
 def _folder_with(instrument_id: str) -> Path:
@@ -272,24 +344,62 @@ def expand_schema(schema: dict[str, Any], processes_dir: Path | Mapping[str, byt
     option texts as titles, so the form is pinned with the instrument version it was deployed with.
     """
     expanded = copy.deepcopy(schema)
-    instrument_id = expanded.get(INSTRUMENT_KEYWORD)
-    if instrument_id is None:
+    named = expanded.get(INSTRUMENT_KEYWORD)
+    if named is None:
         return expanded
-    instrument = load(instrument_id, processes_dir)
+    if isinstance(named, list):
+        # One form for several library types: the first instrument is the one the schema shows by
+        # default; `variant` swaps in the one chosen for a task's library.
+        if not named or not all(isinstance(n, str) for n in named):
+            raise InstrumentError("instrument_list_invalid")
+        listed = [load(n, processes_dir) for n in named]
+        expanded[VARIANTS_KEYWORD] = {i.id: {"title": i.title, "version": i.version,
+                                             "library_types": list(i.library_types), "answers": _answers_schema(i)}
+                                      for i in listed}
+        instrument = listed[0]
+    else:
+        instrument = load(named, processes_dir)
+    field = answers_field(expanded)
     properties = expanded.setdefault("properties", {})
-    properties["answers"] = _answers_schema(instrument)
+    properties[field] = _answers_schema(instrument)
     required = expanded.setdefault("required", [])
-    if "answers" not in required:
-        required.append("answers")
+    if field not in required:
+        required.append(field)
     expanded["x-senapas-instrument-version"] = instrument.version
     fields = expanded.setdefault("x-senapas-i18n", {}).setdefault("en", {}).setdefault("fields", {})
-    fields["answers"] = {"title": f"Instrument answers: {instrument.id}",
+    fields[field] = {"title": f"Instrument answers: {instrument.id}",
                          "description": "Choose one answer (a–e) for every indicator; the system computes "
                                         "the score (a = 5 … e = 1)."}
     for component in instrument.components:
         if component.title_en:
-            fields[f"answers.{component.key}"] = {"title": f"{component.title_en} (weight {component.weight:g})"}
+            fields[f"{field}.{component.key}"] = {"title": f"{component.title_en} (weight {component.weight:g})"}
     return expanded
+
+
+def variants(schema: Mapping[str, Any]) -> list[str]:
+    """The instrument ids an expanded form offers by library type (empty for a one-instrument form)."""
+    return list(schema.get(VARIANTS_KEYWORD) or {})
+
+
+def variant(schema: Mapping[str, Any], instrument_id: str) -> dict[str, Any]:
+    """An expanded form with the answers of one of its instruments (the one chosen for a library)."""
+    offered = schema.get(VARIANTS_KEYWORD) or {}
+    if instrument_id not in offered:
+        raise InstrumentError("instrument_not_offered", id=instrument_id, ids=sorted(offered))
+    chosen = dict(schema)
+    chosen.pop(VARIANTS_KEYWORD, None)
+    chosen[INSTRUMENT_KEYWORD] = chosen[CHOSEN_KEYWORD] = instrument_id
+    chosen["x-senapas-instrument-version"] = offered[instrument_id]["version"]
+    chosen["properties"] = {**schema.get("properties", {}), answers_field(schema): offered[instrument_id]["answers"]}
+    return chosen
+
+
+def answers_field(schema: Mapping[str, Any]) -> str:
+    """The name of the form field holding an instrument's answers (`answers` unless the form names another)."""
+    field = schema.get(FIELD_KEYWORD, DEFAULT_FIELD)
+    if not isinstance(field, str) or not _FIELD.fullmatch(field):
+        raise InstrumentError("instrument_field_invalid", field=repr(field))
+    return field
 
 
 def _answers_schema(instrument: Instrument) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Index, Row, String, Table, bindparam, or_, select
+from sqlalchemy import ColumnElement, Index, Row, String, Table, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import audit
@@ -144,10 +144,12 @@ def update_library(session: Session, library_id: int, *, actor: Actor | None = N
 
 def list_libraries(session: Session, q: str | None = None, kecamatan: str | None = None,
                    library_type: str | None = None, page: Any = 1, per_page: Any = 50, *,
-                   active: bool | None = None) -> Page[Library]:
-    """Libraries by kecamatan and name, searched on name, NPP, NPSN, desa and kecamatan."""
+                   active: bool | None = None, only: ColumnElement[bool] | None = None) -> Page[Library]:
+    """Libraries by kecamatan and name, searched on name, NPP, NPSN, desa and kecamatan (`only`: a scope)."""
     page_n, per_page_n = clamp(page, per_page)
     query = select(Library).order_by(Library.kecamatan, Library.name, Library.id)
+    if only is not None:
+        query = query.where(only)
     if kecamatan:
         found = canonical_kecamatan(kecamatan)
         if found is None:
@@ -263,6 +265,25 @@ def resolve_sources(session: Session, schema: dict[str, Any] | None, data: dict[
             container[f"{name}_profiles"] = [dict(found[value]) for value in container[name]]
         else:
             container.update({k: v for k, v in found[container[name]].items() if k != "library"})
+    return result
+
+
+def copy_facts(schema: dict[str, Any] | None, data: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """Copy given registry facts (library id as text -> facts) beside the library ids of a submission.
+
+    A scenario test holds no registry: it names the facts of the libraries it uses (their type
+    chooses the instrument) and they land where `resolve_sources` would put the registry's.
+    """
+    if not schema or not facts or not _has_marker(schema):
+        return data
+    result = copy.deepcopy(data)
+    refs: list[tuple[dict[str, Any], str, str, bool]] = []
+    _collect(schema, result, "", refs)
+    for container, name, _, many in refs:
+        if many:
+            container[f"{name}_profiles"] = [{"library": v, **dict(facts.get(str(v)) or {})} for v in container[name]]
+        else:
+            container.update(dict(facts.get(str(container[name])) or {}))
     return result
 
 

@@ -6,6 +6,7 @@ accreditation result also updates the library's profile.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, cast
@@ -13,17 +14,23 @@ from typing import Any, cast
 from sqlalchemy import ForeignKey, Index, String, Table, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import settings
+from engine import audit, settings
 from engine.db import Base, execute, intpk, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.libraries import registry
-from engine.libraries.fields import as_date, as_text
+from engine.libraries.fields import NPP_FORMAT, as_date, as_text
 from engine.models import Instance
 from engine.people.users import Actor
 from engine.workflow.runtime import WIB
 from engine.workflow.steps import StepDone
 
 RESULT_KINDS = ("monev", "accreditation")
+# The library's figures a monev records at the visit (`profil` of the monev form), as agreed with the letters.
+PROFILE_FIGURES = ("koleksi_judul", "koleksi_eksemplar", "tenaga", "tenaga_terlatih", "anggaran", "jam_buka", "npp")
+# Where each figure goes in the registry's profile when the officer applies them (the NPP has its own column).
+REGISTRY_PROFILE_KEYS = {"koleksi_judul": "collection_titles", "koleksi_eksemplar": "collection_copies",
+                         "tenaga": "staff_count", "tenaga_terlatih": "staff_trained", "anggaran": "budget",
+                         "jam_buka": "opening_hours"}
 DEFAULT_RESULT_VARIABLE: dict[str, str | None] = {"monev": "hasil", "accreditation": None}
 
 
@@ -94,6 +101,24 @@ def record_result(session: Session, library_id: int, kind: str, score: float, re
     return result
 
 
+def apply_profile(session: Session, library_id: int, profile: Mapping[str, Any], actor: Actor, *,
+                  instance_id: int | None = None, task_id: str | None = None,
+                  task_name: str | None = None) -> list[str]:
+    """Copy the profile figures a monev recorded into the registry (the officer chose to); audited."""
+    values: dict[str, Any] = {"profile": {REGISTRY_PROFILE_KEYS[key]: profile[key] for key in REGISTRY_PROFILE_KEYS
+                                          if profile.get(key) not in (None, "")}}
+    npp = re.sub(r"\s+", "", as_text(profile.get("npp"))).upper()
+    if NPP_FORMAT.fullmatch(npp):
+        values["npp"] = npp
+    elif npp:
+        values["profile"]["npp_status"] = as_text(profile.get("npp"))[:200]
+    library, _ = registry.update_library(session, library_id, **values)
+    changed = [name for name in values if name != "profile"] + sorted(values["profile"])
+    audit.record(session, actor.username, "library_profile_from_monev", instance_id=instance_id, task_id=task_id,
+                 task_name=task_name, data={"library": library.id, "fields": changed, "values": dict(profile)})
+    return changed
+
+
 def history(session: Session, library_id: int) -> list[LibraryResult]:
     """A library's monev and accreditation results, oldest first."""
     registry.get(session, library_id)
@@ -160,10 +185,18 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
         common["grade"] = None
         threshold = float(settings.get(session, "coaching_threshold"))
         ready = score >= threshold
-        details = {"instrument": found.get("instrument"), "version": found.get("version"),
-                   "coaching_threshold": threshold, "ready_for_coaching": ready}
+        raw_profile = step.data.get("profil")
+        profile = {key: raw_profile[key] for key in PROFILE_FIGURES
+                   if isinstance(raw_profile, Mapping) and raw_profile.get(key) not in (None, "")}
+        details = {"instrument": found.get("instrument"), "instrument_title": found.get("instrument_title"),
+                   "version": found.get("version"), "profil": profile,
+                   "coaching_threshold": threshold, "ready_for_coaching": ready,
+                   "weakest": found.get("weakest") or []}
         record_result(session, library_id, kind, score, actor.username, components=found.get("components"),
                       details=details, **common)
+        if step.data.get("perbarui_registri") is True and profile:
+            apply_profile(session, library_id, profile, actor, instance_id=instance.id, task_id=step.task_id,
+                          task_name=step.name)
     else:
         details = {"certificate_number": _first(found, "certificate_number", "nomor_sertifikat"),
                    "valid_until": _first(found, "valid_until", "berlaku_sampai"),

@@ -20,6 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions import contract, forms
 from engine.errors import EngineFailure, SenapasError
+from engine.libraries import instruments, registry
 from engine.workflow import runtime, spiff
 from engine.workflow.runtime import Limits
 from engine.workflow.steps import current_data
@@ -69,8 +70,9 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
         else:
             task = _ready_one(workflow, number, step["task"], step.get("item"))
             props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
-            data = _admit(number, step["task"], form_schemas.get(props.get("formJsonSchemaFilename") or ""),
-                          dict(step.get("data") or {}), task.data)
+            schema = _form_for(form_schemas.get(props.get("formJsonSchemaFilename") or ""), task.data)
+            data = registry.copy_facts(schema, _admit(number, step["task"], schema, dict(step.get("data") or {}),
+                                                      task.data), scenario.get("registry") or {})
             _engine(number, lambda task=task, data=data: runtime.run_task(workflow, task, data, limits))
         if "documents" in step:
             made = [k.strip() for k in props.get("documents", "").split(",") if k.strip()]
@@ -83,6 +85,13 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
                 raise _Stop(number, "scenario_next_differ", task=_named(step), expected=sorted(step["next"]),
                             actual=ready)
     _check_end(scenario.get("end") or {}, workflow, len(steps) + 1)
+
+
+def _form_for(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The form as the engine shows it for this task: with the instrument chosen for its library."""
+    if schema is None or not instruments.variants(schema):
+        return schema
+    return instruments.variant(schema, str(data.get(instruments.CHOICE_VARIABLE)))
 
 
 def _check_end(end: dict[str, Any], workflow: BpmnWorkflow, number: int) -> None:

@@ -100,6 +100,30 @@ def agency_bounds(session: Session) -> Bounds:
                       ("multi_instance_max", "timer_cycle_min_minutes", "timer_cycle_max_repetitions")})
 
 
+# The settings a process may read (`agency_setting('coaching_threshold')`): rules the agency sets once
+# and that a decision table or script must not repeat as literals.
+SCRIPT_SETTINGS = ("coaching_threshold", "grade_bands", "not_accredited_label")
+
+
+def _setting_reader(read: Callable[[str], Any]) -> Callable[[str], Any]:
+    def agency_setting(key: str) -> Any:
+        if key not in SCRIPT_SETTINGS:
+            raise ValueError(f"pengaturan '{key}' tidak dapat dibaca skrip (yang boleh: {', '.join(SCRIPT_SETTINGS)})")
+        return read(key)
+    return agency_setting
+
+
+def _banded_score(read: Callable[[str], Any]) -> Callable[..., dict[str, Any]]:
+    def monev_score(answers: dict[str, Any], instrument_id: str) -> dict[str, Any]:
+        # The grade of a monev follows the agency's `grade_bands`, like the registry and the letters.
+        return instruments.monev_score(answers, instrument_id, read("grade_bands"), read("not_accredited_label"))
+    return monev_score
+
+
+def _default_setting(key: str) -> Any:
+    return settings.DEFAULTS[key]
+
+
 def helpers() -> dict[str, Any]:
     """The globals every script sees: date and time types and Senapas's own small helpers."""
     return {
@@ -108,16 +132,24 @@ def helpers() -> dict[str, Any]:
         "timedelta": timedelta,
         "date": date,
         "timezone": timezone,
-        "monev_score": instruments.monev_score,
+        "monev_score": _banded_score(_default_setting),
+        "instrument_for": instruments.instrument_for,
+        "agency_setting": _setting_reader(_default_setting),
     }
 
 
 def bind(engine: Any, session: Session) -> None:
-    """Let a workflow's script engine read the agency's bounds through this action's session, when needed."""
+    """Let a workflow's script engine read the agency's bounds and settings through this action's session."""
     # Weakly: a workflow kept in the cache must not keep the session of its last action alive
     # (each action binds its own session again before it runs anything).
     held = weakref.ref(session)
     engine.bounds = lambda: agency_bounds(cast(Session, held()))
+
+    def read(key: str) -> Any:
+        return settings.get(cast(Session, held()), key)
+
+    engine.environment.globals["agency_setting"] = _setting_reader(read)
+    engine.environment.globals["monev_score"] = _banded_score(read)
 
 
 def expansion_problem(tasks: Iterable[Any], since: float, bounds: Callable[[], Bounds]) -> tuple[str, str] | None:

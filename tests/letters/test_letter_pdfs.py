@@ -63,7 +63,7 @@ def test_surat_tugas_has_its_parts_and_the_officer() -> None:
     text = text_of(render("surat_tugas"))
     assert_has(text, *LETTERHEAD, "SURAT TUGAS", "NOMOR 800.1.11.1/3/Dispusip/2027", "Dasar",
                "Undang-Undang Nomor 43 Tahun 2007 tentang Perpustakaan", "Peraturan Pemerintah Nomor 24 Tahun 2014",
-               "Peraturan Perpustakaan Nasional Nomor 1 Tahun 2024", "041/155/2023", "MEMERINTAHKAN", "Kepada",
+               "041/155/2023", "Tahun Anggaran 2027", "MENUGASKAN", "Kepada",
                "Budi Santoso, S.IP. (fiktif)", "NIP : 19850505 201001 1 005", "Penata (III/c)",
                "Pustakawan Ahli Muda", "Untuk", "monitoring dan evaluasi (monev)",
                "Perpustakaan SD Negeri 1 Contoh, Jl. Melati No. 3, Desa Contoh, Kec. Bendosari",
@@ -95,6 +95,7 @@ def test_monev_summary_lists_the_cycle_highest_score_first() -> None:
     text = text_of(render("monev_summary"))
     assert_has(text, "REKAPITULASI HASIL MONITORING DAN EVALUASI PERPUSTAKAAN", "Monev Perpustakaan 2027 Tahap I",
                "92,02", "79,50", "61,00", "48,40", "dimonev: 4; dipilih untuk dibina menuju akreditasi: 2",
+               "Predikat Monev", "bukan predikat akreditasi",
                KABID["name"], "NIP 19800202 200501 2 002")
     assert text.index("MTs Negeri Contoh") < text.index("SD Negeri 1 Contoh") < text.index("TBM Pelangi")
 

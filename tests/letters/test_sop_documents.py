@@ -132,9 +132,10 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
                "JADWAL MONITORING DAN EVALUASI PERPUSTAKAAN", library_name(factory, 1), "Budi Santoso")
     assert_has(by_kind["coaching_notification"][0], "JADWAL PEMBINAAN PERPUSTAKAAN", library_2)
     assert any(library_2 in t and "pembinaan dan pendampingan" in t for t in by_kind["surat_tugas"])
-    assert all("NIP : 19850505 201001 1 005" in t and "MEMERINTAHKAN" in t for t in by_kind["surat_tugas"])
+    assert all("NIP : 19850505 201001 1 005" in t and "MENUGASKAN" in t and "DPA" in t for t in by_kind["surat_tugas"])
     reports = {library_2 in t: t for t in by_kind["monev_report"]}
-    assert_has(reports[True], "Nilai Total", "100,00", "Predikat", "Siap dibina", "Tambah referensi.")
+    assert_has(reports[True], "Nilai Total", "100,00", "Predikat hasil monev", "Siap dibina", "Tambah referensi.",
+               "Instrumen Akreditasi Perpustakaan Sekolah 2018 (monev)")
     assert_has(reports[False], "20,00", "Belum siap")
     assert_has(by_kind["accreditation_summary"][0], library_2, "91,17", "AKR/0001", "100,00")
     assert_has(by_kind["monev_summary"][0], library_name(factory, 1), library_2, "100,00", "20,00")

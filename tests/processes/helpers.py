@@ -21,6 +21,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.libraries import instruments
+from engine.workflow import scripts
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 # One bundle folder per startable process; the SOP's holds its called tracks, DMN and instruments.
@@ -92,6 +93,8 @@ def script_engine() -> PythonScriptEngine:
         "timedelta": timedelta,
         "date": date,
         "monev_score": instruments.monev_score,
+        "instrument_for": instruments.instrument_for,
+        "agency_setting": scripts.helpers()["agency_setting"],
     }))
 
 
@@ -108,9 +111,12 @@ def load_form(filename: str) -> dict[str, Any]:
     return loaded
 
 
-def form_errors(filename: str, data: dict[str, Any]) -> list[str]:
-    """Every JSON Schema error of `data` against a form, formats included."""
-    validator = Draft202012Validator(load_form(filename), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def form_errors(filename: str, data: dict[str, Any], instrument: str | None = None) -> list[str]:
+    """Every JSON Schema error of `data` against a form (with the instrument chosen for it), formats included."""
+    schema = load_form(filename)
+    if instruments.variants(schema):
+        schema = instruments.variant(schema, str(instrument))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     return [f"{'.'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
 
 
@@ -133,10 +139,19 @@ def registry_entry(library_id: int) -> dict[str, Any]:
             "address": row["address"], "desa": row["desa"], "kecamatan": row["kecamatan"]}
 
 
-def answers(letters: dict[str, str], default: str = "a") -> dict[str, dict[str, str]]:
-    """Instrument answers: `letters` maps indicator ids to a–e, every other indicator gets `default`."""
-    instrument = instruments.load(INSTRUMENT_ID, SOP_DIR)
+def answers(letters: dict[str, str], default: str = "a", library: int | None = None) -> dict[str, dict[str, str]]:
+    """Instrument answers: `letters` maps indicator ids to a–e, every other indicator gets `default`.
+
+    With a demo `library`, the answers fit the instrument its type gets; without, the school one.
+    """
+    instrument = instrument_of(library) if library is not None else instruments.load(INSTRUMENT_ID, SOP_DIR)
     return {c.key: {i.id: letters.get(i.id, default) for i in c.indicators} for c in instrument.components}
+
+
+def instrument_of(library: int) -> instruments.Instrument:
+    """The instrument the SOP bundle gives a demo library (by its type and sub-type)."""
+    row = _registry()[library]
+    return instruments.choose(instruments.typed(SOP_DIR), row["library_type"], row["subtype"])
 
 
 class ProcessRun:
@@ -174,7 +189,7 @@ class ProcessRun:
         matches = self.ready(spec_name, library)
         assert len(matches) == 1, f"{spec_name} (library {library}) not READY once; READY: {self.ready_names()}"
         task = matches[0]
-        errors = form_errors(properties(task)["formJsonSchemaFilename"], data)
+        errors = form_errors(properties(task)["formJsonSchemaFilename"], data, task.data.get("instrumen"))
         assert not errors, errors
         task.data.update(copy.deepcopy(data))
         if resolved:

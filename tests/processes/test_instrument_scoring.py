@@ -48,6 +48,12 @@ def test_worked_example(instrument: instruments.Instrument) -> None:
         ("koleksi", 20, 30, 13.33), ("sarana_prasarana", 21, 25, 12.6), ("pelayanan", 24, 30, 20.0),
         ("tenaga", 9, 20, 9.0), ("penyelenggaraan", 15, 25, 9.0), ("penguat", 15, 15, 5.0)]
     assert result["total"] == 68.93
+    # The report names what to fix first: the e answers, then the d answers, in instrument order.
+    assert [(w["id"], w["answer"]) for w in result["weakest"]] == [
+        ("kol_05", "e"), ("ten_04", "e"), ("pen_05", "e"), ("kol_04", "d"), ("ten_03", "d")]
+    texts = {i.id: (c.title, i.text) for c in instrument.components for i in c.indicators}
+    assert all((w["component"], w["title"]) == texts[w["id"]] for w in result["weakest"])
+    assert result["instrument_title"] == instrument.title
     assert result["grade"] == "C"
     assert (result["instrument"], result["version"]) == (INSTRUMENT_ID, instrument.version)
 

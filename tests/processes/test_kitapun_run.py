@@ -9,7 +9,9 @@ import pytest
 from SpiffWorkflow.bpmn.specs.event_definitions import timer
 from SpiffWorkflow.util.task import TaskState
 
-from tests.processes.helpers import ProcessRun, answers, library_of, properties, registry_entry
+from engine.libraries import instruments
+from engine.workflow.runtime import TIMER_EVENT_TYPES
+from tests.processes.helpers import SOP_DIR, ProcessRun, answers, library_of, properties, registry_entry
 
 TODAY = date.today()
 SPEC_NAMES_OF_STEPS_7_TO_9 = {"Surat_Pemberitahuan_Pembinaan", "Susun_Daftar_Pembinaan", "Pembinaan_Perpustakaan",
@@ -85,19 +87,21 @@ def test_cycle_with_three_libraries_one_not_coached_one_coached_twice() -> None:
         "Perpustakaan SD Negeri Contoh 1 Baki", "Perpustakaan MI Contoh Al-Hikmah Kudu",
         "Perpustakaan Desa Contoh Siwal"}
     assert due(run, "Kunjungan_Monev", 2) == day(31)
-    overdue_at = {datetime.fromisoformat(e.value) for e in run.workflow.waiting_events()}
+    overdue_at = {datetime.fromisoformat(e.value) for e in run.workflow.waiting_events()
+                  if e.event_type in TIMER_EVENT_TYPES}
     assert overdue_at == {datetime.fromisoformat(f"{day(n)}T16:00:00+07:00") for n in (30, 31, 32)}
 
     monev(run, 1, answers({}, "e"))                                   # total 20 → not ready
     monev(run, 2, answers({}, "a"))                                   # total 100
-    monev(run, 3, answers({"kol_01": "b", "ten_04": "c"}, "b"))       # 4/5 of everything, almost: 79.x
+    monev(run, 3, answers({"kol_04": "c"}, "b", library=3))       # 4/5 of everything, almost: 79.x
     assert run.ready_names() == ["Pemilihan_Pembinaan"]
     assert run.workflow.waiting_events() == [], "finished visits cancel their overdue timers"
 
     results = {h["library"]: h for h in run.ready("Pemilihan_Pembinaan")[0].data["hasil_monev"]}
     assert {lid: (h["skor_monev"]["total"], h["kesiapan"]["siap_dibina"]) for lid, h in results.items()} == {
         1: (20.0, False), 2: (100.0, True), 3: (79.0, True)}
-    # Tenaga: ten_04 "c" instead of "b": 4+4+4+3 = 15 of 20 → 15.0 instead of 16.0, so 80 − 1 = 79.
+    # Library 3 (a village library) gets the umum-desa instrument; Koleksi: kol_04 "c" instead of "b":
+    # 4+4+4+3 = 15 of 20 → 15.0 instead of 16.0, so 80 − 1 = 79.
     assert results[2]["library_name"] == "Perpustakaan MI Contoh Al-Hikmah Kudu"
     assert results[2]["laporan_monev"]["rekomendasi"] == "Tambah koleksi referensi."
 
@@ -142,7 +146,7 @@ def test_cycle_with_three_libraries_one_not_coached_one_coached_twice() -> None:
 
 def test_an_empty_choice_ends_the_cycle_without_steps_7_to_9() -> None:
     run = start_cycle({5: day(30)})
-    monev(run, 5, answers({}, "d"))
+    monev(run, 5, answers({}, "d", library=5))
     run.complete("Pemilihan_Pembinaan", {"pembinaan": []})
     assert run.workflow.is_completed() and not run.unfinished()
     ran = {t.task_spec.name for t in run.workflow.get_tasks()}
@@ -153,7 +157,8 @@ def test_an_empty_choice_ends_the_cycle_without_steps_7_to_9() -> None:
 def test_an_overdue_visit_escalates_to_kabid_without_stopping_the_track() -> None:
     run = start_cycle({1: day(-1), 2: day(30)})
     run.workflow.do_engine_steps()  # the timer fired while refreshing; its path runs on the next step
-    assert run.ready_names() == ["Eskalasi_Kunjungan", "Kunjungan_Monev", "Kunjungan_Monev"]
+    assert run.ready_names() == ["Eskalasi_Kunjungan", "Kunjungan_Monev", "Kunjungan_Monev", "Penilaian_Mandiri",
+                                 "Penilaian_Mandiri"]
     escalation = run.ready("Eskalasi_Kunjungan")[0]
     assert escalation.task_spec.lane == "kabid" and library_of(escalation) == 1
     run.complete("Eskalasi_Kunjungan", {"eskalasi_kunjungan": {
@@ -185,7 +190,7 @@ def test_a_track_gets_its_item_alone_and_gives_back_its_result_alone() -> None:
 
 def test_the_visit_timer_fires_after_the_service_time_of_the_visit_day(monkeypatch: pytest.MonkeyPatch) -> None:
     run = start_cycle({1: day(2)})
-    assert run.ready_names() == ["Kunjungan_Monev"]
+    assert run.ready_names() == ["Kunjungan_Monev", "Penilaian_Mandiri"]
     deadline = datetime.fromisoformat(f"{day(2)}T16:00:00+07:00")
 
     class Clock(datetime):
@@ -200,8 +205,37 @@ def test_the_visit_timer_fires_after_the_service_time_of_the_visit_day(monkeypat
     Clock.offset = deadline - datetime.now(UTC) - timedelta(minutes=1)
     run.workflow.do_engine_steps()
     run.workflow.do_engine_steps()
-    assert run.ready_names() == ["Kunjungan_Monev"]
+    assert run.ready_names() == ["Kunjungan_Monev", "Penilaian_Mandiri"]
     Clock.offset = deadline - datetime.now(UTC) + timedelta(minutes=1)
     run.workflow.do_engine_steps()
     run.workflow.do_engine_steps()
-    assert run.ready_names() == ["Eskalasi_Kunjungan", "Kunjungan_Monev"]
+    assert run.ready_names() == ["Eskalasi_Kunjungan", "Kunjungan_Monev", "Penilaian_Mandiri"]
+
+
+def test_each_library_type_gets_its_instrument_and_the_self_assessment_closes_with_the_monev() -> None:
+    # A school, a village, a company and a TBM: four instruments, none asking a village about pupils.
+    run = start_cycle({1: day(30), 3: day(31), 11: day(32), 5: day(33)})
+    chosen = {library_of(t): t.data["instrumen"] for t in run.ready("Penilaian_Mandiri")}
+    assert chosen == {1: "akreditasi-sekolah-2018", 3: "umum-desa-2018", 11: "khusus-instansi-2018",
+                      5: "tbm-daftar-periksa-2026"}
+    assert all(t.task_spec.lane == "pustakawan" for t in run.ready("Penilaian_Mandiri"))
+
+    # Library 1's librarian answers before the visit; the others never do.
+    run.complete("Penilaian_Mandiri", {"penilaian_mandiri": answers({}, "b", library=1)}, library=1)
+    for library in chosen:
+        monev(run, library, answers({}, "c", library=library))
+    assert run.ready_names() == ["Pemilihan_Pembinaan"], "an unanswered self-assessment closes with its monev"
+    results = {h["library"]: h["skor_monev"] for h in run.ready("Pemilihan_Pembinaan")[0].data["hasil_monev"]}
+    assert {lid: (r["instrument"], r["total"]) for lid, r in results.items()} == {
+        lid: (instrument, 60.0) for lid, instrument in chosen.items()}
+    closed = [t for t in run.workflow.get_tasks(state=TaskState.CANCELLED) if t.task_spec.name == "Penilaian_Mandiri"]
+    assert sorted(library_of(t) or 0 for t in closed) == [3, 5, 11]
+
+
+def test_no_instrument_but_the_school_one_asks_about_pupils_or_school_days() -> None:
+    for instrument in instruments.typed(SOP_DIR):
+        texts = " ".join(f"{i.text} {' '.join(i.options.values())}".lower()
+                         for c in instrument.components for i in c.indicators)
+        asks = "peserta didik" in texts or "hari sekolah" in texts
+        assert asks == (instrument.library_types == ("sekolah",)), instrument.id
+        assert instrument.source and instrument.official_text.startswith("Bukan"), instrument.id

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ CALLED = {
     "Monev_Perpustakaan": ("monev_perpustakaan", "kunjungan", "hasil"),
     "Pembinaan_Perpustakaan": ("pembinaan_perpustakaan", "binaan", "hasil_binaan"),
 }
-ROLE_LANES = {"koordinasi", "kabid", "subkoor", "petugas", "mitra", "publik"}
+ROLE_LANES = {"koordinasi", "kabid", "subkoor", "petugas", "mitra", "pustakawan", "publik"}
 DOCUMENT_KINDS = {"monev_notification", "surat_tugas", "monev_report", "monev_summary", "coaching_notification",
                   "accreditation_summary", "complaint_reply"}
 FLOW_NODES = ("startEvent", "endEvent", "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent",
@@ -54,7 +53,8 @@ EXPECTED_LANES = {
     "kitapun_senapas": {
         "Koordinasi_Monev": "koordinasi", "Surat_Pemberitahuan_Monev": "petugas",
         "Konfirmasi_Penyebarluasan": "mitra", "Kunjungan_Monev": "petugas", "Eskalasi_Kunjungan": "kabid",
-        "Monev": "petugas", "Pemilihan_Pembinaan": "koordinasi", "Surat_Pemberitahuan_Pembinaan": "petugas",
+        "Monev": "petugas", "Penilaian_Mandiri": "pustakawan", "Pemilihan_Pembinaan": "koordinasi",
+        "Surat_Pemberitahuan_Pembinaan": "petugas",
         "Kunjungan_Pembinaan": "petugas", "Pendampingan_Akreditasi": "koordinasi",
     },
     "pengaduan": {
@@ -328,12 +328,18 @@ def test_multi_instance_collections_and_items() -> None:
         assert [d.bpmn_id for d in called_spec.io_specification.data_outputs] == [result]
 
 
-def test_score_script_uses_the_instrument_of_the_monev_form() -> None:
+def test_score_script_uses_the_instrument_chosen_for_the_library_among_those_the_forms_offer() -> None:
     root = tree("monev_perpustakaan")
     script = root.findtext(".//bpmn:scriptTask[@id='Hitung_Skor_Monev']/bpmn:script", "", NS)
-    form = json.loads((FORMS_DIR / "monev.json").read_text(encoding="utf-8"))
-    assert form["x-senapas-instrument"] == INSTRUMENT_ID
-    assert re.search(rf"monev_score\(answers, '{INSTRUMENT_ID}'\)", script)
+    assert script == "skor_monev = monev_score(answers, instrumen)"
+    for task in ("Monev", "Penilaian_Mandiri"):
+        assert root.findtext(f".//bpmn:userTask[@id='{task}']//spiffworkflow:preScript", "", NS) == (
+            "instrumen = instrument_for(kunjungan)"), task
+    typed = {i.id for i in instruments.typed(SOP_DIR)}
+    assert INSTRUMENT_ID in typed and len(typed) == 4
+    for name in ("monev.json", "penilaian_mandiri.json"):
+        form = json.loads((FORMS_DIR / name).read_text(encoding="utf-8"))
+        assert set(form["x-senapas-instrument"]) == typed, name
 
 
 def form_files() -> list[Path]:

@@ -113,7 +113,7 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
 
     monev(factory, iid, 1, answers({}, "e"))                               # 20: not ready for coaching
     monev(factory, iid, 2, answers({}, "a"))                               # 100
-    monev(factory, iid, 3, answers({"kol_01": "b", "ten_04": "c"}, "b"))   # 79
+    monev(factory, iid, 3, answers({"kol_04": "c"}, "b", library=3))   # 79
     with factory() as s:
         assert [(r.score, r.kind) for r in library_results.history(s, 3)] == [(79.0, "monev")]
     do(factory, KABID, iid, "Pemilihan_Pembinaan", {"pembinaan": [2, 3], "catatan_pemilihan": "Skor ≥ 60."})
@@ -161,7 +161,8 @@ def test_an_overdue_visit_is_escalated_to_kabid_by_the_worker(sop):
     assert [(t.item_key, t.lane) for t in escalations] == [("4", "kabid")]
     with factory() as s:
         still_open = s.scalars(select(Task.name).where(Task.instance_id == iid, Task.status == TaskStatus.OPEN))
-        assert sorted(still_open) == ["Eskalasi_Kunjungan", "Kunjungan_Monev", "Kunjungan_Monev"]
+        assert sorted(still_open) == ["Eskalasi_Kunjungan", "Kunjungan_Monev", "Kunjungan_Monev",
+                                      "Penilaian_Mandiri", "Penilaian_Mandiri"]
 
 
 ASSIGNED = {"reference": "ADU-TEST-1"}  # the number the complaint page assigns
@@ -190,7 +191,9 @@ def test_the_instance_diagram_marks_the_running_track_and_its_open_steps(sop):
     iid = start_cycle(factory, {1: day(30), 2: day(31)})
     with factory() as s:
         state = instances.progress(s, instances.get(s, iid))
-    # the call activity of steps 4–5 is in progress; inside it, the visits and their timers wait
-    assert {"Monev_Perpustakaan", "Kunjungan_Monev", "Kunjungan_Terlambat"} == state.active
+    # the call activity of steps 4–5 is in progress; inside it, the visits and their timers wait, and
+    # the libraries' self-assessments, which close when their monev ends
+    assert {"Monev_Perpustakaan", "Kunjungan_Monev", "Kunjungan_Terlambat", "Penilaian_Mandiri",
+            "Penilaian_Mandiri_Ditutup"} == state.active
     assert {"Koordinasi_Monev", "Surat_Pemberitahuan_Monev", "Konfirmasi_Penyebarluasan"} <= state.done
     assert state.data["periode"] == "Monev Perpustakaan 2027 Tahap I"

@@ -28,8 +28,8 @@ def visit(offset: int) -> dict[str, Any]:
     return {"kunjungan_monev": {"tanggal": day(offset), "narasumber": "Kepala perpustakaan"}}
 
 
-def report(given: str, changes: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"answers": answers(changes or {}, given), "laporan_monev": {
+def report(given: str, changes: dict[str, str] | None = None, library: int | None = None) -> dict[str, Any]:
+    return {"answers": answers(changes or {}, given, library), "laporan_monev": {
         "tanggal": day(30), "temuan": "Koleksi referensi terbatas.", "rekomendasi": "Tambah koleksi."}}
 
 
@@ -56,7 +56,7 @@ STEPS: list[tuple[str, str, int | None, dict[str, Any]]] = [
         "status": "sudah_disebarluaskan", "tanggal_penyebaran": day(1)}}),
     ("petugas", "Kunjungan_Monev", 1, visit(30)), ("petugas", "Monev", 1, report("e")),
     ("petugas", "Kunjungan_Monev", 2, visit(31)), ("petugas", "Monev", 2, report("a")),
-    ("petugas", "Kunjungan_Monev", 3, visit(32)), ("petugas", "Monev", 3, report("b", {"ten_04": "c"})),
+    ("petugas", "Kunjungan_Monev", 3, visit(32)), ("petugas", "Monev", 3, report("b", {"kol_04": "c"}, 3)),
     ("kabid", "Pemilihan_Pembinaan", None, {"pembinaan": [2, 3], "catatan_pemilihan": "Skor di atas 60."}),
     ("petugas", "Surat_Pemberitahuan_Pembinaan", None, {
         "surat_pembinaan": letter("Jadwal Pembinaan"),

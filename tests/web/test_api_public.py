@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.db import run_in_transaction
 from engine.documents.documents import Document
 from engine.libraries import registry as libraries
-from engine.models import Instance
+from engine.models import Instance, User
 from tests.web.helpers import ADMIN, deploy, start
 from web.app import create_app
 
@@ -75,13 +75,24 @@ def test_document_download(api, factory, people):
 def test_library_registry(api, factory, people):
     library_id = run_in_transaction(factory, lambda s: libraries.create_library(
         s, name="TBM Contoh Weru", kecamatan="Weru", library_type="tbm", actor=ADMIN)[0].id)
+    other = run_in_transaction(factory, lambda s: libraries.create_library(
+        s, name="Perpustakaan Desa Contoh Weru", kecamatan="Weru", library_type="desa", actor=ADMIN)[0].id)
     caller = api("pustakawan")
+    # A librarian not yet linked to a library sees none; linked, only its own.
+    assert caller.get("/libraries?kecamatan=Weru").json["total"] == 0
+    assert caller.get(f"/libraries/{library_id}").status_code == 404
+
+    def link(s):
+        s.scalar(select(User).where(User.username == "pustakawan")).library_id = library_id
+    run_in_transaction(factory, link)
     listed = caller.get("/libraries?kecamatan=Weru").json
     assert listed["total"] == 1 and listed["items"][0]["name"] == "TBM Contoh Weru"
     one = caller.get(f"/libraries/{library_id}").json
     assert one["kecamatan"] == "Weru" and one["results"] == []
+    assert caller.get(f"/libraries/{other}").status_code == 404
     assert caller.get("/libraries/999").status_code == 404
     assert caller.get("/libraries?kecamatan=Atlantis").status_code == 400
+    assert api("petugas").get("/libraries?kecamatan=Weru").json["total"] == 2
 
 
 def test_references_count_up_and_a_failed_start_gives_its_number_back(app, factory, people):

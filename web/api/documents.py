@@ -1,17 +1,67 @@
-"""API: download a generated document, and the exports."""
+"""API: download a generated document, date and number a letter made unnumbered, and the exports."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask import Response
 
-from web.api.base import bp
+from engine.documents import issuing
+from engine.errors import ValidationFailed, field_error
+from web import db
+from web.api.base import bp, json_body
+from web.api.serialize import document_item
+from web.callers import current_actor
 from web.files import instances_export, monev_export, pdf_response
+
+
+def letter_date(value: Any) -> date | None:
+    """A letter date given as YYYY-MM-DD ("" or absent: none)."""
+    if value in (None, ""):
+        return None
+    refused = ValidationFailed(details=[field_error("date", "invalid_date")])
+    if not isinstance(value, str) or len(value) != 10:
+        raise refused
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise refused from None
+
+
+def issued_json(document: Any) -> dict[str, Any]:
+    """A document's listing entry with its letter date and whether its number is still to be issued."""
+    return {**document_item(document), "date": document.context.get("date"),
+            "number_pending": bool(document.context.get("number_pending"))}
 
 
 @bp.get("/documents/<int:document_id>")
 def get_document(document_id: int) -> Response:
     """The PDF of a document of an instance the caller may see, as an attachment."""
     return pdf_response(document_id)
+
+
+@bp.put("/documents/<int:document_id>/date")
+def put_document_date(document_id: int) -> Any:
+    """Set the date of a letter whose number is not issued yet (kabid, subkoor, admin)."""
+    actor, body = current_actor(), json_body()
+    when = letter_date(body.get("date"))
+    if when is None:
+        raise ValidationFailed(details=[field_error("date", "invalid_date")])
+    return db.transact(lambda s: issued_json(issuing.set_letter_date(s, document_id, actor, when)))
+
+
+@bp.post("/documents/<int:document_id>/number")
+def post_document_number(document_id: int) -> Any:
+    """Issue a letter's number: the register's next, or `number` from the agency's external register (with `reason`)."""
+    actor, body = current_actor(), json_body(required=False)
+    external, reason = body.get("number"), body.get("reason", "")
+    if external is not None and not isinstance(external, str):
+        raise ValidationFailed(details=[field_error("number", "letter_number_invalid", limit=issuing.NUMBER_MAX)])
+    if not isinstance(reason, str):
+        raise ValidationFailed(details=[field_error("reason", "reason_required")])
+    return db.transact(lambda s: issued_json(issuing.issue_number(s, document_id, actor, external=external or None,
+                                                                  reason=reason)))
 
 
 @bp.get("/instances/<int:instance_id>/monev.csv")

@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import request
 
-from engine.libraries import registry, results
+from engine.libraries import access, registry, results
 from web import db
 from web.api.base import bp, listing, page_args
 from web.api.serialize import iso
+from web.callers import current_actor
 
 
 def library_item(library: registry.Library) -> dict[str, Any]:
@@ -36,10 +37,10 @@ def result_item(result: results.LibraryResult) -> dict[str, Any]:
 def list_libraries() -> Any:
     """Libraries, searched with `q`, filtered by `kecamatan` and `library_type`."""
     page, per_page = page_args()
-    result = registry.list_libraries(db.session(), q=request.args.get("q") or None,
-                                      kecamatan=request.args.get("kecamatan") or None,
-                                      library_type=request.args.get("library_type") or None,
-                                      page=page, per_page=per_page)
+    result = access.list_libraries(db.session(), current_actor(), q=request.args.get("q") or None,
+                                   kecamatan=request.args.get("kecamatan") or None,
+                                   library_type=request.args.get("library_type") or None,
+                                   page=page, per_page=per_page)
     return listing(result, library_item)
 
 
@@ -47,5 +48,9 @@ def list_libraries() -> Any:
 def get_library(library_id: int) -> Any:
     """One library with its result history."""
     session = db.session()
-    library = registry.get(session, library_id)
-    return {**library_item(library), "results": [result_item(r) for r in results.history(session, library_id)]}
+    actor = current_actor()
+    library = access.get(session, actor, library_id)
+    letters = access.letters(session, actor, library.id)
+    return {**library_item(library), "results": [result_item(r) for r in results.history(session, library.id)],
+            "documents": [{"id": d.id, "kind": d.kind, "title": d.title, "number": d.number,
+                           "created_at": iso(d.created_at)} for d in letters]}

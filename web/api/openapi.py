@@ -160,7 +160,14 @@ SCHEMAS: dict[str, Any] = {
         "draft_saved": {"type": "object", "nullable": True, "description": "who saved the draft in `data`, and when",
                         "properties": {"by": {"type": "string"}, "at": ISO}},
         "documents": {"type": "array", "items": _ref("Document"),
-                      "description": "the instance's documents that concern this task, its own first"}}}]},
+                      "description": "the instance's documents that concern this task, its own first"},
+        "self_assessment": {"type": "object", "nullable": True,
+                            "description": "the library's own answers to the instrument, beside a monev form",
+                            "properties": {"task_id": {"type": "string"}, "completed_by": {"type": "string"},
+                                           "completed_at": ISO, "instrument": {"type": "string"},
+                                           "answers": {"type": "array", "items": {"type": "object", "properties": {
+                                               "component": {"type": "string"}, "indicator": {"type": "string"},
+                                               "answer": {"type": "string"}, "option": {"type": "string"}}}}}}}}]},
     "Instance": {"type": "object", "properties": {
         "id": {"type": "integer"}, "definition": {"type": "string"}, "version": {"type": "integer"},
         "status": {"type": "string", "enum": ["running", "suspended", "completed", "cancelled", "error"]},
@@ -171,15 +178,22 @@ SCHEMAS: dict[str, Any] = {
                                                "task": {"type": "string", "nullable": True},
                                                "details": {"type": "object"}}},
     "Document": {"type": "object", "properties": {"id": {"type": "integer"}, "kind": {"type": "string"},
-                                                  "title": {"type": "string"}, "number": {"type": "string"},
+                                                  "title": {"type": "string"},
+                                                  "number": {"type": "string", "nullable": True},
                                                   "created_at": ISO}},
+    "IssuedDocument": {"allOf": [_ref("Document"), {"type": "object", "properties": {
+        "date": {"type": "string", "format": "date"}, "number_pending": {"type": "boolean"}}}]},
     "InstanceDetail": {"allOf": [_ref("Instance"), {"type": "object", "properties": {
         "tasks": {"type": "array", "items": _ref("Task")}, "history": {"type": "array", "items": _ref("Event")},
         "documents": {"type": "array", "items": _ref("Document")}, "data": {"type": "object"}}}]},
     "Library": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "npp": {"type": "string", "nullable": True},
         "library_type": {"type": "string"}, "kecamatan": {"type": "string"},
-        "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}}}},
+        "accreditation_grade": {"type": "string"}, "results": {"type": "array", "items": {"type": "object"}},
+        "documents": {"type": "array", "description": "letters about the library the caller may open",
+                      "items": {"type": "object", "properties": {
+                          "id": {"type": "integer"}, "kind": {"type": "string"}, "title": {"type": "string"},
+                          "number": {"type": "string", "nullable": True}, "created_at": ISO}}}}},
     "Dashboard": {"type": "object", "description": "The supervisors' overview; due times are counted in the "
                                                    "office's working hours when a task is created.", "properties": {
         "as_of": ISO,
@@ -265,7 +279,7 @@ PATHS: dict[str, Any] = {
                        "changed": {"type": "array", "items": {"type": "string"}}, "settings": {"type": "object"}}})},
                    errors=("400", "401", "403", "422"), tag="settings",
                    params=[_path("section", {"type": "string", "enum": ["letterhead", "signatories", "grade_bands",
-                                                                        "calendar"]})],
+                                                                        "calendar", "letter_texts"]})],
                    body=_body({}, []))},
     "/settings/emblem": {
         "put": _op("Upload the regency emblem (admin): PNG or JPEG, at most 512 KB, decoded and stored as PNG",
@@ -428,6 +442,17 @@ PATHS: dict[str, Any] = {
         "get": _op("Download a document", {"200": {"description": "the file", "content": {
             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}, errors=("401", "404"),
             params=[_path("document_id", {"type": "integer"})], tag="documents")},
+    "/documents/{document_id}/date": {
+        "put": _op("Date a letter whose number is not issued yet (kabid, subkoor, admin)",
+                   {"200": _json(_ref("IssuedDocument"))}, errors=("400", "401", "403", "404", "409", "422"),
+                   params=[_path("document_id", {"type": "integer"})], tag="documents",
+                   body=_body({"date": {"type": "string", "format": "date"}}, ["date"]))},
+    "/documents/{document_id}/number": {
+        "post": _op("Issue a letter's number: the register's next, or one from the agency's external register",
+                    {"200": _json(_ref("IssuedDocument"))}, errors=("400", "401", "403", "404", "409", "422"),
+                    params=[_path("document_id", {"type": "integer"})], tag="documents",
+                    body=_body({"number": {"type": "string", "maxLength": 100},
+                                "reason": {"type": "string", "maxLength": 500}}, []))},
     "/instances/{instance_id}/monev.csv": {
         "get": _op("A cycle's monev results as CSV", {"200": {"description": "the file", "content": {
             "text/csv": {"schema": {"type": "string"}}}}}, errors=("401", "404"),

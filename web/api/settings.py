@@ -9,13 +9,14 @@ from typing import Any
 from flask import request
 
 from engine import agency, settings
+from engine.documents import letter_texts
 from engine.errors import BadRequest
 from engine.people.accounts import require_admin
 from web import db
 from web.api.base import bp, json_body
 from web.callers import current_actor
 
-SECTIONS = ("letterhead", "signatories", "grade_bands", "calendar")
+SECTIONS = ("letterhead", "signatories", "grade_bands", "calendar", "letter_texts")
 
 
 def settings_json(values: dict[str, Any]) -> dict[str, Any]:
@@ -103,5 +104,18 @@ def _calendar(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
                                 working_days=days, days_off=[(d["date"], str(d.get("note") or "")) for d in off])
 
 
+def _letter_texts(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
+    bases, contact, table = body.get("letter_legal_bases"), body.get("letter_contact"), body.get("letter_supervisors")
+    if not isinstance(bases, list) or not all(isinstance(b, str) for b in bases):
+        raise BadRequest("text_list_required", field="letter_legal_bases")
+    for key, value in (("letter_contact", contact), ("letter_supervisors", table)):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise BadRequest("object_required", field=key)
+    texts = {key: _text(body, key) for key in ("letter_budget_basis", "letter_order_word", "letter_no_gratuity",
+                                               "letter_free_of_charge", "letter_visit_time", "letter_number_timing")}
+    return letter_texts.save_letter_texts(session, actor, {**texts, "letter_legal_bases": bases,
+                                                           "letter_contact": contact, "letter_supervisors": table})
+
+
 _SAVE = {"letterhead": _letterhead, "signatories": _signatories, "grade_bands": _grade_bands,
-         "calendar": _calendar}
+         "calendar": _calendar, "letter_texts": _letter_texts}

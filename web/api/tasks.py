@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine import instances, task_lists, tasks
 from engine.documents import documents
 from engine.errors import BadRequest
+from engine.libraries import self_assessment
 from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api.base import bp, json_body, listing, page_args, text_field
@@ -50,7 +51,18 @@ def get_task(task_id: str) -> Any:
             "form": {"schema": schema, "ui_schema": bpmn_info.ui_schema(definition, task.name, task.form)}
             if schema is not None else None,
             "data": data, "instructions": bpmn_info.element_info(definition, task.name).instructions,
-            "history": [event_item(e) for e in events]}
+            "history": [event_item(e) for e in events],
+            "self_assessment": _self_assessment(self_assessment.beside(session, task, schema))}
+
+
+def _self_assessment(found: self_assessment.SelfAssessment | None) -> dict[str, Any] | None:
+    """The library's own answers to the instrument beside an officer's monev form (None: not given)."""
+    if found is None:
+        return None
+    return {"task_id": found.task_id, "completed_by": found.completed_by, "completed_at": iso(found.completed_at),
+            "instrument": found.instrument,
+            "answers": [{"component": a.component, "indicator": a.indicator, "answer": a.letter, "option": a.option}
+                        for a in found.answers]}
 
 
 @bp.post("/tasks/<task_id>/claim")

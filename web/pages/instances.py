@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from engine import audit, instances, oversight, tasks
 from engine.definitions import versions
-from engine.documents import documents
+from engine.documents import documents, issuing
 from engine.errors import BadRequest
 from engine.models import InstanceStatus
 from engine.people import roles, users
@@ -91,7 +91,7 @@ def show(instance_id: int) -> Any:
         workable={t.id for t in open_tasks if tasks.may_work(t, instance, actor)},
         stage_labels=STAGE_LABELS, cell_labels=CELL_LABELS, counts=state.counts,
         documents=documents.list_for_instance(session, instance_id), names=bpmn_info.step_names(definition),
-        offered=instances.offered(instance, actor))
+        offered=instances.offered(instance, actor), may_issue=issuing.may_issue(actor))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.svg")

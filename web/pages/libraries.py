@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from engine.libraries import fields, registry, results
+from engine.libraries import access, fields, results
 from web import db
+from web.callers import current_actor
 
 bp = Blueprint("libraries", __name__)
 PER_PAGE = 25
@@ -19,9 +20,9 @@ PER_PAGE = 25
 def index() -> Any:
     """The registry, searchable by name, NPP, NPSN or desa, filtered by kecamatan and type."""
     filters = {k: (request.args.get(k) or "").strip() for k in ("q", "kecamatan", "library_type")}
-    page = registry.list_libraries(db.session(), q=filters["q"] or None, kecamatan=filters["kecamatan"] or None,
-                                    library_type=filters["library_type"] or None,
-                                    page=request.args.get("page", 1), per_page=request.args.get("per_page", PER_PAGE))
+    page = access.list_libraries(db.session(), current_actor(), q=filters["q"] or None,
+                                 kecamatan=filters["kecamatan"] or None, library_type=filters["library_type"] or None,
+                                 page=request.args.get("page", 1), per_page=request.args.get("per_page", PER_PAGE))
     return render_template("libraries.html", page=page, filters=filters, kecamatan=fields.KECAMATAN,
                            types=fields.LIBRARY_TYPES)
 
@@ -31,7 +32,8 @@ def index() -> Any:
 def show(library_id: int) -> Any:
     """One library: its profile and its results across monev cycles and accreditations."""
     session = db.session()
-    library = registry.get(session, library_id)
-    return render_template("library.html", library=library, results=results.history(session, library_id),
+    library = access.get(session, current_actor(), library_id)
+    return render_template("library.html", library=library, results=results.history(session, library.id),
+                           letters=access.letters(session, current_actor(), library.id),
                            types=fields.LIBRARY_TYPES, supervisors=fields.SUPERVISORS,
                            automation=fields.AUTOMATION, accreditation=fields.ACCREDITATION_STATUSES)

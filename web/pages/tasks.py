@@ -15,6 +15,7 @@ from engine import audit, instances, task_lists, tasks
 from engine.definitions import versions
 from engine.documents import documents
 from engine.errors import ValidationFailed
+from engine.libraries import self_assessment
 from engine.libraries.fields import KECAMATAN
 from engine.models import InstanceStatus, Task, TaskStatus
 from engine.people import roles
@@ -87,12 +88,14 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
     if values is None:
         values = tasks.values_of(task, ctx["events"])
     schema = tasks.form_of(session, task)
-    form = render.build(schema, values, errors=errors, ui=ctx["ui"], lang=locale(),
-                              libraries=sources.library_options(session) if _mentions(schema, "library") else [],
-                              choices=sources.monitored_options(session, task.instance_id)
-                              if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
+    beside = self_assessment.beside(session, task, schema)
+    form = render.build(self_assessment.annotated(schema, beside, _("Penilaian mandiri")) if schema else schema,
+                        values, errors=errors, ui=ctx["ui"], lang=locale(),
+                        libraries=sources.library_options(session) if _mentions(schema, "library") else [],
+                        choices=sources.monitored_options(session, task.instance_id)
+                        if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
     return render_template("task.html", form=form, has_errors=bool(errors), problems=render.problems(form),
-                           **ctx), status
+                           self_assessment=beside, **ctx), status
 
 
 def _mentions(schema: dict[str, Any] | None, word: str) -> bool:

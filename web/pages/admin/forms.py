@@ -104,6 +104,52 @@ class CalendarForm(FlaskForm):
     days_off = TextAreaField(_l("Hari libur dinas, satu per baris: YYYY-MM-DD keterangan"))
 
 
+class LetterTextsForm(FlaskForm):
+    """The texts of the letters: Dasar and DPA, statements, contact person, addressees, number timing."""
+
+    letter_legal_bases = TextAreaField(_l("Dasar surat tugas, satu per baris"), render_kw={"rows": 6})
+    letter_budget_basis = StringField(_l("Dasar anggaran (DPA); {year} diganti tahun surat"))
+    letter_order_word = SelectField(_l("Diktum surat tugas"), validate_choice=False, choices=[
+        SelectChoice("MENUGASKAN", "MENUGASKAN"), SelectChoice("MEMERINTAHKAN", "MEMERINTAHKAN")])
+    letter_no_gratuity = TextAreaField(_l("Pernyataan tidak menerima imbalan (surat tugas)"))
+    letter_free_of_charge = StringField(_l("Pernyataan tidak dipungut biaya (surat pemberitahuan)"))
+    contact_name = StringField(_l("Narahubung"))
+    contact_phone = StringField(_l("Telepon/WhatsApp narahubung"))
+    letter_visit_time = StringField(_l("Waktu kunjungan bila jadwal tidak menyebutkannya"))
+    letter_supervisors = TextAreaField(_l("Tujuan surat menurut jenis perpustakaan, satu per baris: jenis[:jenjang] = "
+                                          "tujuan"), render_kw={"rows": 8})
+    letter_number_timing = SelectField(_l("Pemberian nomor surat"), validate_choice=False, choices=[
+        SelectChoice("on_create", _l("langsung saat surat dibuat")),
+        SelectChoice("on_issue", _l("kemudian, oleh kepala bidang, sub koordinator, atau admin"))])
+
+
+def letter_texts_data(values: dict[str, Any]) -> dict[str, Any]:
+    """The letter texts form filled from the stored settings."""
+    plain = ("letter_budget_basis", "letter_order_word", "letter_no_gratuity", "letter_free_of_charge",
+             "letter_visit_time", "letter_number_timing")
+    return {**{key: values[key] for key in plain},
+            "letter_legal_bases": "\n".join(values["letter_legal_bases"]),
+            "contact_name": values["letter_contact"].get("name", ""),
+            "contact_phone": values["letter_contact"].get("phone", ""),
+            "letter_supervisors": "\n".join(f"{k} = {v}" for k, v in values["letter_supervisors"].items())}
+
+
+def letter_texts_values(form: Any) -> dict[str, Any]:
+    """The letter texts section as `engine.documents.letter_texts` takes it, from the posted form."""
+    def lines(text: str | None) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    supervisors = dict(line.partition("=")[::2] for line in lines(form.letter_supervisors.data))
+    return {"letter_legal_bases": lines(form.letter_legal_bases.data),
+            "letter_budget_basis": form.letter_budget_basis.data or "",
+            "letter_order_word": form.letter_order_word.data or "",
+            "letter_no_gratuity": form.letter_no_gratuity.data or "",
+            "letter_free_of_charge": form.letter_free_of_charge.data or "",
+            "letter_contact": {"name": form.contact_name.data or "", "phone": form.contact_phone.data or ""},
+            "letter_visit_time": form.letter_visit_time.data or "",
+            "letter_supervisors": {k.strip(): v.strip() for k, v in supervisors.items()},
+            "letter_number_timing": form.letter_number_timing.data or ""}
+
+
 def signatories_form(keys: list[str]) -> type[FlaskForm]:
     """A form with one signatory block per known signatory key."""
     fields = {key: FormField(SignatoryForm, label=key) for key in keys}

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
 from engine import agency, settings
+from engine.documents import letter_texts
 from engine.errors import ValidationFailed
 from engine.people.accounts import require_admin
 from web import db
@@ -22,11 +23,14 @@ from web.pages.admin.forms import (
     EmblemForm,
     GradeBandsForm,
     LetterheadForm,
+    LetterTextsForm,
+    letter_texts_data,
+    letter_texts_values,
     show_errors,
     signatories_form,
 )
 
-SECTIONS = ("letterhead", "emblem", "signatories", "grade_bands", "calendar")
+SECTIONS = ("letterhead", "emblem", "signatories", "grade_bands", "calendar", "letter_texts")
 
 
 def _forms(session: Session, posted: str | None) -> dict[str, FlaskForm]:
@@ -48,6 +52,7 @@ def _forms(session: Session, posted: str | None) -> dict[str, FlaskForm]:
             "grade_bands": bands, "not_accredited_label": values["not_accredited_label"]}),
         "calendar": make("calendar", CalendarForm, {**values["office_hours"], "working_days": values["working_days"],
                                                     "days_off": days_off}),
+        "letter_texts": make("letter_texts", LetterTextsForm, letter_texts_data(values)),
     }
 
 
@@ -77,7 +82,7 @@ def save(section: str) -> Any:
         try:
             db.transact(lambda s: _SAVERS[section](s, actor, form))
         except ValidationFailed as exc:
-            errors[section] = show_errors(form, exc)
+            errors[section] = show_errors(form, exc, {"letter_contact": "contact_name"})
         else:
             flash(_("Pengaturan disimpan."), "success")
             return redirect(url_for("admin.settings_page") + f"#section-{section}", 303)
@@ -118,6 +123,10 @@ def _calendar(session: Session, actor: Any, form: Any) -> None:
                          working_days=list(form.working_days.data or []), days_off=days_off)
 
 
+def _letter_texts(session: Session, actor: Any, form: Any) -> None:
+    letter_texts.save_letter_texts(session, actor, letter_texts_values(form))
+
+
 _SAVERS: dict[str, Callable[[Session, Any, Any], None]] = {
     "letterhead": _letterhead, "emblem": _emblem, "signatories": _signatories, "grade_bands": _grade_bands,
-    "calendar": _calendar}
+    "calendar": _calendar, "letter_texts": _letter_texts}
