@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps test-deps moddle demo test lint bench clean
+.PHONY: install system-deps test-deps moddle vendor demo test lint bench clean
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ demo: install
 moddle:
 	@if command -v npm >/dev/null 2>&1; then cd tools/moddle && npm ci --no-audit --no-fund --silent; \
 	else echo "node/npm not found: the modeler round trip test is skipped (outside CI)"; fi
+
+# The editor's browser files (bpmn-js, dmn-js) from tools/editor/package-lock.json into web/static/vendor/,
+# with VERSIONS recording package versions and checksums; the built files are committed (needs node only here).
+vendor:
+	cd tools/editor && npm ci --no-audit --no-fund --silent && node build.mjs
 
 test: install test-deps lint moddle
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -106,12 +106,14 @@ def _register_blueprints(app: Flask) -> None:
         tasks,
     )
     from web.pages import notifications as notification_pages
+    from web.pages.editor import bp as editor_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(definitions.bp)
+    app.register_blueprint(editor_bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(exports.bp)

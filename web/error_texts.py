@@ -137,6 +137,8 @@ CASES: dict[str, Any] = {
     "bundle_file_too_large": _l("%(name)s melebihi batas %(limit_mb)s MB"),
     "note_too_long": _l("catatan perubahan paling banyak %(limit)s karakter"),
     "draft_not_boolean": _l("'draft' harus true atau false"),
+    "editor_version_invalid": _l("versi yang disunting harus berupa bilangan"),
+    "form_preview_invalid": _l("%(field)s bukan JSON Schema yang dapat ditampilkan: %(problem)s"),
     "definition_retired": _l("%(key)s versi %(version)s sudah dipensiunkan dan tidak dapat diaktifkan"),
     "migration_blocked": _l("instance %(id)s tidak dipindahkan: perubahan menyentuh langkah yang sudah berjalan "
                             "atau selesai (lihat rinciannya)"),
