@@ -78,9 +78,15 @@ class Office:
             raise LookupError(f"no open task {name} (library {library}) in instance {instance_id}")
         return found[0]
 
-    def answers(self, default: str, changes: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
-        """Instrument answers: every indicator `default` (a–e), some changed."""
-        instrument = instruments.load(INSTRUMENT, Path(self.folder) / PROCESS)
+    def answers(self, default: str, changes: dict[str, str] | None = None,
+                library: int | None = None) -> dict[str, dict[str, str]]:
+        """Answers to the instrument of the library's type: every indicator `default` (a–e), some changed."""
+        folder = Path(self.folder) / PROCESS
+        instrument = instruments.load(INSTRUMENT, folder)
+        if library is not None:
+            kind = self.run(lambda s: s.execute(select(Library.library_type, Library.subtype)
+                                                .where(Library.id == library)).one())
+            instrument = instruments.choose(instruments.typed(folder), kind[0] or "", kind[1] or "")
         return {c.key: {i.id: (changes or {}).get(i.id, default) for i in c.indicators} for c in instrument.components}
 
 
@@ -119,7 +125,7 @@ def _visit(office: Office, cycle: int, library: int, day: date, given: str, chan
     """Steps 4–5 for one library, as of its visit day."""
     office.do(cycle, "Kunjungan_Monev", "petugas", {"kunjungan_monev": {
         "tanggal": _iso(day), "narasumber": "Kepala perpustakaan"}}, library=library, on=day)
-    office.do(cycle, "Monev", "petugas", {"answers": office.answers(given, changes), "laporan_monev": {
+    office.do(cycle, "Monev", "petugas", {"answers": office.answers(given, changes, library), "laporan_monev": {
         "tanggal": _iso(day), "temuan": "Koleksi referensi dan pencatatan pengunjung belum memadai.",
         "rekomendasi": "Tambah koleksi referensi; catat kunjungan harian."}}, library=library, on=day)
 

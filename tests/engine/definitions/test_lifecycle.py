@@ -68,8 +68,9 @@ def test_dmn_rules_are_compared_rule_by_rule(factory):
     sop = bundles.from_folder(BPMN.parents[2] / "processes" / "kitapun_senapas")
     first = run_in_transaction(factory, lambda s: versions.deploy_bundle(s, sop, ADMIN)).definition
     dmn = sop["kesiapan_pembinaan.dmn"].decode()
-    assert "&gt;= 60" in dmn
-    changed = {**sop, "kesiapan_pembinaan.dmn": dmn.replace("&gt;= 60", "&gt;= 65", 1).encode()}
+    rule = "&gt;= agency_setting('coaching_threshold')"
+    assert rule in dmn
+    changed = {**sop, "kesiapan_pembinaan.dmn": dmn.replace(rule, "&gt;= 65", 1).encode()}
     second = run_in_transaction(factory, lambda s: versions.deploy_bundle(s, changed, ADMIN)).definition
     with factory() as s:
         found = diff.compare(s.get(Definition, first.id), s.get(Definition, second.id))
