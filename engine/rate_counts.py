@@ -62,7 +62,9 @@ def wait(session: Session, key: str, limit: int, window: float, now: datetime | 
     row = session.execute(select(RateCount.window_start, RateCount.count).where(RateCount.key == key)).first()
     if row is None or row[1] < limit:
         return 0
-    left = (row[0] + timedelta(seconds=window) - now).total_seconds()
+    # Another process may have started the window a moment after this request's `now` (each request
+    # reads its own clock before its statements run): the wait is never longer than the window itself.
+    left = min(window, (row[0] + timedelta(seconds=window) - now).total_seconds())
     return max(0, math.ceil(left)) if left > 0 else 0
 
 

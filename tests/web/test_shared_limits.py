@@ -48,6 +48,12 @@ def test_a_window_ends_and_the_next_attempt_starts_a_new_one(factory):
     assert [_hit(factory, "k", timedelta(seconds=601 + i)) for i in range(5)] == [0, 0, 0, 0, 1199 - 604]
 
 
+def test_a_window_started_by_another_process_a_moment_later_waits_no_longer_than_the_window(factory):
+    for i in range(5):
+        _hit(factory, "k", timedelta(seconds=2))  # another process, whose clock read a little later
+    assert _hit(factory, "k", timedelta(seconds=0)) == 600
+
+
 def test_failures_count_past_the_limit_and_wait_counts_nothing(factory):
     for _ in range(4):
         run_in_transaction(factory, lambda s: rate_counts.add(s, "login:kabid", 300, T0))
