@@ -49,7 +49,7 @@ def test_a_window_ends_and_the_next_attempt_starts_a_new_one(factory):
 
 
 def test_a_window_started_by_another_process_a_moment_later_waits_no_longer_than_the_window(factory):
-    for i in range(5):
+    for _ in range(5):
         _hit(factory, "k", timedelta(seconds=2))  # another process, whose clock read a little later
     assert _hit(factory, "k", timedelta(seconds=0)) == 600
 
