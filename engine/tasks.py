@@ -13,7 +13,7 @@ from engine import audit
 from engine.db import utcnow
 from engine.definitions import contract, derived, forms, rules, versions
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
-from engine.libraries import instruments, registry
+from engine.libraries import instrument_forms, instruments, registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.notify import triggers
 from engine.people import roles, scope
@@ -69,13 +69,13 @@ def form_of(session: Session, task: Task) -> dict[str, Any] | None:
     assert instance is not None
     definition = runtime.get_definition(session, instance.definition_id)
     schema = versions.forms_of(definition).get(task.form)
-    if schema is None or not instruments.variants(schema):
+    if schema is None or not instrument_forms.variants(schema):
         return schema
     chosen = data_of(session, task).get(instruments.CHOICE_VARIABLE)
     kept = derived.validators(definition.hash, f"{task.form}#{chosen}")
     if "schema" not in kept:
         try:
-            kept["schema"] = instruments.variant(schema, str(chosen))
+            kept["schema"] = instrument_forms.variant(schema, str(chosen))
         except instruments.InstrumentError as exc:
             raise BadRequest(exc.code, **exc.params) from exc
     return cast("dict[str, Any]", kept["schema"])

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.errors import Problem
-from engine.libraries.instruments import INSTRUMENT_KEYWORD, answers_field
+from engine.libraries.instrument_forms import answers_field
+from engine.libraries.instruments import INSTRUMENT_KEYWORD
 
 
 def missing_english(form_name: str, schema: dict[str, Any], element: str | None,

@@ -14,7 +14,7 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 from engine.errors import BadRequest, ValidationFailed, field_error
-from engine.libraries import instruments
+from engine.libraries import instrument_forms
 
 MAX_DEPTH = 32
 MAX_FORM_BYTES = 1_000_000
@@ -42,7 +42,7 @@ def load_form(source: Path | Mapping[str, bytes], filename: str) -> dict[str, An
     `source` is a bundle (path -> bytes; the form is `forms/<filename>`) or a forms folder.
     """
     schema = load_json(source, filename)
-    schema = instruments.expand_schema(schema, source if isinstance(source, Mapping) else source.parent)
+    schema = instrument_forms.expand_schema(schema, source if isinstance(source, Mapping) else source.parent)
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:

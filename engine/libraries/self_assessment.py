@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.libraries import instruments
+from engine.libraries import instrument_forms, instruments
 from engine.models import Task, TaskStatus
 from engine.people.scope import LIBRARY_LANE
 
@@ -59,7 +59,7 @@ def beside(session: Session, task: Task, schema: dict[str, Any] | None) -> SelfA
     given = submitted.get(field) if field else None
     if not isinstance(given, dict):
         return None
-    answers_schema = (schema.get("properties") or {}).get(instruments.answers_field(schema)) or {}
+    answers_schema = (schema.get("properties") or {}).get(instrument_forms.answers_field(schema)) or {}
     rows = []
     for key, component in (answers_schema.get("properties") or {}).items():
         for indicator_id, indicator in (component.get("properties") or {}).items():
@@ -77,7 +77,7 @@ def annotated(schema: dict[str, Any], found: SelfAssessment | None, label: str) 
     """A copy of an instrument form whose indicators also say what the library answered (for display only)."""
     if found is None:
         return schema
-    field = instruments.answers_field(schema)
+    field = instrument_forms.answers_field(schema)
     answers = copy.deepcopy((schema.get("properties") or {}).get(field) or {})
     for row in found.answers:
         indicator = ((answers.get("properties") or {}).get(row.component_key) or {}).get("properties", {}).get(

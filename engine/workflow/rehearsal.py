@@ -20,7 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions import contract, forms
 from engine.errors import EngineFailure, SenapasError
-from engine.libraries import instruments, registry
+from engine.libraries import instrument_forms, instruments, registry
 from engine.workflow import runtime, spiff
 from engine.workflow.runtime import Limits
 from engine.workflow.steps import current_data
@@ -89,9 +89,9 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
 
 def _form_for(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any] | None:
     """The form as the engine shows it for this task: with the instrument chosen for its library."""
-    if schema is None or not instruments.variants(schema):
+    if schema is None or not instrument_forms.variants(schema):
         return schema
-    return instruments.variant(schema, str(data.get(instruments.CHOICE_VARIABLE)))
+    return instrument_forms.variant(schema, str(data.get(instruments.CHOICE_VARIABLE)))
 
 
 def _check_end(end: dict[str, Any], workflow: BpmnWorkflow, number: int) -> None:

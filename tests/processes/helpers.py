@@ -20,7 +20,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.libraries import instruments
+from engine.libraries import instrument_forms, instruments
 from engine.workflow import scripts
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
@@ -102,7 +102,7 @@ def script_engine() -> PythonScriptEngine:
 def _form_json(filename: str) -> str:
     path = form_path(filename)
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return json.dumps(instruments.expand_schema(raw, path.parent.parent))
+    return json.dumps(instrument_forms.expand_schema(raw, path.parent.parent))
 
 
 def load_form(filename: str) -> dict[str, Any]:
@@ -114,8 +114,8 @@ def load_form(filename: str) -> dict[str, Any]:
 def form_errors(filename: str, data: dict[str, Any], instrument: str | None = None) -> list[str]:
     """Every JSON Schema error of `data` against a form (with the instrument chosen for it), formats included."""
     schema = load_form(filename)
-    if instruments.variants(schema):
-        schema = instruments.variant(schema, str(instrument))
+    if instrument_forms.variants(schema):
+        schema = instrument_forms.variant(schema, str(instrument))
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     return [f"{'.'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
 

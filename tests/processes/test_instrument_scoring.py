@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from engine.libraries import instruments
+from engine.libraries import instrument_forms, instruments
 from engine.libraries.instruments import DEFAULT_GRADE_BANDS, NOT_ACCREDITED, InstrumentError
 from tests.processes.helpers import INSTRUMENT_ID, SOP_DIR, answers
 
@@ -178,12 +178,12 @@ def test_instrument_bands_override_the_defaults(tmp_path: Path) -> None:
 
 def test_expand_schema_leaves_other_forms_alone_and_is_repeatable() -> None:
     plain = {"type": "object", "properties": {"x": {"type": "string"}}}
-    expanded = instruments.expand_schema(plain, SOP_DIR)
+    expanded = instrument_forms.expand_schema(plain, SOP_DIR)
     assert expanded == plain and expanded is not plain
     form = {"type": "object", "title": "Monev", "required": ["laporan"], "x-senapas-instrument": INSTRUMENT_ID,
             "properties": {"laporan": {"type": "string"}}}
-    once = instruments.expand_schema(form, SOP_DIR)
-    assert instruments.expand_schema(once, SOP_DIR) == once
+    once = instrument_forms.expand_schema(form, SOP_DIR)
+    assert instrument_forms.expand_schema(once, SOP_DIR) == once
     assert "answers" not in form["properties"] and form["required"] == ["laporan"]
     assert once["required"] == ["laporan", "answers"]
     assert once["x-senapas-i18n"]["en"]["fields"]["answers.koleksi"]["title"] == "Collection (weight 20)"
