@@ -335,6 +335,18 @@ PROBLEMS: dict[str, Any] = {
     "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),
     "scenario_status_differs": _l("akhir alur %(actual)s, yang diharapkan %(expected)s (yang siap: %(ready)s)"),
     "scenario_data_differs": _l("data akhir %(path)s bernilai %(actual)s, yang diharapkan %(expected)s"),
+    # A scenario written from an instance's path (engine/definitions/scenario_capture.py).
+    "scenario_name_invalid": _l("nama skenario '%(name)s' tidak sah: pakai huruf, angka, garis bawah atau tanda "
+                                "hubung (paling banyak 80), diawali huruf atau angka"),
+    "scenario_name_taken": _l("versi %(version)s sudah punya skenario %(name)s.json; pilih nama lain"),
+    "scenario_mode_invalid": _l("cara menyimpan '%(value)s' tidak dikenal (draft atau download)"),
+    "scenario_too_large": _l("skenario lebih dari %(limit_kb)s KB"),
+    "scenario_instance_unfit": _l("instans berstatus %(status)s tidak dapat dijadikan skenario uji (hanya yang "
+                                  "selesai, berjalan atau ditangguhkan)"),
+    "scenario_not_reproduced": _l("skenario dari instans ini tidak menempuh jalur yang sama pada versi "
+                                  "%(version)s (berbeda di langkah %(step)s); tidak disimpan"),
+    "scenario_open_tasks_differ": _l("tugas terbuka instans %(expected)s, sedangkan skenario berakhir dengan "
+                                     "%(actual)s"),
     # Accreditation instrument files (a form refers to one) and answers scored against them.
     "instrument_id_invalid": _l("id instrumen tidak sah: %(id)s"),
     "instrument_not_found": _l("instrumen %(id)s tidak ada di bundel (instruments/%(id)s.json)"),
@@ -390,6 +402,7 @@ CODES: tuple[str, ...] = (
     "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
     "definition_retired", "definition_current_retire", "migration_blocked",
     "document_already_numbered", "letter_number_taken", "document_kind_unnumbered",
+    "scenario_name_taken", "scenario_instance_unfit", "scenario_not_reproduced",
 )
 
 
