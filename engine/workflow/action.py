@@ -58,10 +58,10 @@ def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
 
     On success the state is saved (with `submitted`, or the completion's data, for the title),
     the completion (or `event`, by `actor`) is audited, each timer event that fell due during the
-    run is audited as `timer_fired` (so the path can be rebuilt from the trail), and the listeners see the steps completed
-    since the action started and the tasks it opened, as `actor`. An instance in error that runs
-    again is running once more. An EngineFailure instead puts the instance in error with one
-    incident audit event, and nothing of the run is saved.
+    run is audited as `timer_fired` (so the path can be rebuilt from the trail), and the listeners
+    see the steps completed since the action started and the tasks it opened, as `actor`. An
+    instance in error that runs again is running once more. An EngineFailure instead puts the
+    instance in error with one incident audit event, and nothing of the run is saved.
     """
     instance, workflow = loaded.instance, loaded.workflow
     started = time.time()  # steps_done keeps the steps that completed from here on

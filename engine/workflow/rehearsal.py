@@ -139,10 +139,9 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
                             actual=made)
         ready = _ready_names(workflow)
         trace.ready.append(ready)
-        if "next" in step:
-            if ready != sorted(step["next"]):
-                raise _Stop(number, "scenario_next_differ", task=_named(step), expected=sorted(step["next"]),
-                            actual=ready)
+        if "next" in step and ready != sorted(step["next"]):
+            raise _Stop(number, "scenario_next_differ", task=_named(step), expected=sorted(step["next"]),
+                        actual=ready)
     _check_end(scenario.get("end") or {}, workflow, len(steps) + 1)
 
 
