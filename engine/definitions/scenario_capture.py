@@ -63,10 +63,12 @@ def save(session: Session, instance_id: int, actor: Actor, name: str, *, limits:
     The draft is the instance's version with `tests/<name>.json` added; `note` is its change note
     and the scenario's description, `title` the scenario's name (the instance's title when empty).
     """
+    if not roles.DEPLOY_ROLES & actor.roles:
+        raise Forbidden("admins_only")
     if mode not in MODES:
         raise BadRequest("scenario_mode_invalid", value=str(mode)[:40])
     path = check_name(name)
-    instance, definition = _instance(session, instance_id, actor)
+    instance, definition = _instance(session, instance_id)
     bundle = {p: text.encode("utf-8") for p, text in versions.stored_bundle(definition).items()}
     if mode == "draft" and path in bundle:
         raise Conflict("scenario_name_taken", name=path.removeprefix("tests/"), version=definition.version)
@@ -81,9 +83,7 @@ def save(session: Session, instance_id: int, actor: Actor, name: str, *, limits:
     return Captured(path, scenario, text, result.definition)
 
 
-def _instance(session: Session, instance_id: int, actor: Actor) -> tuple[Instance, Definition]:
-    if not roles.DEPLOY_ROLES & actor.roles:
-        raise Forbidden("admins_only")
+def _instance(session: Session, instance_id: int) -> tuple[Instance, Definition]:
     instance = session.get(Instance, instance_id)
     if instance is None:
         raise NotFound("instance_not_found", id=instance_id)
