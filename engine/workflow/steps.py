@@ -18,7 +18,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import json_text
 from engine.models import Task
-from engine.workflow.runtime import all_tasks, find_task, item_of, item_value, properties
+from engine.workflow.projection import item_value
+from engine.workflow.runtime import all_tasks, find_task, item_of, properties
 
 
 def plain(data: dict[str, Any]) -> dict[str, Any]:
