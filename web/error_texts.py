@@ -218,6 +218,7 @@ FIELDS: dict[str, Any] = {
     "not_selected": _l("%(value)s tidak termasuk yang dipilih sebelumnya di alur ini"),
     "selected_missing": _l("%(value)s dipilih sebelumnya tetapi tidak ada di daftar ini"),
     "grade_mismatch": _l("predikat untuk nilai %(score)s adalah %(expected)s"),
+    "status_mismatch": _l("status tidak sesuai nilai %(score)s (predikat %(grade)s)"),
     # People and agency settings edited by an administrator.
     "username_format": _l("hanya huruf kecil, angka, titik, garis bawah atau tanda hubung; 2–64 karakter, "
                           "diawali huruf atau angka"),
