@@ -158,8 +158,11 @@ def _values(node: Any, steps: tuple[str | None, ...], path: str, array: str = ""
     if step is EACH:
         if isinstance(node, list):
             for index, item in enumerate(node):
+                where = f"{path}.{index}" if path else str(index)
                 if rest:
-                    yield from _values(item, rest, f"{path}.{index}" if path else str(index), path)
+                    yield from _values(item, rest, where, path)
+                else:  # an item that is a plain value (a list of usernames): it has no siblings
+                    yield where, {}, path, item
         return
     if isinstance(node, Mapping) and step in node:
         where = f"{path}.{step}" if path else step

@@ -29,6 +29,7 @@ from engine.people import users
 from engine.people.users import SYSTEM_ACTOR, Actor
 from engine.workflow import check, timers
 from tests.engine.helpers import LIMITS
+from tests.processes.accreditation import accompaniment, follow_up, result, submission
 from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -128,10 +129,13 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
         "tanggal": day(90), "topik": ["otomasi"], "catatan": "Siap.", "siap_akreditasi": True}}, 2)
     do(factory, PETUGAS, iid, "Kunjungan_Pembinaan", {"kunjungan_pembinaan": {
         "tanggal": day(61), "topik": ["otomasi"], "catatan": "Siap.", "siap_akreditasi": True}}, 3)
-    do(factory, SUBKOOR, iid, "Pendampingan_Akreditasi", {"akreditasi": {
-        "tanggal": day(120), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001/2027"}}, 2)
-    do(factory, KABID, iid, "Pendampingan_Akreditasi", {"akreditasi": {
-        "tanggal": day(121), "nilai": 58.5, "predikat": "Tidak Terakreditasi"}}, 3)
+    for library in (2, 3):
+        do(factory, PETUGAS, iid, "Pengajuan_Akreditasi", submission(day(95), day(110)), library)
+        do(factory, SUBKOOR, iid, "Pendampingan_Akreditasi", accompaniment(day(110), ("petugas",)), library)
+    do(factory, SUBKOOR, iid, "Hasil_Akreditasi", result("terakreditasi", day(120), 91.17,
+                                                         nomor_sertifikat="AKR/0001/2027"), 2)
+    do(factory, KABID, iid, "Hasil_Akreditasi", result("tidak_terakreditasi", day(121), 58.5), 3)
+    do(factory, KABID, iid, "Tindak_Lanjut_Akreditasi", follow_up("tutup", "Ditutup untuk siklus ini."), 3)
 
     with factory() as s:
         assert instances.get(s, iid).status == "completed"
@@ -144,7 +148,7 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
         kinds = sorted(d.kind for d in documents.list_for_instance(s, iid))
         numbers = [d.number for d in documents.list_for_instance(s, iid) if d.number]
         archive = {t.name for t in tasks.archive(s, PETUGAS, per_page=200).items}
-    assert kinds.count("surat_tugas") == 6  # three monev visits, three coaching visits
+    assert kinds.count("surat_tugas") == 8  # three monev visits, three coaching visits, two accompaniments
     assert {"monev_notification", "monev_report", "monev_summary", "coaching_notification",
             "accreditation_summary"} <= set(kinds)
     assert len(numbers) == len(set(numbers))
