@@ -332,7 +332,7 @@ def _officer_names(value: Any, depth: int = 0) -> Iterator[str]:
         for key, item in value.items():
             if key in OFFICER_KEYS and isinstance(item, str):
                 yield item.strip().lower()
-            elif key in MEMBER_KEYS and isinstance(item, list):
+            elif key in OFFICER_KEYS | MEMBER_KEYS and isinstance(item, list):
                 yield from (name.strip().lower() for name in item if isinstance(name, str))
             else:
                 yield from _officer_names(item, depth + 1)
