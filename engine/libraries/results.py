@@ -97,8 +97,9 @@ def record_result(session: Session, library_id: int, kind: str, score: float | N
         value = float(score)
     values = {"library_id": library_id, "instance_id": instance_id, "task_id": task_id, "task_name": task_name,
               "kind": kind, "period": period[:300], "score": value,
-              "grade": (grade or "") if value is None else (grade or grade_for(session, value)), "components": list(components or []),
-              "details": details, "recorded_at": utcnow(), "recorded_by": recorded_by}
+              "grade": (grade or "") if value is None else (grade or grade_for(session, value)),
+              "components": list(components or []), "details": details, "recorded_at": utcnow(),
+              "recorded_by": recorded_by}
     # A result is only ever added: one prepared INSERT, visible at once to the letters of the same action.
     result = LibraryResult(**values)
     result.id = execute(session, _INSERT_RESULT, values).scalar_one()

@@ -18,8 +18,8 @@ from engine.documents import documents
 from engine.libraries import importer, instruments, registry
 from engine.models import Instance, Task, TaskStatus
 from engine.people.users import SYSTEM_ACTOR, Actor, create_user
-from tests.engine.helpers import ADMIN, LIMITS, complete
 from letters.formatting import tanggal
+from tests.engine.helpers import ADMIN, LIMITS, complete
 from tests.letters.pdftext import assert_has, text_of
 from tests.processes.accreditation import accompaniment, result, submission
 
