@@ -350,4 +350,6 @@ def _title(kind: str, data: dict[str, Any], item_label: str | None) -> str:
         return f"{KINDS[kind]} {data['reference']}"
     if kind == "monev_summary" and isinstance(data.get("periode"), str):
         return f"{KINDS[kind]} – {data['periode']}"
+    if kind == "accreditation_summary" and isinstance(data.get("mundur"), dict) and data["mundur"]:
+        return f"Ringkasan Pembinaan (mundur) – {item_label}" if item_label else "Ringkasan Pembinaan (mundur)"
     return f"{KINDS[kind]} – {item_label}" if item_label else KINDS[kind]
