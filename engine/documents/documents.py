@@ -214,9 +214,11 @@ def cycle_results(session: Session, instance_id: int, library_id: int | None = N
     rows = []
     for row in execute(session, query, params):
         details = row.details or {}
+        # The scheduled team and the visit's date, not who typed the result in or when.
         rows.append({**registry.summary(row), "total": row.score, "grade": row.grade,
-                     "components": list(row.components or []), "officer": row.recorded_by,
-                     "date": row.recorded_at.astimezone(WIB).date().isoformat(),
+                     "components": list(row.components or []), "officer": details.get("officer") or row.recorded_by,
+                     "members": list(details.get("members") or []),
+                     "date": details.get("visit_date") or row.recorded_at.astimezone(WIB).date().isoformat(),
                      "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument"),
                      "instrument_title": details.get("instrument_title"), "profil": details.get("profil"),
                      "weakest": list(details.get("weakest") or [])})

@@ -9,8 +9,8 @@ event, and hand the steps this action moved to the listeners (library results, t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from SpiffWorkflow.task import Task as SpiffTask

@@ -5,29 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from engine import audit, tasks, visits
 from engine.db import run_in_transaction
+from engine.definitions import versions as definitions
 from engine.documents import documents
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.libraries import importer as library_import
 from engine.libraries import results as library_results
 from engine.models import Task, TaskStatus
 from engine.people import users
 from engine.people.users import Actor
 from engine.workflow import teams
 from tests.engine.helpers import LIMITS
-from tests.processes.helpers import answers
-from tests.processes.test_sop_engine import ADMIN, KABID, MITRA, PETUGAS, SUBKOOR, day, letter, sop  # noqa: F401
+from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
+from tests.processes.test_sop_engine import ADMIN, KABID, MITRA, PETUGAS, SUBKOOR, day, letter
 
 PETUGAS2 = Actor("petugas2", frozenset({"petugas"}))
 PETUGAS3 = Actor("petugas3", frozenset({"petugas"}))
 
 
 @pytest.fixture
-def office(sop):
-    """The SOP deployed, with two more officers, a subkoor and a mitra who may not visit."""
-    for name, role in (("petugas2", "petugas"), ("petugas3", "petugas"), ("subkoor", "subkoor"), ("mitra", "mitra")):
-        run_in_transaction(sop, lambda s, n=name, r=role: users.create_user(s, n, "kunjungan-tim-2027", [r]))
-    return sop
+def office(factory):
+    """The SOP deployed and the demo registry imported, with three officers, a subkoor and a mitra."""
+    run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, ADMIN))
+    run_in_transaction(factory, lambda s: library_import.import_csv(s, LIBRARIES_CSV, ADMIN))
+    for name, role in (("petugas", "petugas"), ("petugas2", "petugas"), ("petugas3", "petugas"),
+                       ("subkoor", "subkoor"), ("mitra", "mitra")):
+        run_in_transaction(factory, lambda s, n=name, r=role: users.create_user(s, n, "kunjungan-tim-2027", [r]))
+    return factory
 
 
 def complete(factory, actor: Actor, task_id: str, data: dict[str, Any]) -> Any:
@@ -82,6 +88,15 @@ def test_a_visit_opens_in_its_leads_inbox_and_its_team_sees_and_works_it(office)
         surat = [d for d in documents.list_for_instance(s, iid) if d.kind == "surat_tugas"
                  and d.context["item"]["key"] == "1"]
     assert {"petugas2", "subkoor"} <= set(surat[0].context["officers"])
+    # the member types the result in days later; the result names the scheduled team and the visit's day
+    complete(office, PETUGAS2, open_task(office, iid, "Monev", 1).id, {"answers": answers({}, "b"), "laporan_monev": {
+        "tanggal": day(32), "temuan": "Koleksi terbatas.", "rekomendasi": "Tambah koleksi."}})
+    with office() as s:
+        [row] = documents.cycle_results(s, iid)
+        [result] = library_results.results_of_instance(s, iid, "monev")
+    assert (row["officer"], row["members"], row["date"]) == ("subkoor", ["petugas2"], day(30))
+    assert result.recorded_by == "petugas2"
+    assert library_results.visit_of(result) == (day(30), ["subkoor", "petugas2"])
 
 
 def test_a_schedule_refuses_a_team_holding_its_lead_or_someone_who_may_not_visit(office):
@@ -89,9 +104,10 @@ def test_a_schedule_refuses_a_team_holding_its_lead_or_someone_who_may_not_visit
     iid = run_in_transaction(office, lambda s: instances.start(s, "kitapun_senapas", SUBKOOR, limits=LIMITS).id)
     coordination = open_task(office, iid, "Koordinasi_Monev")
     with pytest.raises(ValidationFailed) as refused:
-        complete(office, SUBKOOR, coordination.id, {"periode": "Monev Perpustakaan 2027", "notulen": "Rapat.",
-                                                    "jadwal": [{"library": 1, "visit_date": day(30), "officer": "petugas",
-                                                                "members": ["petugas", "mitra", "nobody"]}]})
+        complete(office, SUBKOOR, coordination.id, {
+            "periode": "Monev Perpustakaan 2027", "notulen": "Rapat.",
+            "jadwal": [{"library": 1, "visit_date": day(30), "officer": "petugas",
+                        "members": ["petugas", "mitra", "nobody"]}]})
     codes = {(d["path"], d["code"]) for d in refused.value.details}
     assert codes == {("jadwal.0.members.0", "member_is_lead"), ("jadwal.0.members.1", "not_an_officer"),
                      ("jadwal.0.members.2", "unknown_officer")}
