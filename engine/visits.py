@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import forms, rules
-from engine.errors import BadRequest, Conflict, Forbidden, NotFound
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.people import roles
 from engine.people.users import Actor
@@ -71,8 +71,14 @@ def change(session: Session, instance_id: int, library_id: int, actor: Actor, wh
     if what not in ACTIONS:
         raise BadRequest("unknown_visit_change", choices=sorted(ACTIONS))
     schema = SCHEMAS[what]
-    forms.validate(schema, data)
-    rules.check(session, schema, data, {}, today)
+    details: list[dict[str, Any]] = []
+    for check in (lambda: forms.validate(schema, data), lambda: rules.check(session, schema, data, {}, today)):
+        try:  # every problem at once: the shape of the fields and what they must mean
+            check()
+        except ValidationFailed as refused:
+            details += refused.details
+    if details:
+        raise ValidationFailed("form_invalid", details=details)
     instance = session.get(Instance, instance_id)
     if instance is None:
         raise NotFound("instance_not_found")

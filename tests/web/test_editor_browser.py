@@ -116,7 +116,7 @@ def test_an_owner_adds_a_kabid_task_checks_and_saves_a_draft(office: dict[str, A
 
     pane = _open(page, "monev_perpustakaan.bpmn")
     page.wait_for_selector(f"{pane} .djs-container")
-    page.select_option(f"{pane} .element-chooser", "Flow_Eskalasi_Kunjungan_Eskalasi_Kunjungan_Selesai")
+    page.select_option(f"{pane} .element-chooser", "Flow_Eskalasi_Kunjungan_Gateway_Tindak_Lanjut")
     page.click(f"{pane} #p-insert-user-task")
     _set(page, f"{pane} #p-id", "Tinjau_Eskalasi")
     _set(page, f"{pane} #p-name", "Tinjau eskalasi")
@@ -158,7 +158,7 @@ def test_an_owner_adds_a_kabid_task_checks_and_saves_a_draft(office: dict[str, A
                      "formUiSchemaFilename": "eskalasi_kunjungan.ui.json", "dueDuration": "P2D"}
     flows = {(f.get("id"), f.get("sourceRef"), f.get("targetRef")) for f in root.iterfind(".//bpmn:sequenceFlow", NS)}
     assert ("Flow_Eskalasi_Kunjungan_Tinjau_Eskalasi", "Eskalasi_Kunjungan", "Tinjau_Eskalasi") in flows
-    assert ("Flow_Tinjau_Eskalasi_Eskalasi_Kunjungan_Selesai", "Tinjau_Eskalasi", "Eskalasi_Kunjungan_Selesai") in flows
+    assert ("Flow_Tinjau_Eskalasi_Gateway_Tindak_Lanjut", "Tinjau_Eskalasi", "Gateway_Tindak_Lanjut") in flows
     kabid = root.find(".//bpmn:lane[@name='kabid']", NS)
     assert "Tinjau_Eskalasi" in [ref.text for ref in kabid.iterfind("bpmn:flowNodeRef", NS)]
     original = _stored(office["factory"], 1)

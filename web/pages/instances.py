@@ -129,7 +129,7 @@ def change_visit(instance_id: int, library_id: int) -> Any:
     """A supervisor withdraws a library from the cycle or reschedules its open visit, with a reason."""
     form = request.form
     change = form.get("change", "")
-    data: dict[str, Any] = {"reason": form.get("reason", "").strip()}
+    data: dict[str, Any] = {"reason": form.get("reason", "").strip()} if form.get("reason", "").strip() else {}
     if change == "reschedule":
         data.update({key: form.get(key, "").strip() for key in ("visit_date", "officer") if form.get(key, "").strip()})
         members = [name for name in form.getlist("members") if name and name != data.get("officer")]
