@@ -211,9 +211,9 @@ def visit_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     The date is the one the officer recorded for the visit (`kunjungan_monev.tanggal`), else the
     scheduled one; the people are the scheduled team, not whoever typed the result in.
     """
-    visit = data.get("kunjungan") if isinstance(data.get("kunjungan"), Mapping) else {}
-    done = data.get("kunjungan_monev") if isinstance(data.get("kunjungan_monev"), Mapping) else {}
-    members = visit.get("members") if isinstance(visit.get("members"), list) else []
+    visit: Mapping[str, Any] = data["kunjungan"] if isinstance(data.get("kunjungan"), Mapping) else {}
+    done: Mapping[str, Any] = data["kunjungan_monev"] if isinstance(data.get("kunjungan_monev"), Mapping) else {}
+    members: list[Any] = visit["members"] if isinstance(visit.get("members"), list) else []
     facts = {"officer": as_text(visit.get("officer")) or None,
              "members": [as_text(m) for m in members if as_text(m)],
              "visit_date": as_text(done.get("tanggal")) or as_text(visit.get("visit_date")) or None}

@@ -48,7 +48,9 @@ def _visits(session: Session, history: list[results.LibraryResult]) -> dict[int,
     """For each monev result: the visit's date and its team by full name (lead first)."""
     found = {r.id: results.visit_of(r) for r in history if r.kind == "monev"}
     usernames = {name for _, team in found.values() for name in team}
-    rows = session.execute(select(User.username, User.name).where(User.username.in_(usernames))) if usernames else []
-    names = {username: name for username, name in rows}
+    names: dict[str, str] = {}
+    if usernames:
+        names = {row.username: row.name for row in session.execute(
+            select(User.username, User.name).where(User.username.in_(usernames)))}
     return {rid: (date.fromisoformat(when[:10]), [names.get(u, u) for u in team])
             for rid, (when, team) in found.items()}
