@@ -201,3 +201,19 @@ def test_a_corrected_letter_comes_back_prefilled_with_the_note_and_replaces_the_
         notices = [d for d in documents.list_for_instance(s, iid) if d.kind == "monev_notification"]
         assert tasks.data_of(s, visit)["kunjungan"]["visit_date"] == day(37)
     assert [d.replaced_by for d in notices] == [notices[1].id, None]
+
+
+def test_a_supervisor_hands_a_team_visit_to_another_officer_who_joins_the_team(office):
+    iid = start(office, [{"library": 1, "visit_date": day(30), "officer": "petugas", "members": ["petugas2"]}])
+    visit = open_task(office, iid, "Kunjungan_Monev", 1)
+    with pytest.raises(Forbidden):
+        run_in_transaction(office, lambda s: tasks.assign(s, visit.id, PETUGAS, "petugas3", "Sakit."))
+    run_in_transaction(office, lambda s: tasks.assign(s, visit.id, KABID, "subkoor", "Petugas sakit."))
+    with office() as s:
+        row = s.get(Task, visit.id)
+        team = teams.teams_of(s, [visit.id])[visit.id]
+        [handed] = [e for e in audit.history(s, iid) if e.action == "assign"]
+    assert row.assignee == "subkoor" and [u for u, _ in team] == ["petugas", "petugas2", "subkoor"]
+    assert (handed.actor, handed.reason) == ("kabid", "Petugas sakit.")
+    assert handed.data == {"from": "petugas", "to": "subkoor"}
+    assert listed(office, SUBKOOR, "inbox", iid, "Kunjungan_Monev") == ["1"]
