@@ -13,6 +13,8 @@ what it must mean (the vocabulary is documented in processes/README.md):
 - `"x-senapas-grade-of": "<sibling>"`: the grade the `grade_bands` setting gives the sibling score;
 - `"x-senapas-excludes": "<sibling>"`: a list that does not hold the sibling's value (a visit team's
   members without its lead).
+- `"x-senapas-status-of": "<sibling>"`: an accreditation status (`terakreditasi`, `tidak_terakreditasi`)
+  that agrees with the sibling score under the `grade_bands` setting (other statuses are not checked).
 
 Every failure is one detail (field path, code) of one ValidationFailed; nothing is stored then.
 """
@@ -27,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import settings
 from engine.errors import ValidationFailed, field_error
 from engine.libraries import results
 from engine.libraries.registry import Library
@@ -44,9 +47,12 @@ RULES: dict[str, frozenset[Any] | None] = {
     "x-senapas-covers": None,
     "x-senapas-grade-of": None,
     "x-senapas-excludes": None,
+    "x-senapas-status-of": None,
 }
 # Rules whose value names a sibling property of the same object.
-SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of", "x-senapas-excludes")
+SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of", "x-senapas-excludes", "x-senapas-status-of")
+# The accreditation statuses `x-senapas-status-of` checks, and whether each means a grade was given.
+ACCREDITED_STATUSES = {"terakreditasi": True, "tidak_terakreditasi": False}
 # Other keywords forms may carry (rendering, sources, translations, instruments).
 OTHER_KEYWORDS = frozenset({"x-senapas-source", "x-senapas-choices", "x-senapas-i18n", "x-senapas-widget",
                             "x-senapas-instrument", "x-senapas-instrument-version",
@@ -156,7 +162,7 @@ def _values(node: Any, steps: tuple[str | None, ...], path: str, array: str = ""
                 where = f"{path}.{index}" if path else str(index)
                 if rest:
                     yield from _values(item, rest, where, path)
-                else:  # the items of a list of plain values (a team's usernames)
+                else:  # an item that is a plain value (a list of usernames): it has no siblings
                     yield where, {}, path, item
         return
     if isinstance(node, Mapping) and step in node:
@@ -201,6 +207,13 @@ def _apply(session: Session, rule: Rule, found: list[Found], current: Mapping[st
             for index, item in enumerate(value if isinstance(value, list) else []):
                 if other is not None and item == other:
                     details.append(field_error(f"{path}.{index}", "member_is_lead", username=str(item)))
+    elif rule.keyword == "x-senapas-status-of":
+        for path, holder, _, value in found:
+            score = holder.get(rule.value)
+            if value in ACCREDITED_STATUSES and isinstance(score, int | float) and not isinstance(score, bool):
+                grade = results.grade_for(session, float(score))
+                if ACCREDITED_STATUSES[value] != (grade != settings.get(session, "not_accredited_label")):
+                    details.append(field_error(path, "status_mismatch", grade=grade, score=score))
 
 
 def _officers(session: Session, found: list[Found], details: list[dict[str, Any]]) -> None:
