@@ -217,3 +217,26 @@ def test_a_supervisor_hands_a_team_visit_to_another_officer_who_joins_the_team(o
     assert (handed.actor, handed.reason) == ("kabid", "Petugas sakit.")
     assert handed.data == {"from": "petugas", "to": "subkoor"}
     assert listed(office, SUBKOOR, "inbox", iid, "Kunjungan_Monev") == ["1"]
+
+
+def test_letters_of_other_steps_and_of_visits_that_took_place_stay_in_force(office):
+    from tests.processes.accreditation import submission
+    iid = start(office, [{"library": 1, "visit_date": day(30), "officer": "petugas"}])
+    complete(office, PETUGAS, open_task(office, iid, "Kunjungan_Monev", 1).id,
+             {"kunjungan_monev": {"tanggal": day(30), "narasumber": "Kepala"}})
+    complete(office, PETUGAS, open_task(office, iid, "Monev", 1).id, {"answers": answers({}, "a"), "laporan_monev": {
+        "tanggal": day(30), "temuan": "Koleksi terbatas.", "rekomendasi": "Tambah koleksi."}})
+    complete(office, KABID, open_task(office, iid, "Pemilihan_Pembinaan").id, {"pembinaan": [1]})
+    complete(office, PETUGAS, open_task(office, iid, "Surat_Pemberitahuan_Pembinaan").id, {
+        "surat_pembinaan": letter("Jadwal Pembinaan"),
+        "jadwal_pembinaan": [{"library": 1, "visit_date": day(60), "officer": "petugas"}]})
+    for when, ready in ((60, False), (90, True)):  # a repeat coaching visit is a second visit, not a new date
+        outcome = {"siap_akreditasi": ready, **({} if ready else {"tanggal_berikutnya": day(90)})}
+        complete(office, PETUGAS, open_task(office, iid, "Kunjungan_Pembinaan", 1).id, {"kunjungan_pembinaan": {
+            "tanggal": day(when), "topik": ["administrasi"], "catatan": "Pembinaan.", **outcome}})
+    complete(office, PETUGAS, open_task(office, iid, "Pengajuan_Akreditasi", 1).id, submission(day(95), day(110)))
+    open_task(office, iid, "Pendampingan_Akreditasi", 1)
+    with office() as s:
+        letters = [(d.step, d.replaced_by) for d in documents.list_for_instance(s, iid) if d.kind == "surat_tugas"]
+    assert letters == [("Kunjungan_Monev", None), ("Kunjungan_Pembinaan", None), ("Kunjungan_Pembinaan", None),
+                       ("Pendampingan_Akreditasi", None)]
