@@ -271,3 +271,30 @@ def test_the_coaching_team_holds_its_library_up_to_the_accreditation_follow_up(o
     complete(office, PETUGAS, outcome.id, result("tidak_terakreditasi", day(120), 55.0))
     assert open_task(office, iid, "Tindak_Lanjut_Akreditasi", 1).assignee == "petugas"
 
+
+def test_the_accompaniment_team_is_chosen_on_the_submission_and_named_by_its_surat_tugas(office):
+    from letters import views
+    from tests.processes.accreditation import submission
+    iid = coached(office, {"officer": "petugas", "members": ["petugas2"]})
+    complete(office, PETUGAS, open_task(office, iid, "Kunjungan_Pembinaan", 1).id, {"kunjungan_pembinaan": {
+        "tanggal": day(60), "topik": ["administrasi"], "catatan": "Pembinaan.", "siap_akreditasi": True}})
+    submitted = open_task(office, iid, "Pengajuan_Akreditasi", 1)
+    with pytest.raises(ValidationFailed) as refused:  # the lead is not one of the members too
+        complete(office, PETUGAS, submitted.id, {"pengajuan_akreditasi": {
+            **submission(day(61), day(80))["pengajuan_akreditasi"], "officer": "petugas3", "members": ["petugas3"]}})
+    assert {d["code"] for d in refused.value.details} == {"member_is_lead"}
+    assert open_task(office, iid, "Pengajuan_Akreditasi", 1).id == submitted.id
+    complete(office, PETUGAS, submitted.id, {"pengajuan_akreditasi": {
+        **submission(day(61), day(80))["pengajuan_akreditasi"], "officer": "petugas3", "members": ["petugas2"]}})
+    accompaniment = open_task(office, iid, "Pendampingan_Akreditasi", 1)
+    assert accompaniment.assignee == "petugas3"
+    assert listed(office, PETUGAS2, "inbox", iid, "Pendampingan_Akreditasi") == ["1"]
+    assert listed(office, PETUGAS, "inbox", iid, "Pendampingan_Akreditasi") == []
+    with office() as s:
+        [letter_of_visit] = documents.list_for_task(s, accompaniment.id)
+    shown = views.view("surat_tugas", letter_of_visit.context)
+    assert [o["username"] for o in shown["team"]] == ["petugas3", "petugas2"]
+    assert (shown["assignee"]["username"], shown["when"]) == ("petugas3", day(80))
+    complete(office, PETUGAS3, accompaniment.id, {"pendampingan_akreditasi": {
+        "tanggal": day(80), "petugas": ["petugas3", "petugas2"], "catatan": "Visitasi lancar."}})
+    assert open_task(office, iid, "Hasil_Akreditasi", 1).assignee == "petugas", "the coaching lead again"
