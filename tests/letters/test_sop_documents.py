@@ -110,8 +110,8 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
     do(factory, instance_id, "Kunjungan_Pembinaan", BUDI, {"kunjungan_pembinaan": {
         "tanggal": day(60), "topik": ["otomasi"], "catatan": "Siap diajukan.", "siap_akreditasi": True}}, 2)
     do(factory, instance_id, "Pengajuan_Akreditasi", BUDI, submission(day(70), day(90)), 2)
-    do(factory, instance_id, "Pendampingan_Akreditasi", KABID, accompaniment(day(90), ("budi",)), 2)
-    do(factory, instance_id, "Hasil_Akreditasi", KABID, result("terakreditasi", day(120), 91.17,
+    do(factory, instance_id, "Pendampingan_Akreditasi", BUDI, accompaniment(day(90), ("budi",)), 2)
+    do(factory, instance_id, "Hasil_Akreditasi", BUDI,  result("terakreditasi", day(120), 91.17,
                                                                nomor_sertifikat="AKR/0001"), 2)
 
     with factory() as s:
