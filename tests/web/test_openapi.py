@@ -14,7 +14,7 @@ def test_openapi_lists_every_path_and_method(app):
     response = app.test_client().get("/api/v1/openapi.json")
     assert response.status_code == 200
     document = response.json
-    assert document["openapi"].startswith("3.0") and document["components"]["securitySchemes"]["bearer"]
+    assert document["openapi"] == "3.1.0" and document["components"]["securitySchemes"]["bearer"]
     paths = document["paths"]
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):

@@ -13,7 +13,9 @@ from engine.documents import letter_texts
 from engine.errors import BadRequest
 from engine.people.accounts import require_admin
 from web import db
+from web.api import declare
 from web.api.base import bp, json_body
+from web.api.schemas import file_form
 from web.callers import current_actor
 
 SECTIONS = ("letterhead", "signatories", "grade_bands", "calendar", "letter_texts")
@@ -27,14 +29,25 @@ def settings_json(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-@bp.get("/settings")
+ADMIN = {403: None}
+SETTINGS = {"type": "object", "description": "every setting; the emblem as its hash and size"}
+
+
+@declare.route(bp, "/settings", "GET", summary="The agency settings (admin)", tag="settings",
+               responses={200: SETTINGS, **ADMIN})
 def get_settings() -> Any:
     """The agency settings (administrators)."""
     require_admin(current_actor())
     return settings_json(settings.all_settings(db.session()))
 
 
-@bp.put("/settings/<section>")
+@declare.route(bp, "/settings/<section>", "PUT", summary="Replace one section of the settings (admin), all or "
+               "nothing; audited", tag="settings", path={"section": {"type": "string", "enum": list(SECTIONS)}},
+               body={"type": "object", "description": "the section's fields, as GET /settings shows them"},
+               responses={200: {"type": "object", "properties": {"changed": {"type": "array",
+                                                                             "items": {"type": "string"}},
+                                                                 "settings": SETTINGS}},
+                          **ADMIN, 422: ("invalid_data",)})
 def put_settings(section: str) -> Any:
     """Replace one section: letterhead, signatories, grade_bands or calendar; all or nothing."""
     actor = current_actor()
@@ -49,7 +62,10 @@ def put_settings(section: str) -> Any:
     return db.transact(work)
 
 
-@bp.put("/settings/emblem")
+@declare.route(bp, "/settings/emblem", "PUT", summary="Upload the regency emblem (admin): PNG or JPEG, at most "
+               "512 KB, decoded and stored as PNG", tag="settings", form=file_form(),
+               responses={200: {"type": "object", "properties": {"sha256": {"type": "string"}}}, **ADMIN,
+                          422: ("invalid_data",)})
 def put_emblem() -> Any:
     """Upload the regency emblem (multipart field `file`, PNG or JPEG)."""
     actor = current_actor()
@@ -59,7 +75,8 @@ def put_emblem() -> Any:
     return {"sha256": db.transact(lambda s: agency.save_emblem(s, actor, raw))}
 
 
-@bp.delete("/settings/emblem")
+@declare.route(bp, "/settings/emblem", "DELETE", summary="Print letters without an emblem (admin)", tag="settings",
+               responses={200: {"type": "object", "properties": {"removed": {"type": "boolean"}}}, **ADMIN})
 def delete_emblem() -> Any:
     """Print letters without an emblem."""
     actor = current_actor()

@@ -1,0 +1,147 @@
+"""Every `/api/v1` operation declared once: route, query and body schemas (checked before the view), answers.
+
+`route` registers the view on the blueprint and keeps an `Operation`; `web.api.openapi` builds the
+OpenAPI document from these, so what is validated and what is published cannot drift apart. A query
+or JSON body that does not fit its schema is refused with 400 `invalid_request` and one detail per
+problem (`path`, `code`, `params`, `message`); the view finds the checked values in `query()` and
+`body()`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, g, request
+from jsonschema import Draft202012Validator
+
+from engine.definitions import forms
+from engine.errors import BadRequest
+from web.api.base import json_body
+
+# The statuses an error answer can have and the codes each carries unless an operation names its own.
+ERROR_CODES: dict[int, tuple[str, ...]] = {
+    400: ("invalid_request",), 401: ("not_authenticated",), 403: ("forbidden",), 404: ("not_found",),
+    405: ("method_not_allowed",), 409: ("stale",), 413: ("too_large",), 415: ("invalid_request",),
+    422: ("invalid_data",), 429: ("rate_limited",),
+}
+INT_PATTERN = re.compile(r"-?[0-9]{1,30}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One declared operation: what it accepts and every answer it can give."""
+
+    rule: str
+    method: str
+    endpoint: str
+    summary: str
+    tag: str
+    responses: Mapping[int, Any]
+    query: dict[str, Any] | None = None
+    body: dict[str, Any] | None = None
+    body_required: bool = True
+    form: dict[str, Any] | None = None
+    security: str = "bearer"
+    links: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    path: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    blank: Mapping[str, str] = field(default_factory=dict)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def route(bp: Blueprint, rule: str, method: str, *, summary: str, tag: str, responses: Mapping[int, Any],
+          query: dict[str, Any] | None = None, body: dict[str, Any] | None = None, body_required: bool = True,
+          form: dict[str, Any] | None = None, security: str = "bearer",
+          links: Mapping[int, Mapping[str, Any]] | None = None, path: Mapping[str, Any] | None = None,
+          description: str = "", blank: Mapping[str, str] | None = None,
+          ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare and register one operation; `responses` maps a status to a schema, a tuple of codes or None.
+
+    `blank` names the error case of a text field that is missing or blank (default `text_required`).
+    """
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        operation = Operation(rule=rule, method=method.upper(), endpoint=view.__name__, summary=summary, tag=tag,
+                              responses=responses, query=query, body=body, body_required=body_required, form=form,
+                              security=security, links=links or {}, path=path or {}, description=description,
+                              blank=blank or {})
+        checkers = (_checker(query), _checker(body))
+
+        @functools.wraps(view)
+        def checked(**kwargs: Any) -> Any:
+            g.api_query = _check_query(operation, checkers[0])
+            g.api_body = _check_body(operation, checkers[1])
+            return view(**kwargs)
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=checked, methods=[operation.method])
+        OPERATIONS.append(operation)
+        return checked
+    return decorate
+
+
+def query() -> dict[str, Any]:
+    """The checked query arguments of this request (declared ones only, typed)."""
+    return dict(g.get("api_query") or {})
+
+
+def body() -> dict[str, Any]:
+    """The checked JSON body of this request ({} when none was declared or sent)."""
+    return dict(g.get("api_body") or {})
+
+
+def _checker(schema: dict[str, Any] | None) -> Draft202012Validator | None:
+    if schema is None:
+        return None
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _check_query(operation: Operation, checker: Draft202012Validator | None) -> dict[str, Any]:
+    if operation.query is None or checker is None:
+        return {}
+    properties = operation.query.get("properties", {})
+    values = {name: _typed(request.args.get(name, ""), schema) for name, schema in properties.items()
+              if name in request.args}
+    _refuse(checker, values, operation.blank)
+    return values
+
+
+def _typed(raw: str, schema: Mapping[str, Any]) -> Any:
+    """A query argument as the type its schema declares (left as text when it is not one)."""
+    kind = schema.get("type")
+    if kind == "integer" and INT_PATTERN.fullmatch(raw):
+        return int(raw)
+    if kind == "boolean" and raw in ("true", "false"):
+        return raw == "true"
+    return raw
+
+
+def _check_body(operation: Operation, checker: Draft202012Validator | None) -> dict[str, Any]:
+    if operation.body is None or checker is None:
+        return {}
+    data = json_body(required=operation.body_required)
+    _refuse(checker, data, operation.blank)
+    return data
+
+
+def _refuse(checker: Draft202012Validator, values: Any, blank: Mapping[str, str]) -> None:
+    """Raise a 400 listing every way `values` misses its schema; a missing or blank text names its field."""
+    try:
+        errors = sorted(checker.iter_errors(values), key=lambda e: [str(p) for p in e.absolute_path])
+    except RecursionError as exc:
+        raise BadRequest("body_too_deep") from exc
+    if not errors:
+        return
+    details = list(forms.field_errors(errors))
+    first = details[0]
+    if "." not in first["path"] and first["code"] in ("required", "wrong_type", "pattern_mismatch", "min_length"):
+        properties = checker.schema.get("properties", {})
+        if first["path"] in blank:
+            raise BadRequest(blank[first["path"]], details=details)
+        if properties.get(first["path"], {}).get("type") == "string":
+            raise BadRequest("text_required", field=first["path"], details=details)
+    raise BadRequest("request_shape", details=details)
