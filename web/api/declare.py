@@ -3,7 +3,8 @@
 `route` registers the view on the blueprint and keeps an `Operation`; `web.api.openapi` builds the
 OpenAPI document from these, so what is validated and what is published cannot drift apart. A query
 or JSON body that does not fit its schema is refused with 400 `invalid_request` and one detail per
-problem (`path`, `code`, `params`, `message`); the view finds the checked values in `query()` and
+problem (`path`, `code`, `params`, `message`), or 422 `invalid_data` for a body of the right shape
+whose values are out of bounds; the view finds the checked values in `query()` and
 `body()`.
 """
 
@@ -19,7 +20,7 @@ from flask import Blueprint, g, request
 from jsonschema import Draft202012Validator
 
 from engine.definitions import forms
-from engine.errors import BadRequest
+from engine.errors import BadRequest, ValidationFailed
 from web.api.base import json_body
 
 # The statuses an error answer can have and the codes each carries unless an operation names its own.
@@ -29,6 +30,8 @@ ERROR_CODES: dict[int, tuple[str, ...]] = {
     422: ("invalid_data",), 429: ("rate_limited",),
 }
 INT_PATTERN = re.compile(r"-?[0-9]{1,30}")
+SHAPE = {"required", "wrong_type"}  # field codes of a body of the wrong shape (400)
+NOT_BLANK = "\\S"  # the pattern of a text that must not be blank
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def _check_query(operation: Operation, checker: Draft202012Validator | None) -> 
     properties = operation.query.get("properties", {})
     values = {name: _typed(request.args.get(name, ""), schema) for name, schema in properties.items()
               if name in request.args}
-    _refuse(checker, values, operation.blank)
+    _refuse(checker, values, operation.blank, data=False)
     return values
 
 
@@ -128,8 +131,13 @@ def _check_body(operation: Operation, checker: Draft202012Validator | None) -> d
     return data
 
 
-def _refuse(checker: Draft202012Validator, values: Any, blank: Mapping[str, str]) -> None:
-    """Raise a 400 listing every way `values` misses its schema; a missing or blank text names its field."""
+def _refuse(checker: Draft202012Validator, values: Any, blank: Mapping[str, str], *, data: bool = True) -> None:
+    """Refuse values that miss their schema, one detail per problem.
+
+    A wrong shape (a missing field, a wrong type) and any query argument that misses is a
+    400 `invalid_request`; a missing or blank text names its field (`text_required` or the case in
+    `blank`). A body of the right shape with values out of bounds or undeclared keys is a 422 `invalid_data`.
+    """
     try:
         errors = sorted(checker.iter_errors(values), key=lambda e: [str(p) for p in e.absolute_path])
     except RecursionError as exc:
@@ -138,10 +146,12 @@ def _refuse(checker: Draft202012Validator, values: Any, blank: Mapping[str, str]
         return
     details = list(forms.field_errors(errors))
     first = details[0]
-    if "." not in first["path"] and first["code"] in ("required", "wrong_type", "pattern_mismatch", "min_length"):
-        properties = checker.schema.get("properties", {})
-        if first["path"] in blank:
-            raise BadRequest(blank[first["path"]], details=details)
-        if properties.get(first["path"], {}).get("type") == "string":
-            raise BadRequest("text_required", field=first["path"], details=details)
-    raise BadRequest("request_shape", details=details)
+    properties = checker.schema.get("properties", {})
+    declared = properties.get(first["path"], {}) if "." not in first["path"] else {}
+    if first["path"] in blank and (first["code"] in SHAPE or declared.get("pattern") == NOT_BLANK):
+        raise BadRequest(blank[first["path"]], details=details)
+    if declared.get("type") == "string" and (first["code"] in SHAPE or declared.get("pattern") == NOT_BLANK):
+        raise BadRequest("text_required", field=first["path"], details=details)
+    if not data or any(detail["code"] in SHAPE for detail in details):
+        raise BadRequest("request_shape", details=details)
+    raise ValidationFailed("form_invalid", details=details)

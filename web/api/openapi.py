@@ -58,6 +58,8 @@ def _statuses(operation: declare.Operation) -> dict[int, Any]:
         implied[401] = None
     if operation.body is not None or operation.form is not None:
         implied.update({400: None, 413: None})
+    if operation.body is not None:
+        implied[422] = None
     if operation.query is not None:
         implied[400] = None
     if operation.security != "none" and operation.method in UNSAFE:

@@ -38,8 +38,8 @@ def user_item(user: User, found: Affiliation) -> dict[str, Any]:
 
 USERNAME = {"username": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9._-]+$"}}
 ACCOUNT_FIELDS: dict[str, Any] = {
-    "name": {"type": "string", "maxLength": 200}, "roles": {"type": "array", "items": {"type": "string",
-                                                                                   "enum": list(ROLES)}},
+    "name": {"type": "string", "maxLength": 200},
+    "roles": {"type": "array", "items": {"type": "string"}, "description": "each one of " + ", ".join(ROLES)},
     "email": {"type": ["string", "null"], "maxLength": 254}, "nip": {"type": ["string", "null"], "maxLength": 32,
                                                                     "description": "18 digits"},
     "rank": {"type": ["string", "null"], "maxLength": 100}, "position": {"type": ["string", "null"], "maxLength": 200},
