@@ -15,6 +15,8 @@ from web.callers import current_actor
 
 def _int(body: dict[str, Any], key: str) -> int:
     value = body.get(key)
+    if isinstance(value, float) and value.is_integer():  # JSON does not tell 2 from 2.0
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise BadRequest("version_required", field=key)
     return value

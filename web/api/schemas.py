@@ -208,4 +208,5 @@ def file_form(properties: dict[str, Any] | None = None, *, many: bool = False) -
     """A multipart upload with its `file` field (repeated when `many`)."""
     one = {"type": "string", "format": "binary"}
     return {"type": "object", "required": ["file"],
-            "properties": {"file": {"type": "array", "items": one} if many else one, **(properties or {})}}
+            "properties": {"file": {"type": "array", "items": one, "minItems": 1} if many else one,
+                           **(properties or {})}}

@@ -41,19 +41,50 @@ def get_settings() -> Any:
     return settings_json(settings.all_settings(db.session()))
 
 
-@declare.route(bp, "/settings/<section>", "PUT", summary="Replace one section of the settings (admin), all or "
-               "nothing; audited", tag="settings", path={"section": {"type": "string", "enum": list(SECTIONS)}},
-               body={"type": "object", "description": "the section's fields, as GET /settings shows them"},
-               responses={200: {"type": "object", "properties": {"changed": {"type": "array",
-                                                                             "items": {"type": "string"}},
-                                                                 "settings": SETTINGS}},
-                          **ADMIN, 422: ("invalid_data",)})
+STRING = {"type": "string"}
+TEXTS = {"type": "object", "additionalProperties": STRING}
+SECTION_BODIES: dict[str, dict[str, Any]] = {
+    "letterhead": {"type": "object", "properties": {
+        **{key: STRING for key in agency.LETTERHEAD},
+        "letter_numbering": {"type": "string", "enum": ["", *agency.NUMBERING_MODES]}}},
+    "signatories": {"type": "object", "additionalProperties": {
+        "type": "object", "properties": {name: {"type": ["string", "null"]} for name in agency.SIGNATORY_FIELDS}},
+        "description": "per signatory key: position, name, rank, nip"},
+    "grade_bands": {"type": "object", "required": ["grade_bands"], "properties": {
+        "grade_bands": {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                                                   "prefixItems": [STRING, {"type": ["number", "string"]}]},
+                        "description": "[grade, lowest score] pairs, highest first"},
+        "not_accredited_label": STRING}},
+    "calendar": {"type": "object", "required": ["working_days"], "properties": {
+        "start": STRING, "end": STRING,
+        "working_days": {"type": "array", "items": {"type": "integer"}, "description": "ISO days, 1 = Monday"},
+        "days_off": {"type": "array", "items": {"type": "object", "required": ["date"], "properties": {
+            "date": STRING, "note": {"type": ["string", "null"]}}}}}},
+    "letter_texts": {"type": "object", "required": ["letter_legal_bases", "letter_contact", "letter_supervisors"],
+                     "properties": {"letter_legal_bases": {"type": "array", "items": STRING},
+                                    "letter_contact": TEXTS, "letter_supervisors": TEXTS,
+                                    **{key: STRING for key in ("letter_budget_basis", "letter_order_word",
+                                                               "letter_no_gratuity", "letter_free_of_charge",
+                                                               "letter_visit_time", "letter_number_timing")}}},
+}
+
+
+def _section(section: str) -> Any:
+    def put(**_: Any) -> Any:
+        return put_settings(section)
+    put.__name__ = put.__doc__ = f"put_settings_{section}"
+    return declare.route(bp, f"/settings/{section}", "PUT", summary=f"Replace the {section.replace('_', ' ')} "
+                         "section of the settings (admin), all or nothing; audited", tag="settings",
+                         body=SECTION_BODIES[section], responses={
+                             200: {"type": "object", "properties": {
+                                 "changed": {"type": "array", "items": {"type": "string"}}, "settings": SETTINGS}},
+                             **ADMIN, 422: ("invalid_data",)})(put)
+
+
 def put_settings(section: str) -> Any:
-    """Replace one section: letterhead, signatories, grade_bands or calendar; all or nothing."""
+    """Replace one section: letterhead, signatories, grade_bands, calendar or letter_texts; all or nothing."""
     actor = current_actor()
     require_admin(actor)
-    if section not in SECTIONS:
-        raise BadRequest("unknown_settings_section", section=section, choices=list(SECTIONS))
     body = json_body()
 
     def work(session: Any) -> dict[str, Any]:
@@ -136,3 +167,4 @@ def _letter_texts(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
 
 _SAVE = {"letterhead": _letterhead, "signatories": _signatories, "grade_bands": _grade_bands,
          "calendar": _calendar, "letter_texts": _letter_texts}
+SECTION_VIEWS = [_section(name) for name in SECTIONS]

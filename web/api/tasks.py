@@ -15,7 +15,7 @@ from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api import declare
 from web.api.base import bp, json_body, listing, page_args, text_field
-from web.api.schemas import NEEDED_TEXT, PAGING, PLAIN, SEARCH, body, list_of, query, ref
+from web.api.schemas import ID_MAX, NEEDED_TEXT, PAGING, PLAIN, SEARCH, body, list_of, query, ref
 from web.api.serialize import document_item, event_item, iso, task_item
 from web.callers import current_actor
 
@@ -44,8 +44,8 @@ FIRST_TASK = {"GetTask": {"operationId": "get_task", "parameters": {"task_id": "
                query=query({"scope": {"type": "string", "enum": ["inbox", "queue", "archive", "all"],
                                       "description": "all: every open task (supervisors; others get 403)"},
                             "q": {**SEARCH, "description": "the task title, the instance title, the library name"},
-                            "instance_id": {"type": "integer", "minimum": 1, "maximum": 999_999_999_999},
-                            "library_id": {"type": "integer", "minimum": 1, "maximum": 999_999_999_999},
+                            "instance_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                            "library_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
                             "kecamatan": {"type": "string", "enum": list(fields.KECAMATAN),
                                           "description": "the library's kecamatan"},
                             "overdue": {"type": "boolean",

@@ -181,6 +181,8 @@ def _profile(body: dict[str, Any], current: Profile) -> Profile:
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise BadRequest("roles_list")
     library = body.get("library_id", current.library_id)
+    if isinstance(library, float) and library.is_integer():  # JSON does not tell 2 from 2.0
+        library = int(library)
     if library is not None and (isinstance(library, bool) or not isinstance(library, int)):
         raise BadRequest("library_id_integer")
     return Profile(roles=tuple(roles), library_id=library, **values)
