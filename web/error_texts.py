@@ -150,7 +150,6 @@ CASES: dict[str, Any] = {
     "definition_current_retire": _l("%(key)s versi %(version)s adalah versi aktif; aktifkan versi lain dahulu"),
     "roles_list": _l("'roles' harus daftar teks"),
     "library_id_integer": _l("'library_id' harus bilangan bulat atau null"),
-    "unknown_settings_section": _l("bagian pengaturan tidak dikenal: %(section)s (pilihan: %(choices)s)"),
     "grade_bands_shape": _l("'grade_bands' harus daftar pasangan [predikat, nilai terendah]"),
     "working_days_shape": _l("'working_days' harus daftar angka hari 1–7 (1 = Senin)"),
     "days_off_shape": _l("'days_off' harus daftar objek {\"date\": \"YYYY-MM-DD\", \"note\"}"),
@@ -179,6 +178,7 @@ FIELDS: dict[str, Any] = {
     "duplicate_items": _l("tidak boleh ada butir ganda"),
     "pattern_mismatch": _l("format tidak sesuai"),
     "unknown_fields": _l("berisi isian yang tidak dikenal"),
+    "nul_character": _l("tidak boleh memuat karakter NUL"),
     "schema_rule": _l("tidak valid (%(rule)s)"),
     "unknown_library": _l("perpustakaan tidak dikenal"),
     # Library profile checks (create, update and the CSV import report).

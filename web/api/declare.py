@@ -20,7 +20,7 @@ from flask import Blueprint, g, request
 from jsonschema import Draft202012Validator
 
 from engine.definitions import forms
-from engine.errors import BadRequest, ValidationFailed
+from engine.errors import BadRequest, ValidationFailed, field_error
 from web.api.base import json_body
 
 # The statuses an error answer can have and the codes each carries unless an operation names its own.
@@ -124,11 +124,34 @@ def _typed(raw: str, schema: Mapping[str, Any]) -> Any:
 
 
 def _check_body(operation: Operation, checker: Draft202012Validator | None) -> dict[str, Any]:
+    if operation.form is not None:
+        _refuse_nul({key: " ".join(request.form.getlist(key)) for key in request.form})
     if operation.body is None or checker is None:
         return {}
     data = json_body(required=operation.body_required)
+    _refuse_nul(data)
     _refuse(checker, data, operation.blank)
     return data
+
+
+def _refuse_nul(values: Any) -> None:
+    """No text of a body holds NUL (U+0000): PostgreSQL cannot store it, SQLite cuts the text there (422)."""
+    found: list[dict[str, Any]] = []
+    stack: list[tuple[str, Any]] = [("", values)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and "\x00" in value:
+            found.append(field_error(path, "nul_character"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                named = f"{path}.{key}" if path else str(key)
+                if "\x00" in str(key):
+                    found.append(field_error(named, "nul_character"))
+                stack.append((named, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{index}" if path else str(index), item) for index, item in enumerate(value))
+    if found:
+        raise ValidationFailed("form_invalid", details=sorted(found, key=lambda d: d["path"]))
 
 
 def _refuse(checker: Draft202012Validator, values: Any, blank: Mapping[str, str], *, data: bool = True) -> None:

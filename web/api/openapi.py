@@ -135,7 +135,9 @@ def build() -> dict[str, Any]:
         "info": {"title": "Senapas API", "version": "1",
                  "description": "KITAPUN SENAPAS workflow: definitions, instances, tasks, documents, complaints. "
                                 "Errors: {\"error\": {\"code\", \"message\", \"details\"}}; messages in "
-                                "Indonesian, English with Accept-Language: en."},
+                                "Indonesian, English with Accept-Language: en. A request of the wrong shape "
+                                "(a missing field, a wrong type, any query argument out of its schema) is 400; "
+                                "values out of bounds, undeclared keys and text holding NUL (U+0000) are 422."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": dict(sorted(paths.items())),
