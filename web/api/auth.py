@@ -53,7 +53,7 @@ def issue_token() -> Any:
 
 @declare.route(bp, "/auth/token", "DELETE", summary="Revoke the token of this request", tag="auth",
                responses={200: {"type": "object", "properties": {"revoked": {"type": "boolean"}}},
-                          400: ("token_to_revoke_missing", "invalid_request")})
+                          400: None})
 def revoke_token() -> Any:
     """Revoke the token this request was sent with."""
     token = g.get("api_token")

@@ -58,7 +58,7 @@ def _statuses(operation: declare.Operation) -> dict[int, Any]:
         implied[401] = None
     if operation.body is not None or operation.form is not None:
         implied.update({400: None, 413: None})
-    if operation.body is not None:
+    if operation.body is not None or operation.form is not None:
         implied[422] = None
     if operation.query is not None:
         implied[400] = None
@@ -66,12 +66,18 @@ def _statuses(operation: declare.Operation) -> dict[int, Any]:
         implied[400] = None
     if RULE_PARAM.search(operation.rule):
         implied[404] = None
-    return {**implied, **operation.responses}
+    declared = {status: tuple(codes) if codes else declare.ERROR_CODES[status]
+                for status, codes in operation.responses.items() if status >= 400}
+    for status in implied.keys() & declared.keys():  # what every operation of the kind can answer stays
+        declared[status] = (*declare.ERROR_CODES[status], *declared[status])
+    return {**implied, **operation.responses, **declared}
 
 
 def _response(operation: declare.Operation, status: int, spec: Any) -> dict[str, Any]:
     if status >= 400:
         codes = tuple(spec) if spec else declare.ERROR_CODES[status]
+        if status == 409:
+            codes += ("stale",)  # a write that clashes with another at the database
         if status == 400 and operation.security != "none" and operation.method in UNSAFE:
             codes += ("csrf_failed",)
         answer: dict[str, Any] = {"description": STATUS_TEXT.get(status, "Error"),
