@@ -2,10 +2,11 @@
 
 `route` registers the view on the blueprint and keeps an `Operation`; `web.api.openapi` builds the
 OpenAPI document from these, so what is validated and what is published cannot drift apart. A query
-or JSON body that does not fit its schema is refused with 400 `invalid_request` and one detail per
-problem (`path`, `code`, `params`, `message`), or 422 `invalid_data` for a body of the right shape
-whose values are out of bounds; the view finds the checked values in `query()` and
-`body()`.
+that misses its schema, or a JSON body of the wrong shape (a missing field, a wrong type), is refused
+with 400 `invalid_request` and one detail per problem (`path`, `code`, `params`, `message`); a body
+of the right shape whose values are out of bounds, with undeclared keys or with text holding NUL is
+422 `invalid_data`. Nothing runs before that, so nothing is stored. The view finds the checked
+values in `query()` and `body()`.
 """
 
 from __future__ import annotations
