@@ -2,8 +2,8 @@
 
 Strings are written in Indonesian inside `_()`; `web/translations/en` holds their English
 versions, with the compiled `messages.mo` committed so a fresh clone needs no build step. Error
-texts live in `web/error_texts.py`, one per error code. After changing texts, refresh the catalog
-(from the project root):
+texts live in `web/error_texts/` (one module per domain), one per error code. After changing texts,
+refresh the catalog (from the project root):
 
     pybabel extract -F web/babel.cfg -k _l --no-location --omit-header --sort-output \
         -o web/translations/messages.pot web

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.config import PROJECT_DIR, Settings
 from engine.db import run_in_transaction
 from engine.people import users
+from tests.web.browser import ARGS, CHROMIUM, need_chromium
 from tests.web.helpers import FIXTURES, PASSWORD, PEOPLE, Api, Web
 from tests.web.sop_steps import DEMO_PASSWORD
 from web import demo
@@ -79,3 +81,15 @@ def office_app(factory: sessionmaker[Session], tmp_path: Path) -> Flask:
                         processes_dir=PROJECT_DIR / "processes", instance_dir=tmp_path)
     demo.prepare(settings, factory, DEMO_PASSWORD, say=lambda _text: None)
     return create_app(settings, {"TESTING": True, "SESSION_FACTORY": factory})
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, shared by a module's browser tests (skipped or failed as need_chromium says)."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()

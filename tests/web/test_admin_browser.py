@@ -7,20 +7,15 @@ Screenshots of the admin pages (desktop and a 390 px phone) go to test-artifacts
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
-from werkzeug.serving import make_server
 
-from engine.config import PROJECT_DIR, Settings
-from engine.db import make_engine, make_session_factory
-from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, _need_chromium, _page
+from tests.web.browser import demo_database, live_app, log_in, need_chromium, new_page, serve, snap
 from web import demo
-from web.app import create_app
 
 pytestmark = pytest.mark.browser
 WORKERS = ("kabid", "subkoor", "petugas", "mitra")
@@ -29,49 +24,18 @@ WORKERS = ("kabid", "subkoor", "petugas", "mitra")
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server thread over a fresh SQLite file prepared exactly as `senapas demo` prepares it."""
-    _need_chromium()
-    folder = tmp_path_factory.mktemp("office")
-    url = f"sqlite:///{folder / 'senapas.db'}"
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    settings = Settings(database_url=url, secret_key="browser-test", processes_dir=PROJECT_DIR / "processes",
-                        instance_dir=folder)
-    demo.prepare(settings, factory, demo.DEMO_PASSWORD, say=lambda _text: None)
-    app = create_app(settings, {"SESSION_FACTORY": factory, "SECURE_COOKIES": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(office: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _login(page: Any, base: str, username: str, password: str = demo.DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button.primary")
+    need_chromium()
+    with (demo_database(tmp_path_factory.mktemp("office")) as (settings, factory),
+          serve(live_app(settings, factory)) as base):
+        yield base
 
 
 def test_an_admin_adds_a_person_who_then_logs_in(office: str, browser: Any) -> None:
-    page, problems = _page(browser)
-    _login(page, office, "admin")
-    page.wait_for_url(f"{office}/tasks")
+    page, problems = new_page(browser)
+    log_in(page, office, "admin", demo.DEMO_PASSWORD)
     page.click("nav a:has-text('Admin')")
     page.wait_for_url(f"{office}/admin/users")
-    page.screenshot(path=str(ARTIFACTS / "admin-01-users.png"), full_page=True)
+    snap(page, "admin-01-users.png")
     page.click("a:has-text('Tambah pengguna')")
     page.fill("#username", "tri")
     page.fill("#email", "bukan-email")
@@ -80,18 +44,17 @@ def test_an_admin_adds_a_person_who_then_logs_in(office: str, browser: Any) -> N
     assert page.locator("#err-name").inner_text() == "wajib diisi"
     assert page.locator("#err-email").inner_text() == "alamat email tidak valid"
     assert page.input_value("#username") == "tri", "what was typed stays"
-    page.screenshot(path=str(ARTIFACTS / "admin-02-new-user-errors.png"), full_page=True)
+    snap(page, "admin-02-new-user-errors.png")
     page.fill("#name", "Tri Wahyuningsih")
     page.fill("#email", "tri@contoh.id")
     page.fill("#nip", "19910305 201903 2 001")
     page.click("button.primary")
     password = page.locator("#one-time-password").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "admin-03-password-once.png"), full_page=True)
+    snap(page, "admin-03-password-once.png")
     assert len(password) >= 14
 
-    newcomer, newcomer_problems = _page(browser, phone=True)
-    _login(newcomer, office, "tri", password)
-    newcomer.wait_for_url(f"{office}/account/password")
+    newcomer, newcomer_problems = new_page(browser, phone=True)
+    log_in(newcomer, office, "tri", password, landing="/account/password")
     assert "pilih kata sandi sendiri" in newcomer.locator(".flash").inner_text()
     newcomer.fill("#password", password)
     newcomer.fill("#new_password", "kata-sandi-tri-sendiri")
@@ -108,15 +71,14 @@ def test_admin_pages_on_desktop_and_phone(office: str, browser: Any, tmp_path: P
     emblem = tmp_path / "lambang.png"
     Image.new("RGB", (240, 300), (20, 110, 40)).save(emblem)
     for phone in (False, True):
-        page, problems = _page(browser, phone=phone)
-        _login(page, office, "admin")
-        page.wait_for_url(f"{office}/tasks")
+        page, problems = new_page(browser, phone=phone)
+        log_in(page, office, "admin", demo.DEMO_PASSWORD)
         suffix = "phone" if phone else "desktop"
         page.goto(f"{office}/admin/users/petugas")
         assert "Memegang 1 tugas terbuka" in page.locator(".flash-info").inner_text()
         page.goto(f"{office}/admin/users/pustakawan")
         assert page.locator("#library_id option:checked").inner_text().startswith(demo.DEMO_LIBRARY)
-        page.screenshot(path=str(ARTIFACTS / f"admin-04-user-{suffix}.png"), full_page=True)
+        snap(page, f"admin-04-user-{suffix}.png")
         page.goto(f"{office}/admin/settings")
         if not phone:
             page.set_input_files("#emblem", str(emblem))
@@ -124,23 +86,22 @@ def test_admin_pages_on_desktop_and_phone(office: str, browser: Any, tmp_path: P
             page.wait_for_url(f"{office}/admin/settings#section-emblem")
             assert "Pengaturan disimpan." in page.locator(".flash").inner_text()
         assert page.locator("img.emblem-preview").evaluate("img => img.naturalWidth") > 0
-        page.screenshot(path=str(ARTIFACTS / f"admin-05-settings-{suffix}.png"), full_page=True)
+        snap(page, f"admin-05-settings-{suffix}.png")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= (390 if phone else 1280), "no sideways scrolling"
         page.goto(f"{office}/admin/users")
-        page.screenshot(path=str(ARTIFACTS / f"admin-06-users-{suffix}.png"), full_page=True)
+        snap(page, f"admin-06-users-{suffix}.png")
         assert not problems, problems
 
 
 def test_each_demo_worker_finds_work_on_first_login(office: str, browser: Any) -> None:
     for username in WORKERS:
-        page, problems = _page(browser, phone=username == "petugas")
-        _login(page, office, username)
-        page.wait_for_url(f"{office}/tasks")
+        page, problems = new_page(browser, phone=username == "petugas")
+        log_in(page, office, username, demo.DEMO_PASSWORD)
         found = 0
         for scope in ("inbox", "queue"):
             page.goto(f"{office}/tasks?scope={scope}")
             found += page.locator("a.task-title").count()
-        page.screenshot(path=str(ARTIFACTS / f"office-{username}.png"), full_page=True)
+        snap(page, f"office-{username}.png")
         assert found > 0, username
         assert not problems, problems

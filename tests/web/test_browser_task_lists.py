@@ -8,19 +8,13 @@ Screenshots go to test-artifacts/ (desktop 1280 px, phone 390 px).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from engine.config import PROJECT_DIR, Settings
-from engine.db import make_engine, make_session_factory
+from tests.web.browser import demo_database, fits, live_app, log_in, need_chromium, new_page, serve, snap
 from tests.web.sop_steps import DEMO_PASSWORD, callers, day, letter
-from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, _need_chromium
-from web import demo
-from web.app import create_app
 
 pytestmark = pytest.mark.browser
 TITLE = "Monev Perpustakaan 2027 Tahap I"
@@ -29,85 +23,48 @@ TITLE = "Monev Perpustakaan 2027 Tahap I"
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A server on the demo database with one cycle at its visits (libraries 1, 2 in Baki, 4 in Bendosari)."""
-    _need_chromium()
-    folder = tmp_path_factory.mktemp("live-lists")
-    url = f"sqlite:///{folder / 'senapas.db'}"
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    settings = Settings(database_url=url, secret_key="browser-test", processes_dir=PROJECT_DIR / "processes",
-                        instance_dir=folder)
-    demo.prepare(settings, factory, DEMO_PASSWORD, say=lambda _text: None)
-    app = create_app(settings, {"SESSION_FACTORY": factory, "SECURE_COOKIES": False})
-    api = callers(app)
-    cycle = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "title": TITLE}).json["id"]
-    for username, name, data in (
-            ("subkoor", "Koordinasi_Monev", {"periode": TITLE, "notulen": "Rapat koordinasi.", "jadwal": [
-                {"library": lid, "visit_date": day(30 + lid), "officer": "petugas"} for lid in (1, 2, 4)]}),
-            ("petugas", "Surat_Pemberitahuan_Monev", {"surat_monev": letter("Jadwal Monev")}),
-            ("mitra", "Konfirmasi_Penyebarluasan", {"konfirmasi": {"status": "sudah_disebarluaskan",
-                                                                   "tanggal_penyebaran": day(1)}})):
-        task = next(t for t in api(username).get(f"/tasks?scope=queue&instance_id={cycle}").json["items"]
-                    if t["name"] == name)
-        assert api(username).post(f"/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
-    spare = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "title": "Siklus uji batal"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield {"base": f"http://127.0.0.1:{server.server_port}", "cycle": cycle, "spare": spare.json["id"], "api": api}
-    server.shutdown()
-    thread.join(5)
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(live: dict[str, Any]) -> Iterator[Any]:
-    """Debian's Chromium, headless."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    need_chromium()
+    with demo_database(tmp_path_factory.mktemp("live-lists")) as (settings, factory):
+        app = live_app(settings, factory)
+        api = callers(app)
+        cycle = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "title": TITLE}).json["id"]
+        for username, name, data in (
+                ("subkoor", "Koordinasi_Monev", {"periode": TITLE, "notulen": "Rapat koordinasi.", "jadwal": [
+                    {"library": lid, "visit_date": day(30 + lid), "officer": "petugas"} for lid in (1, 2, 4)]}),
+                ("petugas", "Surat_Pemberitahuan_Monev", {"surat_monev": letter("Jadwal Monev")}),
+                ("mitra", "Konfirmasi_Penyebarluasan", {"konfirmasi": {"status": "sudah_disebarluaskan",
+                                                                       "tanggal_penyebaran": day(1)}})):
+            task = next(t for t in api(username).get(f"/tasks?scope=queue&instance_id={cycle}").json["items"]
+                        if t["name"] == name)
+            assert api(username).post(f"/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
+        spare = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "title": "Siklus uji batal"})
+        with serve(app) as base:
+            yield {"base": base, "cycle": cycle, "spare": spare.json["id"], "api": api}
 
 
 def _page(browser: Any, base: str, username: str, *, phone: bool = False) -> tuple[Any, list[str]]:
-    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    context = browser.new_context(locale="id-ID", viewport=size, device_scale_factor=2 if phone else 1,
-                                  is_mobile=phone, has_touch=phone, accept_downloads=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/tasks")
+    """A page (downloads accepted) logged in as a demo person."""
+    page, problems = new_page(browser, phone=phone, downloads=True)
+    log_in(page, base, username, DEMO_PASSWORD)
     return page, problems
-
-
-def _fits(page: Any) -> bool:
-    """True when nothing makes the page scroll sideways."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def test_petugas_filters_the_queue_on_a_phone(live: dict[str, Any], browser: Any) -> None:
     page, problems = _page(browser, live["base"], "petugas", phone=True)
     page.goto(f"{live['base']}/tasks?scope=queue")
     rows = page.locator("li.task-row")
-    assert page.locator(f"li.task-row:has(.cycle:text-is('{TITLE}'))").count() == 3 and _fits(page)
+    assert page.locator(f"li.task-row:has(.cycle:text-is('{TITLE}'))").count() == 3 and fits(page)
     assert "kitapun_senapas" not in page.locator("ul.task-list").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "20-queue-phone.png"), full_page=True)
+    snap(page, "20-queue-phone.png")
     page.click("details.filter-more summary")
     page.select_option("#filter-kecamatan", "Bendosari")
     page.select_option("#filter-sort", "-due_at")
-    page.screenshot(path=str(ARTIFACTS / "21-queue-filters-phone.png"), full_page=True)
+    snap(page, "21-queue-filters-phone.png")
     page.click("details.filter-more button[type=submit]")
     page.wait_for_url(re.compile(r".*kecamatan=Bendosari.*"))
     assert rows.count() == 1 and "Contoh 2 Bendosari" in rows.first.locator(".task-title").inner_text()
-    assert page.locator(".result-count").inner_text() == "1 tugas cocok" and _fits(page)
-    page.screenshot(path=str(ARTIFACTS / "22-queue-filtered-phone.png"), full_page=True)
+    assert page.locator(".result-count").inner_text() == "1 tugas cocok" and fits(page)
+    snap(page, "22-queue-filtered-phone.png")
     page.fill("#filter-q", "contoh 1 baki")
     page.click(".search-line button")
     page.wait_for_url(re.compile(r".*q=contoh.*"))
@@ -125,7 +82,7 @@ def test_the_surat_tugas_is_reached_from_the_visit_task(live: dict[str, Any], br
     page.click("a.task-title")
     documents = page.locator("section.task-documents a")
     assert documents.count() == 1 and documents.first.inner_text().startswith("Surat Tugas")
-    page.screenshot(path=str(ARTIFACTS / "23-visit-documents-phone.png"), full_page=True)
+    snap(page, "23-visit-documents-phone.png")
     with page.expect_download() as download:
         documents.first.click()
     pdf = download.value
@@ -142,7 +99,7 @@ def test_cancelling_asks_for_a_confirmation_first(live: dict[str, Any], browser:
     page.click("button.danger:has-text('Batalkan')")
     assert page.locator("h1").inner_text() == "Batalkan proses ini?"
     assert "Siklus dibuat ganda" in page.locator(".confirm-cancel").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "24-cancel-confirm.png"), full_page=True)
+    snap(page, "24-cancel-confirm.png")
     assert live["api"]("kabid").get(f"/instances/{live['spare']}").json["status"] == "running"
     page.click("text=Tidak, kembali")
     assert live["api"]("kabid").get(f"/instances/{live['spare']}").json["status"] == "running"
@@ -172,11 +129,11 @@ def test_the_monev_form_focuses_its_error_summary_on_a_phone(live: dict[str, Any
     links = summary.locator("a")
     assert heading == f"{links.count()} isian perlu diperbaiki" and links.count() > 1
     assert -1 <= summary.bounding_box()["y"] < 400  # its start is in view
-    page.screenshot(path=str(ARTIFACTS / "25-monev-errors-phone.png"))
+    snap(page, "25-monev-errors-phone.png", full_page=False)
     target = links.first.get_attribute("href")
     links.first.click()
     assert page.evaluate("location.hash") == target
-    page.screenshot(path=str(ARTIFACTS / "26-monev-error-field-phone.png"))
+    snap(page, "26-monev-error-field-phone.png", full_page=False)
     assert [p for p in problems if "status of 422" not in p] == []
 
 
@@ -185,12 +142,12 @@ def test_desktop_lists_and_task_page(live: dict[str, Any], browser: Any) -> None
     page.goto(f"{live['base']}/tasks?scope=all")
     assert page.locator("nav.tabs a[aria-current=page]").inner_text().startswith("Semua terbuka")
     assert TITLE in page.locator("li.task-row .cycle").all_inner_texts()
-    page.screenshot(path=str(ARTIFACTS / "27-all-open-desktop.png"), full_page=True)
+    snap(page, "27-all-open-desktop.png")
     page.goto(f"{live['base']}/tasks?scope=all&kecamatan=Baki&sort=due_at")
-    page.screenshot(path=str(ARTIFACTS / "28-all-filtered-desktop.png"), full_page=True)
+    snap(page, "28-all-filtered-desktop.png")
     page.click("a.task-title")
-    page.screenshot(path=str(ARTIFACTS / "29-task-desktop.png"), full_page=True)
+    snap(page, "29-task-desktop.png")
     page.goto(f"{live['base']}/instances")
     assert page.locator("#start-title").get_attribute("required") is not None
-    page.screenshot(path=str(ARTIFACTS / "30-start-with-title-desktop.png"))
+    snap(page, "30-start-with-title-desktop.png", full_page=False)
     assert not problems, problems

@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from lxml import etree
-from werkzeug.serving import make_server
 
-from engine.config import PROJECT_DIR, Settings
-from engine.db import make_engine, make_session_factory
 from engine.definitions import diff, versions
-from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, _need_chromium, _page
+from tests.web.browser import demo_database, live_app, log_in, need_chromium, new_page, serve, snap
 from web import demo
-from web.app import create_app
 
 pytestmark = pytest.mark.browser
 KEY = "kitapun_senapas"
@@ -35,43 +30,16 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A server thread over a fresh SQLite file prepared as `senapas demo --empty` prepares it."""
-    _need_chromium()
-    folder = tmp_path_factory.mktemp("editor")
-    url = f"sqlite:///{folder / 'senapas.db'}"
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-    settings = Settings(database_url=url, secret_key="browser-test", processes_dir=PROJECT_DIR / "processes",
-                        instance_dir=folder)
-    demo.prepare(settings, factory, demo.DEMO_PASSWORD, say=lambda _text: None, empty=True)
-    app = create_app(settings, {"SESSION_FACTORY": factory, "SECURE_COOKIES": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield {"base": f"http://127.0.0.1:{server.server_port}", "factory": factory}
-    server.shutdown()
-    thread.join(5)
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(office: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    need_chromium()
+    with (demo_database(tmp_path_factory.mktemp("editor"), empty=True) as (settings, factory),
+          serve(live_app(settings, factory)) as base):
+        yield {"base": base, "factory": factory}
 
 
 def _editor(browser: Any, base: str) -> tuple[Any, list[str]]:
     """An admin on the editor of version 1, reached from the version page."""
-    page, problems = _page(browser)
-    page.goto(f"{base}/login")
-    page.fill("#username", "admin")
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/tasks")
+    page, problems = new_page(browser)
+    log_in(page, base, "admin", demo.DEMO_PASSWORD)
     page.goto(f"{base}/definitions/{KEY}/versions/1")
     page.click("a:has-text('Sunting di peramban')")
     page.wait_for_url(f"{base}/definitions/{KEY}/edit?from=1")
@@ -124,7 +92,7 @@ def test_an_owner_adds_a_kabid_task_checks_and_saves_a_draft(office: dict[str, A
     page.select_option(f"{pane} #p-form", "eskalasi_kunjungan.json")
     _set(page, f"{pane} #p-dueDuration", "P2D")
     assert page.locator(f"{pane} .djs-element[data-element-id=Tinjau_Eskalasi]").count() == 1
-    page.screenshot(path=str(ARTIFACTS / "editor-01-new-task.png"), full_page=True)
+    snap(page, "editor-01-new-task.png")
 
     form = _open(page, "forms/eskalasi_kunjungan.json")
     schema = json.loads(page.input_value(f"{form} textarea[name=schema]"))
@@ -140,13 +108,13 @@ def test_an_owner_adds_a_kabid_task_checks_and_saves_a_draft(office: dict[str, A
     assert page.locator("#editor-findings li.error").count() == 0
     _open(page, "monev_perpustakaan.bpmn")
     assert page.locator(f"{pane} .djs-element.senapas-warning").count() >= 1
-    page.screenshot(path=str(ARTIFACTS / "editor-02-checked.png"), full_page=True)
+    snap(page, "editor-02-checked.png")
 
     version = _save(page, base, "Tinjauan eskalasi oleh kepala bidang")
     assert "draf" in page.locator("h1").inner_text()
     changes = page.locator("table.diff").inner_text()
     assert "Tinjau_Eskalasi" in changes and "Koordinasi_Monev" in changes
-    page.screenshot(path=str(ARTIFACTS / "editor-03-draft-diff.png"), full_page=True)
+    snap(page, "editor-03-draft-diff.png")
     assert problems == []
 
     saved = _stored(office["factory"], version)
@@ -180,7 +148,7 @@ def test_an_owner_edits_a_rule_and_a_form_field_with_a_preview(office: dict[str,
     cell.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(">= 65")
-    page.screenshot(path=str(ARTIFACTS / "editor-04-dmn.png"), full_page=True)
+    snap(page, "editor-04-dmn.png")
 
     form = _open(page, "forms/eskalasi_kunjungan.json")
     schema = json.loads(page.input_value(f"{form} textarea[name=schema]"))
@@ -190,7 +158,7 @@ def test_an_owner_edits_a_rule_and_a_form_field_with_a_preview(office: dict[str,
     page.fill(f"{form} textarea[name=schema]", json.dumps(schema, ensure_ascii=False, indent=2))
     page.wait_for_selector(f"{form} [data-lang=id] :text('Tindak lanjut yang diputuskan')")
     page.wait_for_selector(f"{form} [data-lang=en] :text('Follow-up decided')")
-    page.screenshot(path=str(ARTIFACTS / "editor-05-form-preview.png"), full_page=True)
+    snap(page, "editor-05-form-preview.png")
 
     version = _save(page, base, "Batas siap dibina 65; judul tindak lanjut")
     assert problems == []
@@ -241,7 +209,7 @@ def test_a_broken_condition_is_marked_on_its_flow_and_saves_nothing(office: dict
     assert saved.value.status == 422
     page.wait_for_selector("#editor-status.error:not(:has-text('Pemeriksaan selesai'))")
     assert page.locator(f"#editor-findings li.error[data-element={flow}]").count() == 1
-    page.screenshot(path=str(ARTIFACTS / "editor-06-refused-draft.png"), full_page=True)
+    snap(page, "editor-06-refused-draft.png")
     assert page.url == f"{base}/definitions/{KEY}/edit?from=1"
     with office["factory"]() as session:
         assert len(versions.list_definitions(session)) == before

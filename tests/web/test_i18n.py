@@ -134,7 +134,7 @@ def test_every_error_code_raised_anywhere_has_indonesian_and_english_text():
     assert {"task_claimed", "not_your_lane", "required", "unknown_lane", "xml_invalid", "script_syntax",
             "too_many_logins", "maximum"} <= set(raised)
     missing = sorted(code for code in raised if code not in error_texts.TEXTS)
-    assert not missing, f"add these codes to web/error_texts.py: {missing}"
+    assert not missing, f"add these codes to web/error_texts/: {missing}"
     for code, params in raised.items():
         template = str(error_texts.TEXTS[code])
         needed = set(re.findall(r"%\((\w+)\)s", template))

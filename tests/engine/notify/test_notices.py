@@ -59,16 +59,16 @@ def test_taking_a_task_oneself_tells_nobody(office):
 
 
 def test_the_engine_assigning_an_opened_task_tells_its_holder(office, monkeypatch):
-    from engine.workflow import runtime
+    from engine.workflow import projection
 
-    project = runtime.project
+    project = projection.project
 
     def assigned_by_engine(instance, task, now, office=None):
         row = project(instance, task, now, office)
         row.assignee = "petugas2"
         return row
 
-    monkeypatch.setattr(runtime, "project", assigned_by_engine)
+    monkeypatch.setattr(projection, "project", assigned_by_engine)
     iid = start(office, "approval", PETUGAS)
     [notice] = stored(office, username="petugas2")
     assert (notice.kind, notice.task_id, notice.params["by"]) == ("assigned", open_task(office, iid, "submit"),
