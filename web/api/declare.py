@@ -21,8 +21,9 @@ from flask import Blueprint, g, request
 from jsonschema import Draft202012Validator
 
 from engine.definitions import forms
-from engine.errors import BadRequest, ValidationFailed, field_error
+from engine.errors import BadRequest, Forbidden, ValidationFailed, field_error
 from web.api.base import json_body
+from web.callers import current_actor
 
 # The statuses an error answer can have and the codes each carries unless an operation names its own.
 ERROR_CODES: dict[int, tuple[str, ...]] = {
@@ -54,6 +55,7 @@ class Operation:
     path: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     blank: Mapping[str, str] = field(default_factory=dict)
+    admin: bool = False
 
 
 OPERATIONS: list[Operation] = []
@@ -63,21 +65,24 @@ def route(bp: Blueprint, rule: str, method: str, *, summary: str, tag: str, resp
           query: dict[str, Any] | None = None, body: dict[str, Any] | None = None, body_required: bool = True,
           form: dict[str, Any] | None = None, security: str = "bearer",
           links: Mapping[int, Mapping[str, Any]] | None = None, path: Mapping[str, Any] | None = None,
-          description: str = "", blank: Mapping[str, str] | None = None,
+          description: str = "", blank: Mapping[str, str] | None = None, admin: bool = False,
           ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare and register one operation; `responses` maps a status to a schema, a tuple of codes or None.
 
-    `blank` names the error case of a text field that is missing or blank (default `text_required`).
+    `blank` names the error case of a text field that is missing or blank (default `text_required`);
+    `admin` refuses everyone else (403) before the request is looked at.
     """
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         operation = Operation(rule=rule, method=method.upper(), endpoint=view.__name__, summary=summary, tag=tag,
                               responses=responses, query=query, body=body, body_required=body_required, form=form,
                               security=security, links=links or {}, path=path or {}, description=description,
-                              blank=blank or {})
+                              blank=blank or {}, admin=admin)
         checkers = (_checker(query), _checker(body))
 
         @functools.wraps(view)
         def checked(**kwargs: Any) -> Any:
+            if operation.admin and "admin" not in current_actor().roles:
+                raise Forbidden("admins_only")
             g.api_query = _check_query(operation, checkers[0])
             g.api_body = _check_body(operation, checkers[1])
             return view(**kwargs)
@@ -176,6 +181,8 @@ def _refuse(checker: Draft202012Validator, values: Any, blank: Mapping[str, str]
         raise BadRequest(blank[first["path"]], details=details)
     if declared.get("type") == "string" and (first["code"] in SHAPE or declared.get("pattern") == NOT_BLANK):
         raise BadRequest("text_required", field=first["path"], details=details)
+    if not data and first["code"] == "not_a_choice" and "enum" in declared:
+        raise BadRequest("choice_required", field=first["path"], choices=declared["enum"], details=details)
     if not data or any(detail["code"] in SHAPE for detail in details):
         raise BadRequest("request_shape", details=details)
     raise ValidationFailed("form_invalid", details=details)

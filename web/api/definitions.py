@@ -44,7 +44,7 @@ def list_definitions() -> Any:
 
 
 @declare.route(bp, "/definitions", "POST", summary="Deploy (admin): one .bpmn, several files (repeated `file`) or one "
-               ".zip bundle", tag="definitions", form=UPLOAD,
+               ".zip bundle", tag="definitions", admin=True, form=UPLOAD,
                responses={201: ref("Definition"), 200: ref("Definition"), 403: None, 422: ("invalid_definition",)})
 def upload_definition() -> Any:
     """Deploy an upload (one `.bpmn`, several files or a `.zip` bundle): 201 new, 200 identical to a version."""
@@ -66,7 +66,7 @@ def upload_definition() -> Any:
 
 
 @declare.route(bp, "/definitions/validate", "POST", summary="Check an upload as a deploy would; nothing is stored "
-               "(admin)", tag="definitions", form=file_form(many=True), responses={
+               "(admin)", tag="definitions", admin=True, form=file_form(many=True), responses={
                    200: {"type": "object", "required": ["errors", "warnings"],
                          "properties": {"errors": FINDINGS, "warnings": FINDINGS}}, 403: None,
                    422: ("invalid_definition",)})
@@ -104,7 +104,8 @@ def findings(problems: Any) -> list[dict[str, Any]]:
 
 
 @declare.route(bp, "/definitions/<key>/versions", "GET", summary="Every version of a key with its status and "
-               "instances (admin)", tag="definitions", path=KEY, responses={200: list_of("Version"), **ADMIN},
+               "instances (admin)", tag="definitions", admin=True, path=KEY,
+               responses={200: list_of("Version"), **ADMIN},
                links={200: {"GetBpmn": {"operationId": "definition_bpmn", "parameters": {
                    "key": "$request.path.key", "version": "$response.body#/items/0/version"}}}})
 def definition_versions(key: str) -> Any:
@@ -115,7 +116,7 @@ def definition_versions(key: str) -> Any:
 
 
 @declare.route(bp, "/definitions/<key>/versions/<int:version>/bpmn", "GET", summary="The main XML of a version "
-               "(admin)", tag="definitions", path=VERSION_PATH,
+               "(admin)", tag="definitions", admin=True, path=VERSION_PATH,
                responses={200: ("application/xml", {"type": "string"}), **ADMIN})
 def definition_bpmn(key: str, version: int) -> Any:
     """The XML of one version (admins only, as on the pages: scripts and conditions are in it)."""
@@ -124,7 +125,7 @@ def definition_bpmn(key: str, version: int) -> Any:
 
 
 @declare.route(bp, "/definitions/<key>/versions/<int:version>/bundle", "GET", summary="The whole bundle as a zip "
-               "(admin)", tag="definitions", path=VERSION_PATH,
+               "(admin)", tag="definitions", admin=True, path=VERSION_PATH,
                responses={200: ("application/zip", {"type": "string", "format": "binary"}), **ADMIN})
 def definition_bundle(key: str, version: int) -> Any:
     """The whole bundle of one version as a zip; deploying it again yields the same version."""
@@ -157,7 +158,7 @@ def retire_version(key: str, version: int) -> Any:
 
 
 @declare.route(bp, "/definitions/<key>/diff", "GET", summary="What changed between two versions (admin)",
-               tag="definitions", path=KEY, query=PAIR, responses={200: ref("Diff"), **ADMIN})
+               tag="definitions", admin=True, path=KEY, query=PAIR, responses={200: ref("Diff"), **ADMIN})
 def definition_diff(key: str) -> Any:
     """What changed between two versions: elements per process, lanes, forms field by field, DMN rules."""
     require_admin()
@@ -166,7 +167,7 @@ def definition_diff(key: str) -> Any:
 
 
 @declare.route(bp, "/definitions/<key>/diff.svg", "GET", summary="The `to` diagram with added, changed and "
-               "removed elements marked (admin)", tag="definitions", path=KEY, query=PAIR,
+               "removed elements marked (admin)", tag="definitions", admin=True, path=KEY, query=PAIR,
                responses={200: ("image/svg+xml", {"type": "string"}), **ADMIN})
 def definition_diff_svg(key: str) -> Any:
     """The `to` diagram with added, changed and removed elements marked, and a legend."""

@@ -11,7 +11,7 @@ from engine.libraries import access, fields, registry, results
 from web import db
 from web.api import declare
 from web.api.base import bp, listing, page_args
-from web.api.schemas import PAGING, SEARCH, list_of, query, ref
+from web.api.schemas import PAGING, SEARCH, any_case, list_of, query, ref
 from web.api.serialize import iso
 from web.callers import current_actor
 
@@ -37,8 +37,11 @@ def result_item(result: results.LibraryResult) -> dict[str, Any]:
 
 @declare.route(bp, "/libraries", "GET", summary="The library registry", tag="libraries",
                query=query({"q": {**SEARCH, "description": "name, NPP, NPSN or address"},
-                            "kecamatan": {"type": "string", "enum": list(fields.KECAMATAN)},
-                            "library_type": {"type": "string", "enum": list(fields.LIBRARY_TYPES)}, **PAGING}),
+                            "kecamatan": {"type": "string", "enum": any_case(*fields.KECAMATAN)},
+                            "library_type": {"type": "string", "enum": any_case(
+                                *fields.LIBRARY_TYPES, *fields.LIBRARY_TYPES.values(),
+                                *(key.replace("_", " ") for key in fields.LIBRARY_TYPES), "madrasah",
+                                "sekolah/madrasah")}, **PAGING}),
                responses={200: list_of("Library")},
                links={200: {"GetLibrary": {"operationId": "get_library",
                                            "parameters": {"library_id": "$response.body#/items/0/id"}}}})

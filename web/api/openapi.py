@@ -66,6 +66,8 @@ def _statuses(operation: declare.Operation) -> dict[int, Any]:
         implied[400] = None
     if RULE_PARAM.search(operation.rule):
         implied[404] = None
+    if operation.admin:
+        implied[403] = None
     declared = {status: tuple(codes) if codes else declare.ERROR_CODES[status]
                 for status, codes in operation.responses.items() if status >= 400}
     for status in implied.keys() & declared.keys():  # what every operation of the kind can answer stays

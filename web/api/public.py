@@ -42,8 +42,8 @@ def post_complaint() -> Any:
                "(no login); 404 alike for a wrong reference or contact", tag="public", security="none",
                path={"reference": {"type": "string", "minLength": 1, "maxLength": 40,
                                    "pattern": "^[A-Za-z0-9-]+$", "examples": ["ADU-2026-000001"]}},
-               query={"type": "object", "required": ["contact"],
-                      "properties": {"contact": {"type": "string", "minLength": 1, "maxLength": 120,
+               query={"type": "object",
+                      "properties": {"contact": {"type": "string", "maxLength": 120,
                                                  "pattern": "^[^\\x00]*$"}}},
                responses={200: ref("ComplaintStatus"), 429: None})
 def get_complaint_status(reference: str) -> Any:

@@ -191,6 +191,11 @@ NEEDED_TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "
 REASON = {"type": "string", "maxLength": 2000, "description": "kept in the audit history"}
 
 
+def any_case(*names: str) -> list[str]:
+    """Names a filter takes in any of their usual spellings (the server compares them case-blind)."""
+    return sorted({form for name in names for form in (name, name.lower(), name.upper(), name.title())})
+
+
 def query(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
     """The schema of an operation's query arguments (one property each)."""
     return {"type": "object", "properties": properties, "required": list(required)}

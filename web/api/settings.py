@@ -33,7 +33,7 @@ ADMIN = {403: None}
 SETTINGS = {"type": "object", "description": "every setting; the emblem as its hash and size"}
 
 
-@declare.route(bp, "/settings", "GET", summary="The agency settings (admin)", tag="settings",
+@declare.route(bp, "/settings", "GET", summary="The agency settings (admin)", tag="settings", admin=True,
                responses={200: SETTINGS, **ADMIN})
 def get_settings() -> Any:
     """The agency settings (administrators)."""
@@ -74,7 +74,7 @@ def _section(section: str) -> Any:
         return put_settings(section)
     put.__name__ = put.__doc__ = f"put_settings_{section}"
     return declare.route(bp, f"/settings/{section}", "PUT", summary=f"Replace the {section.replace('_', ' ')} "
-                         "section of the settings (admin), all or nothing; audited", tag="settings",
+                         "section of the settings (admin), all or nothing; audited", tag="settings", admin=True,
                          body=SECTION_BODIES[section], responses={
                              200: {"type": "object", "properties": {
                                  "changed": {"type": "array", "items": {"type": "string"}}, "settings": SETTINGS}},
@@ -94,7 +94,7 @@ def put_settings(section: str) -> Any:
 
 
 @declare.route(bp, "/settings/emblem", "PUT", summary="Upload the regency emblem (admin): PNG or JPEG, at most "
-               "512 KB, decoded and stored as PNG", tag="settings", form=file_form(),
+               "512 KB, decoded and stored as PNG", tag="settings", admin=True, form=file_form(),
                responses={200: {"type": "object", "properties": {"sha256": {"type": "string"}}}, **ADMIN,
                           422: ("invalid_data",)})
 def put_emblem() -> Any:

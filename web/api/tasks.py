@@ -15,7 +15,7 @@ from engine.workflow import runtime
 from web import bpmn_info, db
 from web.api import declare
 from web.api.base import bp, json_body, listing, page_args, text_field
-from web.api.schemas import ID_MAX, NEEDED_TEXT, PAGING, PLAIN, SEARCH, body, list_of, query, ref
+from web.api.schemas import ID_MAX, NEEDED_TEXT, PAGING, PLAIN, SEARCH, any_case, body, list_of, query, ref
 from web.api.serialize import document_item, event_item, iso, task_item
 from web.callers import current_actor
 
@@ -46,7 +46,7 @@ FIRST_TASK = {"GetTask": {"operationId": "get_task", "parameters": {"task_id": "
                             "q": {**SEARCH, "description": "the task title, the instance title, the library name"},
                             "instance_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
                             "library_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
-                            "kecamatan": {"type": "string", "enum": list(fields.KECAMATAN),
+                            "kecamatan": {"type": "string", "enum": any_case(*fields.KECAMATAN),
                                           "description": "the library's kecamatan"},
                             "overdue": {"type": "boolean",
                                         "description": "true: open tasks past their due time (archive: done late)"},

@@ -79,7 +79,7 @@ def list_users() -> Any:
 
 
 @declare.route(bp, "/users", "POST", summary="Add a person (admin); the answer carries the generated password, once",
-               tag="users", body=body({"username": {"type": "string", "maxLength": 64}, **ACCOUNT_FIELDS},
+               tag="users", admin=True, body=body({"username": {"type": "string", "maxLength": 64}, **ACCOUNT_FIELDS},
                                       ("username", "name", "roles")),
                responses={201: {"allOf": [ref("Account"), {"type": "object", "properties": {
                    "password": {"type": "string"}}}]}, 403: None, 422: ("invalid_data",)}, links={201: ON_USER})
