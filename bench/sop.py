@@ -92,8 +92,12 @@ def form_data(name: str, library_ids: list[int], item: int | None) -> dict[str, 
         "Kunjungan_Pembinaan": lambda: {"kunjungan_pembinaan": {
             "tanggal": day, "topik": ["administrasi", "otomasi"], "catatan": "Pendampingan SLiMS.",
             "siap_akreditasi": True}},
-        "Pendampingan_Akreditasi": lambda: {"akreditasi": {"tanggal": day, "nilai": 82.5, "predikat": "B",
-                                                           "nomor_sertifikat": f"SERT/{item}/{VISIT.year}"}},
+        "Pengajuan_Akreditasi": lambda: {"pengajuan_akreditasi": {"tanggal_pengajuan": day,
+                                                                  "nomor_sipapi": f"SIPAPI-{item}"}},
+        "Pendampingan_Akreditasi": lambda: {"pendampingan_akreditasi": {
+            "tanggal": day, "petugas": ["petugas"], "catatan": "Visitasi didampingi."}},
+        "Hasil_Akreditasi": lambda: {"akreditasi": {"status": "terakreditasi", "tanggal": day, "nilai": 82.5,
+                                                    "nomor_sertifikat": f"SERT/{item}/{VISIT.year}"}},
     }
     return by_name[name]()
 

@@ -34,7 +34,9 @@ STAGES = ("monev", "selection", "coaching", "accreditation")
 STAGE_OF_TASK: dict[str, str] = {
     "Kunjungan_Monev": "monev", "Eskalasi_Kunjungan": "monev", "Monev": "monev",
     "Pemilihan_Pembinaan": "selection", "Surat_Pemberitahuan_Pembinaan": "selection",
-    "Kunjungan_Pembinaan": "coaching", "Pendampingan_Akreditasi": "accreditation",
+    "Kunjungan_Pembinaan": "coaching", "Pengajuan_Akreditasi": "accreditation",
+    "Pendampingan_Akreditasi": "accreditation", "Hasil_Akreditasi": "accreditation",
+    "Tindak_Lanjut_Akreditasi": "accreditation",
 }
 # The people whose workload is listed even when they hold nothing: the Bidang Perpustakaan.
 STAFF_ROLES = frozenset({"kabid", "subkoor", "petugas"})

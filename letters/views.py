@@ -20,6 +20,10 @@ CHANNELS = {"kotak_saran": "kotak saran", "telepon": "telepon", "email": "surat 
 MONEV_PURPOSE = "Melaksanakan monitoring dan evaluasi (monev) penyelenggaraan perpustakaan"
 COACHING_PURPOSE = ("Melaksanakan pembinaan dan pendampingan perpustakaan menuju akreditasi, meliputi "
                     "administrasi dan tata kelola serta otomasi perpustakaan")
+ACCOMPANIMENT_PURPOSE = ("Melaksanakan pendampingan akreditasi perpustakaan pada visitasi penilaian akreditasi "
+                         "oleh Perpustakaan Nasional Republik Indonesia")
+ACCREDITATION_STATUS = {"terakreditasi": "Terakreditasi", "tidak_terakreditasi": "Tidak terakreditasi",
+                        "tertunda": "Tertunda di Perpustakaan Nasional"}
 
 
 def view(kind: str, context: dict[str, Any]) -> dict[str, Any]:
@@ -174,12 +178,15 @@ def _item_row(context: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, 
 def _surat_tugas(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     row, coaching_row = _item_row(context, data)
     step = _text(context.get("step")).lower()
-    coaching = coaching_row or "pembinaan" in step or "coach" in step
+    accompaniment = "pendampingan" in step
+    coaching = not accompaniment and (coaching_row or "pembinaan" in step or "coach" in step)
     work = _dict(data.get("kunjungan_pembinaan" if coaching else "kunjungan_monev"))
     planned = data.get("tanggal_pembinaan") if coaching else None
     # A surat tugas is made when the visit opens: the planned date is this visit's, while a visit record
     # already in the data is the previous visit's (a repeated coaching visit).
     when = planned or row.get("visit_date") or row.get("tanggal") or work.get("tanggal") or context.get("date")
+    if accompaniment:  # the accreditation visit Perpusnas planned, else the day the letter is made
+        when = _dict(data.get("pengajuan_akreditasi")).get("jadwal_visitasi") or context.get("date")
     days = data["durasi_hari"] if isinstance(data.get("durasi_hari"), int) else 1
     team = _team(row) or [_text(context.get("actor")).lower()]
     year = _text(context.get("date"))[:4]
@@ -189,7 +196,8 @@ def _surat_tugas(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
             "bases": [*(_text(b) for b in context.get("legal_bases") or [] if _text(b)),
                       *([budget.replace("{year}", year)] if budget else [])],
             "library": _item_library(context, row),
-            "purpose": COACHING_PURPOSE if coaching else MONEV_PURPOSE, "when": when,
+            "purpose": ACCOMPANIMENT_PURPOSE if accompaniment else COACHING_PURPOSE if coaching else MONEV_PURPOSE,
+            "when": when,
             "duration": count_words(max(days, 1), "hari")}
 
 
@@ -290,10 +298,20 @@ def _monev_summary(context: dict[str, Any], data: dict[str, Any]) -> dict[str, A
 
 
 def _accreditation(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The coaching and accreditation of one library: submission, accompaniment visit and result, or its drop-out."""
     row, _ = _item_row(context, data)
     recorded = [_dict(r) for r in context.get("results") or []]
-    return {"library": _item_library(context, row),
-            "result": _dict(data.get("akreditasi")), "monev": recorded[-1] if recorded else score_of(data),
+    # The result as the process derived it (grade from the bands, validity); earlier documents kept only the form.
+    result = _dict(data.get("hasil_akreditasi")) or _dict(data.get("akreditasi"))
+    visit = _dict(data.get("pendampingan_akreditasi")) or _dict(result.get("pendampingan"))
+    visits = data.get("riwayat_pembinaan")
+    return {"library": _item_library(context, row), "result": result,
+            "status": ACCREDITATION_STATUS.get(_text(result.get("status")), ""),
+            "submission": _dict(data.get("pengajuan_akreditasi")) or _dict(result.get("pengajuan")),
+            "visit": visit, "companions": [_officer(context, name) for name in visit.get("petugas") or []],
+            "dropped_out": _dict(data.get("mundur")), "round": data.get("putaran_pembinaan"),
+            "coaching_visits": len(visits) if isinstance(visits, list) else None,
+            "monev": recorded[-1] if recorded else score_of(data),
             "officer": _officer(context, row.get("officer") or context.get("actor"))}
 
 

@@ -5,7 +5,8 @@ validated, documents numbered, results recorded, audited), done as the demo pers
 it. Earlier cycles are recorded as of an earlier day (`tasks.complete(today=...)`), so their dates
 are in the past like a real office's; visits whose day has passed escalate to kabid on their own.
 
-After seeding: an earlier cycle is finished (one library coached and accredited); the current
+After seeding: an earlier cycle is finished (two libraries coached: one dropped out, the other
+submitted to Perpusnas, accompanied and accredited); the current
 cycle has visits done, one overdue visit escalated to kabid and visits still to come; a newer cycle
 waits for the mitra's confirmation; one complaint waits for triage and one is being handled.
 """
@@ -138,7 +139,7 @@ def _watch(office: Office, cycle: int, library: int, on: date) -> None:
 
 
 def _earlier_cycle(office: Office, libs: list[int]) -> None:
-    """A finished cycle, about five months ago: three libraries visited, one coached and accredited."""
+    """A finished cycle, about five months ago: three libraries visited, two coached (one drops out, one accredited)."""
     start = office.today - timedelta(days=150)
     visits = {libs[0]: start + timedelta(days=10), libs[1]: start + timedelta(days=11),
               libs[2]: start + timedelta(days=12)}
@@ -149,18 +150,30 @@ def _earlier_cycle(office: Office, libs: list[int]) -> None:
         _visit(office, cycle, lid, day, given, changes)
         _watch(office, cycle, lid, day)
     chosen = start + timedelta(days=20)
-    office.do(cycle, "Pemilihan_Pembinaan", "kabid", {"pembinaan": [libs[1]],
-                                                      "catatan_pemilihan": "Skor tertinggi; siap dibina."}, on=chosen)
+    office.do(cycle, "Pemilihan_Pembinaan", "kabid", {"pembinaan": [libs[1], libs[0]],
+                                                      "catatan_pemilihan": "Dua skor tertinggi; dibina."}, on=chosen)
     coaching = start + timedelta(days=40)
     office.do(cycle, "Surat_Pemberitahuan_Pembinaan", "petugas", {
         "surat_pembinaan": _letter("Pemberitahuan Jadwal Pembinaan Perpustakaan Menuju Akreditasi"),
-        "jadwal_pembinaan": [{"library": libs[1], "visit_date": _iso(coaching), "officer": "petugas"}]}, on=chosen)
+        "jadwal_pembinaan": [{"library": lid, "visit_date": _iso(coaching), "officer": "petugas"}
+                             for lid in (libs[1], libs[0])]}, on=chosen)
+    office.do(cycle, "Kunjungan_Pembinaan", "petugas", {"kunjungan_pembinaan": {
+        "tanggal": _iso(coaching), "topik": ["administrasi"], "catatan": "Kepala sekolah menyatakan mundur.",
+        "mundur": True, "alasan_mundur": "Ruang perpustakaan dipakai untuk kelas selama renovasi gedung sekolah."}},
+        library=libs[0], on=coaching)
     office.do(cycle, "Kunjungan_Pembinaan", "petugas", {"kunjungan_pembinaan": {
         "tanggal": _iso(coaching), "topik": ["administrasi", "otomasi"], "catatan": "Dokumen akreditasi lengkap.",
         "siap_akreditasi": True}}, library=libs[1], on=coaching)
-    accredited = start + timedelta(days=70)
-    office.do(cycle, "Pendampingan_Akreditasi", "subkoor", {"akreditasi": {
-        "tanggal": _iso(accredited), "nilai": 91.17, "predikat": "A",
+    submitted, visited = start + timedelta(days=45), start + timedelta(days=70)
+    office.do(cycle, "Pengajuan_Akreditasi", "petugas", {"pengajuan_akreditasi": {
+        "tanggal_pengajuan": _iso(submitted), "nomor_sipapi": f"SIPAPI-{submitted.year}-0001",
+        "jadwal_visitasi": _iso(visited)}}, library=libs[1], on=submitted)
+    office.do(cycle, "Pendampingan_Akreditasi", "subkoor", {"pendampingan_akreditasi": {
+        "tanggal": _iso(visited), "petugas": ["petugas"],
+        "catatan": "Visitasi berjalan lancar; penilai meminta bukti kegiatan literasi."}}, library=libs[1], on=visited)
+    accredited = start + timedelta(days=100)
+    office.do(cycle, "Hasil_Akreditasi", "subkoor", {"akreditasi": {
+        "status": "terakreditasi", "tanggal": _iso(accredited), "nilai": 91.17,
         "nomor_sertifikat": f"AKR/0001/{accredited.year}"}}, library=libs[1], on=accredited)
 
 

@@ -10,7 +10,9 @@ what it must mean (the vocabulary is documented in processes/README.md):
 - `"x-senapas-after": "<sibling>"`: a date later than the date in the sibling field;
 - `"x-senapas-covers": "<workflow variable>"`: inside array items, the values of this field across
   the array are exactly the list the workflow holds under that name (each once);
-- `"x-senapas-grade-of": "<sibling>"`: the grade the `grade_bands` setting gives the sibling score.
+- `"x-senapas-grade-of": "<sibling>"`: the grade the `grade_bands` setting gives the sibling score;
+- `"x-senapas-status-of": "<sibling>"`: an accreditation status (`terakreditasi`, `tidak_terakreditasi`)
+  that agrees with the sibling score under the `grade_bands` setting (other statuses are not checked).
 
 Every failure is one detail (field path, code) of one ValidationFailed; nothing is stored then.
 """
@@ -25,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import settings
 from engine.errors import ValidationFailed, field_error
 from engine.libraries import results
 from engine.libraries.registry import Library
@@ -41,9 +44,12 @@ RULES: dict[str, frozenset[Any] | None] = {
     "x-senapas-after": None,
     "x-senapas-covers": None,
     "x-senapas-grade-of": None,
+    "x-senapas-status-of": None,
 }
 # Rules whose value names a sibling property of the same object.
-SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of")
+SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of", "x-senapas-status-of")
+# The accreditation statuses `x-senapas-status-of` checks, and whether each means a grade was given.
+ACCREDITED_STATUSES = {"terakreditasi": True, "tidak_terakreditasi": False}
 # Other keywords forms may carry (rendering, sources, translations, instruments).
 OTHER_KEYWORDS = frozenset({"x-senapas-source", "x-senapas-choices", "x-senapas-i18n", "x-senapas-widget",
                             "x-senapas-instrument", "x-senapas-instrument-version",
@@ -152,8 +158,11 @@ def _values(node: Any, steps: tuple[str | None, ...], path: str, array: str = ""
     if step is EACH:
         if isinstance(node, list):
             for index, item in enumerate(node):
+                where = f"{path}.{index}" if path else str(index)
                 if rest:
-                    yield from _values(item, rest, f"{path}.{index}" if path else str(index), path)
+                    yield from _values(item, rest, where, path)
+                else:  # an item that is a plain value (a list of usernames): it has no siblings
+                    yield where, {}, path, item
         return
     if isinstance(node, Mapping) and step in node:
         where = f"{path}.{step}" if path else step
@@ -191,6 +200,13 @@ def _apply(session: Session, rule: Rule, found: list[Found], current: Mapping[st
                 expected = results.grade_for(session, float(score))
                 if value != expected:
                     details.append(field_error(path, "grade_mismatch", expected=expected, score=score))
+    elif rule.keyword == "x-senapas-status-of":
+        for path, holder, _, value in found:
+            score = holder.get(rule.value)
+            if value in ACCREDITED_STATUSES and isinstance(score, int | float) and not isinstance(score, bool):
+                grade = results.grade_for(session, float(score))
+                if ACCREDITED_STATUSES[value] != (grade != settings.get(session, "not_accredited_label")):
+                    details.append(field_error(path, "status_mismatch", grade=grade, score=score))
 
 
 def _officers(session: Session, found: list[Found], details: list[dict[str, Any]]) -> None:

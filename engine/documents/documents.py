@@ -332,7 +332,7 @@ def _officer_names(value: Any, depth: int = 0) -> Iterator[str]:
         for key, item in value.items():
             if key in OFFICER_KEYS and isinstance(item, str):
                 yield item.strip().lower()
-            elif key in MEMBER_KEYS and isinstance(item, list):
+            elif key in OFFICER_KEYS | MEMBER_KEYS and isinstance(item, list):
                 yield from (name.strip().lower() for name in item if isinstance(name, str))
             else:
                 yield from _officer_names(item, depth + 1)
@@ -350,4 +350,6 @@ def _title(kind: str, data: dict[str, Any], item_label: str | None) -> str:
         return f"{KINDS[kind]} {data['reference']}"
     if kind == "monev_summary" and isinstance(data.get("periode"), str):
         return f"{KINDS[kind]} – {data['periode']}"
+    if kind == "accreditation_summary" and isinstance(data.get("mundur"), dict) and data["mundur"]:
+        return f"Ringkasan Pembinaan (mundur) – {item_label}" if item_label else "Ringkasan Pembinaan (mundur)"
     return f"{KINDS[kind]} – {item_label}" if item_label else KINDS[kind]

@@ -1,7 +1,8 @@
 """Monev and accreditation results of libraries, kept per library across cycles.
 
 A result is recorded when a BPMN step carrying the `libraryResult` property completes; an
-accreditation result also updates the library's profile.
+accreditation decision also updates the library's profile. An accreditation still pending at
+Perpusnas and a coaching that ended early (the library dropped out) are kept without a score.
 """
 
 from __future__ import annotations
@@ -24,18 +25,20 @@ from engine.people.users import Actor
 from engine.workflow.runtime import WIB
 from engine.workflow.steps import StepDone
 
-RESULT_KINDS = ("monev", "accreditation")
+RESULT_KINDS = ("monev", "accreditation", "coaching")
 # The library's figures a monev records at the visit (`profil` of the monev form), as agreed with the letters.
 PROFILE_FIGURES = ("koleksi_judul", "koleksi_eksemplar", "tenaga", "tenaga_terlatih", "anggaran", "jam_buka", "npp")
 # Where each figure goes in the registry's profile when the officer applies them (the NPP has its own column).
 REGISTRY_PROFILE_KEYS = {"koleksi_judul": "collection_titles", "koleksi_eksemplar": "collection_copies",
                          "tenaga": "staff_count", "tenaga_terlatih": "staff_trained", "anggaran": "budget",
                          "jam_buka": "opening_hours"}
-DEFAULT_RESULT_VARIABLE: dict[str, str | None] = {"monev": "hasil", "accreditation": None}
+DEFAULT_RESULT_VARIABLE: dict[str, str | None] = {"monev": "hasil", "accreditation": None, "coaching": None}
+# An accreditation result without a decision yet (no score, the registry keeps its accreditation).
+PENDING = "tertunda"
 
 
 class LibraryResult(Base):
-    """One monev or accreditation result of a library in one cycle (the instance, titled by its period)."""
+    """One monev, accreditation or coaching result of a library in one cycle (the instance, titled by its period)."""
 
     __tablename__ = "library_results"
     __table_args__ = (Index("ix_library_results_history", "library_id", "recorded_at"),)
@@ -47,7 +50,7 @@ class LibraryResult(Base):
     task_name: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
     period: Mapped[str] = mapped_column(String(300), default="")
-    score: Mapped[float]
+    score: Mapped[float | None]
     grade: Mapped[str] = mapped_column(String(40), default="")
     components: Mapped[list[Any]] = mapped_column(default=list)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -67,29 +70,40 @@ def grade_for(session: Session, score: float) -> str:
     return str(settings.get(session, "not_accredited_label"))
 
 
-def record_result(session: Session, library_id: int, kind: str, score: float, recorded_by: str, *,
+def record_result(session: Session, library_id: int, kind: str, score: float | None, recorded_by: str, *,
                   grade: str | None = None, period: str = "", components: list[Any] | None = None,
                   details: dict[str, Any] | None = None, instance_id: int | None = None,
                   task_id: str | None = None, task_name: str | None = None) -> LibraryResult:
-    """Add a monev or accreditation result to a library's history; accreditation updates its profile."""
-    # Only an accreditation changes the library's profile: a monev result needs no more than its id.
+    """Add a result to a library's history; an accreditation decision (with a score) updates its profile.
+
+    A monev and an accreditation decision carry a score (0–100); an accreditation whose details say it
+    is pending at Perpusnas, and a coaching result (e.g. the library dropped out), have none.
+    """
+    # Only an accreditation decision changes the library's profile: other results need no more than its id.
     library_id = registry.as_id(library_id)
-    library = registry.get(session, library_id) if kind == "accreditation" else None
+    details = dict(details or {})
+    scoreless = kind == "coaching" or (kind == "accreditation" and details.get("status") == PENDING)
+    library = registry.get(session, library_id) if kind == "accreditation" and not scoreless else None
     if library is None and not registry.summaries(session, [library_id]):
         raise NotFound("library_not_found")
     if kind not in RESULT_KINDS:
         raise BadRequest("unknown_result_kind", kind=kind, choices=list(RESULT_KINDS))
-    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
+    value: float | None = None
+    if scoreless and score is None:
+        pass
+    elif isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
         raise BadRequest("result_score_range", kind=kind, score=repr(score))
-    details = dict(details or {})
+    else:
+        value = float(score)
     values = {"library_id": library_id, "instance_id": instance_id, "task_id": task_id, "task_name": task_name,
-              "kind": kind, "period": period[:300], "score": float(score),
-              "grade": grade or grade_for(session, float(score)), "components": list(components or []),
-              "details": details, "recorded_at": utcnow(), "recorded_by": recorded_by}
+              "kind": kind, "period": period[:300], "score": value,
+              "grade": (grade or "") if value is None else (grade or grade_for(session, value)),
+              "components": list(components or []), "details": details, "recorded_at": utcnow(),
+              "recorded_by": recorded_by}
     # A result is only ever added: one prepared INSERT, visible at once to the letters of the same action.
     result = LibraryResult(**values)
     result.id = execute(session, _INSERT_RESULT, values).scalar_one()
-    if library is not None:
+    if library is not None and result.score is not None:
         accredited = result.grade != settings.get(session, "not_accredited_label")
         when = as_date(details.get("date"))
         registry.apply_values(library, {
@@ -120,7 +134,7 @@ def apply_profile(session: Session, library_id: int, profile: Mapping[str, Any],
 
 
 def history(session: Session, library_id: int) -> list[LibraryResult]:
-    """A library's monev and accreditation results, oldest first."""
+    """A library's monev, accreditation and coaching results, oldest first."""
     registry.get(session, library_id)
     return list(session.scalars(select(LibraryResult).where(LibraryResult.library_id == library_id)
                                 .order_by(LibraryResult.recorded_at, LibraryResult.id)))
@@ -148,12 +162,14 @@ _RESULT_OF_TASK = select(_RESULTS.c.id).where(_RESULTS.c.task_id == bindparam("t
 
 
 def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Actor) -> None:
-    """Record the result of a step whose `libraryResult` property is "monev" or "accreditation".
+    """Record the result of a step whose `libraryResult` property is "monev", "accreditation" or "coaching".
 
     The library is the step's multi-instance item (or `libraryVariable`, or a `library` value in
     the step's data); the result is the dict named by `resultVariable` (monev default `hasil`, the
-    output of `monev_score`; accreditation default: the step's own data). A misconfigured step is
-    refused with a message naming it, so a result is never silently lost.
+    output of `monev_score`; otherwise default: the step's own data). An accreditation result names
+    its `status` (`tertunda`: no score yet) and may carry its submission (`pengajuan`) and
+    accompaniment visit (`pendampingan`); a coaching result (a drop-out) its `status` and `alasan`.
+    A misconfigured step is refused with a message naming it, so a result is never silently lost.
     """
     if step.opened:
         return
@@ -175,11 +191,20 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
     if not isinstance(found, dict):
         raise BadRequest("step_result_variable_missing", where=where, variable=variable)
     score = _first(found, "total", "score", "nilai")
-    if isinstance(score, bool) or not isinstance(score, int | float):
+    scoreless = kind == "coaching" or (kind == "accreditation" and found.get("status") == PENDING)
+    if scoreless:
+        score = score if isinstance(score, int | float) and not isinstance(score, bool) else None
+    elif isinstance(score, bool) or not isinstance(score, int | float):
         raise BadRequest("step_result_without_score", where=where, kind=kind, variable=variable)
     common: dict[str, Any] = {"period": instance.title, "instance_id": instance.id, "task_id": step.task_id,
               "task_name": step.name, "grade": as_text(_first(found, "grade", "predikat")) or None}
-    if kind == "monev":
+    if kind == "coaching":
+        details = {"status": as_text(found.get("status")), "reason": as_text(found.get("alasan")),
+                   "date": found.get("tanggal"), "round": found.get("putaran"),
+                   "visits": found.get("jumlah_pembinaan")}
+        record_result(session, library_id, kind, None, actor.username,
+                      details={k: v for k, v in details.items() if v not in (None, "")}, **common)
+    elif kind == "monev":
         # The monev grade is the agency's reading of the score under its own bands (a setting),
         # whatever bands the instrument script used; accreditation keeps its official grade.
         common["grade"] = None
@@ -198,10 +223,18 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
             apply_profile(session, library_id, profile, actor, instance_id=instance.id, task_id=step.task_id,
                           task_name=step.name)
     else:
-        details = {"certificate_number": _first(found, "certificate_number", "nomor_sertifikat"),
+        submission, visit = _mapping(found.get("pengajuan")), _mapping(found.get("pendampingan"))
+        details = {"status": as_text(found.get("status")),
+                   "certificate_number": _first(found, "certificate_number", "nomor_sertifikat"),
+                   "valid_from": _first(found, "valid_from", "berlaku_mulai"),
                    "valid_until": _first(found, "valid_until", "berlaku_sampai"),
-                   "date": _first(found, "date", "tanggal"), "notes": _first(found, "notes", "catatan")}
-        record_result(session, library_id, kind, score, actor.username,
+                   "date": _first(found, "date", "tanggal"), "notes": _first(found, "notes", "catatan"),
+                   "round": found.get("putaran"),
+                   "submission": {k: v for k, v in {"date": submission.get("tanggal_pengajuan"),
+                                                    "sipapi": submission.get("nomor_sipapi")}.items() if v} or None,
+                   "accompaniment": {k: v for k, v in {"date": visit.get("tanggal"),
+                                                       "officers": visit.get("petugas")}.items() if v} or None}
+        record_result(session, library_id, kind, None if scoreless else score, actor.username,
                       details={k: v for k, v in details.items() if v not in (None, "")}, **common)
 
 
@@ -216,6 +249,10 @@ def _step_library(step: StepDone) -> int | None:
         return int(value) if value is not None and not isinstance(value, bool) else None
     except (TypeError, ValueError):
         return None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _lookup(data: Mapping[str, Any], path: str) -> Any:

@@ -18,7 +18,7 @@ from engine.settings import DEFAULTS
 from engine.workflow.steps import StepDone
 from letters import render as render_module
 from tests.letters.pdftext import assert_has, text_of
-from tests.letters.samples import RESULTS, context, instance_row
+from tests.letters.samples import DATA, RESULTS, context, instance_row
 
 KEPALA = DEFAULTS["letter_signatories"]["kepala_dinas"]
 KABID = DEFAULTS["letter_signatories"]["kabid"]
@@ -171,3 +171,24 @@ def test_the_renderer_fetches_nothing_outside_its_package(url: str) -> None:
         assert b"@page" in response.read()
     finally:
         response.close()
+
+
+def test_a_coaching_drop_out_summary_gives_the_reason_and_no_result() -> None:
+    data = {**DATA, "mundur": {"status": "mundur", "tanggal": "2027-06-02", "alasan": "Ruang dipakai untuk kelas.",
+                               "putaran": 1, "jumlah_pembinaan": 2}}
+    text = text_of(render("accreditation_summary", results=RESULTS[:1], data=data))
+    assert_has(text, "RINGKASAN PEMBINAAN PERPUSTAKAAN", "Perpustakaan SD Negeri 1 Contoh", "Mundur dari pembinaan",
+               "2 Juni 2027", "Alasan Mundur", "Ruang dipakai untuk kelas.", "79,50 (B)")
+    assert "Nilai akreditasi" not in text and "RINGKASAN HASIL AKREDITASI" not in text
+
+
+def test_a_result_pending_at_perpusnas_prints_no_score() -> None:
+    data = {**DATA, "pengajuan_akreditasi": {"tanggal_pengajuan": "2027-08-01", "nomor_sipapi": "REG-77"},
+            "pendampingan_akreditasi": {"tanggal": "2027-09-20", "petugas": ["budi"], "catatan": "Visitasi daring."},
+            "hasil_akreditasi": {"status": "tertunda", "tanggal": "2028-01-10", "predikat": "",
+                                 "berlaku_mulai": "", "berlaku_sampai": ""}}
+    text = text_of(render("accreditation_summary", results=RESULTS[:1], data=data))
+    assert_has(text, "A. Pengajuan ke Perpustakaan Nasional", "REG-77", "1 Agustus 2027", "B. Kunjungan Pendampingan",
+               "20 September 2027", "Visitasi daring.", "C. Hasil Akreditasi", "Tertunda di Perpustakaan Nasional",
+               "10 Januari 2028")
+    assert re.search(r"Nilai akreditasi ?: ?- ", text)

@@ -18,8 +18,10 @@ from engine.documents import documents
 from engine.libraries import importer, instruments, registry
 from engine.models import Instance, Task, TaskStatus
 from engine.people.users import SYSTEM_ACTOR, Actor, create_user
+from letters.formatting import tanggal
 from tests.engine.helpers import ADMIN, LIMITS, complete
 from tests.letters.pdftext import assert_has, text_of
+from tests.processes.accreditation import accompaniment, result, submission
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 KABID = Actor("kabid", frozenset({"kabid"}))
@@ -107,8 +109,10 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
         "jadwal_pembinaan": [{"library": 2, "visit_date": day(60), "officer": "budi"}]})
     do(factory, instance_id, "Kunjungan_Pembinaan", BUDI, {"kunjungan_pembinaan": {
         "tanggal": day(60), "topik": ["otomasi"], "catatan": "Siap diajukan.", "siap_akreditasi": True}}, 2)
-    do(factory, instance_id, "Pendampingan_Akreditasi", KABID, {"akreditasi": {
-        "tanggal": day(90), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001"}}, 2)
+    do(factory, instance_id, "Pengajuan_Akreditasi", BUDI, submission(day(70), day(90)), 2)
+    do(factory, instance_id, "Pendampingan_Akreditasi", KABID, accompaniment(day(90), ("budi",)), 2)
+    do(factory, instance_id, "Hasil_Akreditasi", KABID, result("terakreditasi", day(120), 91.17,
+                                                               nomor_sertifikat="AKR/0001"), 2)
 
     with factory() as s:
         instance = s.get(Instance, instance_id)
@@ -117,11 +121,11 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
     library_2 = library_name(factory, 2)
     kinds = [d.kind for d in docs]
     assert sorted(kinds) == sorted(["monev_notification", "surat_tugas", "monev_report", "surat_tugas",
-                                    "monev_report", "coaching_notification", "surat_tugas",
+                                    "monev_report", "coaching_notification", "surat_tugas", "surat_tugas",
                                     "accreditation_summary", "monev_summary"])
     year = docs[0].year
     assert sorted(d.seq or 0 for d in docs if d.code == "000.4") == list(range(1, 7))
-    assert sorted(d.seq or 0 for d in docs if d.code == "800.1.11.1") == [1, 2, 3]
+    assert sorted(d.seq or 0 for d in docs if d.code == "800.1.11.1") == [1, 2, 3, 4]
     assert all(re.fullmatch(rf"{re.escape(d.code or '')}/\d+/Dispusip/{year}", d.number or "") for d in docs)
 
     texts = {d.id: rendered(factory, d.id) for d in docs}
@@ -137,7 +141,15 @@ def test_a_monev_cycle_produces_every_sop_document(factory: sessionmaker[Session
     assert_has(reports[True], "Nilai Total", "100,00", "Predikat hasil monev", "Siap dibina", "Tambah referensi.",
                "Instrumen Akreditasi Perpustakaan Sekolah 2018 (monev)")
     assert_has(reports[False], "20,00", "Belum siap")
-    assert_has(by_kind["accreditation_summary"][0], library_2, "91,17", "AKR/0001", "100,00")
+    # the accompaniment's surat tugas names its purpose and the visit date Perpusnas planned
+    [escort] = [t for t in by_kind["surat_tugas"] if "pendampingan akreditasi" in t]
+    assert_has(escort, library_2, "visitasi penilaian akreditasi", "Perpustakaan Nasional Republik Indonesia",
+               tanggal(day(90)), "Budi Santoso")
+    assert "pembinaan dan pendampingan perpustakaan menuju akreditasi" not in escort
+    assert_has(by_kind["accreditation_summary"][0], library_2, "A. Pengajuan ke Perpustakaan Nasional",
+               "SIPAPI-2027-0001", "B. Kunjungan Pendampingan", "Budi Santoso", "C. Hasil Akreditasi",
+               "Terakreditasi", "91,17", "AKR/0001", "100,00", tanggal(day(120)))
+    assert re.search(r"Predikat ?: ?A ", by_kind["accreditation_summary"][0])
     assert_has(by_kind["monev_summary"][0], library_name(factory, 1), library_2, "100,00", "20,00")
 
 

@@ -11,11 +11,13 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.libraries import instruments
 from engine.workflow.runtime import TIMER_EVENT_TYPES
+from tests.processes.accreditation import accompaniment, follow_up, result, submission
 from tests.processes.helpers import SOP_DIR, ProcessRun, answers, library_of, properties, registry_entry
 
 TODAY = date.today()
 SPEC_NAMES_OF_STEPS_7_TO_9 = {"Surat_Pemberitahuan_Pembinaan", "Susun_Daftar_Pembinaan", "Pembinaan_Perpustakaan",
-                              "Kunjungan_Pembinaan", "Pendampingan_Akreditasi"}
+                              "Kunjungan_Pembinaan", "Pengajuan_Akreditasi", "Pendampingan_Akreditasi",
+                              "Hasil_Akreditasi"}
 
 
 def day(offset: int) -> str:
@@ -126,11 +128,17 @@ def test_cycle_with_three_libraries_one_not_coached_one_coached_twice() -> None:
         "siap_akreditasi": True}}, library=2)
     run.complete("Kunjungan_Pembinaan", {"kunjungan_pembinaan": {
         "tanggal": day(61), "topik": ["otomasi"], "catatan": "Siap diajukan.", "siap_akreditasi": True}}, library=3)
-    assert run.ready_names() == ["Pendampingan_Akreditasi", "Pendampingan_Akreditasi"]
-    run.complete("Pendampingan_Akreditasi", {"akreditasi": {
-        "tanggal": day(120), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001/2027"}}, library=2)
-    run.complete("Pendampingan_Akreditasi", {"akreditasi": {
-        "tanggal": day(121), "nilai": 58.5, "predikat": "Tidak Terakreditasi"}}, library=3)
+    assert run.ready_names() == ["Pengajuan_Akreditasi", "Pengajuan_Akreditasi"]
+    for library in (2, 3):
+        run.complete("Pengajuan_Akreditasi", submission(day(95), day(110)), library=library)
+        assert due(run, "Pendampingan_Akreditasi", library) == day(110), "the visit is due on the planned date"
+        run.complete("Pendampingan_Akreditasi", accompaniment(day(110)), library=library)
+    assert run.ready_names() == ["Hasil_Akreditasi", "Hasil_Akreditasi"], "the result waits for Perpusnas"
+    run.complete("Hasil_Akreditasi", result("terakreditasi", day(120), 91.17, nomor_sertifikat="AKR/0001/2027"),
+                 library=2)
+    run.complete("Hasil_Akreditasi", result("tidak_terakreditasi", day(121), 58.5), library=3)
+    assert run.ready_names() == ["Tindak_Lanjut_Akreditasi"], "only the library not accredited has a choice"
+    run.complete("Tindak_Lanjut_Akreditasi", follow_up("tutup", "Perpustakaan menunda pengajuan ulang."), library=3)
 
     assert run.workflow.is_completed() and not run.unfinished()
     assert library_results(run) == {
@@ -140,6 +148,12 @@ def test_cycle_with_three_libraries_one_not_coached_one_coached_twice() -> None:
     assert {lid: h["jumlah_pembinaan"] for lid, h in coached.items()} == {2: 2, 3: 1}
     assert [v["tanggal"] for v in coached[2]["riwayat_pembinaan"]] == [day(60), day(90)]
     assert coached[2]["akreditasi"]["predikat"] == "A" and coached[2]["skor_monev"] == 100.0
+    accredited = coached[2]["akreditasi"]
+    valid_from, valid_until = (date.fromisoformat(accredited[k]) for k in ("berlaku_mulai", "berlaku_sampai"))
+    assert valid_from == TODAY + timedelta(days=120) and valid_until.year == valid_from.year + 5, "5 years by default"
+    assert coached[2]["akreditasi"]["pengajuan"]["nomor_sipapi"] == "SIPAPI-2027-0001"
+    assert (coached[2]["status"], coached[3]["status"]) == ("terakreditasi", "tidak_terakreditasi")
+    assert coached[3]["akreditasi"]["predikat"] == "Tidak Terakreditasi"
     assert coached[3]["officer"] == "petugas2"
     assert len(run.workflow.data["hasil_monev"]) == 3
 

@@ -55,7 +55,9 @@ EXPECTED_LANES = {
         "Konfirmasi_Penyebarluasan": "mitra", "Kunjungan_Monev": "petugas", "Eskalasi_Kunjungan": "kabid",
         "Monev": "petugas", "Penilaian_Mandiri": "pustakawan", "Pemilihan_Pembinaan": "koordinasi",
         "Surat_Pemberitahuan_Pembinaan": "petugas",
-        "Kunjungan_Pembinaan": "petugas", "Pendampingan_Akreditasi": "koordinasi",
+        "Kunjungan_Pembinaan": "petugas", "Pengajuan_Akreditasi": "petugas",
+        "Pendampingan_Akreditasi": "koordinasi", "Hasil_Akreditasi": "koordinasi",
+        "Tindak_Lanjut_Akreditasi": "koordinasi",
     },
     "pengaduan": {
         "Telaah_Pengaduan": "subkoor", "Eskalasi_Pengaduan": "kabid", "Penanganan_Pengaduan": "petugas",
@@ -291,7 +293,8 @@ def test_user_tasks_have_forms_instructions_and_known_documents(process_id: str)
 def test_documents_are_produced_by_the_sop_steps() -> None:
     produced: dict[str, list[str]] = {}
     for process_id in FILES:
-        for task in tree(process_id).iterfind(".//bpmn:userTask", NS):
+        for task in [*tree(process_id).iterfind(".//bpmn:userTask", NS),
+                     *tree(process_id).iterfind(".//bpmn:scriptTask", NS)]:
             for prop in ("documents", "documentsOnOpen"):
                 for kind in props(task).get(prop, "").split(","):
                     if kind:
@@ -299,11 +302,13 @@ def test_documents_are_produced_by_the_sop_steps() -> None:
     assert produced == {
         "monev_notification": ["Surat_Pemberitahuan_Monev (documents)"],
         # a surat tugas is issued when the visit is due to be made, not after it
-        "surat_tugas": ["Kunjungan_Monev (documentsOnOpen)", "Kunjungan_Pembinaan (documentsOnOpen)"],
+        "surat_tugas": ["Kunjungan_Monev (documentsOnOpen)", "Kunjungan_Pembinaan (documentsOnOpen)",
+                        "Pendampingan_Akreditasi (documentsOnOpen)"],
         "monev_report": ["Monev (documents)"],
         "monev_summary": ["Pemilihan_Pembinaan (documents)"],
         "coaching_notification": ["Surat_Pemberitahuan_Pembinaan (documents)"],
-        "accreditation_summary": ["Pendampingan_Akreditasi (documents)"],
+        # the accreditation result, and the end of a coaching a library dropped out of
+        "accreditation_summary": ["Hasil_Akreditasi (documents)", "Catat_Mundur (documents)"],
         "complaint_reply": ["Balasan_Pengaduan (documents)"],
     }
 

@@ -29,6 +29,7 @@ from engine.people import users
 from engine.people.users import SYSTEM_ACTOR, Actor
 from engine.workflow import check, timers
 from tests.engine.helpers import LIMITS
+from tests.processes.accreditation import accompaniment, follow_up, result, submission
 from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -128,10 +129,13 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
         "tanggal": day(90), "topik": ["otomasi"], "catatan": "Siap.", "siap_akreditasi": True}}, 2)
     do(factory, PETUGAS, iid, "Kunjungan_Pembinaan", {"kunjungan_pembinaan": {
         "tanggal": day(61), "topik": ["otomasi"], "catatan": "Siap.", "siap_akreditasi": True}}, 3)
-    do(factory, SUBKOOR, iid, "Pendampingan_Akreditasi", {"akreditasi": {
-        "tanggal": day(120), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001/2027"}}, 2)
-    do(factory, KABID, iid, "Pendampingan_Akreditasi", {"akreditasi": {
-        "tanggal": day(121), "nilai": 58.5, "predikat": "Tidak Terakreditasi"}}, 3)
+    for library in (2, 3):
+        do(factory, PETUGAS, iid, "Pengajuan_Akreditasi", submission(day(95), day(110)), library)
+        do(factory, SUBKOOR, iid, "Pendampingan_Akreditasi", accompaniment(day(110), ("petugas",)), library)
+    do(factory, SUBKOOR, iid, "Hasil_Akreditasi", result("terakreditasi", day(120), 91.17,
+                                                         nomor_sertifikat="AKR/0001/2027"), 2)
+    do(factory, KABID, iid, "Hasil_Akreditasi", result("tidak_terakreditasi", day(121), 58.5), 3)
+    do(factory, KABID, iid, "Tindak_Lanjut_Akreditasi", follow_up("tutup", "Ditutup untuk siklus ini."), 3)
 
     with factory() as s:
         assert instances.get(s, iid).status == "completed"
@@ -144,11 +148,55 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
         kinds = sorted(d.kind for d in documents.list_for_instance(s, iid))
         numbers = [d.number for d in documents.list_for_instance(s, iid) if d.number]
         archive = {t.name for t in tasks.archive(s, PETUGAS, per_page=200).items}
-    assert kinds.count("surat_tugas") == 6  # three monev visits, three coaching visits
+    assert kinds.count("surat_tugas") == 8  # three monev visits, three coaching visits, two accompaniments
     assert {"monev_notification", "monev_report", "monev_summary", "coaching_notification",
             "accreditation_summary"} <= set(kinds)
     assert len(numbers) == len(set(numbers))
     assert {"Kunjungan_Monev", "Monev", "Kunjungan_Pembinaan"} <= archive
+
+
+def test_one_library_drops_out_and_another_returns_to_coaching_before_its_accreditation(sop):
+    factory = sop
+    iid = start_cycle(factory, {2: day(31), 3: day(32)})
+    monev(factory, iid, 2, answers({}, "a"))
+    monev(factory, iid, 3, answers({"kol_04": "c"}, "b", library=3))
+    do(factory, KABID, iid, "Pemilihan_Pembinaan", {"pembinaan": [2, 3]})
+    do(factory, PETUGAS, iid, "Surat_Pemberitahuan_Pembinaan", {
+        "surat_pembinaan": letter("Jadwal Pembinaan"),
+        "jadwal_pembinaan": [{"library": lid, "visit_date": day(60), "officer": "petugas"} for lid in (2, 3)]})
+    do(factory, PETUGAS, iid, "Kunjungan_Pembinaan", {"kunjungan_pembinaan": {
+        "tanggal": day(60), "topik": ["administrasi"], "catatan": "Pengelola berganti.", "mundur": True,
+        "alasan_mundur": "Pengelola baru belum bersedia."}}, 2)
+    do(factory, PETUGAS, iid, "Kunjungan_Pembinaan", {"kunjungan_pembinaan": {
+        "tanggal": day(60), "topik": ["otomasi"], "catatan": "Siap.", "siap_akreditasi": True}}, 3)
+    do(factory, PETUGAS, iid, "Pengajuan_Akreditasi", submission(day(61)), 3)
+    do(factory, SUBKOOR, iid, "Pendampingan_Akreditasi", accompaniment(day(70), ("petugas",)), 3)
+    do(factory, KABID, iid, "Hasil_Akreditasi", result("tertunda", day(200)), 3)
+    with factory() as s:
+        assert libraries.get(s, 3).accreditation_status == "belum", "a pending result changes no registry field"
+    do(factory, KABID, iid, "Tindak_Lanjut_Akreditasi", follow_up("bina_lagi", next_date=day(210)), 3)
+    do(factory, PETUGAS, iid, "Kunjungan_Pembinaan", {"kunjungan_pembinaan": {
+        "tanggal": day(210), "topik": ["dokumen_akreditasi"], "catatan": "Berkas dilengkapi.",
+        "siap_akreditasi": True}}, 3)
+    do(factory, PETUGAS, iid, "Pengajuan_Akreditasi", submission(day(211), ref="SIPAPI-2027-0009"), 3)
+    do(factory, SUBKOOR, iid, "Pendampingan_Akreditasi", accompaniment(day(220), ("petugas",)), 3)
+    do(factory, KABID, iid, "Hasil_Akreditasi", result("terakreditasi", day(230), 76.0, nomor_sertifikat="AKR/3"), 3)
+
+    with factory() as s:
+        assert instances.get(s, iid).status == "completed"
+        assert check.check(s) == []
+        assert [(r.kind, r.score, r.details.get("status")) for r in library_results.history(s, 2)] == [
+            ("monev", 100.0, None), ("coaching", None, "mundur")]
+        assert [(r.kind, r.score, r.grade, r.details.get("status")) for r in library_results.history(s, 3)] == [
+            ("monev", 79.0, "B", None), ("accreditation", None, "", "tertunda"),
+            ("accreditation", 76.0, "B", "terakreditasi")]
+        library = libraries.get(s, 3)
+        assert (library.accreditation_grade, library.accreditation_certificate) == ("B", "AKR/3")
+        valid_until = library.accreditation_valid_until
+        assert valid_until is not None and valid_until.year == date.fromisoformat(day(230)).year + 5, "five years"
+        assert libraries.get(s, 2).accreditation_status == "belum"
+        archive = [t.name for t in tasks.archive(s, KABID, per_page=200).items]
+    assert archive.count("Hasil_Akreditasi") == 2 and archive.count("Tindak_Lanjut_Akreditasi") == 1
 
 
 def test_an_overdue_visit_is_escalated_to_kabid_by_the_worker(sop):

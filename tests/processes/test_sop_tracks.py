@@ -28,6 +28,7 @@ from engine.people.users import Actor
 from engine.workflow import storage as instance_state
 from engine.workflow.runtime import END_OF_SERVICE_DAY, WIB
 from tests.engine.helpers import LIMITS
+from tests.processes.accreditation import accompaniment, result, submission
 from tests.processes.helpers import PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -152,13 +153,20 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
         "jadwal_pembinaan": [{"library": coached, "visit_date": day(60).isoformat(), "officer": "petugas"}]})
     [visit] = open_rows(factory, iid, "Kunjungan_Pembinaan")
     assert (visit.item_key, visit.lane, visit.due_at) == (str(coached), "petugas", end_of_service(day(60)))
-    assert set(seen(factory, visit)) == {"binaan", "riwayat_pembinaan", "tanggal_pembinaan"}
+    assert set(seen(factory, visit)) == {"binaan", "riwayat_pembinaan", "tanggal_pembinaan", "putaran_pembinaan",
+                                         "riwayat_akreditasi", "hasil_akreditasi", "mundur", "status_pembinaan"}
     do(factory, iid, "Kunjungan_Pembinaan", PETUGAS, {"kunjungan_pembinaan": {
         "tanggal": day(60).isoformat(), "topik": ["otomasi"], "catatan": "Siap.", "siap_akreditasi": True}}, coached)
+    [submitted] = open_rows(factory, iid, "Pengajuan_Akreditasi")
+    assert (submitted.item_key, submitted.lane) == (str(coached), "petugas")
+    do(factory, iid, "Pengajuan_Akreditasi", PETUGAS, submission(day(70).isoformat()), coached)
     [accreditation] = open_rows(factory, iid, "Pendampingan_Akreditasi")
     assert (accreditation.item_key, accreditation.lane) == (str(coached), "koordinasi")
-    do(factory, iid, "Pendampingan_Akreditasi", KABID, {"akreditasi": {
-        "tanggal": day(90).isoformat(), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001"}}, coached)
+    do(factory, iid, "Pendampingan_Akreditasi", KABID, accompaniment(day(90).isoformat(), ("petugas",)), coached)
+    [waiting] = open_rows(factory, iid, "Hasil_Akreditasi")
+    assert waiting.due_at == end_of_service(day(270)), "the result is due long after the visit"
+    do(factory, iid, "Hasil_Akreditasi", KABID, result("terakreditasi", day(100).isoformat(), 91.17,
+                                                       nomor_sertifikat="AKR/0001"), coached)
 
     with factory() as s:
         finished = s.get(Instance, iid)
@@ -167,7 +175,7 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
         assert (library.accreditation_grade, library.accreditation_score) == ("A", 91.17)
     [summary] = letters_of(factory, iid, "accreditation_summary")
     assert summary["item"]["key"] == str(coached) and not CYCLE_KEYS & set(summary["data"])
-    assert len(letters_of(factory, iid, "surat_tugas")) == 4
+    assert len(letters_of(factory, iid, "surat_tugas")) == 5
 
 
 def test_an_implausible_schedule_is_refused_by_the_engine_and_changes_nothing(sop) -> None:

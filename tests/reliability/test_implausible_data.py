@@ -23,8 +23,13 @@ def with_row(data: dict[str, Any], key: str, index: int, **changes: Any) -> dict
 
 
 def accreditation(library: int, **changes: Any) -> dict[str, Any]:
-    data = STEPS[step_index("Pendampingan_Akreditasi", library)][3]
+    data = STEPS[step_index("Hasil_Akreditasi", library)][3]
     return {"akreditasi": {**data["akreditasi"], **changes}}
+
+
+def accompaniment(library: int, **changes: Any) -> dict[str, Any]:
+    data = STEPS[step_index("Pendampingan_Akreditasi", library)][3]
+    return {"pendampingan_akreditasi": {**data["pendampingan_akreditasi"], **changes}}
 
 
 @pytest.mark.parametrize(("step", "library", "data", "expected"), [
@@ -38,12 +43,15 @@ def accreditation(library: int, **changes: Any) -> dict[str, Any]:
      [("jadwal.2.visit_date", "date_in_past")]),
     ("Surat_Pemberitahuan_Pembinaan", None, with_row(COACHING, "jadwal_pembinaan", 1, library=1),
      [("jadwal_pembinaan", "selected_missing"), ("jadwal_pembinaan.1.library", "not_selected")]),
-    ("Pendampingan_Akreditasi", 3, accreditation(3, nilai=55, predikat="A", nomor_sertifikat="AKR/9"),
-     [("akreditasi.predikat", "grade_mismatch")]),
-    ("Pendampingan_Akreditasi", 2, accreditation(2, tanggal="2027-06-01", berlaku_sampai="2027-05-31"),
+    ("Hasil_Akreditasi", 3, accreditation(3, status="terakreditasi", nomor_sertifikat="AKR/9"),
+     [("akreditasi.status", "status_mismatch")]),
+    ("Hasil_Akreditasi", 2, accreditation(2, berlaku_mulai="2027-06-01", berlaku_sampai="2027-05-31"),
      [("akreditasi.berlaku_sampai", "date_not_after")]),
+    ("Pendampingan_Akreditasi", 2, accompaniment(2, petugas=["petugas", "mitra", "petugas"]),
+     [("pendampingan_akreditasi.petugas.1", "not_an_officer"),
+      ("pendampingan_akreditasi.petugas.2", "duplicate_value")]),
 ], ids=["officer-no-user", "officer-not-petugas", "library-twice", "visit-in-2020", "coaching-not-selected",
-        "score-55-grade-a", "valid-before-date"])
+        "score-58-accredited", "valid-before-start", "companion-not-officer"])
 def test_implausible_values_are_422_with_path_and_code_and_store_nothing(demo_app, stored, step, library, data,
                                                                          expected):
     api = callers(demo_app)

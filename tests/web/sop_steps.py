@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from tests.processes.accreditation import accompaniment, follow_up, result, submission
 from tests.processes.helpers import answers
 from tests.web.helpers import Api
 from web.demo import DEMO_PASSWORD
@@ -42,7 +43,8 @@ def coaching(offset: int, ready: bool, topics: list[str], then: int | None = Non
 
 
 # Each step: (user, BPMN task id, library id or None, data). The mitra's correction sends the
-# letter back once; library 1 is not chosen for coaching; library 2 is coached twice.
+# letter back once; library 1 is not chosen for coaching; library 2 is coached twice and accredited;
+# library 3 is not accredited and its accompaniment closed.
 STEPS: list[tuple[str, str, int | None, dict[str, Any]]] = [
     ("subkoor", "Koordinasi_Monev", None, {
         "periode": "Monev Perpustakaan 2027 Tahap I",
@@ -65,10 +67,13 @@ STEPS: list[tuple[str, str, int | None, dict[str, Any]]] = [
     ("petugas", "Kunjungan_Pembinaan", 2, coaching(60, False, ["administrasi"], then=90)),
     ("petugas", "Kunjungan_Pembinaan", 2, coaching(90, True, ["otomasi"])),
     ("petugas", "Kunjungan_Pembinaan", 3, coaching(61, True, ["otomasi"])),
-    ("subkoor", "Pendampingan_Akreditasi", 2, {"akreditasi": {
-        "tanggal": day(120), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/0001/2027"}}),
-    ("kabid", "Pendampingan_Akreditasi", 3, {"akreditasi": {
-        "tanggal": day(121), "nilai": 58.5, "predikat": "Tidak Terakreditasi"}}),
+    ("petugas", "Pengajuan_Akreditasi", 2, submission(day(95), day(110))),
+    ("petugas", "Pengajuan_Akreditasi", 3, submission(day(96), day(111), "SIPAPI-2027-0002")),
+    ("subkoor", "Pendampingan_Akreditasi", 2, accompaniment(day(110), ("petugas",))),
+    ("kabid", "Pendampingan_Akreditasi", 3, accompaniment(day(111), ("petugas",))),
+    ("subkoor", "Hasil_Akreditasi", 2, result("terakreditasi", day(120), 91.17, nomor_sertifikat="AKR/0001/2027")),
+    ("kabid", "Hasil_Akreditasi", 3, result("tidak_terakreditasi", day(121), 58.5)),
+    ("kabid", "Tindak_Lanjut_Akreditasi", 3, follow_up("tutup", "Perpustakaan menunda pengajuan ulang.")),
 ]
 
 

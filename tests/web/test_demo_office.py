@@ -54,6 +54,11 @@ def test_the_office_holds_a_finished_cycle_a_cycle_part_way_with_an_overdue_visi
         accredited = [r for lib in s.scalars(select(Library.id)) for r in results.history(s, lib)
                       if r.kind == "accreditation"]
         assert [r.grade for r in accredited] == ["A"]
+        assert accredited[0].details["submission"]["sipapi"].startswith("SIPAPI-")
+        assert accredited[0].details["accompaniment"]["officers"] == ["petugas"]
+        dropped = [r for lib in s.scalars(select(Library.id)) for r in results.history(s, lib) if r.kind == "coaching"]
+        assert [(r.details["status"], r.score) for r in dropped] == [("mundur", None)]
+        assert "renovasi" in dropped[0].details["reason"]
     now = datetime.now(UTC)
     assert len([t for t in visits if datetime.fromisoformat(t["due_at"]) < now]) == 1
 

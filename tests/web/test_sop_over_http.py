@@ -19,13 +19,22 @@ def check_outcome(api: Callable[[str], Api], instance_id: int) -> None:
     detail = api("kabid").get(f"/instances/{instance_id}").json
     assert detail["status"] == "completed" and detail["tasks"] == []
     kinds = sorted(d["kind"] for d in detail["documents"])
-    assert kinds.count("surat_tugas") == 6 and kinds.count("monev_notification") == 2
+    # three monev visits, three coaching visits, two accompaniment visits; one summary per accreditation result
+    assert kinds.count("surat_tugas") == 8 and kinds.count("monev_notification") == 2
+    assert kinds.count("accreditation_summary") == 2
     assert {"monev_report", "monev_summary", "coaching_notification", "accreditation_summary"} <= set(kinds)
     numbers = [d["number"] for d in detail["documents"] if d["number"]]
     assert len(numbers) == len(set(numbers))
     pdf = api("kabid").get(f"/documents/{detail['documents'][0]['id']}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert detail["data"]["hasil_pembinaan"] and detail["title"] == "Monev Perpustakaan 2027 Tahap I"
+    assert detail["title"] == "Monev Perpustakaan 2027 Tahap I"
+    outcome = {h["library"]: (h["status"], (h["akreditasi"] or {}).get("predikat")) for h in
+               detail["data"]["hasil_pembinaan"]}
+    assert outcome == {2: ("terakreditasi", "A"), 3: ("tidak_terakreditasi", "Tidak Terakreditasi")}
+    library = api("kabid").get("/libraries/2").json
+    [accredited] = [r for r in library["results"] if r["kind"] == "accreditation"]
+    assert (accredited["score"], accredited["grade"], accredited["details"]["submission"]["sipapi"]) == (
+        91.17, "A", "SIPAPI-2027-0001")
 
 
 def test_the_whole_sop_through_the_api_alone(demo_app: Flask) -> None:
@@ -96,3 +105,7 @@ def test_the_whole_sop_through_the_html_forms_alone(demo_app: Flask) -> None:
         assert response.status_code == 303, (name, re.findall(r'class="field-error[^"]*">([^<]+)<', response.text))
 
     check_outcome(callers(demo_app), instance_id)
+    page = web("kabid").get(f"/instances/{instance_id}").text
+    assert "91.17 · A" in page and "58.50 · Tidak Terakreditasi" in page, "each library's accreditation outcome"
+    history = web("kabid").get("/libraries/2").text
+    assert "SIPAPI-2027-0001" in history and "AKR/0001/2027" in history

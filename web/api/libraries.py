@@ -29,7 +29,7 @@ def library_item(library: registry.Library) -> dict[str, Any]:
 
 
 def result_item(result: results.LibraryResult) -> dict[str, Any]:
-    """One monev or accreditation result."""
+    """One monev, accreditation or coaching result (score null: pending at Perpusnas, or a drop-out)."""
     return {"kind": result.kind, "period": result.period, "score": result.score, "grade": result.grade,
             "instance_id": result.instance_id, "recorded_at": iso(result.recorded_at),
             "recorded_by": result.recorded_by, "components": result.components, "details": result.details}

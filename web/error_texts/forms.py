@@ -49,6 +49,7 @@ FIELDS: dict[str, Any] = {
     "not_selected": _l("%(value)s tidak termasuk yang dipilih sebelumnya di alur ini"),
     "selected_missing": _l("%(value)s dipilih sebelumnya tetapi tidak ada di daftar ini"),
     "grade_mismatch": _l("predikat untuk nilai %(score)s adalah %(expected)s"),
+    "status_mismatch": _l("status tidak sesuai nilai %(score)s (predikat %(grade)s)"),
 }
 # JSON Schema type names as a `wrong_type` sentence shows them.
 TYPE_NAMES: dict[str, Any] = {

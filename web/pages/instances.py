@@ -15,6 +15,7 @@ from engine import audit, instances, oversight, tasks
 from engine.definitions import versions
 from engine.documents import documents, issuing
 from engine.errors import BadRequest
+from engine.libraries import results as library_results
 from engine.models import InstanceStatus
 from engine.people import roles, users
 from engine.workflow import runtime
@@ -78,6 +79,8 @@ def show(instance_id: int) -> Any:
     people = {u.username: u.name for u in users.list_users(session)}
     cycles = oversight.cycles(session, [instance_id])
     scores = {row["library"]: row for row in documents.cycle_results(session, instance_id)}
+    # The latest coaching or accreditation outcome of each library (a drop-out, a result, one pending at Perpusnas).
+    outcomes = {r.library_id: r for r in library_results.results_of_instance(session, instance_id) if r.kind != "monev"}
     planned = {str(row.get("library")): row.get("officer") for row in state.data.get("jadwal") or []
                if isinstance(row, dict)}
     return render_template(
@@ -86,7 +89,8 @@ def show(instance_id: int) -> Any:
         submitted=next((e.data for e in events if e.action == "start" and e.data), None),
         titles=history.field_titles(versions.forms_of(definition), locale()),
         raw_data=json.dumps(state.data, ensure_ascii=False, indent=2, sort_keys=True, default=str),
-        libraries=cycles[0].libraries if cycles else [], scores=scores, planned=planned, people=people,
+        libraries=cycles[0].libraries if cycles else [], scores=scores, outcomes=outcomes, planned=planned,
+        people=people,
         items={t.id: t.item_label for t in every_task if t.item_label},
         workable={t.id for t in open_tasks if tasks.may_work(t, instance, actor)},
         stage_labels=STAGE_LABELS, cell_labels=CELL_LABELS, counts=state.counts,

@@ -86,18 +86,27 @@ def test_a_coaching_schedule_covers_exactly_the_selected_libraries(world):
         ("jadwal_pembinaan.0.library", "not_selected"), ("jadwal_pembinaan", "selected_missing")]
 
 
-def test_an_accreditation_grade_follows_the_score_and_a_certificate_ends_after_its_date(world):
+def test_an_accreditation_status_follows_the_score_and_a_certificate_ends_after_its_start(world):
     _, refused = world
-    form = "pendampingan_akreditasi.json"
-    record = {"tanggal": day(0), "nilai": 91.17, "predikat": "A", "nomor_sertifikat": "AKR/1",
-              "berlaku_sampai": day(5 * 365)}
+    form = "hasil_akreditasi.json"
+    record = {"status": "terakreditasi", "tanggal": day(0), "nilai": 91.17, "nomor_sertifikat": "AKR/1",
+              "berlaku_mulai": day(0), "berlaku_sampai": day(5 * 365)}
     assert refused(form, {"akreditasi": record}) == []
     assert refused(form, {"akreditasi": {**record, "nilai": 55, "berlaku_sampai": day(-1)}}) == [
-        ("akreditasi.predikat", "grade_mismatch"), ("akreditasi.berlaku_sampai", "date_not_after")]
-    assert refused(form, {"akreditasi": {"tanggal": day(0), "nilai": 55, "predikat": "Tidak Terakreditasi"}}) == []
+        ("akreditasi.status", "status_mismatch"), ("akreditasi.berlaku_sampai", "date_not_after")]
+    assert refused(form, {"akreditasi": {"status": "tidak_terakreditasi", "tanggal": day(0), "nilai": 55}}) == []
+    assert refused(form, {"akreditasi": {"status": "tidak_terakreditasi", "tanggal": day(0), "nilai": 60}}) == [
+        ("akreditasi.status", "status_mismatch")], "60 is a C under the default bands"
+    assert refused(form, {"akreditasi": {"status": "tertunda", "tanggal": day(0)}}) == []
     assert refused("kunjungan_pembinaan.json", {"kunjungan_pembinaan": {
         "tanggal": day(0), "siap_akreditasi": False, "tanggal_berikutnya": day(0)}}) == [
         ("kunjungan_pembinaan.tanggal_berikutnya", "date_not_after")]
+    assert refused("pengajuan_akreditasi.json", {"pengajuan_akreditasi": {
+        "tanggal_pengajuan": day(3), "nomor_sipapi": "S-1", "jadwal_visitasi": day(2)}}) == [
+        ("pengajuan_akreditasi.jadwal_visitasi", "date_not_after")]
+    assert refused("pendampingan_akreditasi.json", {"pendampingan_akreditasi": {
+        "tanggal": day(0), "petugas": ["nobody-here"], "catatan": "x"}}) == [
+        ("pendampingan_akreditasi.petugas.0", "unknown_officer")]
 
 
 def test_rules_are_found_once_per_form_store():

@@ -315,6 +315,56 @@ def test_results_follow_grade_bands_setting_and_are_recorded_once_per_step(facto
         assert library_results.grade_for(s, 49.99) == "Tidak Terakreditasi"
 
 
+def test_a_pending_accreditation_and_a_drop_out_are_kept_without_a_score_and_leave_the_registry(factory):
+    _deploy_cycle(factory)
+    import_file(factory)
+    sd = library_named(factory, "Perpustakaan SD Negeri Contoh 1 Baki").id
+    iid = start(factory, "siklus", KABID)
+    before = _accreditation_of(factory, sd)
+    steps = [
+        _step("t-1", sd, {"libraryResult": "accreditation", "resultVariable": "hasil_akreditasi"},
+              {"hasil_akreditasi": {"status": "tertunda", "tanggal": "2027-09-01", "predikat": "",
+                                    "pengajuan": {"tanggal_pengajuan": "2027-06-01", "nomor_sipapi": "REG-1"},
+                                    "pendampingan": {"tanggal": "2027-07-01", "petugas": ["petugas"]}}}),
+        _step("t-2", sd, {"libraryResult": "coaching", "resultVariable": "mundur"},
+              {"mundur": {"status": "mundur", "tanggal": "2027-10-01", "alasan": "Gedung direnovasi.", "putaran": 2}}),
+    ]
+    run_in_transaction(factory, lambda s: [library_results.on_step_done(s, s.get(Instance, iid), step, PETUGAS)
+                                           for step in steps])
+    with factory() as s:
+        pending, dropped = library_results.history(s, sd)
+    assert (pending.kind, pending.score, pending.grade, pending.details["status"]) == (
+        "accreditation", None, "", "tertunda")
+    assert pending.details["submission"] == {"date": "2027-06-01", "sipapi": "REG-1"}
+    assert pending.details["accompaniment"] == {"date": "2027-07-01", "officers": ["petugas"]}
+    assert (dropped.kind, dropped.score, dropped.details) == (
+        "coaching", None, {"status": "mundur", "reason": "Gedung direnovasi.", "date": "2027-10-01", "round": 2})
+    assert _accreditation_of(factory, sd) == before, "no decision: the registry keeps its accreditation"
+
+
+def test_an_accreditation_decision_sets_the_registry_with_its_validity(factory):
+    _deploy_cycle(factory)
+    import_file(factory)
+    sd = library_named(factory, "Perpustakaan SD Negeri Contoh 1 Baki").id
+    iid = start(factory, "siklus", KABID)
+    step = _step("t-1", sd, {"libraryResult": "accreditation", "resultVariable": "hasil_akreditasi"},
+                 {"hasil_akreditasi": {"status": "terakreditasi", "tanggal": "2027-09-01", "nilai": 77.5,
+                                       "predikat": "B", "nomor_sertifikat": "AKR/5", "berlaku_mulai": "2027-09-01",
+                                       "berlaku_sampai": "2032-09-01", "putaran": 1}})
+    run_in_transaction(factory, lambda s: library_results.on_step_done(s, s.get(Instance, iid), step, PETUGAS))
+    assert _accreditation_of(factory, sd) == ("terakreditasi", "B", 77.5, "AKR/5", date(2032, 9, 1))
+    with factory() as s:
+        [result] = library_results.history(s, sd)
+    assert result.details["valid_from"] == "2027-09-01" and result.details["round"] == 1
+
+
+def _accreditation_of(factory, library_id):
+    with factory() as s:
+        lib = libraries.get(s, library_id)
+        return (lib.accreditation_status, lib.accreditation_grade, lib.accreditation_score,
+                lib.accreditation_certificate, lib.accreditation_valid_until)
+
+
 def test_misconfigured_result_step_is_refused(factory):
     _deploy_cycle(factory)
     import_file(factory)
