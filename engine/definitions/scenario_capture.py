@@ -2,10 +2,11 @@
 
 The audit trail holds the path: the start data, each completion with the data submitted for it
 (the registry facts the engine copied beside library ids go back to the scenario's `registry`),
-and each timer that fell due (`timer_fired`). The track a step worked on and the documents it
-made come from the instance; what each step left READY comes from running the scenario on the
-version. The end data are the values the workflow computed (not what people submitted). A
-scenario that does not lead the version through the same steps to the same end is refused; a
+each timer that fell due (`timer_fired`) and each supervisor's visit change (a `message` step:
+the message delivered to one library's track, its payload kept whole in the audit entry). The
+track a step worked on and the documents it made come from the instance; what each step left
+READY comes from running the scenario on the version. The end data are the values the workflow
+computed (not what people submitted). A scenario that does not lead the version through the same steps to the same end is refused; a
 good one goes into a new draft version of the bundle as `tests/<name>.json`, or back to the caller.
 """
 
@@ -20,6 +21,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import visits
 from engine.definitions import scenarios, versions
 from engine.documents.documents import Document
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, TooLarge, ValidationFailed, field_error
@@ -36,6 +38,8 @@ MODES = ("draft", "download")
 CAPTURABLE = (InstanceStatus.COMPLETED, InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 MAX_TITLE = 300
 MAX_END_PATHS, MAX_PATHS_PER_KEY, MAX_DEPTH = 30, 10, 4
+# A supervisor's visit change, audited with the library and the whole payload of the message it delivered.
+_CHANGES = frozenset(visits.AUDIT_ACTIONS.values())
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,13 @@ def _path(session: Session, instance: Instance, stage: scenarios.Stage, workflow
             if isinstance(event.data, dict) and isinstance(event.data.get("item"), dict) and event.data["item"]:
                 timer["item"] = event.data["item"]
             found.steps.append(timer)
+        elif event.action in _CHANGES and isinstance(event.data, dict):
+            payload = dict(event.data)
+            library = payload.pop("library", None)
+            _names(payload, found.submitted)
+            found.steps.append({"message": visits.CHANGE_EVENT, **({"item": {"library": library}}
+                                                                   if library is not None else {}),
+                                "data": payload})
     return found
 
 
