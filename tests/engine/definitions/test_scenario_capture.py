@@ -118,6 +118,12 @@ def test_a_running_cycle_downloads_a_scenario_ending_at_its_open_tasks_and_store
     fired = trail(office, running, "timer_fired")
     assert fired and all(e.actor == "sistem" and set(e.data["item"]) == {"library"} for e in fired)
     assert Counter(s["timer"] for s in steps if "timer" in s) == Counter(e.task_name for e in fired)
+    # The supervisor's visit changes: each the message to its library's track, with the payload delivered then.
+    changes = trail(office, running, "visit_reschedule", "visit_withdraw")
+    assert {e.data["tindak_lanjut"] for e in changes} == {"jadwal_ulang", "tarik"}
+    assert [(s["message"], s["item"], s["data"]) for s in steps if "message" in s] == [
+        ("Perubahan_Kunjungan", {"library": e.data["library"]},
+         {k: v for k, v in e.data.items() if k != "library"}) for e in changes]
     stage = run_in_transaction(office, lambda s: scenarios.stage(versions.latest(s, "kitapun_senapas")))
     assert stage.run(captured.scenario, LIMITS) is None
 
