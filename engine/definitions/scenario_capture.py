@@ -1,13 +1,14 @@
 """A scenario test written from an instance's path, checked by running it on the instance's version.
 
-The audit trail holds the path: the start data, each completion with the data submitted for it
-(the registry facts the engine copied beside library ids go back to the scenario's `registry`),
-each timer that fell due (`timer_fired`) and each supervisor's visit change (a `message` step:
-the message delivered to one library's track, its payload kept whole in the audit entry). The
-track a step worked on and the documents it made come from the instance; what each step left
-READY comes from running the scenario on the version. The end data are the values the workflow
-computed (not what people submitted). A scenario that does not lead the version through the same steps to the same end is refused; a
-good one goes into a new draft version of the bundle as `tests/<name>.json`, or back to the caller.
+The audit trail holds the path: the start data, each completion with the data submitted for it (the
+registry facts the engine copied beside library ids go back to the scenario's `registry`), each
+timer that fell due (`timer_fired`) and each supervisor's visit change (a `message` step: the
+message delivered to one library's track, its payload kept whole in the audit entry). The track a
+step worked on and the documents it made come from the instance; what each step left READY comes
+from running the scenario on the version. The end data are the values the workflow computed (not
+what people submitted). A scenario that does not lead the version through the same steps to the same
+end is refused; a good one goes into a new draft version of the bundle as `tests/<name>.json`, or
+back to the caller.
 """
 
 from __future__ import annotations

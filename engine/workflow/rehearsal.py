@@ -1,12 +1,13 @@
 """One scenario test run in memory on a definition version's spec: nothing is stored.
 
-Each step completes one READY user task with data held to the task's form (JSON Schema and the
-data contract, as a person's submission is), lets one waiting timer fall due (without moving
-any clock), or delivers one message (a supervisor's visit change) to the track waiting for it,
-as `engine.workflow.messages` delivers it for the action, then compares what follows with what the scenario expects. No timer falls due by
-itself: the run's specs carry timers that wait until a step fires them (`frozen_clock`), so a
-scenario with real dates passes the same tomorrow. Registry references and date rules are not
-checked here: they depend on the agency's registry and on today's date, not on the version.
+Each step completes one READY user task with data held to the task's form (JSON Schema and the data
+contract, as a person's submission is), lets one waiting timer fall due (without moving any clock),
+or delivers one message (a supervisor's visit change) to the track waiting for it, as
+`engine.workflow.messages` delivers it for the action, then compares what follows with what the
+scenario expects. No timer falls due by itself: the run's specs carry timers that wait until a step
+fires them (`frozen_clock`), so a scenario with real dates passes the same tomorrow. Registry
+references and date rules are not checked here: they depend on the agency's registry and on today's
+date, not on the version.
 """
 
 from __future__ import annotations
