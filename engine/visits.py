@@ -14,9 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.task import Task as SpiffTask
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,12 +23,12 @@ from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationF
 from engine.models import Instance, InstanceStatus, Task, TaskStatus
 from engine.people import roles
 from engine.people.users import Actor
-from engine.workflow import action, runtime
+from engine.workflow import action, messages, runtime
 from engine.workflow.runtime import Limits
 
 VISIT_TASK = "Kunjungan_Monev"
-CHANGE_EVENT = "Perubahan_Kunjungan"
-CHANGE_VARIABLE = "perubahan_kunjungan"
+CHANGE_EVENT = messages.VISIT_CHANGE.event
+CHANGE_VARIABLE = messages.VISIT_CHANGE.variable
 # The supervisor's word for the change -> the follow-up the process knows (as the escalation's choices).
 ACTIONS = {"reschedule": "jadwal_ulang", "withdraw": "tarik"}
 AUDIT_ACTIONS = {"reschedule": "visit_reschedule", "withdraw": "visit_withdraw"}
@@ -98,11 +96,10 @@ def change(session: Session, instance_id: int, library_id: int, actor: Actor, wh
                "alasan": data["reason"].strip(), "oleh": actor.username}
 
     def deliver() -> None:
-        # Only this library's track catches it: the event names the workflow its boundary waits in.
-        loaded.workflow.catch(BpmnEvent(waiting.task_spec.event_definition, payload=payload,
-                                        target=waiting.workflow))
-        waiting.data[CHANGE_VARIABLE] = payload  # the message's payload, as the process reads it
+        messages.deliver(loaded.workflow, waiting, messages.VISIT_CHANGE, payload)
 
+    # The audit entry keeps the whole payload beside the library: a scenario written from the trail
+    # delivers the same message to the same track (engine.definitions.scenario_capture).
     return action.act(session, loaded, actor, limits, event=AUDIT_ACTIONS[what], trigger=deliver,
                       audited={"reason": payload["alasan"], "data": {"library": library_id, **payload},
                                "task_id": row.id, "task_name": row.name})
@@ -113,5 +110,4 @@ def _change_event(visit: SpiffTask) -> SpiffTask | None:
     outer = getattr(visit.workflow, "parent_workflow", None)
     if outer is None:
         return None
-    return next((task for task in outer.tasks.values()
-                 if task.task_spec.bpmn_id == CHANGE_EVENT and task.state == TaskState.WAITING), None)
+    return next((task for task in outer.tasks.values() if messages.is_waiting(task, CHANGE_EVENT)), None)

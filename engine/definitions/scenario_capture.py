@@ -1,12 +1,14 @@
 """A scenario test written from an instance's path, checked by running it on the instance's version.
 
-The audit trail holds the path: the start data, each completion with the data submitted for it
-(the registry facts the engine copied beside library ids go back to the scenario's `registry`),
-and each timer that fell due (`timer_fired`). The track a step worked on and the documents it
-made come from the instance; what each step left READY comes from running the scenario on the
-version. The end data are the values the workflow computed (not what people submitted). A
-scenario that does not lead the version through the same steps to the same end is refused; a
-good one goes into a new draft version of the bundle as `tests/<name>.json`, or back to the caller.
+The audit trail holds the path: the start data, each completion with the data submitted for it (the
+registry facts the engine copied beside library ids go back to the scenario's `registry`), each
+timer that fell due (`timer_fired`) and each supervisor's visit change (a `message` step: the
+message delivered to one library's track, its payload kept whole in the audit entry). The track a
+step worked on and the documents it made come from the instance; what each step left READY comes
+from running the scenario on the version. The end data are the values the workflow computed (not
+what people submitted). A scenario that does not lead the version through the same steps to the same
+end is refused; a good one goes into a new draft version of the bundle as `tests/<name>.json`, or
+back to the caller.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import visits
 from engine.definitions import scenarios, versions
 from engine.documents.documents import Document
-from engine.errors import BadRequest, Conflict, Forbidden, NotFound, TooLarge
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, TooLarge, ValidationFailed, field_error
 from engine.libraries import registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus
 from engine.people import roles
@@ -36,6 +39,8 @@ MODES = ("draft", "download")
 CAPTURABLE = (InstanceStatus.COMPLETED, InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 MAX_TITLE = 300
 MAX_END_PATHS, MAX_PATHS_PER_KEY, MAX_DEPTH = 30, 10, 4
+# A supervisor's visit change, audited with the library and the whole payload of the message it delivered.
+_CHANGES = frozenset(visits.AUDIT_ACTIONS.values())
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,12 @@ class Captured:
 
 
 def check_name(name: str) -> str:
-    """The bundle path `tests/<name>.json` of a scenario name (`.json` may be given), or BadRequest."""
+    """The bundle path `tests/<name>.json` of a scenario name (`.json` may be given); a bad name is refused (422)."""
     stem = (name or "").strip().removesuffix(".json")
     if not NAME.fullmatch(stem):
-        raise BadRequest("scenario_name_invalid", name=(name or "")[:100])
+        shown = (name or "")[:100]
+        raise ValidationFailed("scenario_name_invalid", name=shown,
+                               details=[field_error("name", "scenario_name_invalid", name=shown)])
     return f"tests/{stem}.json"
 
 
@@ -163,6 +170,13 @@ def _path(session: Session, instance: Instance, stage: scenarios.Stage, workflow
             if isinstance(event.data, dict) and isinstance(event.data.get("item"), dict) and event.data["item"]:
                 timer["item"] = event.data["item"]
             found.steps.append(timer)
+        elif event.action in _CHANGES and isinstance(event.data, dict):
+            payload = dict(event.data)
+            library = payload.pop("library", None)
+            _names(payload, found.submitted)
+            found.steps.append({"message": visits.CHANGE_EVENT, **({"item": {"library": library}}
+                                                                   if library is not None else {}),
+                                "data": payload})
     return found
 
 

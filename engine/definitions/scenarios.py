@@ -21,7 +21,7 @@ from engine.errors import Forbidden
 from engine.models import Definition
 from engine.people import roles
 from engine.people.users import Actor
-from engine.workflow import rehearsal, spiff
+from engine.workflow import messages, rehearsal, spiff
 from engine.workflow.rehearsal import Failure
 from engine.workflow.runtime import Limits
 
@@ -39,12 +39,16 @@ FORMAT: dict[str, Any] = {
         "registry": {"type": "object", "additionalProperties": {"type": "object"}},
         "steps": {"type": "array", "items": {
             "type": "object",
-            "oneOf": [{"required": ["task"], "not": {"required": ["timer"]}},
-                      {"required": ["timer"], "not": {"anyOf": [{"required": ["task"]}, {"required": ["data"]}]}}],
+            "oneOf": [{"required": ["task"], "not": {"anyOf": [{"required": ["timer"]}, {"required": ["message"]}]}},
+                      {"required": ["timer"], "not": {"anyOf": [{"required": ["task"]}, {"required": ["data"]},
+                                                                {"required": ["message"]}]}},
+                      {"required": ["message", "data"], "not": {"anyOf": [{"required": ["task"]},
+                                                                          {"required": ["timer"]}]}}],
             "additionalProperties": False,
             "properties": {
                 "task": {"type": "string", "minLength": 1},
                 "timer": {"type": "string", "minLength": 1},
+                "message": {"type": "string", "minLength": 1},
                 "item": {"type": "object", "minProperties": 1},
                 "data": {"type": "object"},
                 "next": _NAMES,
@@ -105,9 +109,20 @@ def load(files: Mapping[str, str], key: str) -> tuple[list[dict[str, Any]], list
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "-"
             broken.append(Failure(name, 0, "scenario_file_invalid", {"detail": f"{where}: {errors[0].message}"}))
+        elif (unknown := _unknown_message(scenario)) is not None:
+            broken.append(Failure(name, unknown[0], "scenario_message_unknown",
+                                  {"message": unknown[1], "known": sorted(messages.KNOWN)}))
         elif scenario["process"] == key:
             found.append(scenario)
     return found, broken
+
+
+def _unknown_message(scenario: dict[str, Any]) -> tuple[int, str] | None:
+    """The first step (numbered from 1) delivering a message Senapas never delivers, and its name."""
+    for number, step in enumerate(scenario["steps"], 1):
+        if "message" in step and step["message"] not in messages.KNOWN:
+            return number, str(step["message"])
+    return None
 
 
 def run_tests(session: Session, key: str, version: int, actor: Actor, *, limits: Limits) -> Outcome:

@@ -1,11 +1,13 @@
 """One scenario test run in memory on a definition version's spec: nothing is stored.
 
-Each step completes one READY user task with data held to the task's form (JSON Schema and the
-data contract, as a person's submission is), or lets one waiting timer fall due (without moving
-any clock), then compares what follows with what the scenario expects. No timer falls due by
-itself: the run's specs carry timers that wait until a step fires them (`frozen_clock`), so a
-scenario with real dates passes the same tomorrow. Registry references and date rules are not
-checked here: they depend on the agency's registry and on today's date, not on the version.
+Each step completes one READY user task with data held to the task's form (JSON Schema and the data
+contract, as a person's submission is), lets one waiting timer fall due (without moving any clock),
+or delivers one message (a supervisor's visit change) to the track waiting for it, as
+`engine.workflow.messages` delivers it for the action, then compares what follows with what the
+scenario expects. No timer falls due by itself: the run's specs carry timers that wait until a step
+fires them (`frozen_clock`), so a scenario with real dates passes the same tomorrow. Registry
+references and date rules are not checked here: they depend on the agency's registry and on today's
+date, not on the version.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.definitions import contract, forms
 from engine.errors import EngineFailure, SenapasError
 from engine.libraries import instrument_forms, instruments, registry
-from engine.workflow import runtime, spiff
+from engine.workflow import messages, runtime, spiff
 from engine.workflow.runtime import Limits
 from engine.workflow.steps import current_data
 
@@ -125,6 +127,10 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
             _fire(workflow, number, step["timer"], step.get("item"))
             _engine(number, lambda: runtime.advance(workflow, limits))
             props: dict[str, str] = {}
+        elif "message" in step:
+            _deliver(workflow, number, step["message"], step.get("item"), dict(step.get("data") or {}))
+            _engine(number, lambda: runtime.advance(workflow, limits))
+            props = {}
         else:
             task = _ready_one(workflow, number, step["task"], step.get("item"))
             props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
@@ -211,8 +217,25 @@ def _fire(workflow: BpmnWorkflow, number: int, name: str, item: dict[str, Any] |
     matches[0]._set_internal_data(event_fired=True)
 
 
+def _deliver(workflow: BpmnWorkflow, number: int, name: str, item: dict[str, Any] | None,
+             payload: dict[str, Any]) -> None:
+    """Deliver message `name` with its payload (held to the message's schema) to the one track waiting for it."""
+    message = messages.KNOWN.get(name)
+    if message is None:
+        raise _Stop(number, "scenario_message_unknown", message=name, known=sorted(messages.KNOWN))
+    payload = _admit(number, name, message.schema, payload, {})
+    matches = [t for t in runtime.all_tasks(workflow)
+               if messages.is_waiting(t, name) and (item is None or _concerns(t, item))]
+    if len(matches) != 1:
+        raise _Stop(number, "scenario_message_not_waiting", message=name, item=item or {}, found=len(matches))
+    try:
+        messages.deliver(workflow, matches[0], message, payload)
+    except Exception as exc:  # the library's own errors on delivering an event, as the action treats them
+        raise _Stop(number, "scenario_engine_failed", task=name, detail=f"{type(exc).__name__}: {exc}"[:2000]) from exc
+
+
 def _named(step: dict[str, Any]) -> str:
-    return str(step.get("task") or step.get("timer"))
+    return str(step.get("task") or step.get("timer") or step.get("message"))
 
 
 def _concerns(task: SpiffTask, item: dict[str, Any]) -> bool:

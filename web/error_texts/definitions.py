@@ -116,6 +116,9 @@ PROBLEMS: dict[str, Any] = {
     "scenario_engine_failed": _l("mesin alur kerja gagal di %(task)s: %(detail)s"),
     "scenario_timer_not_waiting": _l("timer %(timer)s tidak menunggu tepat satu kali (ditemukan %(found)s), "
                                      "atau bukan timer tanggal/durasi"),
+    "scenario_message_unknown": _l("pesan %(message)s tidak dikirim oleh Senapas (yang dikenal: %(known)s)"),
+    "scenario_message_not_waiting": _l("pesan %(message)s tidak ditunggu tepat satu jalur (ditemukan %(found)s) "
+                                       "untuk %(item)s"),
     "scenario_task_not_ready": _l("%(task)s tidak siap tepat satu kali (ditemukan %(found)s; yang siap: %(ready)s)"),
     "scenario_documents_differ": _l("%(task)s membuat dokumen %(actual)s, yang diharapkan %(expected)s"),
     "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),

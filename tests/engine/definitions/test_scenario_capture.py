@@ -20,7 +20,7 @@ from engine.config import PROJECT_DIR, Settings
 from engine.db import run_in_transaction
 from engine.definitions import scenario_capture, scenarios, versions
 from engine.documents.documents import Document
-from engine.errors import BadRequest, Conflict, Forbidden
+from engine.errors import BadRequest, Conflict, Forbidden, ValidationFailed
 from engine.libraries import registry
 from engine.models import AuditEvent, Definition, Instance, Task, TaskStatus
 from engine.workflow.runtime import Limits
@@ -118,6 +118,12 @@ def test_a_running_cycle_downloads_a_scenario_ending_at_its_open_tasks_and_store
     fired = trail(office, running, "timer_fired")
     assert fired and all(e.actor == "sistem" and set(e.data["item"]) == {"library"} for e in fired)
     assert Counter(s["timer"] for s in steps if "timer" in s) == Counter(e.task_name for e in fired)
+    # The supervisor's visit changes: each the message to its library's track, with the payload delivered then.
+    changes = trail(office, running, "visit_reschedule", "visit_withdraw")
+    assert {e.data["tindak_lanjut"] for e in changes} == {"jadwal_ulang", "tarik"}
+    assert [(s["message"], s["item"], s["data"]) for s in steps if "message" in s] == [
+        ("Perubahan_Kunjungan", {"library": e.data["library"]},
+         {k: v for k, v in e.data.items() if k != "library"}) for e in changes]
     stage = run_in_transaction(office, lambda s: scenarios.stage(versions.latest(s, "kitapun_senapas")))
     assert stage.run(captured.scenario, LIMITS) is None
 
@@ -141,7 +147,7 @@ def test_a_trail_without_its_timer_firings_is_refused_and_nothing_is_stored(offi
 
 @pytest.mark.parametrize("name", ["", "../luar", "a b", "tests/x", ".tersembunyi", "x" * 81, "é"])
 def test_unsafe_names_are_refused_before_anything_runs(office, name):
-    with pytest.raises(BadRequest) as refused:
+    with pytest.raises(ValidationFailed) as refused:
         save(office, cycle(office, "completed"), name)
     assert refused.value.case == "scenario_name_invalid"
 

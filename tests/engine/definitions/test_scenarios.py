@@ -138,3 +138,66 @@ def test_no_timer_falls_due_by_the_clock_only_a_timer_step_fires_one(factory):
     fired["end"] = {"status": "running"}
     outcome = run(factory, "kitapun_senapas", {"a.json": past, "b.json": fired})
     assert (outcome.passed, outcome.failed) == (2, [])
+
+
+def supervised() -> dict[str, Any]:
+    """Two libraries: the supervisor withdraws one (6) and reschedules the other's visit (3) with a new team."""
+    changed = scenario("kitapun_perpustakaan_ditarik.json")
+    changed["name"] = "pengawas menarik satu perpustakaan dan menjadwalkan ulang yang lain"
+    visits_open = ["Kunjungan_Monev", "Penilaian_Mandiri"]
+    changed["steps"] = changed["steps"][:3] + [
+        {"message": "Perubahan_Kunjungan", "item": {"library": 6}, "next": visits_open,
+         "data": {"tindak_lanjut": "tarik", "tanggal_baru": None, "officer": None, "members": [],
+                  "alasan": "Perpustakaan tutup selama renovasi gedung.", "oleh": "kabid"}},
+        {"message": "Perubahan_Kunjungan", "item": {"library": 3}, "next": visits_open,
+         "data": {"tindak_lanjut": "jadwal_ulang", "tanggal_baru": "2099-02-17", "officer": "subkoor",
+                  "members": ["petugas1"], "alasan": "Sekolah sedang ujian.", "oleh": "kabid"}},
+        {**changed["steps"][5], "data": {"kunjungan_monev": {"tanggal": "2099-02-17",
+                                                             "narasumber": "Kepala perpustakaan"}}},
+        *changed["steps"][6:],
+    ]
+    changed["end"] = {"status": "completed", "data": {
+        "hasil_monev.0.library": 6, "hasil_monev.0.status": "ditarik",
+        "hasil_monev.0.alasan_penarikan": "Perpustakaan tutup selama renovasi gedung.",
+        "hasil_monev.1.library": 3, "hasil_monev.1.status": "dimonev", "hasil_monev.1.visit_date": "2099-02-17",
+        "hasil_monev.1.officer": "subkoor", "hasil_monev.1.members.0": "petugas1",
+        "hasil_monev.1.perubahan.0.tindak_lanjut": "jadwal_ulang",
+        "hasil_monev.1.perubahan.0.visit_date_lama": "2099-02-03"}}
+    return changed
+
+
+def test_a_message_step_delivers_the_supervisors_change_to_one_track_only(factory):
+    outcome = run(factory, "kitapun_senapas", {"a.json": supervised()})
+    assert (outcome.passed, outcome.failed) == (1, [])
+
+
+def test_a_message_not_waiting_and_a_payload_out_of_shape_fail_at_their_step(factory):
+    early = supervised()
+    early["name"] = "perubahan sebelum kunjungan dibuka"
+    early["steps"].insert(1, early["steps"][3])  # the visits are not open before the letter is confirmed
+    twice = supervised()
+    twice["name"] = "perpustakaan ditarik dua kali"
+    twice["steps"].insert(4, twice["steps"][3])
+    shapeless = supervised()
+    shapeless["name"] = "perubahan tanpa alasan"
+    del shapeless["steps"][4]["data"]["alasan"]
+    outcome = run(factory, "kitapun_senapas", {"a.json": early, "b.json": twice, "c.json": shapeless})
+    assert outcome.passed == 0
+    found = {f.test: (f.step, f.code) for f in outcome.failed}
+    assert found == {early["name"]: (2, "scenario_message_not_waiting"),
+                     twice["name"]: (5, "scenario_message_not_waiting"),
+                     shapeless["name"]: (5, "scenario_data_refused")}
+
+
+def test_a_message_senapas_never_delivers_is_refused_when_the_file_is_read(factory):
+    unknown = supervised()
+    unknown["name"] = "pesan asing"
+    unknown["steps"][4]["message"] = "Pesan_Asing"
+    without_payload = supervised()
+    del without_payload["steps"][3]["data"]
+    outcome = run(factory, "kitapun_senapas", {"a.json": unknown, "b.json": without_payload})
+    assert outcome.passed == 0
+    by_file = {f.test: f for f in outcome.failed}
+    assert (by_file["a.json"].step, by_file["a.json"].code) == (5, "scenario_message_unknown")
+    assert by_file["a.json"].params == {"message": "Pesan_Asing", "known": ["Perubahan_Kunjungan"]}
+    assert (by_file["b.json"].step, by_file["b.json"].code) == (0, "scenario_file_invalid")
