@@ -169,6 +169,16 @@ class Task(Base):
     completed_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class TaskMember(Base):
+    """A member of the team a task is for (its BPMN `team` property): sees the task and may work it."""
+
+    __tablename__ = "task_members"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    # The inbox reads a person's team tasks by username.
+    username: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 # The inbox and queue in the order they are shown (soonest due first, undated last), with the lane
 # at the end so a queue of several lanes filters inside the index: a page reads its rows in order
 # and stops after them, instead of reading and sorting every open task of the lanes.

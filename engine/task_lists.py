@@ -19,7 +19,7 @@ from engine.db import utcnow
 from engine.errors import BadRequest, Forbidden
 from engine.libraries.fields import canonical_kecamatan
 from engine.libraries.registry import Library
-from engine.models import Instance, Task, TaskStatus
+from engine.models import Instance, Task, TaskMember, TaskStatus
 from engine.paging import Listing, Page, clamp, like_pattern, paginate
 from engine.people import roles
 from engine.people import scope as people_scope
@@ -116,7 +116,7 @@ def _positive(value: str, name: str) -> int | None:
 
 def inbox(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50,
           where: Filters | None = None) -> Page[TaskRow]:
-    """Open tasks assigned to me, soonest due first."""
+    """Open tasks assigned to me or to a visit team I am on, soonest due first."""
     return in_scope(session, actor, "inbox", page, per_page, where)
 
 
@@ -180,6 +180,7 @@ def _shape(where: Filters) -> tuple[bool, bool, bool, bool, bool, str | None, st
 
 _TASKS = cast(Table, Task.__table__)
 _INSTANCES = cast(Table, Instance.__table__)
+_MEMBERS = cast(Table, TaskMember.__table__)
 _LIBRARIES = cast(Table, Library.__table__)
 _ROW_COLUMNS = (*(_TASKS.c[name] for name in TaskRow._fields[:-3]), _INSTANCES.c.title.label("instance_title"),
                 func.coalesce(_LIBRARIES.c.name, _TASKS.c.item_label).label("library_name"),
@@ -204,7 +205,10 @@ def _listing(scope: str, lanes: tuple[str, ...], supervisor: bool,
     has_q, has_instance, has_library, has_kecamatan, overdue, due, sort = shape
     conditions: list[ColumnElement[bool]] = []
     if scope == "inbox":
-        conditions += [_TASKS.c.assignee == bindparam("username"), _TASKS.c.status == TaskStatus.OPEN]
+        # Mine: the tasks I hold, and those of a visit team I am on (held by its lead).
+        on_team = select(_MEMBERS.c.task_id).where(_MEMBERS.c.username == bindparam("username"))
+        conditions += [or_(_TASKS.c.assignee == bindparam("username"), _TASKS.c.id.in_(on_team)),
+                       _TASKS.c.status == TaskStatus.OPEN]
     elif scope == "queue":
         lane_filter: ColumnElement[bool] = _TASKS.c.lane.in_(lanes)
         if supervisor:

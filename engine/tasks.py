@@ -25,7 +25,7 @@ from engine.task_lists import archive as archive
 from engine.task_lists import in_scope as in_scope
 from engine.task_lists import inbox as inbox
 from engine.task_lists import queue as queue
-from engine.workflow import action, runtime, steps
+from engine.workflow import action, runtime, steps, teams
 from engine.workflow.runtime import Limits
 
 
@@ -48,13 +48,15 @@ def get(session: Session, task_id: str, actor: Actor | None = None) -> Task:
 
 
 def can_view(session: Session, actor: Actor, task: Task) -> bool:
-    """Supervisors see every task; others tasks of their lanes and tasks they hold or did.
+    """Supervisors see every task; others tasks of their lanes and tasks they hold, did or are on the team of.
 
     A library's or an institution's task is seen only by its own pustakawan or mitra (`engine.people.scope`).
     """
     if actor.username in (task.assignee, task.completed_by) or roles.is_supervisor(actor.roles):
         return True
-    return roles.may_work_lane(actor.roles, task.lane) and scope.sees_task(session, scope.of(session, actor), task)
+    if roles.may_work_lane(actor.roles, task.lane) and scope.sees_task(session, scope.of(session, actor), task):
+        return True
+    return teams.is_member(session, task.id, actor.username)
 
 
 def form_of(session: Session, task: Task) -> dict[str, Any] | None:
@@ -96,6 +98,42 @@ def data_of(session: Session, task: Task) -> dict[str, Any]:
         return steps.plain(spiff_task.data) if spiff_task is not None else {}
 
 
+@dataclass(frozen=True)
+class Prefill:
+    """What an open task's form starts from: earlier values from the workflow and a note to show above it."""
+
+    values: dict[str, Any]
+    note: str | None
+
+
+PREFILL_PROPERTY = "prefillFromData"
+NOTE_PROPERTY = "noteVariable"
+
+
+def prefill_of(session: Session, task: Task, schema: dict[str, Any] | None) -> Prefill:
+    """The task's `prefillFromData` values (its form's fields only) and its `noteVariable` text, if any.
+
+    A step done again (the letter after the partners asked for a correction) comes back with what
+    the workflow holds now (the letter and its schedule) and the correction note on top.
+    """
+    if task.status != TaskStatus.OPEN:
+        return Prefill({}, None)
+    instance = session.get(Instance, task.instance_id)
+    assert instance is not None
+    with runtime.reading(session, instance) as workflow:
+        spiff_task = runtime.find_task(workflow, task.id)
+        if spiff_task is None:
+            return Prefill({}, None)
+        props = runtime.properties(spiff_task)
+        data = steps.plain(spiff_task.data)
+    names = [name.strip() for name in props.get(PREFILL_PROPERTY, "").split(",") if name.strip()]
+    values = contract.declared_only(schema, {name: data[name] for name in names if name in data})
+    note: Any = data
+    for part in props.get(NOTE_PROPERTY, "").split(".") if props.get(NOTE_PROPERTY) else []:
+        note = note.get(part) if isinstance(note, dict) else None
+    return Prefill(values, note.strip() or None if isinstance(note, str) else None)
+
+
 def events_of(session: Session, task: Task) -> list[AuditEvent]:
     """The history entries of one task, oldest first."""
     return [event for event in audit.history(session, task.instance_id) if event.task_id == task.id]
@@ -130,13 +168,18 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
     if found is None:
         raise NotFound("task_not_found")
     task, instance = found[0], found[1]  # the definition stays in the session for the action
-    if not roles.may_work_lane(actor.roles, task.lane):
+    # A visit team's members work its task whatever their lane (a subkoor named for a visit, say); asked
+    # only when the lane or the holder would refuse, so a plain completion costs no extra query.
+    in_lane = roles.may_work_lane(actor.roles, task.lane)
+    member = (not in_lane or task.assignee not in (None, actor.username)) and \
+        teams.is_member(session, task.id, actor.username)
+    if not member and not in_lane:
         raise Forbidden("not_your_lane")
-    if not scope.sees_task(session, scope.of(session, actor), task):
+    if not member and not scope.sees_task(session, scope.of(session, actor), task):
         raise NotFound("task_not_found")
     if task.status != TaskStatus.OPEN:
         raise Conflict("task_completed" if task.status == TaskStatus.COMPLETED else "task_cancelled")
-    if task.assignee and task.assignee != actor.username:
+    if task.assignee and task.assignee != actor.username and not member:
         raise Conflict("task_claimed", holder=task.assignee,
                        details=[field_error("assignee", "task_claimed", holder=task.assignee)])
     if instance.status != InstanceStatus.RUNNING:
@@ -144,10 +187,16 @@ def _workable(session: Session, task_id: str, actor: Actor) -> tuple[Task, Insta
     return task, instance
 
 
-def may_work(task: Task, instance: Instance, actor: Actor) -> bool:
-    """True when the actor may claim, draft or complete the task now (what `_workable` refuses otherwise)."""
-    return (task.status == TaskStatus.OPEN and instance.status == InstanceStatus.RUNNING
-            and roles.may_work_lane(actor.roles, task.lane) and task.assignee in (None, actor.username))
+def may_work(task: Task, instance: Instance, actor: Actor, *, member: bool = False) -> bool:
+    """True when the actor may claim, draft or complete the task now (what `_workable` refuses otherwise).
+
+    `member`: the actor is on the task's team (`engine.workflow.teams.is_member`).
+    """
+    if task.status != TaskStatus.OPEN or instance.status != InstanceStatus.RUNNING:
+        return False
+    if member:
+        return True
+    return roles.may_work_lane(actor.roles, task.lane) and task.assignee in (None, actor.username)
 
 
 def may_unclaim(task: Task, actor: Actor) -> bool:
@@ -186,11 +235,13 @@ def complete(session: Session, task_id: str, actor: Actor, data: dict[str, Any],
 
 
 def claim(session: Session, task_id: str, actor: Actor) -> Task:
-    """Take an unclaimed task of one's lane; a task someone else holds is a Conflict."""
+    """Take an unclaimed task of one's lane (or a team task one is on); a task someone else holds is a Conflict."""
     task, _ = _workable(session, task_id, actor)
+    holder = task.assignee
     result = session.execute(
         update(Task).where(Task.id == task.id, Task.status == TaskStatus.OPEN,
-                           or_(Task.assignee.is_(None), Task.assignee == actor.username))
+                           or_(Task.assignee.is_(None), Task.assignee == actor.username,
+                               Task.assignee == holder))
         .values(assignee=actor.username, claimed_at=utcnow()).execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("task_taken", code="task_claimed")
@@ -226,11 +277,16 @@ def assign(session: Session, task_id: str, actor: Actor, username: str, reason: 
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None or not user.active:
         raise BadRequest("unknown_user", username=username)
-    if not roles.may_work_lane(frozenset(user.roles), task.lane):
+    # A team task (a visit) may go to anyone who may do visits; the new lead joins its team.
+    team_task = bool(teams.teams_of(session, [task.id]))
+    if not roles.may_work_lane(frozenset(user.roles), task.lane) and not (
+            team_task and roles.may_visit(frozenset(user.roles))):
         raise BadRequest("user_not_in_lane", username=user.username)
     previous = task.assignee
     task.assignee = user.username
     task.claimed_at = utcnow()
+    if team_task:
+        teams.add_member(session, task.id, user.username)
     audit.record(session, actor.username, "assign", instance_id=task.instance_id, task_id=task.id,
                  task_name=task.name, reason=reason, data={"from": previous, "to": user.username})
     if previous != user.username:

@@ -284,6 +284,7 @@ def summary_rows(context: dict[str, Any], data: dict[str, Any]) -> list[dict[str
         ref = ref.get("id") if isinstance(ref, dict) else ref
         total = score.get("total", item.get("total"))
         rows.append({"library": library_of(item), "officer": _officer(context, item.get("officer")),
+                     "team": [_officer(context, name) for name in _team(item)],
                      "date": item.get("visit_date") or item.get("date") or item.get("tanggal"),
                      "total": total if isinstance(total, int | float) else None,
                      "grade": _text(score.get("grade") or item.get("grade")) or "-",
@@ -291,10 +292,17 @@ def summary_rows(context: dict[str, Any], data: dict[str, Any]) -> list[dict[str
     return sorted(rows, key=lambda r: -(r["total"] or 0))
 
 
+def withdrawn_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The libraries withdrawn from the cycle (`status` "ditarik" in `hasil_monev`), with the reason."""
+    found = data.get("hasil_monev")
+    return [{"library": library_of(item), "reason": _text(item.get("alasan_penarikan")) or "-"}
+            for item in (found if isinstance(found, list) else []) if _dict(item).get("status") == "ditarik"]
+
+
 def _monev_summary(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     rows = summary_rows(context, data)
     return {"rows": rows, "periode": _text(data.get("periode")), "chosen_count": sum(r["chosen"] for r in rows),
-            "notes": _text(data.get("catatan_pemilihan"))}
+            "notes": _text(data.get("catatan_pemilihan")), "withdrawn": withdrawn_rows(data)}
 
 
 def _accreditation(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,9 @@ it. Earlier cycles are recorded as of an earlier day (`tasks.complete(today=...)
 are in the past like a real office's; visits whose day has passed escalate to kabid on their own.
 
 After seeding: an earlier cycle is finished (two libraries coached: one dropped out, the other
-submitted to Perpusnas, accompanied and accredited); the current
-cycle has visits done, one overdue visit escalated to kabid and visits still to come; a newer cycle
+submitted to Perpusnas, accompanied and accredited); the current cycle has visits done (one by a
+team of two), one overdue visit escalated to kabid, visits still to come in their lead's inbox (one
+rescheduled by kabid, with a new surat tugas) and one library withdrawn from the cycle; a newer cycle
 waits for the mitra's confirmation; one complaint waits for triage and one is being handled.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import complaints, instances, tasks
+from engine import complaints, instances, tasks, visits
 from engine.config import Context
 from engine.db import run_in_transaction
 from engine.libraries import instruments
@@ -68,6 +69,11 @@ class Office:
             tasks.complete(session, task.id, _actor(username), data, limits=self.context.limits, today=on)
         self.run(work)
 
+    def change_visit(self, instance_id: int, library: int, username: str, what: str, data: dict[str, Any]) -> None:
+        """A supervisor withdraws a library from the cycle or reschedules its visit."""
+        self.run(lambda s: visits.change(s, instance_id, library, _actor(username), what, data,
+                                         limits=self.context.limits))
+
     def claim(self, instance_id: int, name: str, username: str, *, library: int | None = None) -> None:
         """Take an open task into `username`'s inbox."""
         self.run(lambda s: tasks.claim(s, self._open(s, instance_id, name, library).id, _actor(username)))
@@ -103,13 +109,19 @@ def _period(day: date, stage: str) -> str:
     return f"Monev Perpustakaan {MONTHS[day.month - 1]} {day.year}{stage}"
 
 
-def _open_cycle(office: Office, libraries: dict[int, date], period: str, on: date) -> int:
-    """Steps 1–3: coordination, the notification letter and the mitra's confirmation."""
+def _open_cycle(office: Office, libraries: dict[int, date], period: str, on: date,
+                teams: dict[int, tuple[str, list[str]]] | None = None) -> int:
+    """Steps 1–3: coordination (petugas visits alone unless `teams` names a lead and members), the
+    notification letter and the mitra's confirmation."""
     cycle = office.start("subkoor")
+
+    def row(lid: int, visit: date) -> dict[str, Any]:
+        lead, members = (teams or {}).get(lid, ("petugas", []))
+        return {"library": lid, "visit_date": _iso(visit), "officer": lead, **({"members": members} if members else {})}
+
     office.do(cycle, "Koordinasi_Monev", "subkoor", {
         "periode": period,
-        "jadwal": [{"library": lid, "visit_date": _iso(visit), "officer": "petugas"}
-                   for lid, visit in libraries.items()],
+        "jadwal": [row(lid, visit) for lid, visit in libraries.items()],
         "notulen": "Rapat koordinasi menetapkan sasaran, jadwal dan petugas monev."}, on=on)
     office.do(cycle, "Surat_Pemberitahuan_Monev", "petugas", {
         "surat_monev": _letter("Pemberitahuan Jadwal Monitoring dan Evaluasi Perpustakaan")}, on=on)
@@ -123,7 +135,7 @@ def _confirm(office: Office, cycle: int, on: date) -> None:
 
 def _visit(office: Office, cycle: int, library: int, day: date, given: str, changes: dict[str, str] | None = None,
            ) -> None:
-    """Steps 4–5 for one library, as of its visit day."""
+    """Steps 4–5 for one library, as of its visit day (petugas leads or is on every demo team)."""
     office.do(cycle, "Kunjungan_Monev", "petugas", {"kunjungan_monev": {
         "tanggal": _iso(day), "narasumber": "Kepala perpustakaan"}}, library=library, on=day)
     office.do(cycle, "Monev", "petugas", {"answers": office.answers(given, changes, library), "laporan_monev": {
@@ -147,8 +159,8 @@ def _earlier_cycle(office: Office, libs: list[int]) -> None:
     _confirm(office, cycle, start + timedelta(days=2))  # the visit days are past now: each escalates
     for (lid, day), (given, changes) in zip(visits.items(), (("c", {}), ("a", {"kol_01": "b"}), ("d", {})),
                                             strict=True):
+        _watch(office, cycle, lid, day)  # kabid keeps an eye on it; the visit is recorded that day
         _visit(office, cycle, lid, day, given, changes)
-        _watch(office, cycle, lid, day)
     chosen = start + timedelta(days=20)
     office.do(cycle, "Pemilihan_Pembinaan", "kabid", {"pembinaan": [libs[1], libs[0]],
                                                       "catatan_pemilihan": "Dua skor tertinggi; dibina."}, on=chosen)
@@ -178,18 +190,24 @@ def _earlier_cycle(office: Office, libs: list[int]) -> None:
 
 
 def _current_cycle(office: Office, libs: list[int]) -> None:
-    """Part-way: two visits done, one overdue (escalated to kabid), two to come (one claimed by petugas)."""
+    """Part-way: two visits done (one by a team), one overdue (escalated to kabid), two to come in their
+    lead's inbox (one rescheduled by kabid, led by subkoor with petugas), one library withdrawn."""
     start = office.today - timedelta(days=12)
     visits = {libs[0]: start + timedelta(days=3), libs[1]: start + timedelta(days=4),
               libs[2]: office.today - timedelta(days=1), libs[3]: office.today + timedelta(days=3),
-              libs[4]: office.today + timedelta(days=5)}
-    cycle = _open_cycle(office, visits, _period(start, " Tahap II"), start)
+              libs[4]: office.today + timedelta(days=5), libs[5]: office.today + timedelta(days=6)}
+    teams = {libs[1]: ("petugas", ["subkoor"]), libs[4]: ("subkoor", ["petugas"])}
+    cycle = _open_cycle(office, visits, _period(start, " Tahap II"), start, teams)
     _confirm(office, cycle, start + timedelta(days=1))
-    _visit(office, cycle, libs[0], visits[libs[0]], "b")
     _watch(office, cycle, libs[0], visits[libs[0]])
-    _visit(office, cycle, libs[1], visits[libs[1]], "c", {"kol_01": "a"})
+    _visit(office, cycle, libs[0], visits[libs[0]], "b")
     _watch(office, cycle, libs[1], visits[libs[1]])
-    office.claim(cycle, "Kunjungan_Monev", "petugas", library=libs[3])
+    _visit(office, cycle, libs[1], visits[libs[1]], "c", {"kol_01": "a"})
+    office.change_visit(cycle, libs[4], "kabid", "reschedule", {
+        "reason": "Sekolah menjalankan ujian akhir pada tanggal semula.",
+        "visit_date": _iso(office.today + timedelta(days=9))})
+    office.change_visit(cycle, libs[5], "kabid", "withdraw", {
+        "reason": "Perpustakaan tutup selama renovasi gedung sampai akhir tahun."})
 
 
 def _new_cycle(office: Office, libs: list[int]) -> None:
@@ -224,9 +242,9 @@ def seed(context: Context, folder: Any, say: Callable[[str], None], today: date 
         say(f"peringatan: proses {PROCESS} belum dipasang; kantor demo tidak diisi")
         return False
     libs = office.run(lambda s: list(s.scalars(select(Library.id).where(Library.active.is_(True))
-                                               .order_by(Library.id).limit(10))))
-    if len(libs) < 10:
-        say("peringatan: kurang dari 10 perpustakaan di registri; kantor demo tidak diisi")
+                                               .order_by(Library.id).limit(11))))
+    if len(libs) < 11:
+        say("peringatan: kurang dari 11 perpustakaan di registri; kantor demo tidak diisi")
         return False
     # SpiffWorkflow logs every task state change at INFO: hundreds of lines that say nothing to a newcomer.
     spiff_log = logging.getLogger("spiff")
@@ -234,8 +252,8 @@ def seed(context: Context, folder: Any, say: Callable[[str], None], today: date 
     spiff_log.setLevel(logging.WARNING)
     try:
         _earlier_cycle(office, libs[:3])
-        _current_cycle(office, libs[3:8])
-        _new_cycle(office, libs[8:10])
+        _current_cycle(office, libs[3:9])
+        _new_cycle(office, libs[9:11])
         _complaints(office)
         timers.run_due(context)  # the overdue visit escalates now, not at the worker's first round
     finally:

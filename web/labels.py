@@ -30,6 +30,7 @@ ACTIONS: dict[str, Any] = {
     "user_create": _l("menambah pengguna"), "user_update": _l("mengubah pengguna"),
     "user_deactivate": _l("menonaktifkan pengguna"), "user_activate": _l("mengaktifkan pengguna"),
     "password_reset": _l("mengatur ulang kata sandi"), "setting": _l("mengubah pengaturan"),
+    "visit_withdraw": _l("menarik perpustakaan dari siklus"), "visit_reschedule": _l("menjadwalkan ulang kunjungan"),
 }
 PROFILE_LABELS: dict[str, Any] = {
     "collection_titles": _l("Koleksi (judul)"), "collection_copies": _l("Koleksi (eksemplar)"),

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from engine.libraries import registry, results
+from engine.people import users
 
 Options = list[tuple[str, str]]
 MAX_LIBRARIES = 2000
@@ -29,3 +30,8 @@ def monitored_options(session: Session, instance_id: int) -> Options:
         mark = " ✓ " + _("siap dibina") if ready else ""
         options.append((str(library.id), f"{library.name} — {result.score:g} ({result.grade}){mark}"))
     return options
+
+
+def officer_options(session: Session) -> Options:
+    """(username, "full name (username)") of every active person who may do visits."""
+    return [(person.username, f"{person.name} ({person.username})") for person in users.visitors(session)]

@@ -61,6 +61,32 @@ def admit(schema: dict[str, Any] | None, data: dict[str, Any], current: Mapping[
     return data
 
 
+def declared_only(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `data` with only what the form declares and a person may send (no read-only values),
+    at every level: workflow values offered again as a form's starting point (`prefillFromData`)."""
+    return _pruned({}, schema or {}, data) if isinstance(data, dict) else {}
+
+
+def _pruned(memo: dict[Any, Any], schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    declared, extra = _declared(memo, schema)
+    kept: dict[str, Any] = {}
+    for name, value in data.items():
+        subs = declared.get(name) or ([extra] if extra is not None else [])
+        if not subs or any(sub.get("readOnly") is True for sub in subs) or is_reserved(str(name), top=False):
+            continue
+        kept[name] = _pruned_value(memo, subs, value)
+    return kept
+
+
+def _pruned_value(memo: dict[Any, Any], subs: list[dict[str, Any]], value: Any) -> Any:
+    if isinstance(value, dict):
+        return _pruned(memo, _merged(memo, subs, "object"), value)
+    if isinstance(value, list):
+        items = _merged(memo, subs, "items")
+        return [_pruned_value(memo, [items], item) for item in value]
+    return value
+
+
 def _object(memo: dict[Any, Any], schema: dict[str, Any], data: dict[str, Any], current: Any, path: str,
             details: list[dict[str, Any]]) -> None:
     declared, extra = _declared(memo, schema)

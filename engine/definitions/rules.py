@@ -3,8 +3,8 @@
 A form's JSON Schema says what shape a value has; these `x-senapas-*` keywords on a property say
 what it must mean (the vocabulary is documented in processes/README.md):
 
-- `"x-senapas-ref": "officer"`: a username of an active user holding a role that works the visits
-  (the `petugas` lane); `"library"`: the id of an active library of the registry;
+- `"x-senapas-ref": "officer"`: a username of an active user who may do visits
+  (`engine.people.roles.may_visit`); `"library"`: the id of an active library of the registry;
 - `"x-senapas-unique": true`: inside array items, no two items hold the same value here;
 - `"x-senapas-not-past": true`: a date that is not before today in WIB;
 - `"x-senapas-after": "<sibling>"`: a date later than the date in the sibling field;
@@ -13,6 +13,8 @@ what it must mean (the vocabulary is documented in processes/README.md):
 - `"x-senapas-grade-of": "<sibling>"`: the grade the `grade_bands` setting gives the sibling score;
 - `"x-senapas-status-of": "<sibling>"`: an accreditation status (`terakreditasi`, `tidak_terakreditasi`)
   that agrees with the sibling score under the `grade_bands` setting (other statuses are not checked).
+- `"x-senapas-excludes": "<sibling>"`: a list that does not hold the sibling's value (a visit team's
+  members without its lead).
 
 Every failure is one detail (field path, code) of one ValidationFailed; nothing is stored then.
 """
@@ -45,9 +47,10 @@ RULES: dict[str, frozenset[Any] | None] = {
     "x-senapas-covers": None,
     "x-senapas-grade-of": None,
     "x-senapas-status-of": None,
+    "x-senapas-excludes": None,
 }
 # Rules whose value names a sibling property of the same object.
-SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of", "x-senapas-status-of")
+SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of", "x-senapas-status-of", "x-senapas-excludes")
 # The accreditation statuses `x-senapas-status-of` checks, and whether each means a grade was given.
 ACCREDITED_STATUSES = {"terakreditasi": True, "tidak_terakreditasi": False}
 # Other keywords forms may carry (rendering, sources, translations, instruments).
@@ -55,8 +58,6 @@ OTHER_KEYWORDS = frozenset({"x-senapas-source", "x-senapas-choices", "x-senapas-
                             "x-senapas-instrument", "x-senapas-instrument-version",
                             "x-senapas-instrument-variants", "x-senapas-instrument-field",
                             "x-senapas-instrument-chosen"})
-# The lane whose roles do the visits an officer is named for.
-OFFICER_LANE = "petugas"
 EACH = None  # a path step standing for every item of an array
 
 
@@ -207,6 +208,12 @@ def _apply(session: Session, rule: Rule, found: list[Found], current: Mapping[st
                 grade = results.grade_for(session, float(score))
                 if ACCREDITED_STATUSES[value] != (grade != settings.get(session, "not_accredited_label")):
                     details.append(field_error(path, "status_mismatch", grade=grade, score=score))
+    elif rule.keyword == "x-senapas-excludes":
+        for path, holder, _, value in found:
+            other = holder.get(rule.value)
+            for index, item in enumerate(value if isinstance(value, list) else []):
+                if other is not None and item == other:
+                    details.append(field_error(f"{path}.{index}", "member_is_lead", username=str(item)))
 
 
 def _officers(session: Session, found: list[Found], details: list[dict[str, Any]]) -> None:
@@ -216,7 +223,7 @@ def _officers(session: Session, found: list[Found], details: list[dict[str, Any]
         user = users.get(value) if isinstance(value, str) else None
         if user is None or not user.active:
             details.append(field_error(path, "unknown_officer", username=str(value)))
-        elif not roles.may_work_lane(frozenset(user.roles), OFFICER_LANE):
+        elif not roles.may_visit(frozenset(user.roles)):
             details.append(field_error(path, "not_an_officer", username=user.username))
 
 

@@ -58,6 +58,9 @@ LIBRARY_KINDS = frozenset({"surat_tugas", "monev_report", "accreditation_summary
 RESULT_KINDS = frozenset({"monev_report", "monev_summary", "accreditation_summary"})
 # Kinds that assign one officer to one visit: they concern that visit's tasks, not the whole cycle's.
 ASSIGNMENT_KINDS = frozenset({"surat_tugas"})
+# Kinds of which only the latest stays in force: a new one replaces the earlier one of the same
+# library (a surat tugas for a rescheduled visit) or of the cycle (a corrected notification letter).
+REPLACED_KINDS = frozenset({"surat_tugas", "monev_notification", "coaching_notification"})
 # Data keys whose string values name users whose name, NIP, rank and position a letter prints.
 OFFICER_KEYS = frozenset({"officer", "petugas"})
 # Data keys whose lists of strings name the other members of a visit team.
@@ -87,6 +90,8 @@ class Document(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     rendered_at: Mapped[datetime | None]
+    # The document issued in its place (a surat tugas for a rescheduled visit, a corrected letter).
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     @property
     def filename(self) -> str:
@@ -96,6 +101,9 @@ class Document(Base):
             code = re.sub(r"[^0-9a-z]+", "-", self.code.lower()).strip("-")
             return f"{stem}-{code}-{self.seq}-{self.year}.pdf"
         return f"{stem}-{self.id}.pdf"
+
+
+_DOCUMENTS = cast(Table, Document.__table__)
 
 
 def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Actor) -> list[Document]:
@@ -165,7 +173,25 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     # Written at once with a prepared INSERT: a document is never changed in the action that makes it.
     document = Document(**values)
     document.id = execute(session, _INSERT_DOCUMENT, values).scalar_one()
+    if kind in REPLACED_KINDS:
+        _replace_earlier(session, document, item_key if kind in LIBRARY_KINDS else None)
     return document
+
+
+_IN_FORCE = select(_DOCUMENTS.c.id, _DOCUMENTS.c.context).where(
+    _DOCUMENTS.c.instance_id == bindparam("instance_id"), _DOCUMENTS.c.kind == bindparam("kind"),
+    _DOCUMENTS.c.replaced_by.is_(None), _DOCUMENTS.c.id != bindparam("new_id"))
+_REPLACE = update(_DOCUMENTS).where(_DOCUMENTS.c.id.in_(bindparam("ids", expanding=True))).values(
+    replaced_by=bindparam("new_id"))
+
+
+def _replace_earlier(session: Session, document: Document, item_key: str | None) -> None:
+    """Mark the earlier documents of the same kind (and library) in this cycle as replaced by `document`."""
+    params = {"instance_id": document.instance_id, "kind": document.kind, "new_id": document.id}
+    earlier = [row.id for row in execute(session, _IN_FORCE, params)
+               if str(((row.context or {}).get("item") or {}).get("key") or "") == str(item_key or "")]
+    if earlier:
+        execute(session, _REPLACE, {"ids": earlier, "new_id": document.id})
 
 
 _RESULTS = cast(Table, LibraryResult.__table__)
@@ -188,9 +214,11 @@ def cycle_results(session: Session, instance_id: int, library_id: int | None = N
     rows = []
     for row in execute(session, query, params):
         details = row.details or {}
+        # The scheduled team and the visit's date, not who typed the result in or when.
         rows.append({**registry.summary(row), "total": row.score, "grade": row.grade,
-                     "components": list(row.components or []), "officer": row.recorded_by,
-                     "date": row.recorded_at.astimezone(WIB).date().isoformat(),
+                     "components": list(row.components or []), "officer": details.get("officer") or row.recorded_by,
+                     "members": list(details.get("members") or []),
+                     "date": details.get("visit_date") or row.recorded_at.astimezone(WIB).date().isoformat(),
                      "ready": details.get("ready_for_coaching"), "instrument": details.get("instrument"),
                      "instrument_title": details.get("instrument_title"), "profil": details.get("profil"),
                      "weakest": list(details.get("weakest") or [])})
@@ -306,7 +334,6 @@ def _signatory(config: dict[str, Any], kind: str) -> dict[str, str]:
     return {key: str(chosen.get(key, "")) for key in ("position", "name", "rank", "nip")}
 
 
-_DOCUMENTS = cast(Table, Document.__table__)
 _INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 _USERS = cast(Table, User.__table__)
 _OFFICER_COLUMNS = (_USERS.c.username, _USERS.c.name, _USERS.c.nip, _USERS.c.rank, _USERS.c.position)

@@ -214,7 +214,7 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
         profile = {key: raw_profile[key] for key in PROFILE_FIGURES
                    if isinstance(raw_profile, Mapping) and raw_profile.get(key) not in (None, "")}
         details = {"instrument": found.get("instrument"), "instrument_title": found.get("instrument_title"),
-                   "version": found.get("version"), "profil": profile,
+                   "version": found.get("version"), "profil": profile, **visit_facts(step.data),
                    "coaching_threshold": threshold, "ready_for_coaching": ready,
                    "weakest": found.get("weakest") or []}
         record_result(session, library_id, kind, score, actor.username, components=found.get("components"),
@@ -236,6 +236,29 @@ def on_step_done(session: Session, instance: Instance, step: StepDone, actor: Ac
                                                        "officers": visit.get("petugas")}.items() if v} or None}
         record_result(session, library_id, kind, None if scoreless else score, actor.username,
                       details={k: v for k, v in details.items() if v not in (None, "")}, **common)
+
+
+def visit_facts(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The scheduled visit a monev result belongs to: its lead officer, the team members and the visit date.
+
+    The date is the one the officer recorded for the visit (`kunjungan_monev.tanggal`), else the
+    scheduled one; the people are the scheduled team, not whoever typed the result in.
+    """
+    visit: Mapping[str, Any] = data["kunjungan"] if isinstance(data.get("kunjungan"), Mapping) else {}
+    done: Mapping[str, Any] = data["kunjungan_monev"] if isinstance(data.get("kunjungan_monev"), Mapping) else {}
+    members: list[Any] = visit["members"] if isinstance(visit.get("members"), list) else []
+    facts = {"officer": as_text(visit.get("officer")) or None,
+             "members": [as_text(m) for m in members if as_text(m)],
+             "visit_date": as_text(done.get("tanggal")) or as_text(visit.get("visit_date")) or None}
+    return {key: value for key, value in facts.items() if value}
+
+
+def visit_of(result: LibraryResult) -> tuple[str, list[str]]:
+    """The visit date (ISO) and the team (lead first) of a result; older results fall back to who recorded it, when."""
+    details = result.details or {}
+    when = details.get("visit_date") or result.recorded_at.astimezone(WIB).date().isoformat()
+    lead = details.get("officer") or result.recorded_by
+    return str(when), [str(lead), *(str(m) for m in details.get("members") or [] if m != lead)]
 
 
 def _step_library(step: StepDone) -> int | None:

@@ -16,6 +16,10 @@ LANE_ROLES: dict[str, frozenset[str]] = {
 # Roles that see every instance and may suspend, resume, cancel, reassign and retry.
 SUPERVISOR_ROLES: frozenset[str] = frozenset({"kabid", "subkoor", "admin"})
 
+# Roles whose holders may be named for a visit (lead or team member of a monev or coaching visit):
+# the officers and their two supervisors, who sometimes go themselves.
+VISIT_ROLES: frozenset[str] = frozenset({"petugas", "subkoor", "kabid"})
+
 # Roles that may deploy definitions (BPMN scripts are code: only process owners).
 DEPLOY_ROLES: frozenset[str] = frozenset({"admin"})
 
@@ -46,6 +50,11 @@ def roles_for_lane(lane: str | None) -> frozenset[str]:
 def may_work_lane(roles: frozenset[str], lane: str | None) -> bool:
     """True when one of the roles may work tasks of this lane."""
     return bool(roles & roles_for_lane(lane))
+
+
+def may_visit(roles: frozenset[str]) -> bool:
+    """True when the roles allow a person to be named lead or member of a visit team."""
+    return bool(roles & VISIT_ROLES)
 
 
 def is_supervisor(roles: frozenset[str]) -> bool:

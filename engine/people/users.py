@@ -16,7 +16,7 @@ from engine.db import execute, utcnow
 from engine.errors import BadRequest, NotFound
 from engine.models import ApiToken, User
 from engine.people.passwords import check_policy
-from engine.people.roles import ROLES
+from engine.people.roles import ROLES, may_visit
 
 SYSTEM = "sistem"
 
@@ -68,6 +68,12 @@ def list_users(session: Session, *, role: str | None = None, active: bool = True
     """Users by username, optionally only those holding a role."""
     users = session.scalars(select(User).where(User.active.is_(active)).order_by(User.username))
     return [u for u in users if role is None or role in (u.roles or [])]
+
+
+def visitors(session: Session) -> list[User]:
+    """The active people who may be named for a visit (lead or member of a team), by name."""
+    return [user for user in session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+            if may_visit(frozenset(user.roles or []))]
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -9,6 +9,7 @@ event, and hand the steps this action moved to the listeners (library results, t
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -53,9 +54,12 @@ STEPS = {"action": "steps"}  # the replay of an action that only ran engine step
 
 def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
         completing: Completing | None = None, submitted: dict[str, Any] | None = None,
-        event: str | None = None) -> Outcome:
+        event: str | None = None, trigger: Callable[[], None] | None = None,
+        audited: dict[str, Any] | None = None) -> Outcome:
     """Run one action on a loaded instance: complete `completing`, or else run the engine steps due.
 
+    `trigger` runs first, inside the same guard (a supervisor's message delivered to one track);
+    `audited` adds `reason`, `data`, `task_id` and `task_name` to the `event`'s audit entry.
     On success the state is saved (with `submitted`, or the completion's data, for the title),
     the completion (or `event`, by `actor`) is audited, and the listeners see the steps completed
     since the action started and the tasks it opened, as `actor`. An instance in error that runs
@@ -65,6 +69,11 @@ def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
     instance, workflow = loaded.instance, loaded.workflow
     started = time.time()  # steps_done keeps the steps that completed from here on
     try:
+        if trigger is not None:
+            try:
+                trigger()
+            except Exception as exc:  # the library's own errors on delivering an event are incidents too
+                raise EngineFailure(f"{type(exc).__name__}: {exc}"[:2000]) from exc
         if completing is None:
             runtime.advance(workflow, limits)
         else:
@@ -83,7 +92,7 @@ def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
         audit.record(session, completing.username, "complete", instance_id=instance.id,
                      task_id=completing.task_id, task_name=completing.task_name, data=completing.data)
     if event is not None:
-        audit.record(session, actor.username, event, instance_id=instance.id)
+        audit.record(session, actor.username, event, instance_id=instance.id, **(audited or {}))
     events.after_action(session, loaded, actor, started, opened)
     return Outcome(opened)
 

@@ -24,6 +24,7 @@ from engine import calendar
 from engine.calendar import WIB, OfficeCalendar
 from engine.db import execute, utcnow
 from engine.models import Instance, Task, TaskStatus
+from engine.workflow import teams
 from engine.workflow.walk import all_tasks, find_task
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Projection:
 
     closing: list[dict[str, Any]]
     created: list[Task]
+    members: list[dict[str, Any]]
 
     def write(self, session: Session) -> None:
         """One UPDATE per closed row (usually the one just completed), one INSERT for the new rows."""
@@ -64,6 +66,7 @@ class Projection:
                         set_committed_value(held, name, value)
         if self.created:
             execute(session, _INSERT_TASKS, [_columns(row) for row in self.created])
+            teams.write(session, self.members)
 
 
 def plan_projection(session: Session, loaded: Loaded, now: datetime, completed_by: tuple[str, str] | None,
@@ -88,11 +91,14 @@ def plan_projection(session: Session, loaded: Loaded, now: datetime, completed_b
     new = [task for task_id, task in ready.items() if task_id not in known]
     office = calendar.of_settings(session) if new else None
     created = [project(instance, task, now, office) for task in new]
+    # A task whose BPMN names its lead and team (a visit) opens held by the lead, seen by the team.
+    members = teams.assign_new(session, [(row, *teams.named(task, properties(task)))
+                                         for row, task in zip(created, new, strict=True)])
     for row in created:
         if row.item_label:
             add_search(instance, row.item_label, changes)
     changes["open_tasks"] = len(ready)
-    return Projection(closing, created)
+    return Projection(closing, created, members)
 
 
 def _columns(row: Task) -> dict[str, Any]:

@@ -135,6 +135,10 @@ def advance(workflow: BpmnWorkflow, limits: Limits, since: float | None = None) 
             if idle_passes >= 2:
                 raise EngineFailure(f"mesin berhenti dengan langkah otomatis belum dijalankan: "
                                     f"{stalled.task_spec.name}")
+        # Events nothing in the instance caught (the notice a terminate end event sends up, an escalation
+        # no one waits for) would go to other processes; Senapas delivers none, and kept they would
+        # only grow the stored state with every visit.
+        workflow.get_events()
     except EngineFailure:
         raise
     except Exception as exc:  # the engine's own errors and script errors alike become incidents

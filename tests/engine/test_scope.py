@@ -111,7 +111,7 @@ def test_a_pustakawan_sees_only_its_own_library_and_its_own_self_assessment(peop
         do(factory, PETUGAS, iid, "Kunjungan_Monev",
            {"kunjungan_monev": {"tanggal": day(30), "narasumber": "Kepala"}}, library)
     with factory() as s:
-        monev = {t.item_key: t for t in tasks.queue(s, PETUGAS).items if t.instance_id == iid and t.name == "Monev"}
+        monev = {t.item_key: t for t in tasks.inbox(s, PETUGAS).items if t.instance_id == iid and t.name == "Monev"}
         one = tasks.get(s, monev["1"].id)
         beside = self_assessment.beside(s, one, tasks.form_of(s, one))
         assert beside is not None and beside.completed_by == "pustakawan1"

@@ -12,7 +12,15 @@ from SpiffWorkflow.util.task import TaskState
 from engine.libraries import instruments
 from engine.workflow.runtime import TIMER_EVENT_TYPES
 from tests.processes.accreditation import accompaniment, follow_up, result, submission
-from tests.processes.helpers import SOP_DIR, ProcessRun, answers, library_of, properties, registry_entry
+from tests.processes.helpers import (
+    SOP_DIR,
+    ProcessRun,
+    answers,
+    form_errors,
+    library_of,
+    properties,
+    registry_entry,
+)
 
 TODAY = date.today()
 SPEC_NAMES_OF_STEPS_7_TO_9 = {"Surat_Pemberitahuan_Pembinaan", "Susun_Daftar_Pembinaan", "Pembinaan_Perpustakaan",
@@ -253,3 +261,71 @@ def test_no_instrument_but_the_school_one_asks_about_pupils_or_school_days() -> 
         asks = "peserta didik" in texts or "hari sekolah" in texts
         assert asks == (instrument.library_types == ("sekolah",)), instrument.id
         assert instrument.source and instrument.official_text.startswith("Bukan"), instrument.id
+
+
+def overdue(*, other: str = day(30)) -> ProcessRun:
+    """A cycle whose visit to library 1 was due yesterday: its escalation is open for kabid."""
+    run = start_cycle({1: day(-1), 2: other})
+    run.workflow.do_engine_steps()
+    assert len(run.ready("Eskalasi_Kunjungan", 1)) == 1
+    return run
+
+
+def escalate(run: ProcessRun, decision: dict[str, Any]) -> None:
+    run.complete("Eskalasi_Kunjungan", {"eskalasi_kunjungan": {"catatan": "Arahan kepala bidang.", **decision}},
+                 library=1)
+
+
+def test_a_rescheduled_visit_opens_again_on_its_new_date_and_the_old_one_closes() -> None:
+    run = overdue()
+    old = run.ready("Kunjungan_Monev", 1)[0]
+    escalate(run, {"tindak_lanjut": "jadwal_ulang", "tanggal_baru": day(5)})
+    [new] = run.ready("Kunjungan_Monev", 1)
+    assert new.id != old.id and old.state == TaskState.CANCELLED
+    assert new.data["kunjungan"]["visit_date"] == day(5) and new.data["kunjungan"]["officer"] == "petugas1"
+    assert [(c["tindak_lanjut"], c["visit_date_lama"]) for c in new.data["kunjungan"]["perubahan"]] == [
+        ("jadwal_ulang", day(-1))]
+    assert run.ready("Eskalasi_Kunjungan") == []
+    monev(run, 1, answers({}, "c"))
+    monev(run, 2, answers({}, "c"))
+    [choice] = run.ready("Pemilihan_Pembinaan")
+    assert [h["visit_date"] for h in choice.data["hasil_monev"]] == [day(5), day(30)]
+
+
+def test_a_new_officer_takes_the_visit_with_a_new_team() -> None:
+    run = overdue()
+    refused = form_errors("eskalasi_kunjungan.json", {"eskalasi_kunjungan": {
+        "tindak_lanjut": "ganti_petugas", "catatan": "Petugas sakit."}})
+    assert {e.split(":")[0] for e in refused} >= {"eskalasi_kunjungan"}
+    escalate(run, {"tindak_lanjut": "ganti_petugas", "tanggal_baru": day(4), "officer": "petugas2",
+                   "members": ["petugas3"]})
+    [new] = run.ready("Kunjungan_Monev", 1)
+    assert (new.data["kunjungan"]["officer"], new.data["kunjungan"]["members"]) == ("petugas2", ["petugas3"])
+    assert new.data["kunjungan"]["visit_date"] == day(4)
+
+
+def test_monitoring_keeps_the_same_visit_open() -> None:
+    run = overdue()
+    old = run.ready("Kunjungan_Monev", 1)[0]
+    escalate(run, {"tindak_lanjut": "pantau"})
+    assert [t.id for t in run.ready("Kunjungan_Monev", 1)] == [old.id]
+    assert run.ready("Eskalasi_Kunjungan") == []
+
+
+def test_a_withdrawn_library_leaves_the_cycle_without_a_result() -> None:
+    run = overdue()
+    escalate(run, {"tindak_lanjut": "tarik"})
+    assert run.ready("Kunjungan_Monev", 1) == [] and run.ready("Penilaian_Mandiri", 1) == []
+    assert len(run.ready("Penilaian_Mandiri", 2)) == 1
+    monev(run, 2, answers({}, "b"))
+    [choice] = run.ready("Pemilihan_Pembinaan")
+    assert [(h["library"], h["status"]) for h in choice.data["hasil_monev"]] == [(1, "ditarik"), (2, "dimonev")]
+    assert "skor_monev" not in choice.data["hasil_monev"][0]
+    assert library_results(run) == {("monev", 2): 80.0}
+
+
+def test_finishing_one_monev_closes_only_that_librarys_self_assessment() -> None:
+    run = start_cycle({1: day(20), 2: day(30)})
+    monev(run, 1, answers({}, "c"))
+    assert run.ready("Penilaian_Mandiri", 1) == []
+    assert len(run.ready("Penilaian_Mandiri", 2)) == 1

@@ -37,6 +37,7 @@ CALLED = {
     "Monev_Perpustakaan": ("monev_perpustakaan", "kunjungan", "hasil"),
     "Pembinaan_Perpustakaan": ("pembinaan_perpustakaan", "binaan", "hasil_binaan"),
 }
+CALLED_KEYS = {called for called, _, _ in CALLED.values()}
 ROLE_LANES = {"koordinasi", "kabid", "subkoor", "petugas", "mitra", "pustakawan", "publik"}
 DOCUMENT_KINDS = {"monev_notification", "surat_tugas", "monev_report", "monev_summary", "coaching_notification",
                   "accreditation_summary", "complaint_reply"}
@@ -111,7 +112,9 @@ def test_process_parses_with_xsd_validation_and_dmn(process_id: str) -> None:
     spec, subprocess_specs = parse(process_id)
     assert spec.name == process_id
     if process_id == "kitapun_senapas":
-        assert set(subprocess_specs) == {"monev_perpustakaan", "pembinaan_perpustakaan"}
+        # the called processes, and the visit subprocesses embedded in monev_perpustakaan
+        assert set(subprocess_specs) == {"monev_perpustakaan", "pembinaan_perpustakaan", "Kunjungan_dan_Monev",
+                                         "Kunjungan"}
         assert [p.name for p in bpmn_files(process_id)] == [
             "kitapun_senapas.bpmn", "monev_perpustakaan.bpmn", "pembinaan_perpustakaan.bpmn"]
 
@@ -198,9 +201,12 @@ def test_called_processes_have_their_own_lanes(call_id: str) -> None:
     process = root.find(f"bpmn:process[@id='{called}']", NS)
     assert process is not None
     refs = [str(ref.text) for ref in process.iterfind("bpmn:laneSet/bpmn:lane/bpmn:flowNodeRef", NS)]
-    assert sorted(refs) == sorted(str(n.get("id")) for n in flow_nodes(process))
-    spec, _ = parse(called)
-    user_tasks = {name: t.lane for name, t in spec.task_specs.items() if type(t).__name__ == "UserTask"}
+    # An embedded subprocess spanning lanes sits in none (SpiffWorkflow would give its lane to every inner task).
+    embedded = {str(n.get("id")) for n in process.iterfind(".//bpmn:subProcess", NS)}
+    assert sorted(refs) == sorted(str(n.get("id")) for n in flow_nodes(process) if n.get("id") not in embedded)
+    spec, subprocesses = parse(called)
+    user_tasks = {name: t.lane for sub in (spec, *(s for k, s in subprocesses.items() if k not in CALLED_KEYS))
+                  for name, t in sub.task_specs.items() if type(t).__name__ == "UserTask"}
     assert user_tasks and all(user_tasks.values())
 
 
@@ -441,4 +447,5 @@ def test_library_fields_are_marked_for_the_registry() -> None:
         text = path.read_text(encoding="utf-8")
         sources[path.name] = text.count('"x-senapas-source": "library"')
     assert {name: n for name, n in sources.items() if n} == {
-        "koordinasi_monev.json": 1, "pemilihan_pembinaan.json": 1, "surat_pemberitahuan_pembinaan.json": 1}
+        "koordinasi_monev.json": 1, "pemilihan_pembinaan.json": 1, "surat_pemberitahuan_pembinaan.json": 1,
+        "surat_pemberitahuan_monev.json": 1}

@@ -54,8 +54,10 @@ def sop(factory):
 
 
 def queue_of(factory, actor: Actor, instance_id: int) -> list[Task]:
+    """The instance's tasks the actor may take (queue) or holds or shares as a visit team member (inbox)."""
     with factory() as s:
-        return [t for t in tasks.queue(s, actor, per_page=200).items if t.instance_id == instance_id]
+        return [t for scope in ("inbox", "queue") for t in tasks.in_scope(s, actor, scope, per_page=200).items
+                if t.instance_id == instance_id]
 
 
 def do(factory, actor: Actor, instance_id: int, name: str, data: dict[str, Any], library: int | None = None) -> None:
@@ -101,8 +103,9 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
     with factory() as s:
         instance = instances.get(s, iid)
         assert instance.title == "Monev Perpustakaan 2027 Tahap I"
-        visits = sorted((t.item_key, t.item_label) for t in tasks.queue(s, PETUGAS).items
+        visits = sorted((t.item_key, t.item_label) for t in tasks.inbox(s, PETUGAS).items
                         if t.name == "Kunjungan_Monev")
+        assert not [t for t in tasks.queue(s, PETUGAS).items if t.name == "Kunjungan_Monev"]
         issued = sorted(d.kind for d in documents.list_for_instance(s, iid))
     # the notification twice (it was corrected once) and a surat tugas per visit before anyone visits
     assert issued == ["monev_notification", "monev_notification", "surat_tugas", "surat_tugas", "surat_tugas"]
@@ -240,8 +243,8 @@ def test_the_instance_diagram_marks_the_running_track_and_its_open_steps(sop):
     with factory() as s:
         state = instances.progress(s, instances.get(s, iid))
     # the call activity of steps 4–5 is in progress; inside it, the visits and their timers wait, and
-    # the libraries' self-assessments, which close when their monev ends
+    # the libraries' self-assessments (closed when their monev ends), and the supervisor's change of a visit
     assert {"Monev_Perpustakaan", "Kunjungan_Monev", "Kunjungan_Terlambat", "Penilaian_Mandiri",
-            "Penilaian_Mandiri_Ditutup"} == state.active
+            "Perubahan_Kunjungan"} == state.active
     assert {"Koordinasi_Monev", "Surat_Pemberitahuan_Monev", "Konfirmasi_Penyebarluasan"} <= state.done
     assert state.data["periode"] == "Monev Perpustakaan 2027 Tahap I"

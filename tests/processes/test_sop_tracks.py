@@ -119,7 +119,8 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
         for n, lid in enumerate(ids, start=1)]
     for row in rows:
         data = seen(factory, row)
-        assert set(data) == {"kunjungan"} and data["kunjungan"]["library"] == int(str(row.item_key))
+        assert set(data) == {"kunjungan", "perubahan_kunjungan"} and data["perubahan_kunjungan"] is None
+        assert data["kunjungan"]["library"] == int(str(row.item_key))
     with factory() as s:
         stored = s.get(Instance, iid)
         assert stored is not None
@@ -128,7 +129,7 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
         assert sum(text.count(NOTULEN) for text in texts) == 1, "the cycle's data is stored once, not once per track"
     surat_tugas = letters_of(factory, iid, "surat_tugas")
     assert sorted(c["item"]["key"] for c in surat_tugas) == [str(lid) for lid in ids]
-    assert all(set(c["data"]) == {"kunjungan"} for c in surat_tugas)
+    assert all(set(c["data"]) == {"kunjungan", "perubahan_kunjungan"} for c in surat_tugas)
 
     for lid, given in zip(ids, ("a", "b", "e"), strict=True):
         do(factory, iid, "Kunjungan_Monev", PETUGAS, {"kunjungan_monev": {

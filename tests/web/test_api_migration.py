@@ -19,7 +19,8 @@ def upload(admin, bundle, **fields):
 
 def run_steps(api, instance_id: int, steps) -> None:
     for username, name, library, data in steps:
-        queue = api(username).get("/tasks?scope=queue&per_page=200").json["items"]
+        queue = [t for scope in ("inbox", "queue")
+                 for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
         task_id = next(t["id"] for t in queue if t["instance_id"] == instance_id and t["name"] == name
                        and (library is None or t["item_key"] == str(library)))
         done = api(username).post(f"/tasks/{task_id}/complete", {"data": data})

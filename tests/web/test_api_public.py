@@ -67,6 +67,7 @@ def test_document_download(api, factory, people):
     assert response.headers["Content-Disposition"].startswith("attachment;") and response.data.startswith(b"%PDF")
     assert api("kabid").get(f"/instances/{instance_id}").json["documents"][0] == {
         "id": document_id, "kind": "monev_report", "title": "Laporan Hasil Monev", "number": None,
+        "replaced_by": None,
         "created_at": api("kabid").get(f"/instances/{instance_id}").json["documents"][0]["created_at"]}
     assert api("mitra").get(f"/documents/{document_id}").status_code == 404
     assert api("petugas").get("/documents/999").status_code == 404

@@ -41,14 +41,16 @@ def test_kabid_sees_the_numbers_of_the_office_on_the_dashboard(live: dict[str, A
     log_in(page, base, "kabid")
     page.click("nav a:has-text('Dasbor')")
     page.wait_for_url(f"{base}/dashboard")
-    # Two visits are open (libraries 2 and 3); library 2's is held by petugas2 and two hours late.
-    assert page.inner_text("#n-open") == "2"
+    # Two visits are open (libraries 2 and 3), each held by its scheduled officer; library 2's was handed
+    # to petugas2 and is two hours late. Beside them the self-assessments of libraries 2 and 3 wait for
+    # their librarians (library 1's closed with its monev).
+    assert page.inner_text("#n-open") == "4"
     assert page.inner_text("#n-overdue") == "1"
-    assert page.inner_text("#n-unclaimed") == "1"
+    assert page.inner_text("#n-unclaimed") == "2"
     held = page.locator("table.workload tr[data-username=petugas2] td.num")
     assert held.all_inner_texts() == ["1", "1", "0"]
-    # petugas wrote the notification letter, then visited and reported on library 1.
-    assert page.locator("table.workload tr[data-username=petugas] td.num").all_inner_texts() == ["0", "0", "3"]
+    # petugas wrote the notification letter, visited and reported on library 1, and holds library 3's visit.
+    assert page.locator("table.workload tr[data-username=petugas] td.num").all_inner_texts() == ["1", "0", "3"]
     # The five steps done so far (meeting, letter, confirmation, visit, report) each had a due time and met it.
     assert "5 dari 5 tugas bertenggat selesai tepat waktu" in page.inner_text("#sla-text")
     cycle = page.locator(f"article.cycle[data-instance-id='{live['instance_id']}']")

@@ -51,7 +51,7 @@ def _page(browser: Any, base: str, username: str, *, phone: bool = False) -> tup
 
 def test_petugas_filters_the_queue_on_a_phone(live: dict[str, Any], browser: Any) -> None:
     page, problems = _page(browser, live["base"], "petugas", phone=True)
-    page.goto(f"{live['base']}/tasks?scope=queue")
+    page.goto(f"{live['base']}/tasks?scope=inbox")  # the visits petugas is scheduled for
     rows = page.locator("li.task-row")
     assert page.locator(f"li.task-row:has(.cycle:text-is('{TITLE}'))").count() == 3 and fits(page)
     assert "kitapun_senapas" not in page.locator("ul.task-list").inner_text()
@@ -78,7 +78,7 @@ def test_petugas_filters_the_queue_on_a_phone(live: dict[str, Any], browser: Any
 
 def test_the_surat_tugas_is_reached_from_the_visit_task(live: dict[str, Any], browser: Any) -> None:
     page, problems = _page(browser, live["base"], "petugas", phone=True)
-    page.goto(f"{live['base']}/tasks?scope=queue&library_id=2")
+    page.goto(f"{live['base']}/tasks?scope=inbox&library_id=2")
     page.click("a.task-title")
     documents = page.locator("section.task-documents a")
     assert documents.count() == 1 and documents.first.inner_text().startswith("Surat Tugas")
@@ -113,12 +113,12 @@ def test_cancelling_asks_for_a_confirmation_first(live: dict[str, Any], browser:
 
 def test_the_monev_form_focuses_its_error_summary_on_a_phone(live: dict[str, Any], browser: Any) -> None:
     api = live["api"]
-    visit = next(t for t in api("petugas").get(f"/tasks?scope=queue&instance_id={live['cycle']}&library_id=1")
+    visit = next(t for t in api("petugas").get(f"/tasks?scope=inbox&instance_id={live['cycle']}&library_id=1")
                  .json["items"])
     api("petugas").post(f"/tasks/{visit['id']}/complete", json={"data": {"kunjungan_monev": {
         "tanggal": day(31), "narasumber": "Kepala perpustakaan"}}})
     page, problems = _page(browser, live["base"], "petugas", phone=True)
-    page.goto(f"{live['base']}/tasks?scope=queue&library_id=1")
+    page.goto(f"{live['base']}/tasks?scope=inbox&library_id=1")
     page.click("a.task-title:has-text('Monev dan laporan hasil')")
     page.click("button[value=complete]")
     from playwright.sync_api import expect

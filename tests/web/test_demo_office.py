@@ -28,9 +28,13 @@ def test_every_person_who_works_a_lane_finds_work_on_first_login(office_app):
         found = person.get("/tasks?scope=inbox").json["total"] + person.get("/tasks?scope=queue").json["total"]
         assert found > 0, username
     petugas = api("petugas")
-    assert [t["name"] for t in petugas.get("/tasks?scope=inbox").json["items"]] == ["Kunjungan_Monev"]
+    # every open visit of the current cycle is petugas' (as lead, or on subkoor's team), none in a queue
+    inbox = petugas.get("/tasks?scope=inbox").json["items"]
+    assert [t["name"] for t in inbox] == ["Kunjungan_Monev"] * 3
+    assert [[m["username"] for m in t["team"]] for t in inbox][-1] == ["petugas", "subkoor"]
     queue = petugas.get("/tasks?scope=queue").json["items"]
-    assert {t["name"] for t in queue} == {"Kunjungan_Monev", "Penanganan_Pengaduan"}
+    assert {t["name"] for t in queue} == {"Penanganan_Pengaduan"}
+    assert [t["assignee"] for t in api("subkoor").get("/tasks?scope=inbox").json["items"]] == ["subkoor"]
     assert [t["name"] for t in api("kabid").get("/tasks?scope=queue").json["items"]] == ["Eskalasi_Kunjungan"]
     assert [t["name"] for t in api("mitra").get("/tasks?scope=queue").json["items"]] == ["Konfirmasi_Penyebarluasan"]
     assert [t["name"] for t in api("subkoor").get("/tasks?scope=queue").json["items"]] == ["Telaah_Pengaduan"]
@@ -61,6 +65,11 @@ def test_the_office_holds_a_finished_cycle_a_cycle_part_way_with_an_overdue_visi
         assert "renovasi" in dropped[0].details["reason"]
     now = datetime.now(UTC)
     assert len([t for t in visits if datetime.fromisoformat(t["due_at"]) < now]) == 1
+    # one visit rescheduled (its first surat tugas replaced) and one library withdrawn, each with its reason
+    letters = [d for d in detail["documents"] if d["kind"] == "surat_tugas"]
+    assert len([d for d in letters if d["replaced_by"]]) == 1
+    assert sorted(e["action"] for e in detail["history"] if e["action"].startswith("visit_")) == [
+        "visit_reschedule", "visit_withdraw"]
 
 
 def test_the_demo_pustakawan_and_mitra_belong_somewhere(office_app):

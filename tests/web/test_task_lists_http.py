@@ -17,7 +17,9 @@ TITLE = "Monev Perpustakaan 2027 Tahap I"
 
 def _complete(api: Any, username: str, instance_id: int, name: str, data: dict[str, Any],
               library: int | None = None) -> str:
-    queue = api(username).get(f"/tasks?scope=queue&instance_id={instance_id}&per_page=200").json["items"]
+    # a visit and its monev are in the inbox of their scheduled lead; the other steps in a queue
+    queue = [t for scope in ("inbox", "queue") for t in api(username).get(
+        f"/tasks?scope={scope}&instance_id={instance_id}&per_page=200").json["items"]]
     mine = [t for t in queue if t["name"] == name and (library is None or t["library_id"] == library)]
     assert len(mine) == 1, (username, name, queue)
     done = api(username).post(f"/tasks/{mine[0]['id']}/complete", json={"data": data})
@@ -45,16 +47,17 @@ def test_the_api_filters_the_queue_and_names_cycle_and_library(cycle: dict[str, 
     _complete(api, "mitra", instance_id, "Konfirmasi_Penyebarluasan", {"konfirmasi": {
         "status": "sudah_disebarluaskan", "tanggal_penyebaran": day(1)}})
     petugas = api("petugas")
-    visits = petugas.get(f"/tasks?scope=queue&instance_id={instance_id}").json
+    assert petugas.get(f"/tasks?scope=queue&instance_id={instance_id}").json["total"] == 0
+    visits = petugas.get(f"/tasks?scope=inbox&instance_id={instance_id}").json
     assert visits["total"] == 2
     assert {(t["instance_title"], t["library_name"], t["kecamatan"]) for t in visits["items"]} == {
         (TITLE, "Perpustakaan SD Negeri Contoh 1 Baki", "Baki"),
         (TITLE, "Perpustakaan SMP Negeri Contoh 2 Bendosari", "Bendosari")}
-    bendosari = petugas.get("/tasks?scope=queue&kecamatan=bendosari").json["items"]
+    bendosari = petugas.get("/tasks?scope=inbox&kecamatan=bendosari").json["items"]
     assert [t["library_id"] for t in bendosari] == [4]
-    assert [t["library_id"] for t in petugas.get("/tasks?scope=queue&q=sd negeri contoh").json["items"]] == [1]
-    assert [t["library_id"] for t in petugas.get("/tasks?scope=queue&sort=-due_at").json["items"]] == [4, 1]
-    assert petugas.get("/tasks?scope=queue&overdue=true").json["total"] == 0
+    assert [t["library_id"] for t in petugas.get("/tasks?scope=inbox&q=sd negeri contoh").json["items"]] == [1]
+    assert [t["library_id"] for t in petugas.get("/tasks?scope=inbox&sort=-due_at").json["items"]] == [4, 1]
+    assert petugas.get("/tasks?scope=inbox&overdue=true").json["total"] == 0
     refused = petugas.get("/tasks?scope=queue&sort=nama")
     assert refused.status_code == 400 and refused.json["error"]["code"] == "invalid_request"
     assert "due_at" in refused.json["error"]["message"]
@@ -69,12 +72,12 @@ def test_the_filtered_queue_page_shows_cycle_titles_not_ids(cycle: dict[str, Any
     _complete(api, "mitra", instance_id, "Konfirmasi_Penyebarluasan", {"konfirmasi": {
         "status": "sudah_disebarluaskan", "tanggal_penyebaran": day(1)}})
     petugas = Web(cycle["app"].test_client()).login("petugas", DEMO_PASSWORD)
-    page = petugas.get("/tasks?scope=queue&kecamatan=Bendosari").text
+    page = petugas.get("/tasks?scope=inbox&kecamatan=Bendosari").text
     assert page.count('class="task-title"') == 1 and "Contoh 2 Bendosari" in page and TITLE in page
     assert "kitapun_senapas" not in page and "1 tugas cocok" in page
     assert 'option value="Bendosari" selected' in page
-    assert "Tidak ada tugas yang cocok" in petugas.get("/tasks?scope=queue&q=tidak-ada-yang-begini").text
-    assert petugas.get("/tasks?scope=queue&due=kemarin").status_code == 400
+    assert "Tidak ada tugas yang cocok" in petugas.get("/tasks?scope=inbox&q=tidak-ada-yang-begini").text
+    assert petugas.get("/tasks?scope=inbox&due=kemarin").status_code == 400
 
 
 def _task_page(app: Flask, username: str, task_id: str) -> str:
@@ -97,7 +100,7 @@ def test_each_task_page_links_the_documents_it_needs(cycle: dict[str, Any]) -> N
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     api("mitra").post(f"/tasks/{confirm['id']}/complete", json={"data": {"konfirmasi": {
         "status": "sudah_disebarluaskan", "tanggal_penyebaran": day(1)}}})
-    visits = {t["library_id"]: t for t in api("petugas").get(f"/tasks?scope=queue&instance_id={instance_id}")
+    visits = {t["library_id"]: t for t in api("petugas").get(f"/tasks?scope=inbox&instance_id={instance_id}")
               .json["items"]}
     visit_page = _document_links(_task_page(app, "petugas", visits[4]["id"]))
     assert [title for _, title in visit_page] == ["Surat Tugas – Perpustakaan SMP Negeri Contoh 2 Bendosari"]
@@ -120,7 +123,7 @@ def test_after_completing_a_visit_the_page_offers_the_report_of_that_library(cyc
     _complete(api, "mitra", instance_id, "Konfirmasi_Penyebarluasan", {"konfirmasi": {
         "status": "sudah_disebarluaskan", "tanggal_penyebaran": day(1)}})
     visits = {t["library_id"]: t["id"] for t in api("petugas").get(
-        f"/tasks?scope=queue&instance_id={instance_id}").json["items"]}
+        f"/tasks?scope=inbox&instance_id={instance_id}").json["items"]}
     petugas = Web(app.test_client()).login("petugas", DEMO_PASSWORD)
     done = petugas.post(f"/tasks/{visits[1]}", {"kunjungan_monev.tanggal": day(30),
                                                 "kunjungan_monev.narasumber": "Kepala perpustakaan",

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, request
 from sqlalchemy.orm import Session
 
-from engine import audit, instances, tasks
+from engine import audit, instances, tasks, visits
 from engine.documents import documents
 from engine.errors import BadRequest
 from engine.models import Instance
@@ -80,5 +80,26 @@ def supervise_instance(instance_id: int, action: str) -> Any:
     def work(session: Session) -> dict[str, Any]:
         row = instances.supervise(session, instance_id, actor, action, reason, limits=db.limits())
         return instance_item(session, row)
+
+    return db.transact(work)
+
+
+@bp.post("/instances/<int:instance_id>/visits/<int:library_id>/withdraw", defaults={"change": "withdraw"})
+@bp.post("/instances/<int:instance_id>/visits/<int:library_id>/reschedule", defaults={"change": "reschedule"})
+def change_visit(instance_id: int, library_id: int, change: str) -> Any:
+    """A supervisor withdraws a library from the cycle, or reschedules its open visit (new date, maybe a new team).
+
+    Body: `reason` (always), `visit_date`, `officer` and `members` (reschedule). The answer is the
+    instance with its open tasks and documents, as `GET /instances/{id}` gives it.
+    """
+    body = json_body()
+    actor = current_actor()
+
+    def work(session: Session) -> dict[str, Any]:
+        outcome = visits.change(session, instance_id, library_id, actor, change, body, limits=db.limits())
+        detail = instance_detail(session, instances.get(session, instance_id, actor))
+        if outcome.incident:
+            detail["incident"] = outcome.incident
+        return detail
 
     return db.transact(work)

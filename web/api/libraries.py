@@ -28,8 +28,11 @@ def library_item(library: registry.Library) -> dict[str, Any]:
 
 def result_item(result: results.LibraryResult) -> dict[str, Any]:
     """One monev, accreditation or coaching result (score null: pending at Perpusnas, or a drop-out)."""
+    visit_date, team = results.visit_of(result)
     return {"kind": result.kind, "period": result.period, "score": result.score, "grade": result.grade,
             "instance_id": result.instance_id, "recorded_at": iso(result.recorded_at),
+            "visit_date": visit_date if result.kind == "monev" else None,
+            "officers": team if result.kind == "monev" else [],
             "recorded_by": result.recorded_by, "components": result.components, "details": result.details}
 
 

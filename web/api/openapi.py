@@ -60,6 +60,10 @@ def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 REASON = _body({"reason": {"type": "string"}}, ["reason"])
+TEAM: dict[str, Any] = {"type": "array", "description": "the visit team the task is for (the lead holds it); "
+                                                        "empty for a task without a team",
+                        "items": {"type": "object", "properties": {"username": {"type": "string"},
+                                                                   "name": {"type": "string"}}}}
 ACCOUNT_FIELDS: dict[str, Any] = {
     "username": {"type": "string"}, "name": {"type": "string"},
     "roles": {"type": "array", "items": {"type": "string", "enum": ["kabid", "subkoor", "petugas", "mitra",
@@ -141,6 +145,7 @@ SCHEMAS: dict[str, Any] = {
             "change": {"type": "string", "enum": ["changed", "removed"]},
             "fields": {"type": "array", "items": {"type": "string"}}}}}}},
     "Task": {"type": "object", "properties": {
+        "team": TEAM,
         "id": {"type": "string"}, "instance_id": {"type": "integer"}, "definition": {"type": "string"},
         "name": {"type": "string", "description": "BPMN id"}, "title": {"type": "string"},
         "lane": {"type": "string", "nullable": True}, "status": {"type": "string", "enum": ["open", "completed",
@@ -161,6 +166,8 @@ SCHEMAS: dict[str, Any] = {
                         "properties": {"by": {"type": "string"}, "at": ISO}},
         "documents": {"type": "array", "items": _ref("Document"),
                       "description": "the instance's documents that concern this task, its own first"},
+        "note": {"type": "string", "nullable": True,
+                 "description": "the note shown above the form (the partners' correction of a letter)"},
         "self_assessment": {"type": "object", "nullable": True,
                             "description": "the library's own answers to the instrument, beside a monev form",
                             "properties": {"task_id": {"type": "string"}, "completed_by": {"type": "string"},
@@ -180,7 +187,10 @@ SCHEMAS: dict[str, Any] = {
     "Document": {"type": "object", "properties": {"id": {"type": "integer"}, "kind": {"type": "string"},
                                                   "title": {"type": "string"},
                                                   "number": {"type": "string", "nullable": True},
-                                                  "created_at": ISO}},
+                                                  "created_at": ISO,
+                                                  "replaced_by": {"type": "integer", "nullable": True,
+                                                                  "description": "the document issued in its place "
+                                                                                 "(\"diganti\")"}}},
     "IssuedDocument": {"allOf": [_ref("Document"), {"type": "object", "properties": {
         "date": {"type": "string", "format": "date"}, "number_pending": {"type": "boolean"}}}]},
     "InstanceDetail": {"allOf": [_ref("Instance"), {"type": "object", "properties": {
@@ -400,6 +410,19 @@ PATHS: dict[str, Any] = {
         "post": _op(f"{action.capitalize()} an instance (supervisors)", {"200": _json(_ref("Instance"))},
                     errors=("400", "401", "403", "404", "409"), params=INSTANCE_ID, body=REASON, tag="instances")}
        for action in ("suspend", "resume", "cancel", "retry")},
+    **{f"/instances/{{instance_id}}/visits/{{library_id}}/{change}": {
+        "post": _op(summary, {"200": _json(_ref("InstanceDetail"))}, errors=("400", "401", "403", "404", "409", "422"),
+                    params=[*INSTANCE_ID, _path("library_id", {"type": "integer"})], tag="instances",
+                    body=_body(fields, ["reason", *(["visit_date"] if change == "reschedule" else [])]))}
+       for change, summary, fields in (
+           ("withdraw", "Withdraw a library from the cycle: its open visit ends, its track ends without a result "
+                        "(supervisors)", {"reason": {"type": "string", "maxLength": 4000}}),
+           ("reschedule", "Reschedule a library's open visit: a new date and optionally a new team, with a new "
+                          "surat tugas replacing the old one (supervisors)",
+            {"reason": {"type": "string", "maxLength": 4000}, "visit_date": {"type": "string", "format": "date"},
+             "officer": {"type": "string", "description": "the new lead (username of someone who may visit)"},
+             "members": {"type": "array", "items": {"type": "string"},
+                         "description": "the new team's other members; only with `officer`"}}))},
     "/tasks": {
         "get": _op("Task list", {"200": _json(_list_of("Task"))}, errors=("400", "401", "403"), tag="tasks",
                    params=[_query("scope", {"type": "string", "enum": ["inbox", "queue", "archive", "all"]},

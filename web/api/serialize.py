@@ -74,4 +74,5 @@ def document_item(document: Any) -> dict[str, Any]:
         return document.get(key) if isinstance(document, dict) else getattr(document, key, None)
     created = get("created_at")
     return {"id": get("id"), "kind": get("kind"), "title": get("title"), "number": get("number"),
-            "created_at": iso(created) if isinstance(created, datetime) else created}
+            "created_at": iso(created) if isinstance(created, datetime) else created,
+            "replaced_by": get("replaced_by")}

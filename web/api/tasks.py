@@ -11,7 +11,7 @@ from engine import instances, task_lists, tasks
 from engine.documents import documents
 from engine.errors import BadRequest
 from engine.libraries import self_assessment
-from engine.workflow import runtime
+from engine.workflow import runtime, teams
 from web import bpmn_info, db
 from web.api.base import bp, json_body, listing, page_args, text_field
 from web.api.serialize import document_item, event_item, iso, task_item
@@ -30,8 +30,10 @@ def list_tasks() -> Any:
     """inbox (mine), queue (unclaimed, my lanes), archive (completed by me) or all (supervisors), filtered."""
     page, per_page = page_args()
     where = task_lists.filters(request.args)
-    return listing(task_lists.in_scope(db.session(), current_actor(), request.args.get("scope", "inbox"), page,
-                                       per_page, where), task_item)
+    session = db.session()
+    found = task_lists.in_scope(session, current_actor(), request.args.get("scope", "inbox"), page, per_page, where)
+    team_of = teams.teams_of(session, [row.id for row in found.items])
+    return listing(found, lambda row: {**task_item(row), "team": _team(team_of.get(row.id, []))})
 
 
 @bp.get("/tasks/<task_id>")
@@ -44,7 +46,11 @@ def get_task(task_id: str) -> Any:
     events = tasks.events_of(session, task)
     data = tasks.values_of(task, events)
     schema = tasks.form_of(session, task)
+    prefill = tasks.prefill_of(session, task, schema)
+    if not task.draft and prefill.values:
+        data = prefill.values  # a step done again starts from what the workflow holds now
     return {**task_item(task), "instance_title": instance.title,
+            "team": _team(teams.teams_of(session, [task.id]).get(task.id, [])), "note": prefill.note,
             "draft_saved": {"by": task.draft_by, "at": iso(task.draft_at)} if task.draft and task.draft_by else None,
             "documents": [document_item(d) for d in documents.concerning(session, task.id, task.instance_id,
                                                                          task.item_key)],
@@ -53,6 +59,11 @@ def get_task(task_id: str) -> Any:
             "data": data, "instructions": bpmn_info.element_info(definition, task.name).instructions,
             "history": [event_item(e) for e in events],
             "self_assessment": _self_assessment(self_assessment.beside(session, task, schema))}
+
+
+def _team(members: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """A visit team as the API shows it: username and full name of each member."""
+    return [{"username": username, "name": name} for username, name in members]
 
 
 def _self_assessment(found: self_assessment.SelfAssessment | None) -> dict[str, Any] | None:

@@ -41,7 +41,9 @@ FIELDS: dict[str, Any] = {
     "unknown_library": _l("perpustakaan tidak dikenal"),
     "inactive_library": _l("perpustakaan ini tidak aktif di registri"),
     "unknown_officer": _l("petugas %(username)s bukan pengguna aktif"),
-    "not_an_officer": _l("%(username)s tidak memegang peran petugas kunjungan"),
+    "not_an_officer": _l("%(username)s tidak memegang peran yang boleh berkunjung (petugas, sub koordinator, "
+                         "kepala bidang)"),
+    "member_is_lead": _l("%(username)s sudah menjadi ketua tim; anggota tim tidak memuat ketua tim"),
     "duplicate_value": _l("%(value)s sudah ada di baris lain daftar ini"),
     "date_in_past": _l("tanggal tidak boleh sebelum hari ini (%(today)s)"),
     "date_not_after": _l("tanggal harus sesudah %(field)s (%(date)s)"),

@@ -19,6 +19,8 @@ CASES: dict[str, Any] = {
     "instance_not_running": _l("instance berstatus %(status)s"),
     "holder_only": _l("hanya pemegang tugas atau supervisor yang boleh melepasnya"),
     "reason_required": _l("alasan wajib diisi"),
+    "visit_not_open": _l("perpustakaan %(library)s tidak punya kunjungan terbuka di siklus ini"),
+    "unknown_visit_change": _l("perubahan kunjungan tidak dikenal (pilihan: %(choices)s)"),
     "user_not_in_lane": _l("peran %(username)s tidak sesuai dengan lajur tugas ini"),
     "comment_required": _l("komentar wajib diisi (maks. %(limit)s karakter)"),
     "invalid_transition": _l("instance berstatus %(status)s; tidak dapat menjadi %(target)s"),

@@ -51,6 +51,7 @@ class _Context:
     lang_fields: dict[str, Any]
     libraries: Options | None
     choices: Options | None
+    officers: Options
     errors: dict[str, list[str]]
     defaults: bool
     index: dict[str, Field] = field(default_factory=dict)
@@ -59,11 +60,12 @@ class _Context:
 def build(schema: dict[str, Any] | None, values: dict[str, Any] | None = None, *,
           errors: list[dict[str, Any]] | None = None, ui: dict[str, Any] | None = None, lang: str = "id",
           libraries: Options | None = None, choices: Options | None = None,
-          defaults: bool = False) -> RenderedForm:
+          officers: Options | None = None, defaults: bool = False) -> RenderedForm:
     """The fields of a form with values and per-field error messages (by dotted data path).
 
     `libraries` are the registry's (id, label) pairs; `choices` the narrower list offered where a
-    field names `x-senapas-choices` (the libraries monitored in this cycle), when there are any.
+    field names `x-senapas-choices` (the libraries monitored in this cycle), when there are any;
+    `officers` the (username, full name) pairs of the people who may do visits.
     With `defaults`, fields without a value show their schema `default` (a form opened fresh).
     """
     schema = schema or {}
@@ -71,7 +73,7 @@ def build(schema: dict[str, Any] | None, values: dict[str, Any] | None = None, *
     by_path: dict[str, list[str]] = {}
     for detail in errors or []:
         by_path.setdefault(str(detail.get("path") or ""), []).append(str(detail.get("message", "")))
-    ctx = _Context(english.get("fields") or {}, libraries, choices or None, by_path, defaults)
+    ctx = _Context(english.get("fields") or {}, libraries, choices or None, list(officers or []), by_path, defaults)
     fields = _fields(schema, ui or {}, values or {}, "", "", ctx)
     general: list[str] = []
     for path, messages in by_path.items():
@@ -145,6 +147,8 @@ def _field(prop: dict[str, Any], ui: dict[str, Any], value: Any, name: str, i18n
 def _options(schema: dict[str, Any], ctx: _Context, i18n_key: str, *, narrow: bool = False) -> Options:
     if schema.get("x-senapas-source") == "library":
         return list((ctx.choices if narrow and ctx.choices else ctx.libraries) or [])
+    if schema.get("x-senapas-source") == "officer":
+        return ctx.officers
     names = (ctx.lang_fields.get(i18n_key) or {}).get("options") or {}
     return [(_display(value), str(names.get(str(value)) or title)) for value, title in raw_choices(schema)]
 

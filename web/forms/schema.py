@@ -51,19 +51,26 @@ def is_library(schema: dict[str, Any]) -> bool:
     return schema.get("x-senapas-source") == "library"
 
 
+def is_officer(schema: dict[str, Any]) -> bool:
+    """True for a username of someone who may do visits (a visit team's lead or member)."""
+    return schema.get("x-senapas-source") == "officer"
+
+
 def kind_of(schema: dict[str, Any], ui: dict[str, Any], libraries: bool) -> str:
     """The widget kind of a property: how it is shown and how its submitted strings are read back."""
     kind = type_of(schema)
     widget = ui.get("ui:widget") or schema.get("x-senapas-widget")
     if is_library(schema):
         return "library" if libraries else "integer"
+    if is_officer(schema):
+        return "select"
     if kind == "object":
         return "group"
     if kind == "array":
         items = items_of(schema)
         if type_of(items) == "object":
             return "rows"
-        if raw_choices(items) or (is_library(items) and libraries):
+        if raw_choices(items) or (is_library(items) and libraries) or is_officer(items):
             return "checkboxes"
         return "lines"
     if kind == "boolean":

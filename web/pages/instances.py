@@ -1,5 +1,5 @@
 """Instance pages: the filtered list, starting a process, one instance with its diagram and history,
-and the supervisor actions (suspend, resume, cancel, retry an incident)."""
+and the supervisor actions (suspend, resume, cancel, retry an incident; withdraw or reschedule a visit)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
 
-from engine import audit, instances, oversight, tasks
+from engine import audit, instances, oversight, tasks, visits
 from engine.definitions import versions
 from engine.documents import documents, issuing
-from engine.errors import BadRequest
+from engine.errors import BadRequest, ValidationFailed
 from engine.libraries import results as library_results
 from engine.models import InstanceStatus
 from engine.people import roles, users
 from engine.workflow import runtime
-from web import bpmn_info, db
+from web import bpmn_info, db, error_texts, sources
 from web.callers import current_actor
 from web.errors import locale
 from web.pages import history
@@ -27,6 +28,9 @@ from web.pages.dashboard import CELL_LABELS, STAGE_LABELS
 
 bp = Blueprint("instances", __name__)
 PER_PAGE = 25
+# The visit change form's fields as its labels name them, for the messages of a refused change.
+FIELD_WORDS: dict[str, Any] = {"reason": _l("Alasan"), "visit_date": _l("Tanggal kunjungan baru"),
+                               "officer": _l("Ketua tim baru"), "members": _l("Anggota tim")}
 
 
 @bp.get("/instances")
@@ -95,7 +99,9 @@ def show(instance_id: int) -> Any:
         workable={t.id for t in open_tasks if tasks.may_work(t, instance, actor)},
         stage_labels=STAGE_LABELS, cell_labels=CELL_LABELS, counts=state.counts,
         documents=documents.list_for_instance(session, instance_id), names=bpmn_info.step_names(definition),
-        offered=instances.offered(instance, actor), may_issue=issuing.may_issue(actor))
+        offered=instances.offered(instance, actor), may_issue=issuing.may_issue(actor),
+        open_visits=visits.open_visits(session, instance_id) if supervisor and instance.status == "running" else [],
+        officers=sources.officer_options(session) if supervisor else [])
 
 
 @bp.get("/instances/<int:instance_id>/diagram.svg")
@@ -119,3 +125,28 @@ def act(instance_id: int, action: str) -> Any:
     db.transact(lambda s: instances.supervise(s, instance_id, actor, action, reason, limits=db.limits()))
     flash(_("Tindakan dicatat."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)
+
+
+@bp.post("/instances/<int:instance_id>/visits/<int:library_id>")
+@login_required
+def change_visit(instance_id: int, library_id: int) -> Any:
+    """A supervisor withdraws a library from the cycle or reschedules its open visit, with a reason."""
+    form = request.form
+    change = form.get("change", "")
+    data: dict[str, Any] = {"reason": form.get("reason", "").strip()} if form.get("reason", "").strip() else {}
+    if change == "reschedule":
+        data.update({key: form.get(key, "").strip() for key in ("visit_date", "officer") if form.get(key, "").strip()})
+        members = [name for name in form.getlist("members") if name and name != data.get("officer")]
+        if members:
+            data["members"] = members
+    try:
+        db.transact(lambda s: visits.change(s, instance_id, library_id, current_actor(), change, data,
+                                            limits=db.limits()))
+    except ValidationFailed as exc:
+        for detail in error_texts.details(exc.details):
+            path = str(detail.get("path") or "")
+            flash(f"{FIELD_WORDS.get(path.split('.')[0], path)}: {detail.get('message')}", "error")
+        return redirect(url_for("instances.show", instance_id=instance_id) + "#kunjungan", 303)
+    flash(_("Perpustakaan ditarik dari siklus.") if change == "withdraw"
+          else _("Kunjungan dijadwalkan ulang; surat tugas baru dibuat."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id) + "#kunjungan", 303)

@@ -19,7 +19,7 @@ from engine.libraries import self_assessment
 from engine.libraries.fields import KECAMATAN
 from engine.models import InstanceStatus, Task, TaskStatus
 from engine.people import roles
-from engine.workflow import runtime
+from engine.workflow import runtime, teams
 from web import bpmn_info, db, error_texts, sources
 from web.callers import current_actor
 from web.errors import locale, safe_next
@@ -28,6 +28,7 @@ from web.pages import history
 
 bp = Blueprint("tasks", __name__)
 PER_PAGE = 25
+OFFICER_SOURCE = '"x-senapas-source": "officer"'
 
 
 def is_overdue(task: Task) -> bool:
@@ -53,7 +54,9 @@ def index() -> Any:
     page = task_lists.in_scope(session, actor, scope, request.args.get("page", 1),
                                request.args.get("per_page", PER_PAGE), where)
     cycles = instances.list_instances(session, actor, status=InstanceStatus.RUNNING.value, per_page=200).items
+    team_of = teams.teams_of(session, [row.id for row in page.items])
     return render_template("tasks.html", scope=scope, page=page, counts=counts, where=where, cycles=cycles,
+                           teams=team_of,
                            libraries=sources.library_options(session), kecamatan=KECAMATAN,
                            sorts=task_lists.SORTS)
 
@@ -64,14 +67,15 @@ def _context(session: Session, task: Task) -> dict[str, Any]:
     instance = instances.get(session, task.instance_id)
     definition = runtime.get_definition(session, instance.definition_id)
     events = tasks.events_of(session, task)
-    workable = tasks.may_work(task, instance, actor)
+    team = teams.teams_of(session, [task.id]).get(task.id, [])
+    workable = tasks.may_work(task, instance, actor, member=actor.username in {name for name, _ in team})
     suspended = audit.latest(session, instance.id, "suspend") if instance.status == InstanceStatus.SUSPENDED else None
     finished_by_me = task.status == TaskStatus.COMPLETED and task.completed_by == actor.username
     return {"task": task, "instance": instance, "definition": definition, "events": events,
             "suspension": suspended,
             "concerning": documents.concerning(session, task.id, task.instance_id, task.item_key),
             "next_tasks": task_lists.next_for(session, actor, task) if finished_by_me else [],
-            "info": bpmn_info.element_info(definition, task.name), "workable": workable,
+            "info": bpmn_info.element_info(definition, task.name), "workable": workable, "team": team,
             "can_claim": workable and task.assignee is None,
             "can_unclaim": tasks.may_unclaim(task, actor),
             "ui": bpmn_info.ui_schema(definition, task.name, task.form),
@@ -85,17 +89,20 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: list[dic
     task = tasks.get(session, task_id, current_actor())
     ctx = _context(session, task)
     fresh = values is None and task.status == TaskStatus.OPEN and not task.draft
-    if values is None:
-        values = tasks.values_of(task, ctx["events"])
     schema = tasks.form_of(session, task)
+    prefill = tasks.prefill_of(session, task, schema)
+    if values is None:
+        values = prefill.values if fresh and prefill.values else tasks.values_of(task, ctx["events"])
     beside = self_assessment.beside(session, task, schema)
     form = render.build(self_assessment.annotated(schema, beside, _("Penilaian mandiri")) if schema else schema,
                         values, errors=errors, ui=ctx["ui"], lang=locale(),
                         libraries=sources.library_options(session) if _mentions(schema, "library") else [],
                         choices=sources.monitored_options(session, task.instance_id)
-                        if _mentions(schema, "x-senapas-choices") else None, defaults=fresh)
+                        if _mentions(schema, "x-senapas-choices") else None,
+                        officers=sources.officer_options(session) if _mentions(schema, OFFICER_SOURCE) else None,
+                        defaults=fresh)
     return render_template("task.html", form=form, has_errors=bool(errors), problems=render.problems(form),
-                           self_assessment=beside, **ctx), status
+                           self_assessment=beside, note=prefill.note, **ctx), status
 
 
 def _mentions(schema: dict[str, Any] | None, word: str) -> bool:

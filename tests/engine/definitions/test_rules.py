@@ -112,5 +112,6 @@ def test_an_accreditation_status_follows_the_score_and_a_certificate_ends_after_
 def test_rules_are_found_once_per_form_store():
     form, kept = forms.load_form(FORMS_DIR, "koordinasi_monev.json"), {}
     assert rules.rules_of(form, kept) is rules.rules_of(form, kept)
-    assert {r.keyword for r in rules.rules_of(form)} == {"x-senapas-ref", "x-senapas-unique", "x-senapas-not-past"}
+    assert {r.keyword for r in rules.rules_of(form)} == {"x-senapas-ref", "x-senapas-unique", "x-senapas-not-past",
+                                                        "x-senapas-excludes"}
     assert rules.unknown_in(form) == []

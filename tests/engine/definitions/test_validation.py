@@ -18,9 +18,9 @@ from tests.engine.helpers import ADMIN, KABID
 PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 # Records kept for the people who read the instance (minutes, escalation decisions, handling and
 # forwarding notes the reply is written from); no script, condition, document or form reads them.
+# (The visit escalation's decision is read now: it reschedules, replaces or withdraws the visit.)
 JUSTIFIED = {
     ("form_field_unread", "Koordinasi_Monev", "notulen"),
-    ("form_field_unread", "Eskalasi_Kunjungan", "eskalasi_kunjungan"),
     ("form_field_unread", "Eskalasi_Pengaduan", "eskalasi_pengaduan"),
     ("form_field_unread", "Penanganan_Pengaduan", "penanganan"),
     ("form_field_unread", "Penerusan_Pengaduan", "penerusan"),
