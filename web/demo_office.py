@@ -8,8 +8,8 @@ are in the past like a real office's; visits whose day has passed escalate to ka
 After seeding: an earlier cycle is finished (two libraries coached: one dropped out, the other
 submitted to Perpusnas, accompanied and accredited); the current cycle has visits done (one by a
 team of two), one overdue visit escalated to kabid, visits still to come in their lead's inbox (one
-rescheduled by kabid, with a new surat tugas) and one library withdrawn from the cycle; a newer cycle
-waits for the mitra's confirmation; one complaint waits for triage and one is being handled.
+rescheduled by kabid, with a new surat tugas) and one library withdrawn from the cycle; a newer
+cycle waits for the mitra's confirmation; one complaint waits for triage and one is being handled.
 """
 
 from __future__ import annotations

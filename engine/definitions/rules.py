@@ -11,10 +11,10 @@ what it must mean (the vocabulary is documented in processes/README.md):
 - `"x-senapas-covers": "<workflow variable>"`: inside array items, the values of this field across
   the array are exactly the list the workflow holds under that name (each once);
 - `"x-senapas-grade-of": "<sibling>"`: the grade the `grade_bands` setting gives the sibling score;
-- `"x-senapas-status-of": "<sibling>"`: an accreditation status (`terakreditasi`, `tidak_terakreditasi`)
-  that agrees with the sibling score under the `grade_bands` setting (other statuses are not checked).
 - `"x-senapas-excludes": "<sibling>"`: a list that does not hold the sibling's value (a visit team's
   members without its lead).
+- `"x-senapas-status-of": "<sibling>"`: an accreditation status (`terakreditasi`, `tidak_terakreditasi`)
+  that agrees with the sibling score under the `grade_bands` setting (other statuses are not checked).
 
 Every failure is one detail (field path, code) of one ValidationFailed; nothing is stored then.
 """
@@ -46,11 +46,11 @@ RULES: dict[str, frozenset[Any] | None] = {
     "x-senapas-after": None,
     "x-senapas-covers": None,
     "x-senapas-grade-of": None,
-    "x-senapas-status-of": None,
     "x-senapas-excludes": None,
+    "x-senapas-status-of": None,
 }
 # Rules whose value names a sibling property of the same object.
-SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of", "x-senapas-status-of", "x-senapas-excludes")
+SIBLING_RULES = ("x-senapas-after", "x-senapas-grade-of", "x-senapas-excludes", "x-senapas-status-of")
 # The accreditation statuses `x-senapas-status-of` checks, and whether each means a grade was given.
 ACCREDITED_STATUSES = {"terakreditasi": True, "tidak_terakreditasi": False}
 # Other keywords forms may carry (rendering, sources, translations, instruments).
@@ -201,6 +201,12 @@ def _apply(session: Session, rule: Rule, found: list[Found], current: Mapping[st
                 expected = results.grade_for(session, float(score))
                 if value != expected:
                     details.append(field_error(path, "grade_mismatch", expected=expected, score=score))
+    elif rule.keyword == "x-senapas-excludes":
+        for path, holder, _, value in found:
+            other = holder.get(rule.value)
+            for index, item in enumerate(value if isinstance(value, list) else []):
+                if other is not None and item == other:
+                    details.append(field_error(f"{path}.{index}", "member_is_lead", username=str(item)))
     elif rule.keyword == "x-senapas-status-of":
         for path, holder, _, value in found:
             score = holder.get(rule.value)
@@ -208,12 +214,6 @@ def _apply(session: Session, rule: Rule, found: list[Found], current: Mapping[st
                 grade = results.grade_for(session, float(score))
                 if ACCREDITED_STATUSES[value] != (grade != settings.get(session, "not_accredited_label")):
                     details.append(field_error(path, "status_mismatch", grade=grade, score=score))
-    elif rule.keyword == "x-senapas-excludes":
-        for path, holder, _, value in found:
-            other = holder.get(rule.value)
-            for index, item in enumerate(value if isinstance(value, list) else []):
-                if other is not None and item == other:
-                    details.append(field_error(f"{path}.{index}", "member_is_lead", username=str(item)))
 
 
 def _officers(session: Session, found: list[Found], details: list[dict[str, Any]]) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from SpiffWorkflow.task import Task as SpiffTask
-from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from engine.db import execute
@@ -108,7 +108,3 @@ def add_member(session: Session, task_id: str, username: str) -> None:
     if not is_member(session, task_id, username):
         execute(session, _INSERT_MEMBERS, [{"task_id": task_id, "username": username}])
 
-
-def clear(session: Session, task_id: str) -> None:
-    """Remove a task's team (used when the task is dropped)."""
-    execute(session, delete(_MEMBERS).where(_MEMBERS.c.task_id == task_id))

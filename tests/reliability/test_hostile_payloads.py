@@ -96,7 +96,8 @@ def run_sop_until(api, index: int) -> tuple[int, str]:
     """Start a cycle as the demo's subkoor and complete STEPS[:index] over the API; the next step's task id."""
     instance_id = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
     for position, (username, name, library, data) in enumerate(STEPS[:index + 1]):
-        queue = api(username).get("/tasks?scope=queue&per_page=200").json["items"]
+        queue = [t for scope in ("inbox", "queue")  # visits and monev are in their lead's inbox
+                 for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
         task_id = next(t["id"] for t in queue if t["instance_id"] == instance_id and t["name"] == name
                        and (library is None or t.get("item_key") == str(library)))
         if position == index:
