@@ -19,7 +19,8 @@ SD, DESA, KHUSUS, TBM, SMP = 1, 3, 11, 12, 4
 # The instrument each library's type gets (processes/kitapun_senapas/instruments/).
 INSTRUMENTS = {SD: ("akreditasi-sekolah-2018", "Instrumen Akreditasi Perpustakaan Sekolah 2018 (monev)"),
                DESA: ("umum-desa-2018", "Instrumen Monev Perpustakaan Desa/Kelurahan (umum) 2018"),
-               KHUSUS: ("khusus-instansi-2018", "Instrumen Monev Perpustakaan Khusus (instansi pemerintah dan swasta) 2018"),
+               KHUSUS: ("khusus-instansi-2018",
+                        "Instrumen Monev Perpustakaan Khusus (instansi pemerintah dan swasta) 2018"),
                TBM: ("tbm-daftar-periksa-2026", "Daftar Periksa Taman Bacaan Masyarakat (TBM) 2026")}
 NAMES = {SD: "Perpustakaan SD Negeri Contoh 1 Baki", DESA: "Perpustakaan Desa Contoh Siwal",
          KHUSUS: "Perpustakaan Khusus Contoh PT Tekstil Sejahtera Cemani", TBM: "TBM Contoh Cahaya Langenharjo",

@@ -200,7 +200,8 @@ def coach(api: Callers, instance_id: int) -> None:
     complete(api, "petugas2", instance_id, "Kunjungan_Pembinaan", DESA, dropped)
     complete(api, "petugas", instance_id, "Kunjungan_Pembinaan", SD, coaching(60, True, ["administrasi", "otomasi"]))
     complete(api, "petugas", instance_id, "Pengajuan_Akreditasi", SD, submission(day(65), day(80), "SIPAPI-2027-0042"))
-    complete(api, "subkoor", instance_id, "Pendampingan_Akreditasi", SD, accompaniment(day(80), ("petugas", "petugas2")))
+    complete(api, "subkoor", instance_id, "Pendampingan_Akreditasi", SD,
+             accompaniment(day(80), ("petugas", "petugas2")))
     complete(api, "subkoor", instance_id, "Hasil_Akreditasi", SD, result(
         "terakreditasi", day(95), 84.25, nomor_sertifikat="AKR/0042/2027", berlaku_mulai=day(95),
         berlaku_sampai=day(95 + 5 * 365)))
@@ -282,6 +283,9 @@ def test_a_real_cycle_over_four_library_types(demo_app: Flask, factory: sessionm
     assert "AKR/0042/2027" in history and "84.25 · B" in history
     page = kabid.get(f"/instances/{instance_id}").text
     assert WITHDRAWN in page and DROP_OUT in page
+    monev = {h["library"]: h for h in final["data"]["hasil_monev"]}
+    assert (monev[SMP]["status"], monev[SMP]["alasan_penarikan"]) == ("ditarik", WITHDRAWN)
+    assert {lib: monev[lib]["status"] for lib in INSTRUMENTS} == dict.fromkeys(INSTRUMENTS, "dimonev")
 
     recap = kabid.get(f"/instances/{instance_id}/monev.csv").text
     for library, lead, when in ((SD, "petugas", day(30)), (DESA, "petugas2", day(31)),
