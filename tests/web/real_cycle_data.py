@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import run_in_transaction
 from engine.people import users
-from tests.web.sop_steps import day, letter
+from tests.web.sop_steps import day, letter, report
+
+
+def monev(library: int, when: int, profile: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The monev of a library with its instrument's answers, reported on the visit day (and its profile)."""
+    data = report(GIVEN[library], None, library)
+    data["laporan_monev"] = {**data["laporan_monev"], "tanggal": day(when)}
+    if profile:
+        data.update({"profil": profile, "perbarui_registri": True})
+    return data
 
 SD, DESA, KHUSUS, TBM, SMP = 1, 3, 11, 12, 4
 # The instrument each library's type gets (processes/kitapun_senapas/instruments/).
@@ -45,6 +54,9 @@ WITHDRAWN = "Gedung perpustakaan sedang direnovasi; kunjungan tidak dapat dilaku
 DROP_OUT = "Desa mengalihkan anggaran perpustakaan tahun ini."
 # Answers per library (default letter and the instrument the library gets).
 GIVEN = {SD: "a", DESA: "b", KHUSUS: "c", TBM: "b"}
+# The SD's profile figures at the visit, offered to the registry.
+PROFILE = {"koleksi_judul": 2150, "koleksi_eksemplar": 4875, "tenaga": 2, "tenaga_terlatih": 1,
+           "anggaran": 15000000, "jam_buka": "Senin-Jumat 07.00-14.00", "npp": "3311100S0000001"}
 COORDINATION = {"periode": PERIOD, "jadwal": SCHEDULE, "notulen": "Rapat koordinasi menetapkan lima sasaran dan tim."}
 MONEV_LETTER = {"surat_monev": letter("Jadwal Monev Perpustakaan 2027")}
 COACHING_LETTER = {"surat_pembinaan": letter("Jadwal Pembinaan Perpustakaan 2027"),

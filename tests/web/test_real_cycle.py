@@ -25,12 +25,12 @@ from tests.web.real_cycle_data import (
     DESA,
     DROP_OUT,
     FULL_NAMES,
-    GIVEN,
     INSTRUMENTS,
     KHUSUS,
     MONEV_LETTER,
     NAMES,
     PERIOD,
+    PROFILE,
     RESCHEDULED,
     SD,
     SECOND,
@@ -38,8 +38,9 @@ from tests.web.real_cycle_data import (
     TBM,
     WITHDRAWN,
     add_second_officer,
+    monev,
 )
-from tests.web.sop_steps import DEMO_PASSWORD, callers, coaching, day, report, visit
+from tests.web.sop_steps import DEMO_PASSWORD, callers, coaching, day, visit
 from tests.web.test_sop_over_http import form_fields
 
 Callers = Callable[[str], Api]
@@ -159,7 +160,7 @@ def reschedule_and_withdraw(demo_app: Flask, api: Callers, instance_id: int) -> 
 def visit_and_score(demo_app: Flask, api: Callers, instance_id: int) -> None:
     """The member records the SD's visit and monev on the HTML forms; the other leads over the API."""
     member = Web(demo_app.test_client()).login("petugas2", DEMO_PASSWORD)
-    for name, data in (("Kunjungan_Monev", visit(30)), ("Monev", report(GIVEN[SD], None, SD))):
+    for name, data in (("Kunjungan_Monev", visit(30)), ("Monev", monev(SD, 30, PROFILE))):
         task = one_task(api, "petugas2", instance_id, name, SD)
         assert task["assignee"] == "petugas", "the monev follows the visit into the lead's inbox"
         page = member.get(f"/tasks/{task['id']}").text
@@ -171,7 +172,7 @@ def visit_and_score(demo_app: Flask, api: Callers, instance_id: int) -> None:
         task = one_task(api, lead, instance_id, "Monev", library)
         shown = api(lead).get(f"/tasks/{task['id']}").json
         assert INSTRUMENTS[library][0] in str(shown["form"]), "the form asks the instrument of the library's type"
-        complete(api, lead, instance_id, "Monev", library, report(GIVEN[library], None, library))
+        complete(api, lead, instance_id, "Monev", library, monev(library, when))
 
 
 def check_monev_results(api: Callers, instance_id: int) -> None:
@@ -180,11 +181,15 @@ def check_monev_results(api: Callers, instance_id: int) -> None:
              TBM: ["subkoor", "petugas"]}
     days = {SD: day(30), DESA: day(31), KHUSUS: RESCHEDULED["visit_date"], TBM: day(33)}
     for library, (instrument_id, title) in INSTRUMENTS.items():
-        [monev] = [r for r in api("kabid").get(f"/libraries/{library}").json["results"]
+        [found] = [r for r in api("kabid").get(f"/libraries/{library}").json["results"]
                    if r["kind"] == "monev" and r["instance_id"] == instance_id]
-        assert (monev["details"]["instrument"], monev["details"]["instrument_title"]) == (instrument_id, title)
-        assert monev["visit_date"] == days[library]
-        assert monev["officers"] == teams[library], "the scheduled team, lead first (not who typed the result)"
+        assert (found["details"]["instrument"], found["details"]["instrument_title"]) == (instrument_id, title)
+        assert found["visit_date"] == days[library]
+        assert found["officers"] == teams[library], "the scheduled team, lead first (not who typed the result)"
+    school = api("kabid").get(f"/libraries/{SD}").json
+    figures = {k: school["profile"].get(k) for k in ("collection_titles", "collection_copies", "staff_trained")}
+    assert figures == {"collection_titles": 2150, "collection_copies": 4875, "staff_trained": 1}, \
+        "the profile figures of the visit went to the registry, as the officer chose"
     withdrawn = api("kabid").get(f"/libraries/{SMP}").json["results"]
     assert not [r for r in withdrawn if r["instance_id"] == instance_id], "a withdrawn library has no monev result"
 
@@ -222,25 +227,36 @@ def check_letters(api: Callers, instance_id: int) -> None:
 
     [notice] = by_kind["monev_notification"]
     assert_has(notice, "Jadwal Monev Perpustakaan 2027", *(NAMES[lib] for lib in (SD, DESA, KHUSUS, TBM, SMP)))
-    assert_has(notice, "tidak dipungut biaya")
+    assert_has(notice, "tidak dipungut biaya", "narahubung", "Waktu", "HAL : JADWAL MONEV PERPUSTAKAAN 2027",
+               "Kepala Dinas Pendidikan dan Kebudayaan", "Kepala Desa Siwal", "Pimpinan PT Contoh Tekstil Sejahtera",
+               "Pengelola TBM Contoh Cahaya Langenharjo")
 
     duties = by_kind["surat_tugas"]
     # five monev visits + the rescheduled one, two coaching visits, one accompaniment visit
     assert len(duties) == 9, len(duties)
     [sd_duty] = [t for t in duties if NAMES[SD] in t and tanggal(day(30)) in t]
-    assert_has(sd_duty, FULL_NAMES["petugas"], SECOND["name"], "19900120 201503 2 001", "19880714 201402 1 002",
-               SECOND["rank"])
+    assert_has(sd_duty, f'{FULL_NAMES["petugas"]} (ketua tim)', SECOND["name"], "19900120 201503 2 001",
+               "19880714 201402 1 002", SECOND["rank"], "Pangkat/Gol.", "Jabatan", "Dasar",
+               "Dokumen Pelaksanaan Anggaran (DPA)", "tidak menerima imbalan")
     # The accompaniment's letter is issued as its task opens, on the planned visitasi day, for the
     # library's coaching officer (the accompaniment form names its officers only afterwards).
     [escort] = [t for t in duties if "pendampingan akreditasi" in t]
     assert_has(escort, NAMES[SD], FULL_NAMES["petugas"], tanggal(day(80)))
 
+    days = {SD: day(30), DESA: day(31), KHUSUS: RESCHEDULED["visit_date"], TBM: day(33)}
     reports = by_kind["monev_report"]
     assert len(reports) == 4, "one report per library visited; none for the withdrawn library"
     for library, (_, title) in INSTRUMENTS.items():
         [text] = [t for t in reports if NAMES[library] in t]
-        assert_has(text, title)
+        assert_has(text, title, "Predikat hasil monev", "bukan predikat akreditasi", "Kepala perpustakaan",
+                   "Telah menerima dan memahami hasil monev", f"Tanggal monev : {tanggal(days[library])}")
         assert all(other[1] not in text for lib, other in INSTRUMENTS.items() if lib != library)
+
+    [sd_report] = [t for t in reports if NAMES[SD] in t]
+    assert_has(sd_report, "NPP : 3311100S0000001", "Kepala perpustakaan : Siti Rahmawati", "2.150", "4.875",
+               PROFILE["jam_buka"])
+    [weak] = [t for t in reports if NAMES[KHUSUS] in t]
+    assert_has(weak, "Indikator terlemah")
 
     [summary] = by_kind["monev_summary"]
     assert_has(summary, *(NAMES[lib] for lib in (SD, DESA, KHUSUS, TBM)), FULL_NAMES["petugas"], SECOND["name"],
@@ -283,9 +299,9 @@ def test_a_real_cycle_over_four_library_types(demo_app: Flask, factory: sessionm
     assert "AKR/0042/2027" in history and "84.25 · B" in history
     page = kabid.get(f"/instances/{instance_id}").text
     assert WITHDRAWN in page and DROP_OUT in page
-    monev = {h["library"]: h for h in final["data"]["hasil_monev"]}
-    assert (monev[SMP]["status"], monev[SMP]["alasan_penarikan"]) == ("ditarik", WITHDRAWN)
-    assert {lib: monev[lib]["status"] for lib in INSTRUMENTS} == dict.fromkeys(INSTRUMENTS, "dimonev")
+    tracks = {h["library"]: h for h in final["data"]["hasil_monev"]}
+    assert (tracks[SMP]["status"], tracks[SMP]["alasan_penarikan"]) == ("ditarik", WITHDRAWN)
+    assert {lib: tracks[lib]["status"] for lib in INSTRUMENTS} == dict.fromkeys(INSTRUMENTS, "dimonev")
 
     recap = kabid.get(f"/instances/{instance_id}/monev.csv").text
     for library, lead, when in ((SD, "petugas", day(30)), (DESA, "petugas2", day(31)),
