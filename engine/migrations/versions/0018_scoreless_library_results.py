@@ -1,7 +1,7 @@
 """library results without a score: an accreditation pending at Perpusnas, a coaching drop-out
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06 18:00:00.000000
 """
 from collections.abc import Sequence
