@@ -26,6 +26,7 @@ ACTIONS: dict[str, Any] = {
     "complete": _l("menyelesaikan"), "assign": _l("menugaskan ulang"), "suspend": _l("menangguhkan"),
     "resume": _l("melanjutkan"), "cancel": _l("membatalkan"), "retry": _l("mencoba ulang"),
     "incident": _l("insiden"), "comment": _l("berkomentar"), "timer": _l("timer berjalan"),
+    "timer_fired": _l("timer jatuh tempo"),
     "deploy": _l("memasang definisi"), "migrate": _l("memindahkan versi"),
     "user_create": _l("menambah pengguna"), "user_update": _l("mengubah pengguna"),
     "user_deactivate": _l("menonaktifkan pengguna"), "user_activate": _l("mengaktifkan pengguna"),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import elements, versions
 from engine.errors import Forbidden
+from engine.models import Definition
 from engine.people import roles
 from engine.people.users import Actor
 from engine.workflow import rehearsal, spiff
@@ -60,6 +61,26 @@ _VALIDATOR = Draft202012Validator(FORMAT)
 
 
 @dataclass(frozen=True)
+class Stage:
+    """What the scenarios of one version run on: its specs (timers waiting for a step), forms and start form."""
+
+    specs: tuple[Any, dict[str, Any]]
+    form_schemas: dict[str, Any]
+    start_form: str | None
+
+    def run(self, scenario: dict[str, Any], limits: Limits, trace: rehearsal.Trace | None = None) -> Failure | None:
+        """Play one scenario on this version; None when it passes."""
+        return rehearsal.run(scenario, self.specs, self.form_schemas, self.start_form, limits, trace)
+
+
+def stage(definition: Definition) -> Stage:
+    """The stage of one definition version, its specs restored afresh (they are changed for the run)."""
+    start = elements.elements(definition).get(f"start:{definition.key}")
+    return Stage(rehearsal.frozen_clock(spiff.fresh_specs(definition.spec)), versions.forms_of(definition),
+                 start.form if start else None)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How a version's scenarios went: the number passed and where each other one stopped."""
 
@@ -95,12 +116,12 @@ def run_tests(session: Session, key: str, version: int, actor: Actor, *, limits:
         raise Forbidden("admins_only")
     definition = versions.get_version(session, key, version)
     scenarios, failed = load(versions.stored_bundle(definition), key)
-    specs = spiff.specs_for(definition.hash, lambda: definition.spec)
-    form_schemas = versions.forms_of(definition)
-    start = elements.elements(definition).get(f"start:{definition.key}")
+    if not scenarios:
+        return Outcome(0, failed)
+    where = stage(definition)
     passed = 0
     for scenario in scenarios:
-        failure = rehearsal.run(scenario, specs, form_schemas, start.form if start else None, limits)
+        failure = where.run(scenario, limits)
         if failure is None:
             passed += 1
         else:

@@ -82,6 +82,11 @@ _SUMMARIES = (select(*(_LIBRARIES.c[name] for name in SUMMARY_FIELDS))
               .where(_LIBRARIES.c.id.in_(bindparam("ids", expanding=True))))
 
 
+# The facts `summary` copies beside a library id (the id itself stays under the form's own name).
+FACT_KEYS = ("library_name", "npp", "library_type", "subtype", "institution", "supervisor", "address", "desa",
+             "kecamatan")
+
+
 def summary(library: Library | Row[*tuple[Any, ...]]) -> dict[str, Any]:
     """The registry facts copied into task data wherever a form references a library (or a row of them)."""
     return {"library": library.id, "library_name": library.name, "npp": library.npp or "",
@@ -285,6 +290,51 @@ def copy_facts(schema: dict[str, Any] | None, data: dict[str, Any], facts: dict[
         else:
             container.update(dict(facts.get(str(container[name])) or {}))
     return result
+
+
+def split_facts(schema: dict[str, Any] | None, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Undo `resolve_sources` on stored data: the data as submitted, and the facts (library id as text -> facts).
+
+    A scenario written from an instance's audit trail gives the facts in its `registry`, where
+    `copy_facts` finds them again; keys the form itself declares beside the id stay in the data.
+    """
+    if not schema or not _has_marker(schema):
+        return data, {}
+    result = copy.deepcopy(data)
+    facts: dict[str, Any] = {}
+    _split(schema, result, facts)
+    return result, facts
+
+
+def _split(schema: Any, data: Any, facts: dict[str, Any]) -> None:
+    if not isinstance(schema, dict):
+        return
+    if isinstance(data, dict) and isinstance(schema.get("properties"), dict):
+        declared = schema["properties"]
+        for name, sub in declared.items():
+            if name not in data or data[name] is None or not isinstance(sub, dict):
+                continue
+            items = sub.get("items")
+            if sub.get(SOURCE_KEYWORD) == "library":
+                copied = {k: data.pop(k) for k in FACT_KEYS if k in data and k not in declared}
+                _note(facts, data[name], copied)
+            elif isinstance(items, dict) and items.get(SOURCE_KEYWORD) == "library":
+                profiles = data.pop(f"{name}_profiles", None) if f"{name}_profiles" not in declared else None
+                for profile in profiles if isinstance(profiles, list) else []:
+                    if isinstance(profile, dict) and "library" in profile:
+                        _note(facts, profile["library"], {k: v for k, v in profile.items() if k in FACT_KEYS})
+            else:
+                _split(sub, data[name], facts)
+    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for item in data:
+            _split(schema["items"], item, facts)
+
+
+def _note(facts: dict[str, Any], library: Any, found: dict[str, Any]) -> None:
+    """Keep the facts a library was first seen with (a later change of the registry does not rewrite them)."""
+    entry = facts.setdefault(str(library), {})
+    for key, value in found.items():
+        entry.setdefault(key, value)
 
 
 def _marked(schema: dict[str, Any], kept: dict[str, Any] | None) -> bool:

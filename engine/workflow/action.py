@@ -22,7 +22,7 @@ from engine.errors import EngineFailure
 from engine.models import Instance, InstanceStatus, Task
 from engine.people.users import Actor
 from engine.status import transition
-from engine.workflow import events, runtime
+from engine.workflow import events, runtime, steps
 from engine.workflow.runtime import Limits, Loaded
 
 
@@ -61,10 +61,11 @@ def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
     `trigger` runs first, inside the same guard (a supervisor's message delivered to one track);
     `audited` adds `reason`, `data`, `task_id` and `task_name` to the `event`'s audit entry.
     On success the state is saved (with `submitted`, or the completion's data, for the title),
-    the completion (or `event`, by `actor`) is audited, and the listeners see the steps completed
-    since the action started and the tasks it opened, as `actor`. An instance in error that runs
-    again is running once more. An EngineFailure instead puts the instance in error with one
-    incident audit event, and nothing of the run is saved.
+    the completion (or `event`, by `actor`) is audited, each timer event that fell due during the
+    run is audited as `timer_fired` (so the path can be rebuilt from the trail), and the listeners
+    see the steps completed since the action started and the tasks it opened, as `actor`. An
+    instance in error that runs again is running once more. An EngineFailure instead puts the
+    instance in error with one incident audit event, and nothing of the run is saved.
     """
     instance, workflow = loaded.instance, loaded.workflow
     started = time.time()  # steps_done keeps the steps that completed from here on
@@ -93,6 +94,9 @@ def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
                      task_id=completing.task_id, task_name=completing.task_name, data=completing.data)
     if event is not None:
         audit.record(session, actor.username, event, instance_id=instance.id, **(audited or {}))
+    for fired in steps.timers_fired(workflow, started):
+        audit.record(session, "sistem", "timer_fired", instance_id=instance.id, task_id=fired.task_id,
+                     task_name=fired.name, data={"item": fired.item} if fired.item else None)
     events.after_action(session, loaded, actor, started, opened)
     return Outcome(opened)
 

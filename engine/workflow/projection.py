@@ -110,7 +110,7 @@ def project(instance: Instance, task: SpiffTask, now: datetime, office: OfficeCa
     """The task-table row for one READY manual task (not added to any session); due dates follow `office`."""
     spec = task.task_spec
     props = properties(task)
-    item = _item_value(task)
+    item = item_value(task)
     item_key, item_label = _item_key_label(item)
     return Task(
         id=str(task.id), instance_id=instance.id, definition_key=instance.definition_key,
@@ -128,10 +128,10 @@ def properties(task: SpiffTask) -> dict[str, str]:
 
 def item_of(task: SpiffTask) -> tuple[str | None, str | None]:
     """The business key and label of the multi-instance item (e.g. the library) a task works on."""
-    return _item_key_label(_item_value(task))
+    return _item_key_label(item_value(task))
 
 
-def _item_value(task: SpiffTask) -> Any:
+def item_value(task: SpiffTask) -> Any:
     """The multi-instance item a task works on (a schedule row naming a library, say), or None."""
     current: SpiffTask | None = task
     while current is not None:

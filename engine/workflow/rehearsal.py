@@ -2,9 +2,10 @@
 
 Each step completes one READY user task with data held to the task's form (JSON Schema and the
 data contract, as a person's submission is), or lets one waiting timer fall due (without moving
-any clock), then compares what follows with what the scenario expects. Registry references and
-date rules are not checked here: they depend on the agency's registry and on today's date, not on
-the version.
+any clock), then compares what follows with what the scenario expects. No timer falls due by
+itself: the run's specs carry timers that wait until a step fires them (`frozen_clock`), so a
+scenario with real dates passes the same tomorrow. Registry references and date rules are not
+checked here: they depend on the agency's registry and on today's date, not on the version.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventDefinition, TimeDateEventDefinition
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
@@ -36,6 +43,53 @@ class Failure:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Trace:
+    """What a run saw: the READY user tasks (BPMN ids, sorted) after the start (index 0) and after each step."""
+
+    ready: list[list[str]] = field(default_factory=list)
+
+
+class _FrozenDate(TimeDateEventDefinition):
+    """A date timer whose date is still worked out (and checked), but that falls due only when fired."""
+
+    def has_fired(self, my_task: SpiffTask) -> bool:
+        value = my_task._get_internal_data("event_value")
+        if value is None:
+            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            my_task._set_internal_data(event_value=value)
+        TimerEventDefinition.parse_time_or_duration(value)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class _FrozenDuration(DurationTimerEventDefinition):
+    """A duration timer whose duration is still worked out (and checked), but that falls due only when fired."""
+
+    def has_fired(self, my_task: SpiffTask) -> bool:
+        if my_task._get_internal_data("event_value") is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            TimerEventDefinition.parse_iso_duration(expression)
+            my_task._set_internal_data(event_value=str(expression))
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+_FROZEN: dict[type, type] = {TimeDateEventDefinition: _FrozenDate, DurationTimerEventDefinition: _FrozenDuration}
+
+
+def frozen_clock(specs: tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]],
+                 ) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """Make the date and duration timers of freshly restored specs wait for a step (never shared, cached specs)."""
+    for spec in (specs[0], *specs[1].values()):
+        for task_spec in spec.task_specs.values():
+            event = getattr(task_spec, "event_definition", None)
+            inner = event.event_definitions if isinstance(event, MultipleEventDefinition) else [event]
+            for definition in inner:
+                frozen = _FROZEN.get(type(definition))
+                if frozen is not None:
+                    definition.__class__ = frozen
+    return specs
+
+
 class _Stop(Exception):
     def __init__(self, step: int, code: str, **params: Any) -> None:
         super().__init__(code)
@@ -43,17 +97,20 @@ class _Stop(Exception):
 
 
 def run(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_schemas: dict[str, Any],
-        start_form: str | None, limits: Limits) -> Failure | None:
-    """Play one scenario (already shape-checked by `engine.definitions.scenarios`); None when it passes."""
+        start_form: str | None, limits: Limits, trace: Trace | None = None) -> Failure | None:
+    """Play one scenario (already shape-checked by `engine.definitions.scenarios`); None when it passes.
+
+    `specs` should come through `frozen_clock`; `trace`, when given, records what each step left READY.
+    """
     try:
-        _play(scenario, specs, form_schemas, start_form, limits)
+        _play(scenario, specs, form_schemas, start_form, limits, trace if trace is not None else Trace())
     except _Stop as stop:
         return Failure(str(scenario["name"]), stop.step, stop.code, stop.params)
     return None
 
 
 def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_schemas: dict[str, Any],
-          start_form: str | None, limits: Limits) -> None:
+          start_form: str | None, limits: Limits, trace: Trace) -> None:
     workflow = spiff.new_workflow(specs[0], specs[1], limits.script_time_limit)
     start = dict(scenario.get("start") or {})
     _admit(0, "start", form_schemas.get(start_form or ""), start, {})
@@ -61,6 +118,7 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
     for child in workflow.task_tree.children:
         child.data.update(copy.deepcopy(start))
     _engine(0, lambda: runtime.advance(workflow, limits))
+    trace.ready.append(_ready_names(workflow))
     steps = scenario.get("steps") or []
     for number, step in enumerate(steps, 1):
         if "timer" in step:
@@ -79,11 +137,11 @@ def _play(scenario: dict[str, Any], specs: tuple[Any, dict[str, Any]], form_sche
             if sorted(made) != sorted(step["documents"]):
                 raise _Stop(number, "scenario_documents_differ", task=_named(step), expected=step["documents"],
                             actual=made)
-        if "next" in step:
-            ready = _ready_names(workflow)
-            if ready != sorted(step["next"]):
-                raise _Stop(number, "scenario_next_differ", task=_named(step), expected=sorted(step["next"]),
-                            actual=ready)
+        ready = _ready_names(workflow)
+        trace.ready.append(ready)
+        if "next" in step and ready != sorted(step["next"]):
+            raise _Stop(number, "scenario_next_differ", task=_named(step), expected=sorted(step["next"]),
+                        actual=ready)
     _check_end(scenario.get("end") or {}, workflow, len(steps) + 1)
 
 

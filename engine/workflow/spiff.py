@@ -119,6 +119,14 @@ def specs_for(content_hash: str, spec_json: Callable[[], str]) -> tuple[BpmnProc
     return kept.specs
 
 
+def fresh_specs(spec_json: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """The specs of a definition version restored anew, never shared: for runs that change them (rehearsals)."""
+    registry = serializer().registry
+    dct = json.loads(spec_json)
+    return (registry.restore(dct["spec"]),
+            {name: registry.restore(s) for name, s in dct["subprocess_specs"].items()})
+
+
 def new_workflow(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
                  time_limit: float) -> BpmnWorkflow:
     """A fresh workflow on the restricted script engine."""

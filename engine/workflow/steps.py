@@ -9,13 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventDefinition, TimeDateEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine import json_text
 from engine.models import Task
+from engine.workflow.projection import item_value
 from engine.workflow.runtime import all_tasks, find_task, item_of, properties
 
 
@@ -118,3 +121,37 @@ def steps_opened(workflow: BpmnWorkflow, rows: list[Task]) -> list[StepDone]:
             opened.append(StepDone(row.id, row.name, row.title, properties(task), dict(task.data), row.item_key,
                                    row.item_label, opened=True))
     return opened
+
+
+# The keys that name a multi-instance item in a scenario's `item` (engine.workflow.rehearsal matches them).
+ITEM_KEYS = ("library", "id", "key")
+
+
+def item_marker(task: SpiffTask) -> dict[str, Any] | None:
+    """The one key/value naming the multi-instance item a task works on (`{"library": 2}`), if it has one."""
+    value = item_value(task)
+    if not isinstance(value, dict):
+        return None
+    key = next((k for k in ITEM_KEYS if value.get(k) is not None), None)
+    return None if key is None else {key: value[key]}
+
+
+@dataclass(frozen=True)
+class TimerFired:
+    """A date or duration timer event that fell due during one action: its task id, BPMN id and item."""
+
+    task_id: str
+    name: str
+    item: dict[str, Any] | None
+
+
+def timers_fired(workflow: BpmnWorkflow, since: float) -> list[TimerFired]:
+    """The date and duration timer events that completed at or after `since` (a time.time() value)."""
+    fired = []
+    for task in all_tasks(workflow):
+        event = getattr(task.task_spec, "event_definition", None)
+        if (task.state == TaskState.COMPLETED and task.last_state_change >= since
+                and isinstance(event, TimeDateEventDefinition | DurationTimerEventDefinition)):
+            fired.append(TimerFired(str(task.id), str(task.task_spec.bpmn_id or task.task_spec.name),
+                                    item_marker(task)))
+    return sorted(fired, key=lambda t: (t.name, str(t.item)))

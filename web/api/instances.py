@@ -8,12 +8,13 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 
 from engine import audit, instances, tasks, visits
+from engine.definitions import scenario_capture
 from engine.documents import documents
 from engine.errors import BadRequest
 from engine.models import Instance
 from web import db
 from web.api.base import bp, json_body, listing, page_args, text_field
-from web.api.serialize import document_item, event_item, instance_item, task_item
+from web.api.serialize import definition_item, document_item, event_item, instance_item, task_item
 from web.callers import current_actor
 
 
@@ -82,6 +83,32 @@ def supervise_instance(instance_id: int, action: str) -> Any:
         return instance_item(session, row)
 
     return db.transact(work)
+
+
+@bp.post("/instances/<int:instance_id>/scenario")
+def save_scenario(instance_id: int) -> Any:
+    """Write a scenario test from the instance's path (admins): a new draft version with it (201), or the file."""
+    body = json_body()
+    name = text_field(body, "name")
+    note = text_field(body, "note", required=False)
+    title = text_field(body, "title", required=False)
+    mode = text_field(body, "save", required=False) or "draft"
+    actor = current_actor()
+
+    def work(session: Session) -> Any:
+        captured = scenario_capture.save(session, instance_id, actor, name, limits=db.limits(), mode=mode,
+                                         note=note, title=title)
+        if captured.draft is None:
+            return captured.text, None
+        return {"path": captured.path, "scenario": captured.scenario,
+                "definition": definition_item(captured.draft, latest=False)}, captured.path
+
+    answer, saved = db.transact(work)
+    if saved is None:
+        filename = scenario_capture.check_name(name).removeprefix("tests/")
+        return Response(answer, mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return answer, 201
 
 
 @bp.post("/instances/<int:instance_id>/visits/<int:library_id>/withdraw", defaults={"change": "withdraw"})

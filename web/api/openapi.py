@@ -403,6 +403,24 @@ PATHS: dict[str, Any] = {
     "/instances/{instance_id}": {
         "get": _op("One instance", {"200": _json(_ref("InstanceDetail"))}, errors=("401", "404"),
                    params=INSTANCE_ID, tag="instances")},
+    "/instances/{instance_id}/scenario": {
+        "post": _op("Write a scenario test from the instance's path (admin), rehearsed on its version first: "
+                    "saved as a new draft version with tests/<name>.json (201), or the file itself (download); "
+                    "a path the version does not retrace: 409 scenario_not_reproduced with the step in details",
+                    {"201": _json({"type": "object", "properties": {
+                        "path": {"type": "string"}, "scenario": {"type": "object"},
+                        "definition": _ref("Definition")}}),
+                     "200": {"description": "the scenario file (save = download)", "content": {
+                         "application/json": {"schema": {"type": "object"}}}}},
+                    errors=("400", "401", "403", "404", "409", "413"), params=INSTANCE_ID, tag="instances",
+                    body=_body({"name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$",
+                                         "description": "file name in the bundle's tests/ (without .json)"},
+                                "save": {"type": "string", "enum": ["draft", "download"], "default": "draft"},
+                                "title": {"type": "string", "description": "the scenario's name; "
+                                                                           "the instance's title when empty"},
+                                "note": {"type": "string", "description": "change note of the draft and "
+                                                                          "description of the scenario"}},
+                               ["name"]))},
     "/instances/{instance_id}/diagram.svg": {
         "get": _op("The diagram", {"200": {"description": "SVG", "content": {"image/svg+xml": {
             "schema": {"type": "string"}}}}}, errors=("401", "404"), params=INSTANCE_ID, tag="instances")},

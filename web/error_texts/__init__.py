@@ -50,6 +50,7 @@ CODES: tuple[str, ...] = (
     "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
     "definition_retired", "definition_current_retire", "migration_blocked",
     "document_already_numbered", "letter_number_taken", "document_kind_unnumbered",
+    "scenario_name_taken", "scenario_instance_unfit", "scenario_not_reproduced",
 )
 
 

@@ -35,6 +35,16 @@ CASES: dict[str, Any] = {
     "dry_run_not_boolean": _l("'dry_run' harus true atau false"),
     "diff_versions_required": _l("sebutkan versi yang dibandingkan: ?from=N&to=M"),
     "definition_current_retire": _l("%(key)s versi %(version)s adalah versi aktif; aktifkan versi lain dahulu"),
+    # A scenario written from an instance's path (engine/definitions/scenario_capture.py).
+    "scenario_name_invalid": _l("nama skenario '%(name)s' tidak sah: pakai huruf, angka, garis bawah atau tanda "
+                                "hubung (paling banyak 80), diawali huruf atau angka"),
+    "scenario_name_taken": _l("versi %(version)s sudah punya skenario %(name)s.json; pilih nama lain"),
+    "scenario_mode_invalid": _l("cara menyimpan '%(value)s' tidak dikenal (draft atau download)"),
+    "scenario_too_large": _l("skenario lebih dari %(limit_kb)s KB"),
+    "scenario_instance_unfit": _l("instans berstatus %(status)s tidak dapat dijadikan skenario uji (hanya yang "
+                                  "selesai, berjalan atau ditangguhkan)"),
+    "scenario_not_reproduced": _l("skenario dari instans ini tidak menempuh jalur yang sama pada versi "
+                                  "%(version)s (berbeda di langkah %(step)s); tidak disimpan"),
 }
 # Findings (Problem.code); `detail` is the parser's or library's own text.
 PROBLEMS: dict[str, Any] = {
@@ -111,4 +121,6 @@ PROBLEMS: dict[str, Any] = {
     "scenario_next_differ": _l("sesudah %(task)s yang siap %(actual)s, yang diharapkan %(expected)s"),
     "scenario_status_differs": _l("akhir alur %(actual)s, yang diharapkan %(expected)s (yang siap: %(ready)s)"),
     "scenario_data_differs": _l("data akhir %(path)s bernilai %(actual)s, yang diharapkan %(expected)s"),
+    "scenario_open_tasks_differ": _l("tugas terbuka instans %(expected)s, sedangkan skenario berakhir dengan "
+                                     "%(actual)s"),
 }

@@ -13,7 +13,7 @@ from flask_login import login_required
 from markupsafe import Markup
 
 from engine import audit, instances, oversight, tasks, visits
-from engine.definitions import versions
+from engine.definitions import scenario_capture, versions
 from engine.documents import documents, issuing
 from engine.errors import BadRequest, ValidationFailed
 from engine.libraries import results as library_results
@@ -100,6 +100,7 @@ def show(instance_id: int) -> Any:
         stage_labels=STAGE_LABELS, cell_labels=CELL_LABELS, counts=state.counts,
         documents=documents.list_for_instance(session, instance_id), names=bpmn_info.step_names(definition),
         offered=instances.offered(instance, actor), may_issue=issuing.may_issue(actor),
+        may_capture="admin" in actor.roles and instance.status in scenario_capture.CAPTURABLE,
         open_visits=visits.open_visits(session, instance_id) if supervisor and instance.status == "running" else [],
         officers=sources.officer_options(session) if supervisor else [])
 
@@ -125,6 +126,26 @@ def act(instance_id: int, action: str) -> Any:
     db.transact(lambda s: instances.supervise(s, instance_id, actor, action, reason, limits=db.limits()))
     flash(_("Tindakan dicatat."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id), 303)
+
+
+@bp.post("/instances/<int:instance_id>/scenario")
+@login_required
+def save_scenario(instance_id: int) -> Any:
+    """"Simpan sebagai skenario uji": a new draft version with the instance's path as a scenario, or the file."""
+    form = request.form
+    name, mode = form.get("name", ""), form.get("save", "draft")
+    actor = current_actor()
+    captured = db.transact(lambda s: scenario_capture.save(
+        s, instance_id, actor, name, limits=db.limits(), mode=mode, note=form.get("note", ""),
+        title=form.get("title", "")))
+    if captured.draft is None:
+        filename = captured.path.removeprefix("tests/")
+        return Response(captured.text, mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    draft = captured.draft
+    flash(_("Skenario uji %(path)s disimpan dalam draf versi %(version)s.", path=captured.path,
+            version=draft.version), "success")
+    return redirect(url_for("definitions.version", key=draft.key, version=draft.version), 303)
 
 
 @bp.post("/instances/<int:instance_id>/visits/<int:library_id>")

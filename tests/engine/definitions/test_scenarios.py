@@ -123,3 +123,18 @@ def test_a_timer_step_lets_the_timer_fall_due_and_a_timer_not_waiting_fails(fact
     assert outcome.passed == 1
     [failure] = outcome.failed
     assert (failure.test, failure.step, failure.code) == ("timer sesudah telaah", 2, "scenario_timer_not_waiting")
+
+
+def test_no_timer_falls_due_by_the_clock_only_a_timer_step_fires_one(factory):
+    past = scenario("kitapun_siklus_lengkap.json")
+    past["name"] = "jadwal lampau"
+    for row in past["steps"][0]["data"]["jadwal"]:
+        row["visit_date"] = "2020-01-02"  # long past: a live instance would escalate every visit at once
+    fired = json.loads(json.dumps(past))
+    fired["name"] = "jadwal lampau, satu kunjungan terlambat"
+    confirmed = fired["steps"][2]["next"]
+    fired["steps"] = fired["steps"][:3] + [{"timer": "Kunjungan_Terlambat", "item": {"library": 1},
+                                            "next": sorted(["Eskalasi_Kunjungan", *confirmed])}]
+    fired["end"] = {"status": "running"}
+    outcome = run(factory, "kitapun_senapas", {"a.json": past, "b.json": fired})
+    assert (outcome.passed, outcome.failed) == (2, [])
