@@ -268,7 +268,9 @@ def check_letters(api: Callers, instance_id: int) -> None:
     [out] = [t for t in by_kind["accreditation_summary"] if NAMES[DESA] in t]
     assert_has(out, DROP_OUT)
     [accredited] = [t for t in by_kind["accreditation_summary"] if NAMES[SD] in t]
-    assert_has(accredited, "84,25", "B", "AKR/0042/2027", "SIPAPI-2027-0042")
+    assert_has(accredited, "Nilai akreditasi : 84,25", "Predikat : B", "Nomor sertifikat : AKR/0042/2027",
+               "SIPAPI-2027-0042", f'Petugas pendamping : {FULL_NAMES["petugas"]}, {SECOND["name"]}',
+               f"Berlaku sampai : {tanggal(day(95 + 5 * 365))}")
 
 
 def test_a_real_cycle_over_four_library_types(demo_app: Flask, factory: sessionmaker[Session]) -> None:
