@@ -186,6 +186,9 @@ def check_monev_results(api: Callers, instance_id: int) -> None:
         assert (found["details"]["instrument"], found["details"]["instrument_title"]) == (instrument_id, title)
         assert found["visit_date"] == days[library]
         assert found["officers"] == teams[library], "the scheduled team, lead first (not who typed the result)"
+    [typed] = [r for r in api("kabid").get(f"/libraries/{SD}").json["results"] if r["kind"] == "monev"
+               and r["instance_id"] == instance_id]
+    assert typed["recorded_by"] == "petugas2", "the member typed the SD's result in, on the lead's task"
     school = api("kabid").get(f"/libraries/{SD}").json
     figures = {k: school["profile"].get(k) for k in ("collection_titles", "collection_copies", "staff_trained")}
     assert figures == {"collection_titles": 2150, "collection_copies": 4875, "staff_trained": 1}, \
