@@ -47,6 +47,7 @@ PEOPLE: dict[str, Actor] = {
     "petugas": Actor("petugas", frozenset({"petugas"})),
     "mitra": Actor("mitra", frozenset({"mitra"})),
 }
+_BY_NAME = {actor.username: actor for actor in PEOPLE.values()}
 # Far enough ahead that the late-visit timers never fire during a run.
 VISIT = date.today() + timedelta(days=365)
 KECAMATAN = library_fields.KECAMATAN
@@ -121,19 +122,20 @@ class CycleStats:
 # What a person picks next: the oldest open task of the instance. Built once, and plain columns:
 # the harness's own reads are not the engine's work, so they stay as cheap as they can be.
 _TASKS = cast(Table, Task.__table__)
-_OPEN_TASKS = (select(_TASKS.c.id, _TASKS.c.name, _TASKS.c.lane, _TASKS.c.item_key)
+_OPEN_TASKS = (select(_TASKS.c.id, _TASKS.c.name, _TASKS.c.lane, _TASKS.c.item_key, _TASKS.c.assignee)
                .where(_TASKS.c.instance_id == bindparam("instance_id"), _TASKS.c.status == TaskStatus.OPEN)
                .order_by(_TASKS.c.created_at, _TASKS.c.id))
 
 
 @dataclass(frozen=True)
 class OpenTask:
-    """What the driver needs of an open task: which it is, whose lane, and which library."""
+    """What the driver needs of an open task: which it is, whose lane, which library, and who holds it."""
 
     id: str
     name: str
     lane: str | None
     item_key: str | None
+    assignee: str | None = None
 
 
 # The libraries' self-assessment is optional (it closes with the monev): the officers' cycle is measured.
@@ -158,12 +160,13 @@ def start(factory: sessionmaker[Session]) -> int:
 
 def complete(factory: sessionmaker[Session], task: OpenTask, library_ids: list[int]) -> tuple[float, list[OpenTask]]:
     """Complete one task with valid data in its own transaction; its latency and the tasks it opened."""
-    actor = PEOPLE[task.lane or "koordinasi"]
+    # A task held by its lead (a visit team's, the coaching lead's) is theirs; any other, its lane's person.
+    actor = _BY_NAME.get(task.assignee or "") or PEOPLE[task.lane or "koordinasi"]
     data = form_data(task.name, library_ids, _item(task.item_key))
     began = time.perf_counter()
     completion = run_in_transaction(factory, lambda s: tasks.complete(s, task.id, actor, data, limits=LIMITS))
     latency = time.perf_counter() - began
-    return latency, [OpenTask(t.id, t.name, t.lane, t.item_key) for t in completion.next_tasks
+    return latency, [OpenTask(t.id, t.name, t.lane, t.item_key, t.assignee) for t in completion.next_tasks
                      if t.lane not in SKIPPED_LANES]
 
 

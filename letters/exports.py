@@ -23,7 +23,7 @@ from letters.formatting import WIB
 CSV_ENCODING = "utf-8-sig"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEV_COLUMNS = ("No.", "Perpustakaan", "NPP", "Jenis", "Desa/Kelurahan", "Kecamatan", "Tanggal monev",
-                 "Petugas")
+                 "Tim petugas")
 MONEV_TAIL = ("Nilai total", "Predikat", "Siap dibina")
 INSTANCE_COLUMNS = (("id", "ID"), ("definition_key", "Proses"), ("title", "Judul"), ("status", "Status"),
                     ("started_by", "Dimulai oleh"), ("started_at", "Dimulai"), ("updated_at", "Diperbarui"),
@@ -42,7 +42,8 @@ def monev_table(results: Iterable[Mapping[str, Any]]) -> tuple[list[str], list[l
 
     Each result is a mapping like `engine.documents.cycle_results` rows: library facts
     (`library_name`, `npp`, `library_type`, `desa`, `kecamatan`), `date`, `officer`, `total`,
-    `grade`, `ready` and `components` (`{"key", "title", "score"}` each).
+    `grade`, `ready` and `components` (`{"key", "title", "score"}` each); the team column lists
+    `team` (the visit team's names, lead first) when given, else the lead `officer` and `members`.
     """
     items = [dict(r) for r in results]
     titles: dict[str, str] = {}
@@ -57,9 +58,19 @@ def monev_table(results: Iterable[Mapping[str, Any]]) -> tuple[list[str], list[l
         ready = item.get("ready")
         rows.append([number, item.get("library_name") or item.get("name") or item.get("library"), item.get("npp"),
                      item.get("library_type"), item.get("desa"), item.get("kecamatan"), _date(item.get("date")),
-                     item.get("officer"), *(scores.get(key) for key in titles), item.get("total"),
+                     _team(item), *(scores.get(key) for key in titles), item.get("total"),
                      item.get("grade"), None if ready is None else ("ya" if ready else "tidak")])
     return header, rows
+
+
+def _team(item: Mapping[str, Any]) -> str | None:
+    """The visit team of a result as one cell: names (or usernames) separated by `; `, the lead first."""
+    team = item.get("team")
+    if not isinstance(team, list):
+        members = item.get("members")
+        team = [item.get("officer"), *(members if isinstance(members, list) else [])]
+    names = [str(name).strip() for name in team if isinstance(name, str) and name.strip()]
+    return "; ".join(dict.fromkeys(names)) or None
 
 
 def monev_results_csv(results: Iterable[Mapping[str, Any]]) -> bytes:

@@ -188,6 +188,9 @@ def _surat_tugas(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     if accompaniment:  # the accreditation visit Perpusnas planned, else the day the letter is made
         when = _dict(data.get("pengajuan_akreditasi")).get("jadwal_visitasi") or context.get("date")
     days = data["durasi_hari"] if isinstance(data.get("durasi_hari"), int) else 1
+    submitted = _dict(data.get("pengajuan_akreditasi"))
+    if accompaniment and _text(submitted.get("officer")):  # the team chosen for it, else the coaching team
+        row = {**row, "officer": submitted["officer"], "members": submitted.get("members") or []}
     team = _team(row) or [_text(context.get("actor")).lower()]
     year = _text(context.get("date"))[:4]
     budget = _text(context.get("budget_basis"))

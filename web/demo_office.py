@@ -179,12 +179,12 @@ def _earlier_cycle(office: Office, libs: list[int]) -> None:
     submitted, visited = start + timedelta(days=45), start + timedelta(days=70)
     office.do(cycle, "Pengajuan_Akreditasi", "petugas", {"pengajuan_akreditasi": {
         "tanggal_pengajuan": _iso(submitted), "nomor_sipapi": f"SIPAPI-{submitted.year}-0001",
-        "jadwal_visitasi": _iso(visited)}}, library=libs[1], on=submitted)
+        "jadwal_visitasi": _iso(visited), "officer": "subkoor", "members": ["petugas"]}}, library=libs[1], on=submitted)
     office.do(cycle, "Pendampingan_Akreditasi", "subkoor", {"pendampingan_akreditasi": {
         "tanggal": _iso(visited), "petugas": ["petugas"],
         "catatan": "Visitasi berjalan lancar; penilai meminta bukti kegiatan literasi."}}, library=libs[1], on=visited)
     accredited = start + timedelta(days=100)
-    office.do(cycle, "Hasil_Akreditasi", "subkoor", {"akreditasi": {
+    office.do(cycle, "Hasil_Akreditasi", "petugas", {"akreditasi": {
         "status": "terakreditasi", "tanggal": _iso(accredited), "nilai": 91.17,
         "nomor_sertifikat": f"AKR/0001/{accredited.year}"}}, library=libs[1], on=accredited)
 

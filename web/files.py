@@ -11,6 +11,7 @@ from engine.definitions import bundles, versions
 from engine.documents import access, documents
 from engine.errors import BadRequest
 from engine.models import Definition
+from engine.people import users
 from letters import exports
 from web import db
 from web.callers import current_actor
@@ -81,6 +82,9 @@ def monev_export(instance_id: int, fmt: str) -> Response:
     session = db.session()
     instance = instances.get(session, instance_id, current_actor())
     rows = documents.cycle_results(session, instance.id)
+    # The team by full name, lead first (the results keep usernames).
+    names = users.display_names(session, {n for r in rows for n in [r["officer"], *r["members"]] if isinstance(n, str)})
+    rows = [{**r, "team": [names.get(str(n).lower(), n) for n in [r["officer"], *r["members"]] if n]} for r in rows]
     if fmt == "xlsx":
         return attachment(exports.monev_results_xlsx(rows, instance.title), f"hasil-monev-{instance.id}.xlsx", XLSX)
     return attachment(exports.monev_results_csv(rows), f"hasil-monev-{instance.id}.csv", "text/csv")

@@ -25,7 +25,7 @@ from engine.documents import numbers
 from engine.errors import BadRequest, NotFound
 from engine.libraries import registry
 from engine.libraries.results import LibraryResult
-from engine.models import Instance, User
+from engine.models import Instance, Task, TaskStatus, User
 from engine.people.users import Actor
 from engine.settings import DEFAULTS
 from engine.workflow.runtime import WIB
@@ -178,18 +178,30 @@ def create(session: Session, instance: Instance, kind: str, data: dict[str, Any]
     return document
 
 
-_IN_FORCE = select(_DOCUMENTS.c.id, _DOCUMENTS.c.context).where(
+_TASKS = cast(Table, Task.__table__)
+# The letters of one kind still in force that the same step issued (the same BPMN task).
+_IN_FORCE = select(_DOCUMENTS.c.id, _DOCUMENTS.c.context, _TASKS.c.status).join_from(
+    _DOCUMENTS, _TASKS, _TASKS.c.id == _DOCUMENTS.c.task_id, isouter=True).where(
     _DOCUMENTS.c.instance_id == bindparam("instance_id"), _DOCUMENTS.c.kind == bindparam("kind"),
-    _DOCUMENTS.c.replaced_by.is_(None), _DOCUMENTS.c.id != bindparam("new_id"))
+    _DOCUMENTS.c.step == bindparam("step"), _DOCUMENTS.c.replaced_by.is_(None),
+    _DOCUMENTS.c.id != bindparam("new_id"))
 _REPLACE = update(_DOCUMENTS).where(_DOCUMENTS.c.id.in_(bindparam("ids", expanding=True))).values(
     replaced_by=bindparam("new_id"))
 
 
 def _replace_earlier(session: Session, document: Document, item_key: str | None) -> None:
-    """Mark the earlier documents of the same kind (and library) in this cycle as replaced by `document`."""
-    params = {"instance_id": document.instance_id, "kind": document.kind, "new_id": document.id}
+    """Mark the letter `document` supersedes as replaced: the same step's, library's and kind's earlier one.
+
+    A surat tugas replaces only the one of a visit that was called off before it was done (its task
+    cancelled by a reschedule or an escalation), never the letter of a visit that took place or of
+    another step; a notification letter issued again by its step (after a correction) replaces the
+    step's earlier one.
+    """
+    params = {"instance_id": document.instance_id, "kind": document.kind, "step": document.step,
+              "new_id": document.id}
     earlier = [row.id for row in execute(session, _IN_FORCE, params)
-               if str(((row.context or {}).get("item") or {}).get("key") or "") == str(item_key or "")]
+               if str(((row.context or {}).get("item") or {}).get("key") or "") == str(item_key or "")
+               and (document.kind not in ASSIGNMENT_KINDS or row.status == TaskStatus.CANCELLED)]
     if earlier:
         execute(session, _REPLACE, {"ids": earlier, "new_id": document.id})
 

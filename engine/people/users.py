@@ -76,6 +76,15 @@ def visitors(session: Session) -> list[User]:
             if may_visit(frozenset(user.roles or []))]
 
 
+def display_names(session: Session, usernames: set[str]) -> dict[str, str]:
+    """The full names of the named users that exist (any status), by username; a blank name gives the username."""
+    names = sorted({u.strip().lower() for u in usernames if u and u.strip()})
+    if not names:
+        return {}
+    found = session.execute(select(User.username, User.name).where(User.username.in_(names)))
+    return {username: (name or "").strip() or username for username, name in found}
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, or None; unknown users cost the same hash work."""
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))

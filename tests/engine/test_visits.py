@@ -217,3 +217,84 @@ def test_a_supervisor_hands_a_team_visit_to_another_officer_who_joins_the_team(o
     assert (handed.actor, handed.reason) == ("kabid", "Petugas sakit.")
     assert handed.data == {"from": "petugas", "to": "subkoor"}
     assert listed(office, SUBKOOR, "inbox", iid, "Kunjungan_Monev") == ["1"]
+
+
+def coached(factory, coaching: dict[str, Any]) -> int:
+    """A cycle whose library 1 was monitored and chosen, with `coaching` as its row of the coaching schedule."""
+    iid = start(factory, [{"library": 1, "visit_date": day(30), "officer": "petugas"}])
+    complete(factory, PETUGAS, open_task(factory, iid, "Kunjungan_Monev", 1).id,
+             {"kunjungan_monev": {"tanggal": day(30), "narasumber": "Kepala"}})
+    complete(factory, PETUGAS, open_task(factory, iid, "Monev", 1).id, {"answers": answers({}, "a"), "laporan_monev": {
+        "tanggal": day(30), "temuan": "Koleksi terbatas.", "rekomendasi": "Tambah koleksi."}})
+    complete(factory, KABID, open_task(factory, iid, "Pemilihan_Pembinaan").id, {"pembinaan": [1]})
+    complete(factory, PETUGAS, open_task(factory, iid, "Surat_Pemberitahuan_Pembinaan").id, {
+        "surat_pembinaan": letter("Jadwal Pembinaan"),
+        "jadwal_pembinaan": [{"library": 1, "visit_date": day(60), **coaching}]})
+    return iid
+
+
+def test_letters_of_other_steps_and_of_visits_that_took_place_stay_in_force(office):
+    from tests.processes.accreditation import submission
+    iid = coached(office, {"officer": "petugas"})
+    for when, ready in ((60, False), (90, True)):  # a repeat coaching visit is a second visit, not a new date
+        outcome = {"siap_akreditasi": ready, **({} if ready else {"tanggal_berikutnya": day(90)})}
+        complete(office, PETUGAS, open_task(office, iid, "Kunjungan_Pembinaan", 1).id, {"kunjungan_pembinaan": {
+            "tanggal": day(when), "topik": ["administrasi"], "catatan": "Pembinaan.", **outcome}})
+    complete(office, PETUGAS, open_task(office, iid, "Pengajuan_Akreditasi", 1).id, submission(day(95), day(110)))
+    open_task(office, iid, "Pendampingan_Akreditasi", 1)
+    with office() as s:
+        letters = [(d.step, d.replaced_by) for d in documents.list_for_instance(s, iid) if d.kind == "surat_tugas"]
+    assert letters == [("Kunjungan_Monev", None), ("Kunjungan_Pembinaan", None), ("Kunjungan_Pembinaan", None),
+                       ("Pendampingan_Akreditasi", None)]
+
+
+def test_the_coaching_team_holds_its_library_up_to_the_accreditation_follow_up(office):
+    from tests.processes.accreditation import accompaniment, result, submission
+    iid = coached(office, {"officer": "petugas", "members": ["petugas2"]})
+    coaching = open_task(office, iid, "Kunjungan_Pembinaan", 1)
+    assert coaching.assignee == "petugas"
+    with office() as s:
+        assert [u for u, _ in teams.teams_of(s, [coaching.id])[coaching.id]] == ["petugas", "petugas2"]
+    assert listed(office, PETUGAS2, "inbox", iid, "Kunjungan_Pembinaan") == ["1"]
+    assert listed(office, PETUGAS3, "inbox", iid, "Kunjungan_Pembinaan") == []
+    complete(office, PETUGAS2, coaching.id, {"kunjungan_pembinaan": {
+        "tanggal": day(60), "topik": ["administrasi"], "catatan": "Pembinaan.", "siap_akreditasi": True}})
+    submitted = open_task(office, iid, "Pengajuan_Akreditasi", 1)
+    assert submitted.assignee == "petugas"
+    complete(office, PETUGAS, submitted.id, submission(day(61), day(80)))
+    visit = open_task(office, iid, "Pendampingan_Akreditasi", 1)
+    assert visit.assignee == "petugas", "without an accompaniment team the coaching lead accompanies"
+    complete(office, PETUGAS, visit.id, accompaniment(day(80), ("petugas",)))
+    outcome = open_task(office, iid, "Hasil_Akreditasi", 1)
+    assert outcome.assignee == "petugas"
+    assert listed(office, PETUGAS, "inbox", iid, "Hasil_Akreditasi") == ["1"]
+    complete(office, PETUGAS, outcome.id, result("tidak_terakreditasi", day(120), 55.0))
+    assert open_task(office, iid, "Tindak_Lanjut_Akreditasi", 1).assignee == "petugas"
+
+
+def test_the_accompaniment_team_is_chosen_on_the_submission_and_named_by_its_surat_tugas(office):
+    from letters import views
+    from tests.processes.accreditation import submission
+    iid = coached(office, {"officer": "petugas", "members": ["petugas2"]})
+    complete(office, PETUGAS, open_task(office, iid, "Kunjungan_Pembinaan", 1).id, {"kunjungan_pembinaan": {
+        "tanggal": day(60), "topik": ["administrasi"], "catatan": "Pembinaan.", "siap_akreditasi": True}})
+    submitted = open_task(office, iid, "Pengajuan_Akreditasi", 1)
+    with pytest.raises(ValidationFailed) as refused:  # the lead is not one of the members too
+        complete(office, PETUGAS, submitted.id, {"pengajuan_akreditasi": {
+            **submission(day(61), day(80))["pengajuan_akreditasi"], "officer": "petugas3", "members": ["petugas3"]}})
+    assert {d["code"] for d in refused.value.details} == {"member_is_lead"}
+    assert open_task(office, iid, "Pengajuan_Akreditasi", 1).id == submitted.id
+    complete(office, PETUGAS, submitted.id, {"pengajuan_akreditasi": {
+        **submission(day(61), day(80))["pengajuan_akreditasi"], "officer": "petugas3", "members": ["petugas2"]}})
+    accompaniment = open_task(office, iid, "Pendampingan_Akreditasi", 1)
+    assert accompaniment.assignee == "petugas3"
+    assert listed(office, PETUGAS2, "inbox", iid, "Pendampingan_Akreditasi") == ["1"]
+    assert listed(office, PETUGAS, "inbox", iid, "Pendampingan_Akreditasi") == []
+    with office() as s:
+        [letter_of_visit] = documents.list_for_task(s, accompaniment.id)
+    shown = views.view("surat_tugas", letter_of_visit.context)
+    assert [o["username"] for o in shown["team"]] == ["petugas3", "petugas2"]
+    assert (shown["assignee"]["username"], shown["when"]) == ("petugas3", day(80))
+    complete(office, PETUGAS3, accompaniment.id, {"pendampingan_akreditasi": {
+        "tanggal": day(80), "petugas": ["petugas3", "petugas2"], "catatan": "Visitasi lancar."}})
+    assert open_task(office, iid, "Hasil_Akreditasi", 1).assignee == "petugas", "the coaching lead again"

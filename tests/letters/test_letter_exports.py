@@ -74,3 +74,10 @@ def test_instances_csv_from_rows_and_mappings() -> None:
 def test_empty_exports_have_a_header_only() -> None:
     assert read_csv(exports.monev_results_csv([])) == [list(exports.MONEV_COLUMNS) + list(exports.MONEV_TAIL)]
     assert len(read_csv(exports.instances_csv([]))) == 1
+
+
+def test_the_team_column_lists_the_names_given_else_the_lead_and_members() -> None:
+    named = {**RESULTS[0], "officer": "budi", "members": ["sari"], "team": ["Budi Santoso", "Sari Dewi"]}
+    plain = {**RESULTS[0], "officer": "budi", "members": ["sari", "budi"]}
+    _, first, second = read_csv(exports.monev_results_csv([named, plain]))
+    assert (first[7], second[7]) == ("Budi Santoso; Sari Dewi", "budi; sari")

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 
-def submission(submitted: str, visit: str | None = None, ref: str = "SIPAPI-2027-0001") -> dict[str, Any]:
-    """The submission to Perpusnas through SiPAPI, with the planned visit date when known."""
+def submission(submitted: str, visit: str | None = None, ref: str = "SIPAPI-2027-0001", lead: str | None = None,
+               members: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The submission to Perpusnas through SiPAPI, with the planned visit date and accompaniment team when known."""
     record: dict[str, Any] = {"tanggal_pengajuan": submitted, "nomor_sipapi": ref}
     if visit:
         record["jadwal_visitasi"] = visit
+    if lead:
+        record["officer"] = lead
+    if members:
+        record["members"] = list(members)
     return {"pengajuan_akreditasi": record}
 
 

@@ -163,11 +163,11 @@ def test_each_track_holds_only_its_library_and_works_as_before(sop) -> None:
     do(factory, iid, "Pengajuan_Akreditasi", PETUGAS, submission(day(70).isoformat()), coached)
     [accreditation] = open_rows(factory, iid, "Pendampingan_Akreditasi")
     assert (accreditation.item_key, accreditation.lane) == (str(coached), "koordinasi")
-    do(factory, iid, "Pendampingan_Akreditasi", KABID, accompaniment(day(90).isoformat(), ("petugas",)), coached)
+    do(factory, iid, "Pendampingan_Akreditasi", PETUGAS, accompaniment(day(90).isoformat(), ("petugas",)), coached)
     [waiting] = open_rows(factory, iid, "Hasil_Akreditasi")
     assert waiting.due_at == end_of_service(day(270)), "the result is due long after the visit"
-    do(factory, iid, "Hasil_Akreditasi", KABID, result("terakreditasi", day(100).isoformat(), 91.17,
-                                                       nomor_sertifikat="AKR/0001"), coached)
+    do(factory, iid, "Hasil_Akreditasi", PETUGAS, result("terakreditasi", day(100).isoformat(), 91.17,
+                                                         nomor_sertifikat="AKR/0001"), coached)
 
     with factory() as s:
         finished = s.get(Instance, iid)

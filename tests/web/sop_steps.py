@@ -67,13 +67,13 @@ STEPS: list[tuple[str, str, int | None, dict[str, Any]]] = [
     ("petugas", "Kunjungan_Pembinaan", 2, coaching(60, False, ["administrasi"], then=90)),
     ("petugas", "Kunjungan_Pembinaan", 2, coaching(90, True, ["otomasi"])),
     ("petugas", "Kunjungan_Pembinaan", 3, coaching(61, True, ["otomasi"])),
-    ("petugas", "Pengajuan_Akreditasi", 2, submission(day(95), day(110))),
-    ("petugas", "Pengajuan_Akreditasi", 3, submission(day(96), day(111), "SIPAPI-2027-0002")),
+    ("petugas", "Pengajuan_Akreditasi", 2, submission(day(95), day(110), lead="subkoor")),
+    ("petugas", "Pengajuan_Akreditasi", 3, submission(day(96), day(111), "SIPAPI-2027-0002", lead="kabid")),
     ("subkoor", "Pendampingan_Akreditasi", 2, accompaniment(day(110), ("petugas",))),
     ("kabid", "Pendampingan_Akreditasi", 3, accompaniment(day(111), ("petugas",))),
-    ("subkoor", "Hasil_Akreditasi", 2, result("terakreditasi", day(120), 91.17, nomor_sertifikat="AKR/0001/2027")),
-    ("kabid", "Hasil_Akreditasi", 3, result("tidak_terakreditasi", day(121), 58.5)),
-    ("kabid", "Tindak_Lanjut_Akreditasi", 3, follow_up("tutup", "Perpustakaan menunda pengajuan ulang.")),
+    ("petugas", "Hasil_Akreditasi", 2, result("terakreditasi", day(120), 91.17, nomor_sertifikat="AKR/0001/2027")),
+    ("petugas", "Hasil_Akreditasi", 3, result("tidak_terakreditasi", day(121), 58.5)),
+    ("petugas", "Tindak_Lanjut_Akreditasi", 3, follow_up("tutup", "Perpustakaan menunda pengajuan ulang.")),
 ]
 
 

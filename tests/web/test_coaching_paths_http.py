@@ -15,8 +15,9 @@ from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers, coaching, day
 
 def complete(api: Callable[[str], Api], username: str, instance_id: int, name: str, library: int,
              data: dict[str, Any]) -> Any:
-    """Complete the one open task `name` of `library` as `username`; the response."""
-    queue = api(username).get("/tasks?scope=queue&per_page=200").json["items"]
+    """Complete the one open task `name` of `library` that `username` may take or holds; the response."""
+    queue = [t for scope in ("queue", "inbox")
+             for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
     [task_id] = [t["id"] for t in queue if t["instance_id"] == instance_id and t["name"] == name
                  and t.get("item_key") == str(library)]
     return api(username).post(f"/tasks/{task_id}/complete", json={"data": data})
@@ -60,17 +61,17 @@ def test_not_accredited_returns_to_coaching_then_is_accredited(demo_app: Flask) 
     api = callers(demo_app)
     instance_id, _ = run_sop_until(api, step_index("Tindak_Lanjut_Akreditasi", 3))
     no_date = follow_up("bina_lagi", "Nilai koleksi masih rendah.")
-    assert complete(api, "kabid", instance_id, "Tindak_Lanjut_Akreditasi", 3, no_date).status_code == 422
+    assert complete(api, "petugas", instance_id, "Tindak_Lanjut_Akreditasi", 3, no_date).status_code == 422
     back = follow_up("bina_lagi", "Nilai koleksi masih rendah.", day(150))
-    assert complete(api, "kabid", instance_id, "Tindak_Lanjut_Akreditasi", 3, back).status_code == 200
+    assert complete(api, "petugas", instance_id, "Tindak_Lanjut_Akreditasi", 3, back).status_code == 200
     [visit] = [t for t in api("kabid").get(f"/instances/{instance_id}").json["tasks"] if t.get("item_key") == "3"]
     assert visit["name"] == "Kunjungan_Pembinaan" and visit["due_at"].startswith(day(150))
 
     for username, name, data in (
             ("petugas", "Kunjungan_Pembinaan", coaching(150, True, ["koleksi"])),
-            ("petugas", "Pengajuan_Akreditasi", submission(day(151), day(170), "SIPAPI-2027-0003")),
+            ("petugas", "Pengajuan_Akreditasi", submission(day(151), day(170), "SIPAPI-2027-0003", lead="subkoor")),
             ("subkoor", "Pendampingan_Akreditasi", accompaniment(day(170), ("petugas",))),
-            ("subkoor", "Hasil_Akreditasi", result("terakreditasi", day(180), 80.0, nomor_sertifikat="AKR/9/2027"))):
+            ("petugas", "Hasil_Akreditasi", result("terakreditasi", day(180), 80.0, nomor_sertifikat="AKR/9/2027"))):
         done = complete(api, username, instance_id, name, 3, data)
         assert done.status_code == 200, (name, done.json)
 
