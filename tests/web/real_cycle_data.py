@@ -60,7 +60,8 @@ PROFILE = {"koleksi_judul": 2150, "koleksi_eksemplar": 4875, "tenaga": 2, "tenag
 COORDINATION = {"periode": PERIOD, "jadwal": SCHEDULE, "notulen": "Rapat koordinasi menetapkan lima sasaran dan tim."}
 MONEV_LETTER = {"surat_monev": letter("Jadwal Monev Perpustakaan 2027")}
 COACHING_LETTER = {"surat_pembinaan": letter("Jadwal Pembinaan Perpustakaan 2027"),
-                   "jadwal_pembinaan": [{"library": SD, "visit_date": day(60), "officer": "petugas"},
+                   "jadwal_pembinaan": [{"library": SD, "visit_date": day(60), "officer": "petugas",
+                                         "members": ["petugas2"]},
                                         {"library": DESA, "visit_date": day(61), "officer": "petugas2"}]}
 
 

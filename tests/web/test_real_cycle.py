@@ -198,19 +198,31 @@ def check_monev_results(api: Callers, instance_id: int) -> None:
 
 
 def coach(api: Callers, instance_id: int) -> None:
-    """The SD and the village library are chosen; the village drops out, the SD is accredited."""
+    """The SD and the village library are chosen; the village drops out, the SD is accredited.
+
+    Each library's coaching steps sit with its coaching team; the accompaniment team is chosen on the submission.
+    """
     complete(api, "kabid", instance_id, "Pemilihan_Pembinaan", None,
              {"pembinaan": [SD, DESA], "catatan_pemilihan": "Dua skor tertinggi; siap dibina."})
     complete(api, "petugas", instance_id, "Surat_Pemberitahuan_Pembinaan", None, COACHING_LETTER)
+    village = one_task(api, "petugas2", instance_id, "Kunjungan_Pembinaan", DESA)
+    assert village["assignee"] == "petugas2"
+    assert not [t for t in tasks_of(api, "petugas") if t["id"] == village["id"]], "not another officer's"
+    school = one_task(api, "petugas2", instance_id, "Kunjungan_Pembinaan", SD)
+    assert school["assignee"] == "petugas", "the SD's coaching visit is its lead's, shared with the member"
     dropped = coaching(61, False, ["administrasi"])
     dropped["kunjungan_pembinaan"] = {**dropped["kunjungan_pembinaan"], "mundur": True, "alasan_mundur": DROP_OUT}
     del dropped["kunjungan_pembinaan"]["siap_akreditasi"]
     complete(api, "petugas2", instance_id, "Kunjungan_Pembinaan", DESA, dropped)
     complete(api, "petugas", instance_id, "Kunjungan_Pembinaan", SD, coaching(60, True, ["administrasi", "otomasi"]))
-    complete(api, "petugas", instance_id, "Pengajuan_Akreditasi", SD, submission(day(65), day(80), "SIPAPI-2027-0042"))
+    submitted = submission(day(65), day(80), "SIPAPI-2027-0042")
+    submitted["pengajuan_akreditasi"] |= {"officer": "subkoor", "members": ["petugas2"]}
+    complete(api, "petugas", instance_id, "Pengajuan_Akreditasi", SD, submitted)
+    escort = one_task(api, "subkoor", instance_id, "Pendampingan_Akreditasi", SD)
+    assert escort["assignee"] == "subkoor", "the accompaniment is its team lead's"
     complete(api, "subkoor", instance_id, "Pendampingan_Akreditasi", SD,
-             accompaniment(day(80), ("petugas", "petugas2")))
-    complete(api, "subkoor", instance_id, "Hasil_Akreditasi", SD, result(
+             accompaniment(day(80), ("subkoor", "petugas2")))
+    complete(api, "petugas", instance_id, "Hasil_Akreditasi", SD, result(
         "terakreditasi", day(95), 84.25, nomor_sertifikat="AKR/0042/2027", berlaku_mulai=day(95),
         berlaku_sampai=day(95 + 5 * 365)))
 
@@ -241,10 +253,11 @@ def check_letters(api: Callers, instance_id: int) -> None:
     assert_has(sd_duty, f'{FULL_NAMES["petugas"]} (ketua tim)', SECOND["name"], "19900120 201503 2 001",
                "19880714 201402 1 002", SECOND["rank"], "Pangkat/Gol.", "Jabatan", "Dasar",
                "Dokumen Pelaksanaan Anggaran (DPA)", "tidak menerima imbalan")
-    # The accompaniment's letter is issued as its task opens, on the planned visitasi day, for the
-    # library's coaching officer (the accompaniment form names its officers only afterwards).
     [escort] = [t for t in duties if "pendampingan akreditasi" in t]
-    assert_has(escort, NAMES[SD], FULL_NAMES["petugas"], tanggal(day(80)))
+    assert_has(escort, NAMES[SD], f'{FULL_NAMES["subkoor"]} (ketua tim)', SECOND["name"], tanggal(day(80)))
+    assert FULL_NAMES["petugas"] not in escort, "the accompaniment team chosen on the submission"
+    [sd_coaching] = [t for t in duties if NAMES[SD] in t and "pembinaan" in t and tanggal(day(60)) in t]
+    assert_has(sd_coaching, f'{FULL_NAMES["petugas"]} (ketua tim)', SECOND["name"])
 
     days = {SD: day(30), DESA: day(31), KHUSUS: RESCHEDULED["visit_date"], TBM: day(33)}
     reports = by_kind["monev_report"]
@@ -272,7 +285,7 @@ def check_letters(api: Callers, instance_id: int) -> None:
     assert_has(out, DROP_OUT)
     [accredited] = [t for t in by_kind["accreditation_summary"] if NAMES[SD] in t]
     assert_has(accredited, "Nilai akreditasi : 84,25", "Predikat : B", "Nomor sertifikat : AKR/0042/2027",
-               "SIPAPI-2027-0042", f'Petugas pendamping : {FULL_NAMES["petugas"]}, {SECOND["name"]}',
+               "SIPAPI-2027-0042", f'Petugas pendamping : {FULL_NAMES["subkoor"]}, {SECOND["name"]}',
                f"Berlaku sampai : {tanggal(day(95 + 5 * 365))}")
 
 
@@ -304,13 +317,16 @@ def test_a_real_cycle_over_four_library_types(demo_app: Flask, factory: sessionm
     assert "AKR/0042/2027" in history and "84.25 · B" in history
     page = kabid.get(f"/instances/{instance_id}").text
     assert WITHDRAWN in page and DROP_OUT in page
+    replaced = [d["title"] for d in final["documents"] if d["replaced_by"]]
+    assert replaced == [f"Surat Tugas – {NAMES[KHUSUS]}"], "only the rescheduled visit's letter is replaced"
     tracks = {h["library"]: h for h in final["data"]["hasil_monev"]}
     assert (tracks[SMP]["status"], tracks[SMP]["alasan_penarikan"]) == ("ditarik", WITHDRAWN)
     assert {lib: tracks[lib]["status"] for lib in INSTRUMENTS} == dict.fromkeys(INSTRUMENTS, "dimonev")
 
     recap = kabid.get(f"/instances/{instance_id}/monev.csv").text
-    for library, lead, when in ((SD, "petugas", day(30)), (DESA, "petugas2", day(31)),
-                                (KHUSUS, "petugas2", RESCHEDULED["visit_date"]), (TBM, "subkoor", day(33))):
+    for library, team, when in ((SD, ("petugas", "petugas2"), day(30)), (DESA, ("petugas2",), day(31)),
+                                (KHUSUS, ("petugas2", "subkoor"), RESCHEDULED["visit_date"]),
+                                (TBM, ("subkoor", "petugas"), day(33))):
         [row] = [line for line in recap.splitlines() if NAMES[library] in line]
-        assert f",{when},{lead}," in row, "the scheduled visit day and lead, not the entry day and user"
+        assert when in row and "; ".join(FULL_NAMES[u] for u in team) in row, row
     check_letters(api, instance_id)
