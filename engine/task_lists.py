@@ -106,10 +106,13 @@ def filters(args: Mapping[str, Any]) -> Filters:
                    overdue=overdue in ("true", "1"), due=due, sort=sort)
 
 
+ID_MAX = 2**31 - 1  # ids are PostgreSQL `integer`s
+
+
 def _positive(value: str, name: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12 or int(value) < 1:
+    if not value.isdigit() or len(value) > 12 or not 1 <= int(value) <= ID_MAX:
         raise BadRequest("filter_not_integer", field=name)
     return int(value)
 

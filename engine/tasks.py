@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.db import utcnow
 from engine.definitions import contract, derived, forms, rules, versions
-from engine.errors import BadRequest, Conflict, Forbidden, NotFound, field_error
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from engine.libraries import instrument_forms, instruments, registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus, User
 from engine.notify import triggers
@@ -276,12 +276,14 @@ def assign(session: Session, task_id: str, actor: Actor, username: str, reason: 
         raise Conflict("task_not_open")
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None or not user.active:
-        raise BadRequest("unknown_user", username=username)
+        raise ValidationFailed("unknown_user", username=username,
+                               details=[field_error("username", "unknown_user", username=username)])
     # A team task (a visit) may go to anyone who may do visits; the new lead joins its team.
     team_task = bool(teams.teams_of(session, [task.id]))
     if not roles.may_work_lane(frozenset(user.roles), task.lane) and not (
             team_task and roles.may_visit(frozenset(user.roles))):
-        raise BadRequest("user_not_in_lane", username=user.username)
+        raise ValidationFailed("user_not_in_lane", username=user.username,
+                               details=[field_error("username", "user_not_in_lane", username=user.username)])
     previous = task.assignee
     task.assignee = user.username
     task.claimed_at = utcnow()

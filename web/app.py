@@ -74,10 +74,10 @@ def _window(app: Flask, name: str, factory: sessionmaker[Session], limiter: Limi
 
 
 class StoredInteger(IntegerConverter):
-    """`<int:...>` in every route: numbers beyond a 64-bit database integer match no route (404)."""
+    """`<int:...>` in every route: numbers beyond a PostgreSQL `integer` (2**31 - 1) match no route (404)."""
 
     def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,
-                 max: int | None = 2**63 - 1, signed: bool = False) -> None:
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 

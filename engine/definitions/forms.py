@@ -80,7 +80,7 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, kept: dict[
     if _accepted(kept, schema, data):
         return
     errors = sorted(_validator(kept, schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    details = list(_field_errors(errors))
+    details = list(field_errors(errors))
     if details:
         raise ValidationFailed("form_invalid", details=details)
 
@@ -113,7 +113,8 @@ def _validator(kept: dict[str, Any], schema: dict[str, Any]) -> Draft202012Valid
     return validator
 
 
-def _field_errors(errors: list[SchemaValidationError]) -> Iterator[dict[str, Any]]:
+def field_errors(errors: list[SchemaValidationError]) -> Iterator[dict[str, Any]]:
+    """One `field_error` per schema error: its path, code and the values its sentence needs."""
     for error in errors:
         path = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required":

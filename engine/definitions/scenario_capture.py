@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import scenarios, versions
 from engine.documents.documents import Document
-from engine.errors import BadRequest, Conflict, Forbidden, NotFound, TooLarge
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, TooLarge, ValidationFailed, field_error
 from engine.libraries import registry
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskStatus
 from engine.people import roles
@@ -49,10 +49,12 @@ class Captured:
 
 
 def check_name(name: str) -> str:
-    """The bundle path `tests/<name>.json` of a scenario name (`.json` may be given), or BadRequest."""
+    """The bundle path `tests/<name>.json` of a scenario name (`.json` may be given); a bad name is refused (422)."""
     stem = (name or "").strip().removesuffix(".json")
     if not NAME.fullmatch(stem):
-        raise BadRequest("scenario_name_invalid", name=(name or "")[:100])
+        shown = (name or "")[:100]
+        raise ValidationFailed("scenario_name_invalid", name=shown,
+                               details=[field_error("name", "scenario_name_invalid", name=shown)])
     return f"tests/{stem}.json"
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.definitions import lifecycle, versions
-from engine.errors import BadRequest, Conflict, Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from engine.models import Definition, Instance, InstanceStatus, Task, TaskStatus
 from engine.people import roles
 from engine.people.users import Actor
@@ -79,7 +79,8 @@ def migrate_all(session: Session, key: str, from_version: int, to_version: int, 
     source = versions.get_version(session, key, from_version)
     target = _target(session, key, to_version)
     if source.id == target.id:
-        raise BadRequest("migration_same_version", version=to_version)
+        raise ValidationFailed("migration_same_version", version=to_version, details=[
+            field_error("to_version", "migration_same_version", version=to_version)])
     rows = list(session.scalars(select(Instance).where(Instance.definition_id == source.id,
                                                        Instance.status.in_([str(s) for s in MIGRATABLE]))
                                 .order_by(Instance.id).with_for_update()))

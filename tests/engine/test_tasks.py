@@ -196,7 +196,7 @@ def test_assign_needs_supervisor_reason_and_fitting_role(factory, approval):
         run_in_transaction(factory, lambda s: tasks.assign(s, task_id, PETUGAS, "budi", "cuti"))
     with pytest.raises(BadRequest, match="reason_required"):
         run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "budi", " "))
-    with pytest.raises(BadRequest, match="user_not_in_lane"):
+    with pytest.raises(ValidationFailed, match="user_not_in_lane"):
         run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "mitra1", "coba"))
     run_in_transaction(factory, lambda s: tasks.assign(s, task_id, KABID, "budi", "petugas cuti"))
     with factory() as s:

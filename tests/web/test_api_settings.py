@@ -33,7 +33,7 @@ def test_a_wrong_section_is_422_per_field_and_stores_nothing(api, factory):
     bad_shape = admin.client.put("/api/v1/settings/grade_bands", headers=admin.headers,
                                  json={"grade_bands": "A 91", "not_accredited_label": "x"})
     assert bad_shape.status_code == 400 and bad_shape.json["error"]["code"] == "invalid_request"
-    assert admin.client.put("/api/v1/settings/kop", headers=admin.headers, json={}).status_code == 400
+    assert admin.client.put("/api/v1/settings/kop", headers=admin.headers, json={}).status_code == 404
     with factory() as s:
         assert settings.stored(s) == {}
 

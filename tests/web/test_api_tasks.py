@@ -131,7 +131,7 @@ def test_assign_and_comment(api, laporan):
     assigned = kabid.post(f"/tasks/{task_id}/assign", {"username": "petugas2", "reason": "dekat lokasi"})
     assert assigned.status_code == 200 and assigned.json["assignee"] == "petugas2"
     assert api("petugas").post(f"/tasks/{task_id}/assign", {"username": "petugas", "reason": "x"}).status_code == 403
-    assert kabid.post(f"/tasks/{task_id}/assign", {"username": "mitra", "reason": "x"}).status_code == 400
+    assert kabid.post(f"/tasks/{task_id}/assign", {"username": "mitra", "reason": "x"}).status_code == 422
     assert kabid.post(f"/tasks/{task_id}/assign", {"reason": "x"}).status_code == 400
     commented = api("petugas2").post(f"/tasks/{task_id}/comment", {"text": "berangkat besok"})
     assert commented.status_code == 201

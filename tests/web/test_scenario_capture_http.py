@@ -52,14 +52,14 @@ def test_refusals_carry_codes_and_words(office_app, factory):
     forbidden = api("kabid").post(f"/instances/{instance_id}/scenario", json={"name": "x"})
     assert forbidden.status_code == 403
     bad = api("admin").post(f"/instances/{instance_id}/scenario", json={"name": "../x"})
-    assert bad.status_code == 400 and "../x" in bad.json["error"]["message"]
+    assert bad.status_code == 422 and "../x" in bad.json["error"]["details"][0]["message"]
     missing = api("admin").post(f"/instances/{instance_id}/scenario", json={})
     assert missing.status_code == 400
     shipped = api("admin").post(f"/instances/{instance_id}/scenario", json={"name": "kitapun_siklus_lengkap"})
     assert (shipped.status_code, shipped.json["error"]["code"]) == (409, "scenario_name_taken")
     english = api("admin").post(f"/instances/{instance_id}/scenario", json={"name": "a b"},
                                 headers={"Accept-Language": "en"})
-    assert "scenario name 'a b' is invalid" in english.json["error"]["message"]
+    assert "scenario name 'a b' is invalid" in english.json["error"]["details"][0]["message"]
     unknown = api("admin").post("/instances/99999/scenario", json={"name": "x"})
     assert unknown.status_code == 404
 
@@ -77,4 +77,4 @@ def test_the_instance_page_offers_the_form_to_admins_only_and_saves_a_draft(offi
     version_page = admin.get(saved.headers["Location"]).text
     assert "tests/dari_halaman.json" in version_page
     refused = admin.post(f"/instances/{instance_id}/scenario", {"name": "a b", "save": "draft"})
-    assert refused.status_code == 400 and "a b" in refused.text
+    assert refused.status_code == 422 and "a b" in refused.text

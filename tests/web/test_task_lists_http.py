@@ -159,5 +159,5 @@ def test_a_draft_on_a_shared_task_says_who_saved_it(cycle: dict[str, Any]) -> No
 def test_an_api_start_with_a_bad_title_is_refused(demo_app: Flask) -> None:
     api: Api = callers(demo_app)("subkoor")
     refused = api.post("/instances", json={"definition": "kitapun_senapas", "title": "x" * 301})
-    assert refused.status_code == 400 and refused.json["error"]["code"] == "invalid_request"
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "invalid_data"
     assert api.get("/instances").json["total"] == 0

@@ -12,7 +12,9 @@ from engine.errors import BadRequest, ValidationFailed, field_error
 from engine.models import User
 from engine.people import users
 from web import db
+from web.api import declare
 from web.api.base import bp, json_body, text_field
+from web.api.schemas import body, ref
 from web.callers import SessionUser, check_credentials
 from web.errors import NotAuthenticated
 
@@ -22,7 +24,15 @@ def user_json(user: SessionUser) -> dict[str, Any]:
     return {"username": user.username, "name": user.name, "roles": sorted(user.roles)}
 
 
-@bp.post("/auth/token")
+SECRET = {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "\\S"}
+
+
+@declare.route(bp, "/auth/token", "POST", summary="Issue a bearer token for a username and password", tag="auth",
+               security="none", body=body({"username": {**SECRET, "maxLength": 200}, "password": SECRET},
+                                          ("username", "password")),
+               responses={200: {"type": "object", "required": ["token", "user"], "properties": {
+                   "token": {"type": "string"}, "token_type": {"type": "string", "enum": ["Bearer"]},
+                   "expires_in": {"type": "integer"}, "user": ref("User")}}, 401: None, 429: None})
 def issue_token() -> Any:
     """A bearer token for valid credentials; 401 otherwise."""
     body = json_body()
@@ -41,7 +51,9 @@ def issue_token() -> Any:
     return {"token": token, "token_type": "Bearer", "expires_in": int(hours * 3600), "user": user_json(user)}
 
 
-@bp.delete("/auth/token")
+@declare.route(bp, "/auth/token", "DELETE", summary="Revoke the token of this request", tag="auth",
+               responses={200: {"type": "object", "properties": {"revoked": {"type": "boolean"}}},
+                          400: None})
 def revoke_token() -> Any:
     """Revoke the token this request was sent with."""
     token = g.get("api_token")
@@ -51,7 +63,11 @@ def revoke_token() -> Any:
     return {"revoked": True}
 
 
-@bp.post("/me/password")
+@declare.route(bp, "/me/password", "POST", summary="Change the caller's password; every session and token ends",
+               tag="auth", body=body({"current_password": SECRET, "new_password": SECRET},
+                                     ("current_password", "new_password")),
+               responses={200: {"type": "object", "properties": {"changed": {"type": "boolean"}}},
+                          422: ("invalid_data",), 429: None})
 def change_password() -> Any:
     """Change the caller's password (the current one is checked like a login); every session and token ends."""
     body = json_body()

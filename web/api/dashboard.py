@@ -9,7 +9,9 @@ from flask import Response
 from engine import oversight
 from letters import exports
 from web import db
+from web.api import declare
 from web.api.base import bp
+from web.api.schemas import ref
 from web.api.serialize import iso
 from web.callers import current_actor
 from web.files import attachment
@@ -39,13 +41,15 @@ def dashboard_csv() -> Response:
     return attachment(exports.dashboard_csv(dashboard_json(found)), "dasbor.csv", "text/csv")
 
 
-@bp.get("/dashboard")
+@declare.route(bp, "/dashboard", "GET", summary="The supervisors' overview: open, overdue and due-today tasks, SLA, "
+               "workload, running cycles", tag="oversight", responses={200: ref("Dashboard"), 403: None})
 def get_dashboard() -> Any:
     """Open, overdue and due-today tasks, workload, SLA and the running cycles (supervisors)."""
     return dashboard_json(oversight.dashboard(db.session(), current_actor()))
 
 
-@bp.get("/dashboard.csv")
+@declare.route(bp, "/dashboard.csv", "GET", summary="The overview's numbers as CSV (supervisors)", tag="oversight",
+               responses={200: ("text/csv", {"type": "string"}), 403: None})
 def get_dashboard_csv() -> Response:
     """The overview's numbers as CSV (supervisors)."""
     return dashboard_csv()

@@ -10,7 +10,10 @@ from flask import Response
 from engine.documents import issuing
 from engine.errors import ValidationFailed, field_error
 from web import db
+from web.api import declare
 from web.api.base import bp, json_body
+from web.api.instances import FILTERS
+from web.api.schemas import body, query, ref
 from web.api.serialize import document_item
 from web.callers import current_actor
 from web.files import instances_export, monev_export, pdf_response
@@ -35,13 +38,23 @@ def issued_json(document: Any) -> dict[str, Any]:
             "number_pending": bool(document.context.get("number_pending"))}
 
 
-@bp.get("/documents/<int:document_id>")
+LETTER_CONFLICTS = ("document_already_numbered", "letter_number_taken", "document_kind_unnumbered", "stale")
+CSV = ("text/csv", {"type": "string"})
+XLSX = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"type": "string", "format": "binary"})
+
+
+@declare.route(bp, "/documents/<int:document_id>", "GET", summary="Download a document (PDF attachment)",
+               tag="documents", responses={200: ("application/pdf", {"type": "string", "format": "binary"})})
 def get_document(document_id: int) -> Response:
     """The PDF of a document of an instance the caller may see, as an attachment."""
     return pdf_response(document_id)
 
 
-@bp.put("/documents/<int:document_id>/date")
+@declare.route(bp, "/documents/<int:document_id>/date", "PUT", summary="Date a letter whose number is not issued "
+               "yet (kabid, subkoor, admin)", tag="documents",
+               body=body({"date": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}},
+                         ("date",)),
+               responses={200: ref("IssuedDocument"), 403: None, 409: LETTER_CONFLICTS, 422: ("invalid_data",)})
 def put_document_date(document_id: int) -> Any:
     """Set the date of a letter whose number is not issued yet (kabid, subkoor, admin)."""
     actor, body = current_actor(), json_body()
@@ -51,7 +64,11 @@ def put_document_date(document_id: int) -> Any:
     return db.transact(lambda s: issued_json(issuing.set_letter_date(s, document_id, actor, when)))
 
 
-@bp.post("/documents/<int:document_id>/number")
+@declare.route(bp, "/documents/<int:document_id>/number", "POST", summary="Issue a letter's number: the "
+               "register's next, or `number` from the agency's external register (with `reason`)", tag="documents",
+               body=body({"number": {"type": ["string", "null"], "maxLength": 100},
+                          "reason": {"type": "string", "maxLength": 500}}), body_required=False,
+               responses={200: ref("IssuedDocument"), 403: None, 409: LETTER_CONFLICTS, 422: ("invalid_data",)})
 def post_document_number(document_id: int) -> Any:
     """Issue a letter's number: the register's next, or `number` from the agency's external register (with `reason`)."""
     actor, body = current_actor(), json_body(required=False)
@@ -64,19 +81,22 @@ def post_document_number(document_id: int) -> Any:
                                                                   reason=reason)))
 
 
-@bp.get("/instances/<int:instance_id>/monev.csv")
+@declare.route(bp, "/instances/<int:instance_id>/monev.csv", "GET", summary="A cycle's monev results as CSV",
+               tag="documents", responses={200: CSV})
 def get_monev_csv(instance_id: int) -> Response:
     """A cycle's monev results as CSV."""
     return monev_export(instance_id, "csv")
 
 
-@bp.get("/instances/<int:instance_id>/monev.xlsx")
+@declare.route(bp, "/instances/<int:instance_id>/monev.xlsx", "GET", summary="A cycle's monev results as an "
+               "Excel workbook", tag="documents", responses={200: XLSX})
 def get_monev_xlsx(instance_id: int) -> Response:
     """A cycle's monev results as an Excel workbook."""
     return monev_export(instance_id, "xlsx")
 
 
-@bp.get("/instances.csv")
+@declare.route(bp, "/instances.csv", "GET", summary="The instance list as CSV (the filters of GET /instances)",
+               tag="documents", query=query(FILTERS), responses={200: CSV})
 def get_instances_export() -> Response:
     """The instance list (same filters as GET /instances) as CSV."""
     return instances_export()

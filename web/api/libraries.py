@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import request
 
-from engine.libraries import access, registry, results
+from engine.libraries import access, fields, registry, results
 from web import db
+from web.api import declare
 from web.api.base import bp, listing, page_args
+from web.api.schemas import PAGING, SEARCH, any_case, list_of, query, ref
 from web.api.serialize import iso
 from web.callers import current_actor
 
@@ -36,7 +38,16 @@ def result_item(result: results.LibraryResult) -> dict[str, Any]:
             "recorded_by": result.recorded_by, "components": result.components, "details": result.details}
 
 
-@bp.get("/libraries")
+@declare.route(bp, "/libraries", "GET", summary="The library registry", tag="libraries",
+               query=query({"q": {**SEARCH, "description": "name, NPP, NPSN or address"},
+                            "kecamatan": {"type": "string", "enum": any_case(*fields.KECAMATAN)},
+                            "library_type": {"type": "string", "enum": any_case(
+                                *fields.LIBRARY_TYPES, *fields.LIBRARY_TYPES.values(),
+                                *(key.replace("_", " ") for key in fields.LIBRARY_TYPES), "madrasah",
+                                "sekolah/madrasah")}, **PAGING}),
+               responses={200: list_of("Library")},
+               links={200: {"GetLibrary": {"operationId": "get_library",
+                                           "parameters": {"library_id": "$response.body#/items/0/id"}}}})
 def list_libraries() -> Any:
     """Libraries, searched with `q`, filtered by `kecamatan` and `library_type`."""
     page, per_page = page_args()
@@ -47,7 +58,10 @@ def list_libraries() -> Any:
     return listing(result, library_item)
 
 
-@bp.get("/libraries/<int:library_id>")
+@declare.route(bp, "/libraries/<int:library_id>", "GET", summary="One library with its monev and accreditation "
+               "results and letters", tag="libraries", responses={200: ref("Library")},
+               links={200: {"GetLetter": {"operationId": "get_document",
+                                          "parameters": {"document_id": "$response.body#/documents/0/id"}}}})
 def get_library(library_id: int) -> Any:
     """One library with its result history."""
     session = db.session()

@@ -13,7 +13,9 @@ from engine.documents import letter_texts
 from engine.errors import BadRequest
 from engine.people.accounts import require_admin
 from web import db
+from web.api import declare
 from web.api.base import bp, json_body
+from web.api.schemas import file_form
 from web.callers import current_actor
 
 SECTIONS = ("letterhead", "signatories", "grade_bands", "calendar", "letter_texts")
@@ -27,20 +29,62 @@ def settings_json(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-@bp.get("/settings")
+ADMIN = {403: None}
+SETTINGS = {"type": "object", "description": "every setting; the emblem as its hash and size"}
+
+
+@declare.route(bp, "/settings", "GET", summary="The agency settings (admin)", tag="settings", admin=True,
+               responses={200: SETTINGS, **ADMIN})
 def get_settings() -> Any:
     """The agency settings (administrators)."""
     require_admin(current_actor())
     return settings_json(settings.all_settings(db.session()))
 
 
-@bp.put("/settings/<section>")
+STRING = {"type": "string"}
+TEXTS = {"type": "object", "additionalProperties": STRING}
+SECTION_BODIES: dict[str, dict[str, Any]] = {
+    "letterhead": {"type": "object", "properties": {
+        **{key: STRING for key in agency.LETTERHEAD},
+        "letter_numbering": {"type": "string", "enum": ["", *agency.NUMBERING_MODES]}}},
+    "signatories": {"type": "object", "additionalProperties": {
+        "type": "object", "properties": {name: {"type": ["string", "null"]} for name in agency.SIGNATORY_FIELDS}},
+        "description": "per signatory key: position, name, rank, nip"},
+    "grade_bands": {"type": "object", "required": ["grade_bands"], "properties": {
+        "grade_bands": {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                                                   "prefixItems": [STRING, {"type": ["number", "string"]}]},
+                        "description": "[grade, lowest score] pairs, highest first"},
+        "not_accredited_label": STRING}},
+    "calendar": {"type": "object", "required": ["working_days"], "properties": {
+        "start": STRING, "end": STRING,
+        "working_days": {"type": "array", "items": {"type": "integer"}, "description": "ISO days, 1 = Monday"},
+        "days_off": {"type": "array", "items": {"type": "object", "required": ["date"], "properties": {
+            "date": STRING, "note": {"type": ["string", "null"]}}}}}},
+    "letter_texts": {"type": "object", "required": ["letter_legal_bases", "letter_contact", "letter_supervisors"],
+                     "properties": {"letter_legal_bases": {"type": "array", "items": STRING},
+                                    "letter_contact": TEXTS, "letter_supervisors": TEXTS,
+                                    **{key: STRING for key in ("letter_budget_basis", "letter_order_word",
+                                                               "letter_no_gratuity", "letter_free_of_charge",
+                                                               "letter_visit_time", "letter_number_timing")}}},
+}
+
+
+def _section(section: str) -> Any:
+    def put(**_: Any) -> Any:
+        return put_settings(section)
+    put.__name__ = put.__doc__ = f"put_settings_{section}"
+    return declare.route(bp, f"/settings/{section}", "PUT", summary=f"Replace the {section.replace('_', ' ')} "
+                         "section of the settings (admin), all or nothing; audited", tag="settings", admin=True,
+                         body=SECTION_BODIES[section], responses={
+                             200: {"type": "object", "properties": {
+                                 "changed": {"type": "array", "items": {"type": "string"}}, "settings": SETTINGS}},
+                             **ADMIN, 422: ("invalid_data",)})(put)
+
+
 def put_settings(section: str) -> Any:
-    """Replace one section: letterhead, signatories, grade_bands or calendar; all or nothing."""
+    """Replace one section: letterhead, signatories, grade_bands, calendar or letter_texts; all or nothing."""
     actor = current_actor()
     require_admin(actor)
-    if section not in SECTIONS:
-        raise BadRequest("unknown_settings_section", section=section, choices=list(SECTIONS))
     body = json_body()
 
     def work(session: Any) -> dict[str, Any]:
@@ -49,7 +93,10 @@ def put_settings(section: str) -> Any:
     return db.transact(work)
 
 
-@bp.put("/settings/emblem")
+@declare.route(bp, "/settings/emblem", "PUT", summary="Upload the regency emblem (admin): PNG or JPEG, at most "
+               "512 KB, decoded and stored as PNG", tag="settings", admin=True, form=file_form(),
+               responses={200: {"type": "object", "properties": {"sha256": {"type": "string"}}}, **ADMIN,
+                          422: ("invalid_data",)})
 def put_emblem() -> Any:
     """Upload the regency emblem (multipart field `file`, PNG or JPEG)."""
     actor = current_actor()
@@ -59,7 +106,8 @@ def put_emblem() -> Any:
     return {"sha256": db.transact(lambda s: agency.save_emblem(s, actor, raw))}
 
 
-@bp.delete("/settings/emblem")
+@declare.route(bp, "/settings/emblem", "DELETE", summary="Print letters without an emblem (admin)", tag="settings",
+               responses={200: {"type": "object", "properties": {"removed": {"type": "boolean"}}}, **ADMIN})
 def delete_emblem() -> Any:
     """Print letters without an emblem."""
     actor = current_actor()
@@ -119,3 +167,4 @@ def _letter_texts(session: Any, actor: Any, body: dict[str, Any]) -> list[str]:
 
 _SAVE = {"letterhead": _letterhead, "signatories": _signatories, "grade_bands": _grade_bands,
          "calendar": _calendar, "letter_texts": _letter_texts}
+SECTION_VIEWS = [_section(name) for name in SECTIONS]

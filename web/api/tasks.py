@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 from engine import instances, task_lists, tasks
 from engine.documents import documents
 from engine.errors import BadRequest
-from engine.libraries import self_assessment
+from engine.libraries import fields, self_assessment
 from engine.workflow import runtime, teams
 from web import bpmn_info, db
+from web.api import declare
 from web.api.base import bp, json_body, listing, page_args, text_field
+from web.api.schemas import ID_MAX, NEEDED_TEXT, PAGING, PLAIN, SEARCH, any_case, body, list_of, query, ref
 from web.api.serialize import document_item, event_item, iso, task_item
 from web.callers import current_actor
 
@@ -25,7 +27,33 @@ def _data(body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@bp.get("/tasks")
+TASK_ID = {"task_id": {"type": "string", "minLength": 1, "maxLength": 36, "pattern": "^[0-9a-f-]+$"}}
+TASK_CONFLICTS = ("task_completed", "task_cancelled", "task_claimed", "task_not_open", "task_not_ready",
+                  "instance_not_running", "stale")
+DATA = body({"data": {"type": "object", "description": "the form's fields"}}, ("data",))
+ON_TASK = {name: {"operationId": name, "parameters": {"task_id": "$response.body#/id"}}
+           for name in ("get_task", "claim_task", "unclaim_task", "save_draft", "complete_task", "comment_task")}
+FIRST_TASK = {"GetTask": {"operationId": "get_task", "parameters": {"task_id": "$response.body#/items/0/id"}},
+              "ClaimTask": {"operationId": "claim_task", "parameters": {"task_id": "$response.body#/items/0/id"}},
+              "CompleteTask": {"operationId": "complete_task",
+                               "parameters": {"task_id": "$response.body#/items/0/id"}}}
+
+
+@declare.route(bp, "/tasks", "GET", summary="Task list", tag="tasks", links={200: FIRST_TASK},
+               responses={200: list_of("Task"), 403: None},
+               query=query({"scope": {"type": "string", "enum": ["inbox", "queue", "archive", "all"],
+                                      "description": "all: every open task (supervisors; others get 403)"},
+                            "q": {**SEARCH, "description": "the task title, the instance title, the library name"},
+                            "instance_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                            "library_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                            "kecamatan": {"type": "string", "enum": any_case(*fields.KECAMATAN),
+                                          "description": "the library's kecamatan"},
+                            "overdue": {"type": "boolean",
+                                        "description": "true: open tasks past their due time (archive: done late)"},
+                            "due": {"type": "string", "enum": ["today", "week", "none"],
+                                    "description": "due today, within 7 days (WIB calendar days), or no due time"},
+                            "sort": {"type": "string", "enum": ["due_at", "-due_at", "created_at", "-created_at"]},
+                            **PAGING}))
 def list_tasks() -> Any:
     """inbox (mine), queue (unclaimed, my lanes), archive (completed by me) or all (supervisors), filtered."""
     page, per_page = page_args()
@@ -36,7 +64,13 @@ def list_tasks() -> Any:
     return listing(found, lambda row: {**task_item(row), "team": _team(team_of.get(row.id, []))})
 
 
-@bp.get("/tasks/<task_id>")
+@declare.route(bp, "/tasks/<task_id>", "GET", summary="One task with its form", tag="tasks", path=TASK_ID,
+               responses={200: ref("TaskDetail")},
+               links={200: {**{k: v for k, v in ON_TASK.items() if k != "get_task"},
+                            "GetDocument": {"operationId": "get_document",
+                                            "parameters": {"document_id": "$response.body#/documents/0/id"}},
+                            "GetInstance": {"operationId": "get_instance",
+                                            "parameters": {"instance_id": "$response.body#/instance_id"}}}})
 def get_task(task_id: str) -> Any:
     """A task with its form (JSON Schema and UI schema), current values and instructions."""
     session = db.session()
@@ -76,26 +110,35 @@ def _self_assessment(found: self_assessment.SelfAssessment | None) -> dict[str, 
                         for a in found.answers]}
 
 
-@bp.post("/tasks/<task_id>/claim")
+@declare.route(bp, "/tasks/<task_id>/claim", "POST", summary="Claim", tag="tasks", path=TASK_ID,
+               responses={200: ref("Task"), 403: None, 409: TASK_CONFLICTS}, links={200: ON_TASK})
 def claim_task(task_id: str) -> Any:
     """Take the task; 409 when someone else holds it."""
     return db.transact(lambda s: task_item(tasks.claim(s, task_id, current_actor())))
 
 
-@bp.post("/tasks/<task_id>/unclaim")
+@declare.route(bp, "/tasks/<task_id>/unclaim", "POST", summary="Unclaim", tag="tasks", path=TASK_ID,
+               responses={200: ref("Task"), 403: None, 409: TASK_CONFLICTS}, links={200: ON_TASK})
 def unclaim_task(task_id: str) -> Any:
     """Give the task back to the queue."""
     return db.transact(lambda s: task_item(tasks.unclaim(s, task_id, current_actor())))
 
 
-@bp.post("/tasks/<task_id>/draft")
+@declare.route(bp, "/tasks/<task_id>/draft", "POST", summary="Save a draft (not checked strictly)", tag="tasks",
+               path=TASK_ID, body=DATA, responses={200: ref("Task"), 403: None, 409: TASK_CONFLICTS})
 def save_draft(task_id: str) -> Any:
     """Keep unfinished values on the task (not validated against the schema)."""
     data = _data(json_body())
     return db.transact(lambda s: {**task_item(tasks.save_draft(s, task_id, current_actor(), data)), "data": data})
 
 
-@bp.post("/tasks/<task_id>/complete")
+@declare.route(bp, "/tasks/<task_id>/complete", "POST", summary="Complete with the form's data", tag="tasks",
+               path=TASK_ID, body=DATA, responses={200: ref("Completion"), 403: None, 409: TASK_CONFLICTS,
+                                                   422: ("invalid_data",)},
+               links={200: {"GetInstance": {"operationId": "get_instance",
+                                            "parameters": {"instance_id": "$response.body#/instance/id"}},
+                            "GetNextTask": {"operationId": "get_task",
+                                            "parameters": {"task_id": "$response.body#/next_tasks/0/id"}}}})
 def complete_task(task_id: str) -> Any:
     """Complete the task with its form data: the instance's status and the tasks that opened."""
     data = _data(json_body())
@@ -112,7 +155,10 @@ def complete_task(task_id: str) -> Any:
     return db.transact(work)
 
 
-@bp.post("/tasks/<task_id>/assign")
+@declare.route(bp, "/tasks/<task_id>/assign", "POST", summary="Hand to a person (supervisors)", tag="tasks",
+               path=TASK_ID, body=body({"username": {**PLAIN, "minLength": 1, "pattern": "\\S"}, "reason": NEEDED_TEXT},
+                                       ("username", "reason")), blank={"reason": "reason_required"},
+               responses={200: ref("Task"), 403: None, 409: TASK_CONFLICTS, 422: ("invalid_data",)})
 def assign_task(task_id: str) -> Any:
     """A supervisor hands the task to a person whose roles fit its lane, with a reason."""
     body = json_body()
@@ -120,7 +166,10 @@ def assign_task(task_id: str) -> Any:
     return db.transact(lambda s: task_item(tasks.assign(s, task_id, current_actor(), username, reason)))
 
 
-@bp.post("/tasks/<task_id>/comment")
+@declare.route(bp, "/tasks/<task_id>/comment", "POST", summary="Comment in the task's history", tag="tasks",
+               path=TASK_ID, body=body({"text": NEEDED_TEXT}, ("text",)),
+               responses={201: {"type": "object", "properties": {"ok": {"type": "boolean"}}}, 403: None,
+                          409: TASK_CONFLICTS})
 def comment_task(task_id: str) -> Any:
     """Add a comment to the task's history: 201."""
     text = text_field(json_body(), "text", required=False)

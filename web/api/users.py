@@ -10,8 +10,11 @@ from engine.errors import BadRequest
 from engine.models import User
 from engine.people import accounts
 from engine.people.accounts import Affiliation, Profile
+from engine.people.roles import ROLES
 from web import db
+from web.api import declare
 from web.api.base import bp, json_body, listing, page_args
+from web.api.schemas import PAGING, REASON, SEARCH, body, list_of, query, ref
 from web.api.serialize import iso
 from web.callers import current_actor
 
@@ -33,7 +36,25 @@ def user_item(user: User, found: Affiliation) -> dict[str, Any]:
             "created_at": iso(user.created_at)}
 
 
-@bp.get("/me")
+USERNAME = {"username": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9._-]+$"}}
+ACCOUNT_FIELDS: dict[str, Any] = {
+    "name": {"type": "string", "maxLength": 200},
+    "roles": {"type": "array", "items": {"type": "string"}, "description": "each one of " + ", ".join(ROLES)},
+    "email": {"type": ["string", "null"], "maxLength": 254}, "nip": {"type": ["string", "null"], "maxLength": 32,
+                                                                    "description": "18 digits"},
+    "rank": {"type": ["string", "null"], "maxLength": 100}, "position": {"type": ["string", "null"], "maxLength": 200},
+    "library_id": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,
+                   "description": "a pustakawan's library"},
+    "institution": {"type": ["string", "null"], "maxLength": 200,
+                    "description": "a mitra's institution key (setting `institutions`)"}}
+ADMIN = {403: None}
+REASON_BODY = body({"reason": {**REASON, "type": ["string", "null"]}})
+CHANGED = {200: ref("Account"), 403: None, 422: ("invalid_data",)}
+ON_USER = {"GetUser": {"operationId": "get_user", "parameters": {"username": "$response.body#/username"}}}
+
+
+@declare.route(bp, "/me", "GET", summary="The caller, with the library or institution they belong to", tag="auth",
+               responses={200: ref("Me")})
 def me() -> Any:
     """The caller: username, name, roles, email, and the library or institution they belong to."""
     user, found = accounts.own_account(db.session(), g.api_user.actor)
@@ -41,7 +62,12 @@ def me() -> Any:
             **affiliation_json(found)}
 
 
-@bp.get("/users")
+@declare.route(bp, "/users", "GET", summary="People (admin)", tag="users", responses={200: list_of("Account"), **ADMIN},
+               query=query({"q": {**SEARCH, "description": "username, name or email"},
+                            "role": {"type": "string", "enum": list(ROLES)}, "active": {"type": "boolean"},
+                            **PAGING}),
+               links={200: {"GetUser": {"operationId": "get_user",
+                                        "parameters": {"username": "$response.body#/items/0/username"}}}})
 def list_users() -> Any:
     """People (administrators), searched with `q`, filtered by `role` and `active`."""
     session = db.session()
@@ -52,7 +78,11 @@ def list_users() -> Any:
     return listing(result, lambda user: user_item(user, accounts.affiliation(session, user)))
 
 
-@bp.post("/users")
+@declare.route(bp, "/users", "POST", summary="Add a person (admin); the answer carries the generated password, once",
+               tag="users", admin=True, body=body({"username": {"type": "string", "maxLength": 64}, **ACCOUNT_FIELDS},
+                                      ("username", "name", "roles")),
+               responses={201: {"allOf": [ref("Account"), {"type": "object", "properties": {
+                   "password": {"type": "string"}}}]}, 403: None, 422: ("invalid_data",)}, links={201: ON_USER})
 def create_user() -> Any:
     """Add a person; the answer carries their generated password, once."""
     body = json_body()
@@ -66,7 +96,8 @@ def create_user() -> Any:
     return db.transact(work), 201
 
 
-@bp.get("/users/<username>")
+@declare.route(bp, "/users/<username>", "GET", summary="One person (admin)", tag="users", path=USERNAME,
+               responses={200: ref("Account"), **ADMIN})
 def get_user(username: str) -> Any:
     """One person."""
     session = db.session()
@@ -74,7 +105,10 @@ def get_user(username: str) -> Any:
     return user_item(user, accounts.affiliation(session, user))
 
 
-@bp.patch("/users/<username>")
+@declare.route(bp, "/users/<username>", "PATCH", summary="Change the fields sent (admin); audited", tag="users",
+               path=USERNAME, body=body(ACCOUNT_FIELDS),
+               responses={200: {"allOf": [ref("Account"), {"type": "object", "properties": {
+                   "changes": {"type": "object"}}}]}, 403: None, 422: ("invalid_data",)})
 def update_user(username: str) -> Any:
     """Change the fields sent (name, roles, email, nip, rank, position, library_id, institution)."""
     body = json_body()
@@ -90,19 +124,28 @@ def update_user(username: str) -> Any:
     return db.transact(work)
 
 
-@bp.post("/users/<username>/deactivate")
+@declare.route(bp, "/users/<username>/deactivate", "POST", summary="Deactivate (admin): login refused, sessions "
+               "and tokens end", tag="users", path=USERNAME, body=REASON_BODY,
+               body_required=False, responses=CHANGED)
 def deactivate_user(username: str) -> Any:
     """Deactivate: login is refused and every session and token ends (`reason` is kept in the audit)."""
     return _set_active(username, False, json_body(required=False))
 
 
-@bp.post("/users/<username>/activate")
+@declare.route(bp, "/users/<username>/activate", "POST", summary="Allow a deactivated person to log in again "
+               "(admin)", tag="users", path=USERNAME, body=REASON_BODY,
+               body_required=False, responses=CHANGED)
 def activate_user(username: str) -> Any:
     """Allow a deactivated person to log in again."""
     return _set_active(username, True, json_body(required=False))
 
 
-@bp.post("/users/<username>/password")
+@declare.route(bp, "/users/<username>/password", "POST", summary="Reset the password (admin): a generated one, "
+               "returned once, replaced at the next login", tag="users", path=USERNAME,
+               responses={200: {"type": "object", "properties": {"username": {"type": "string"},
+                                                                 "password": {"type": "string"},
+                                                                 "must_change_password": {"type": "boolean"}}},
+                          **ADMIN, 422: ("invalid_data",)})
 def reset_user_password(username: str) -> Any:
     """A new generated password (returned once), to be replaced at the next login."""
     actor = current_actor()
@@ -138,6 +181,8 @@ def _profile(body: dict[str, Any], current: Profile) -> Profile:
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise BadRequest("roles_list")
     library = body.get("library_id", current.library_id)
+    if isinstance(library, float) and library.is_integer():  # JSON does not tell 2 from 2.0
+        library = int(library)
     if library is not None and (isinstance(library, bool) or not isinstance(library, int)):
         raise BadRequest("library_id_integer")
     return Profile(roles=tuple(roles), library_id=library, **values)

@@ -37,6 +37,7 @@ FIELDS: dict[str, Any] = {
     "duplicate_items": _l("tidak boleh ada butir ganda"),
     "pattern_mismatch": _l("format tidak sesuai"),
     "unknown_fields": _l("berisi isian yang tidak dikenal"),
+    "nul_character": _l("tidak boleh memuat karakter NUL"),
     "schema_rule": _l("tidak valid (%(rule)s)"),
     "unknown_library": _l("perpustakaan tidak dikenal"),
     "inactive_library": _l("perpustakaan ini tidak aktif di registri"),

@@ -36,6 +36,8 @@ CASES: dict[str, Any] = {
     "body_too_deep": _l("isi permintaan bersarang terlalu dalam"),
     "content_type_json": _l("Content-Type harus application/json"),
     "text_required": _l("'%(field)s' wajib diisi sebagai teks"),
+    "choice_required": _l("'%(field)s' harus salah satu dari: %(choices)s"),
+    "request_shape": _l("permintaan tidak sesuai dengan bentuk yang dinyatakan dokumen OpenAPI"),
     "object_required": _l("'%(field)s' harus objek JSON"),
     "unknown_scope": _l("scope harus salah satu dari: %(choices)s"),
     "nul_in_parameters": _l("parameter permintaan tidak boleh memuat karakter NUL"),

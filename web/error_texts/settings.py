@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 CASES: dict[str, Any] = {
     "unknown_setting": _l("pengaturan tidak dikenal: %(key)s"),
     "setting_type": _l("pengaturan %(key)s harus bertipe %(type)s"),
-    "unknown_settings_section": _l("bagian pengaturan tidak dikenal: %(section)s (pilihan: %(choices)s)"),
     "grade_bands_shape": _l("'grade_bands' harus daftar pasangan [predikat, nilai terendah]"),
     "working_days_shape": _l("'working_days' harus daftar angka hari 1–7 (1 = Senin)"),
     "days_off_shape": _l("'days_off' harus daftar objek {\"date\": \"YYYY-MM-DD\", \"note\"}"),
