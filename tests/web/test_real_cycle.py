@@ -272,7 +272,7 @@ def check_letters(api: Callers, instance_id: int) -> None:
     assert_has(sd_report, "NPP : 3311100S0000001", "Kepala perpustakaan : Siti Rahmawati", "2.150", "4.875",
                PROFILE["jam_buka"])
     [weak] = [t for t in reports if NAMES[KHUSUS] in t]
-    assert_has(weak, "Indikator terlemah")
+    assert_has(weak, "Indikator terlemah", "Perpustakaan Khusus – Instansi Swasta")
 
     [summary] = by_kind["monev_summary"]
     assert_has(summary, *(NAMES[lib] for lib in (SD, DESA, KHUSUS, TBM)), FULL_NAMES["petugas"], SECOND["name"],
