@@ -113,6 +113,11 @@ def test_queries_and_bodies_are_checked_before_the_view(api, factory):
     assert extra.status_code == 422 and extra.json["error"]["details"][0]["code"] == "unknown_fields"
     blank = admin.post("/instances/1/suspend", {"reason": "  "})
     assert blank.status_code == 400 and blank.json["error"]["message"] == "alasan wajib diisi"
+    # What Python's strip() takes for white space is blank to the document too (ECMA-262's \S would pass \x1c).
+    separator = admin.post("/instances/1/suspend", {"reason": "\x1c"})
+    assert separator.status_code == 400 and separator.json["error"]["message"] == "alasan wajib diisi"
+    control = admin.post("/instances", {"definition": "laporan", "title": "Monev\x05"})
+    assert control.status_code == 422 and control.json["error"]["details"][0]["path"] == "title"
     nul = admin.post("/instances", {"definition": "laporan", "title": "a\x00b"})
     assert nul.status_code == 422 and nul.json["error"]["details"][0] == {
         "path": "title", "code": "nul_character", "params": {}, "message": "tidak boleh memuat karakter NUL"}

@@ -14,7 +14,7 @@ from engine.people import users
 from web import db
 from web.api import declare
 from web.api.base import bp, json_body, text_field
-from web.api.schemas import body, ref
+from web.api.schemas import NOT_BLANK, body, ref
 from web.callers import SessionUser, check_credentials
 from web.errors import NotAuthenticated
 
@@ -24,7 +24,7 @@ def user_json(user: SessionUser) -> dict[str, Any]:
     return {"username": user.username, "name": user.name, "roles": sorted(user.roles)}
 
 
-SECRET = {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "\\S"}
+SECRET = {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": NOT_BLANK}
 
 
 @declare.route(bp, "/auth/token", "POST", summary="Issue a bearer token for a username and password", tag="auth",

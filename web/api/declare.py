@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 from engine.definitions import forms
 from engine.errors import BadRequest, Forbidden, ValidationFailed, field_error
 from web.api.base import json_body
+from web.api.schemas import NOT_BLANK
 from web.callers import current_actor
 
 # The statuses an error answer can have and the codes each carries unless an operation names its own.
@@ -33,7 +34,6 @@ ERROR_CODES: dict[int, tuple[str, ...]] = {
 }
 INT_PATTERN = re.compile(r"-?[0-9]{1,30}")
 SHAPE = {"required", "wrong_type"}  # field codes of a body of the wrong shape (400)
-NOT_BLANK = "\\S"  # the pattern of a text that must not be blank
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ SUPERVISE_CONFLICTS = ("instance_not_running", "invalid_transition", "retry_need
 
 @declare.route(bp, "/instances", "POST", summary="Start the current version of a definition", tag="instances",
                body=body({"definition": KEY, "data": {"type": ["object", "null"], "description": "start form data"},
-                          "title": {"type": ["string", "null"], "maxLength": 300}}, ("definition",)),
+                          "title": {"type": ["string", "null"], "maxLength": 300,
+                                    "pattern": "^[^\\x00-\\x1f]*$"}}, ("definition",)),
                responses={201: ref("InstanceDetail"), 403: None, 404: None, 409: ("definition_retired", "stale"),
                           422: ("invalid_data",)}, links={201: ON_INSTANCE})
 def start_instance() -> Any:

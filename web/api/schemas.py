@@ -187,7 +187,10 @@ PLAIN = {"type": "string", "maxLength": 200, "pattern": "^[^\\x00]*$"}
 PAGING: dict[str, Any] = {"page": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
                           "per_page": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
 TEXT = {"type": "string", "maxLength": 2000}
-NEEDED_TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"}
+# The pattern of a text that must not be blank: something besides white space as the server's strip()
+# sees it (it also takes \x1c-\x1f and \x85, which JSON Schema's ECMA-262 `\S` counts as text).
+NOT_BLANK = "[^\\s\\x1c-\\x1f\\x85]"
+NEEDED_TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NOT_BLANK}
 REASON = {"type": "string", "maxLength": 2000, "description": "kept in the audit history"}
 
 

@@ -15,7 +15,7 @@ from engine.workflow import runtime, teams
 from web import bpmn_info, db
 from web.api import declare
 from web.api.base import bp, json_body, listing, page_args, text_field
-from web.api.schemas import ID_MAX, NEEDED_TEXT, PAGING, PLAIN, SEARCH, any_case, body, list_of, query, ref
+from web.api.schemas import ID_MAX, NEEDED_TEXT, NOT_BLANK, PAGING, PLAIN, SEARCH, any_case, body, list_of, query, ref
 from web.api.serialize import document_item, event_item, iso, task_item
 from web.callers import current_actor
 
@@ -156,8 +156,9 @@ def complete_task(task_id: str) -> Any:
 
 
 @declare.route(bp, "/tasks/<task_id>/assign", "POST", summary="Hand to a person (supervisors)", tag="tasks",
-               path=TASK_ID, body=body({"username": {**PLAIN, "minLength": 1, "pattern": "\\S"}, "reason": NEEDED_TEXT},
-                                       ("username", "reason")), blank={"reason": "reason_required"},
+               path=TASK_ID, body=body({"username": {**PLAIN, "minLength": 1, "pattern": NOT_BLANK},
+                                        "reason": NEEDED_TEXT}, ("username", "reason")),
+               blank={"reason": "reason_required"},
                responses={200: ref("Task"), 403: None, 409: TASK_CONFLICTS, 422: ("invalid_data",)})
 def assign_task(task_id: str) -> Any:
     """A supervisor hands the task to a person whose roles fit its lane, with a reason."""
