@@ -187,6 +187,8 @@ def reset_password(session: Session, actor: Actor, username: str) -> str:
     """
     require_admin(actor)
     user = get(session, actor, username)
+    if user.username == actor.username:  # it would end the caller's own access; their own page changes it
+        raise ValidationFailed("form_invalid", details=[field_error("username", "reset_own_password")])
     if not user.active:
         raise ValidationFailed("form_invalid", details=[field_error("active", "user_inactive")])
     password = generate_password()

@@ -42,5 +42,6 @@ FIELDS: dict[str, Any] = {
     "unknown_institution": _l("instansi tidak dikenal (pilihan: %(choices)s)"),
     "own_admin_role": _l("Anda tidak dapat mencabut peran admin dari akun Anda sendiri"),
     "deactivate_self": _l("Anda tidak dapat menonaktifkan akun Anda sendiri"),
+    "reset_own_password": _l("kata sandi Anda sendiri diubah lewat halaman Kata sandi, bukan diatur ulang"),
     "user_inactive": _l("akun ini nonaktif; aktifkan kembali sebelum mengatur ulang kata sandi"),
 }

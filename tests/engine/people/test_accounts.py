@@ -107,6 +107,9 @@ def test_an_admin_cannot_lock_themselves_out(factory, admin):
     with pytest.raises(ValidationFailed) as refused:
         run_in_transaction(factory, lambda s: accounts.set_active(s, ADMIN, "admin", False))
     assert _codes(refused) == {"active": "deactivate_self"}
+    with pytest.raises(ValidationFailed) as refused:  # it would end their own sessions and tokens
+        run_in_transaction(factory, lambda s: accounts.reset_password(s, ADMIN, "admin"))
+    assert _codes(refused) == {"username": "reset_own_password"}
 
 
 def test_a_deactivated_user_cannot_log_in_and_their_tokens_stop(factory, admin):
