@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.libraries.fields import subtype_words
 from engine.settings import DEFAULTS
 from letters.addressees import addressees as supervised_addressees
 from letters.formatting import count_words
@@ -48,8 +49,6 @@ LIBRARY_TYPES = {"sekolah": "Perpustakaan Sekolah/Madrasah", "desa": "Perpustaka
                  "kelurahan": "Perpustakaan Kelurahan", "kecamatan": "Perpustakaan Kecamatan",
                  "khusus": "Perpustakaan Khusus", "tbm": "Taman Bacaan Masyarakat", "umum": "Perpustakaan Umum",
                  "perguruan_tinggi": "Perpustakaan Perguruan Tinggi"}
-# Sub-types kept as keys in the registry, as letters print them (school levels print as they are).
-SUBTYPES = {"instansi_pemerintah": "Instansi Pemerintah", "instansi_swasta": "Instansi Swasta"}
 WEAKEST_COUNT = 5
 
 
@@ -59,11 +58,6 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
-
-
-def _subtype(value: Any) -> str:
-    key = _text(value)
-    return SUBTYPES.get(key, key.replace("_", " "))
 
 
 def _officer(context: dict[str, Any], username: Any) -> dict[str, str]:
@@ -228,7 +222,7 @@ def _monev_report(context: dict[str, Any], data: dict[str, Any]) -> dict[str, An
     return {"library": _item_library(context, row), "score": score,
             "instrument_title": title or _text(score.get("instrument") or last.get("instrument")) or "-",
             "npp": _text(facts.get("npp")) or "belum ada",
-            "library_type": " – ".join(p for p in (kind, _subtype(facts.get("subtype"))) if p) or "-",
+            "library_type": " – ".join(p for p in (kind, subtype_words(facts.get("subtype"))) if p) or "-",
             "head": {"name": _text(registry.get("head_name")) or _text(row.get("head_name")),
                      "nip": _text(registry.get("head_nip")) or _text(row.get("head_nip"))},
             "profile": _profile(data, last, registry), "weakest": _weakest(score),

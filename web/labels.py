@@ -6,6 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from engine.libraries.fields import subtype_words
+
 ROLE_LABELS: dict[str, Any] = {
     "kabid": _l("Kepala Bidang Perpustakaan"),
     "subkoor": _l("Sub Koordinator"),
@@ -77,4 +79,4 @@ def profile_label(key: str) -> str:
 
 
 FILTERS = {"profile_label": profile_label, "role_label": role_label, "status_label": status_label,
-           "task_status_label": task_status_label, "action_label": action_label}
+           "task_status_label": task_status_label, "action_label": action_label, "subtype_words": subtype_words}

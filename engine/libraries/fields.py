@@ -26,6 +26,14 @@ LIBRARY_TYPES: dict[str, str] = {
     "perguruan_tinggi": "Perpustakaan Perguruan Tinggi",
 }
 SCHOOL_LEVELS: tuple[str, ...] = ("SD", "MI", "SMP", "MTs", "SMA", "SMK", "MA", "SLB")
+# Sub-types kept as keys in the registry, in words (school levels are words already).
+SUBTYPES: dict[str, str] = {"instansi_pemerintah": "Instansi Pemerintah", "instansi_swasta": "Instansi Swasta"}
+
+
+def subtype_words(subtype: object) -> str:
+    """A library's sub-type as people read it: `instansi_swasta` → "Instansi Swasta", `SD` → "SD"."""
+    key = subtype.strip() if isinstance(subtype, str) else ("" if subtype is None else str(subtype))
+    return SUBTYPES.get(key, key.replace("_", " "))
 MADRASAH_LEVELS = frozenset({"MI", "MTs", "MA"})
 # Instansi penaung: who receives the SOP's notification letters (the letter forms' `penerima` keys).
 SUPERVISORS: dict[str, str] = {

@@ -47,3 +47,12 @@ def test_library_page_shows_profile_and_history(web, factory, registry):
 def test_unknown_library_is_404_and_login_is_required(web, app, registry):
     assert web("petugas").get("/libraries/999999").status_code == 404
     assert app.test_client().get("/libraries").status_code == 302
+
+
+def test_a_sub_type_kept_as_a_key_reads_in_words(web, factory, registry):
+    office = run_in_transaction(factory, lambda s: libraries.create_library(
+        s, name="Perpustakaan PT Contoh", kecamatan="Grogol", library_type="khusus", subtype="instansi_swasta",
+        actor=ADMIN)[0].id)
+    browser = web("kabid")
+    for page in (browser.get("/libraries").text, browser.get(f"/libraries/{office}").text):
+        assert "Perpustakaan Khusus · Instansi Swasta" in page and "instansi_swasta" not in page
