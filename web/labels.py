@@ -8,6 +8,11 @@ from flask_babel import lazy_gettext as _l
 
 from engine.libraries.fields import subtype_words
 
+# Keys of the cycle's data that only the process writes (no form names them).
+PROCESS_FIELDS: dict[str, Any] = {
+    "oleh": _l("Oleh"), "visit_date_lama": _l("Tanggal kunjungan semula"), "perubahan": _l("Perubahan kunjungan"),
+    "perubahan_kunjungan": _l("Perubahan kunjungan terakhir"),
+}
 ROLE_LABELS: dict[str, Any] = {
     "kabid": _l("Kepala Bidang Perpustakaan"),
     "subkoor": _l("Sub Koordinator"),

@@ -31,3 +31,13 @@ def test_table_columns_in_first_seen_order():
     resolved = [{"library": 7, "visit_date": "2027-03-01", "officer": "budi", "library_name": "TBM Contoh",
                  "npp": "", "address": "Jl. Contoh", "kecamatan": "Weru"}]
     assert columns(resolved) == ["visit_date", "officer", "library_name", "kecamatan"]
+
+
+def test_a_key_several_forms_name_takes_the_title_most_of_them_use():
+    def form(title):
+        return {"type": "object", "properties": {"officer": {"type": "string", "title": title}}}
+    forms = {"a_eskalasi.json": form("Ketua tim baru"), "b_jadwal.json": form("Ketua tim (petugas)"),
+             "c_surat.json": form("Ketua tim (petugas)")}
+    titles = field_titles(forms)
+    assert titles.get("officer", "") == "Ketua tim (petugas)"
+    assert titles.get("visit_date_lama", "") == "Tanggal kunjungan semula"  # written by the process alone

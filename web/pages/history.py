@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from web.forms.schema import items_of, raw_choices
-from web.labels import REGISTRY_FIELDS
+from web.labels import PROCESS_FIELDS, REGISTRY_FIELDS
 
 # Profile fields the engine copies next to a library id (engine.libraries.summary) besides the name.
 REGISTRY_COPY = frozenset({"library", "npp", "library_type", "subtype", "institution", "supervisor", "address",
@@ -32,20 +33,24 @@ class Titles:
 def field_titles(forms: dict[str, Any], lang: str = "id") -> Titles:
     """Titles of data keys and choice values from every form of a definition version.
 
-    Keys are bare property names (`officer`, `visit_date`); the first form naming one wins, so
-    the instance data can be shown with the words the forms used.
+    Keys are bare property names (`officer`, `visit_date`); where forms call a key differently the
+    title most of them use wins (the first, among equals), so the instance data is shown with the
+    words the forms used: a schedule row's `officer` is its lead although an escalation's is a new one.
     """
     titles = Titles()
+    named: dict[str, Counter[str]] = {}
     for _, schema in sorted(forms.items()):
         if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
             english = ((schema.get("x-senapas-i18n") or {}).get("en") or {}).get("fields") or {}
-            _collect(schema, "", english if lang == "en" else {}, titles)
-    for key, label in REGISTRY_FIELDS.items():
+            _collect(schema, "", english if lang == "en" else {}, titles, named)
+    titles.fields = {key: counts.most_common(1)[0][0] for key, counts in named.items()}
+    for key, label in (*REGISTRY_FIELDS.items(), *PROCESS_FIELDS.items()):
         titles.fields.setdefault(key, str(label))
     return titles
 
 
-def _collect(schema: dict[str, Any], prefix: str, english: dict[str, Any], titles: Titles) -> None:
+def _collect(schema: dict[str, Any], prefix: str, english: dict[str, Any], titles: Titles,
+             named: dict[str, Counter[str]]) -> None:
     for key, prop in (schema.get("properties") or {}).items():
         if not isinstance(prop, dict):
             continue
@@ -53,16 +58,16 @@ def _collect(schema: dict[str, Any], prefix: str, english: dict[str, Any], title
         text = english.get(path) or {}
         title = text.get("title") or prop.get("title")
         if title:
-            titles.fields.setdefault(key, str(title))
+            named.setdefault(key, Counter())[str(title)] += 1
         items = items_of(prop)
         choices = raw_choices(prop) or raw_choices(items)
         if choices and key not in titles.options:
             names = text.get("options") or (english.get(path + "[]") or {}).get("options") or {}
             titles.options[key] = {str(v): str(names.get(str(v)) or t) for v, t in choices}
         if isinstance(prop.get("properties"), dict):
-            _collect(prop, path + ".", english, titles)
+            _collect(prop, path + ".", english, titles, named)
         if isinstance(items.get("properties"), dict):
-            _collect(items, path + "[].", english, titles)
+            _collect(items, path + "[].", english, titles, named)
 
 
 def columns(rows: list[Any]) -> list[str]:
