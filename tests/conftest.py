@@ -15,9 +15,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import make_engine, make_session_factory, unreachable
+from engine.db import make_engine, make_session_factory, run_in_transaction, unreachable
+from engine.definitions import versions as definitions
+from engine.libraries import importer as library_import
 from engine.migrate import upgrade
+from engine.people import users
+from engine.people.users import Actor
 from engine.schema import metadata
+from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR
 
 PG_URL = os.environ.get("SENAPAS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -77,3 +82,13 @@ def _empty(engine: sa.Engine) -> None:
 def factory(db_engine: sa.Engine) -> sessionmaker[Session]:
     """A session factory on the current database."""
     return make_session_factory(db_engine)
+
+
+@pytest.fixture
+def deployed_sop(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The processes folder deployed, the demo registry imported, and the officer's account."""
+    admin = Actor("admin", frozenset({"admin"}))
+    run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, admin))
+    run_in_transaction(factory, lambda s: library_import.import_csv(s, LIBRARIES_CSV, admin))
+    run_in_transaction(factory, lambda s: users.create_user(s, "petugas", "petugas-pembina-2027", ["petugas"]))
+    return factory

@@ -53,7 +53,6 @@ REGISTRY_FIELDS: dict[str, Any] = {
     "supervisor": _l("Instansi penaung"), "address": _l("Alamat"), "desa": _l("Desa/kelurahan"),
     "kecamatan": _l("Kecamatan"),
 }
-SCOPES: dict[str, Any] = {"inbox": _l("Kotak masuk"), "queue": _l("Antrean"), "archive": _l("Arsip")}
 
 
 def role_label(key: str | None) -> str:

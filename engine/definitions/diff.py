@@ -52,13 +52,15 @@ def compare(old: Definition, new: Definition) -> dict[str, Any]:
             "files": _files(stored_bundle(old), stored_bundle(new))}
 
 
-def svg(old: Definition, new: Definition, *, inline: bool = False) -> str:
+def svg(old: Definition, new: Definition, *, inline: bool = False, found: dict[str, Any] | None = None) -> str:
     """The diagram of `new` with added, changed and removed elements marked, and a legend.
 
     Lanes are left unmarked: a changed lane would tint everything drawn in it (the table names it).
-    `inline` gives the form for embedding in an HTML page (natural size, no style element).
+    `inline` gives the form for embedding in an HTML page (natural size, no style element); `found` is
+    `compare(old, new)` when the caller already holds it, so it is not computed twice.
     """
-    found = compare(old, new)
+    if found is None:
+        found = compare(old, new)
     shown = [e for key in ("added", "changed", "removed") for e in found[key]
              if e["process"] == new.key and e["type"] != "lane"]
     marks = {e["id"]: "added" for e in shown if e in found["added"]}

@@ -9,19 +9,17 @@ from sqlalchemy import select
 
 from engine import instances, tasks
 from engine.db import run_in_transaction
-from engine.definitions import versions as definitions
 from engine.documents import access as document_access
 from engine.documents import documents
 from engine.errors import NotFound
 from engine.libraries import access as library_access
-from engine.libraries import importer as library_import
 from engine.libraries import self_assessment
 from engine.models import User
 from engine.people import users
 from engine.people.users import Actor
 from tests.engine.helpers import LIMITS
-from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
-from tests.processes.test_sop_engine import ADMIN, PETUGAS, day, do, letter, queue_of
+from tests.processes.helpers import answers
+from tests.processes.test_sop_engine import PETUGAS, day, do, letter, queue_of
 
 SUBKOOR = Actor("subkoor", frozenset({"subkoor"}))
 PUSTAKAWAN_1 = Actor("pustakawan1", frozenset({"pustakawan"}))
@@ -39,18 +37,11 @@ def link(factory, username: str, roles: list[str], **values: Any) -> None:
     run_in_transaction(factory, create)
 
 
-@pytest.fixture
-def deployed(factory):
-    """The processes folder deployed, the demo registry imported, and the officer's account."""
-    run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, ADMIN))
-    run_in_transaction(factory, lambda s: library_import.import_csv(s, LIBRARIES_CSV, ADMIN))
-    run_in_transaction(factory, lambda s: users.create_user(s, "petugas", "petugas-pembina-2027", ["petugas"]))
-    return factory
 
 
 @pytest.fixture
-def people(deployed):
-    sop = deployed
+def people(deployed_sop):
+    sop = deployed_sop
     link(sop, "pustakawan1", ["pustakawan"], library_id=1)
     link(sop, "pustakawan3", ["pustakawan"], library_id=3)
     link(sop, "mitra_dindik", ["mitra"], institution="dindikbud")

@@ -18,19 +18,16 @@ from sqlalchemy import select
 from engine import instances, tasks
 from engine.config import Context
 from engine.db import run_in_transaction
-from engine.definitions import versions as definitions
 from engine.documents import documents
 from engine.errors import Forbidden
-from engine.libraries import importer as library_import
 from engine.libraries import registry as libraries
 from engine.libraries import results as library_results
 from engine.models import Task, TaskStatus
-from engine.people import users
 from engine.people.users import SYSTEM_ACTOR, Actor
 from engine.workflow import check, timers
 from tests.engine.helpers import LIMITS
 from tests.processes.accreditation import accompaniment, follow_up, result, submission
-from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
+from tests.processes.helpers import PROCESSES_DIR, answers
 
 ADMIN = Actor("admin", frozenset({"admin"}))
 KABID = Actor("kabid", frozenset({"kabid"}))
@@ -42,15 +39,6 @@ TODAY = date.today()
 
 def day(offset: int) -> str:
     return (TODAY + timedelta(days=offset)).isoformat()
-
-
-@pytest.fixture
-def sop(factory):
-    """The processes folder deployed and the demo registry imported."""
-    run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, ADMIN))
-    run_in_transaction(factory, lambda s: library_import.import_csv(s, LIBRARIES_CSV, ADMIN))
-    run_in_transaction(factory, lambda s: users.create_user(s, "petugas", "petugas-pembina-2027", ["petugas"]))
-    return factory
 
 
 def queue_of(factory, actor: Actor, instance_id: int) -> list[Task]:
@@ -97,8 +85,8 @@ def start_cycle(factory, visits: dict[int, str]) -> int:
     return iid
 
 
-def test_a_cycle_of_three_libraries_through_every_role(sop):
-    factory = sop
+def test_a_cycle_of_three_libraries_through_every_role(deployed_sop):
+    factory = deployed_sop
     iid = start_cycle(factory, {1: day(30), 2: day(31), 3: day(32)})
     with factory() as s:
         instance = instances.get(s, iid)
@@ -158,8 +146,8 @@ def test_a_cycle_of_three_libraries_through_every_role(sop):
     assert {"Kunjungan_Monev", "Monev", "Kunjungan_Pembinaan"} <= archive
 
 
-def test_one_library_drops_out_and_another_returns_to_coaching_before_its_accreditation(sop):
-    factory = sop
+def test_one_library_drops_out_and_another_returns_to_coaching_before_its_accreditation(deployed_sop):
+    factory = deployed_sop
     iid = start_cycle(factory, {2: day(31), 3: day(32)})
     monev(factory, iid, 2, answers({}, "a"))
     monev(factory, iid, 3, answers({"kol_04": "c"}, "b", library=3))
@@ -203,8 +191,8 @@ def test_one_library_drops_out_and_another_returns_to_coaching_before_its_accred
     assert archive.count("Hasil_Akreditasi") == 2 and archive.count("Tindak_Lanjut_Akreditasi") == 1
 
 
-def test_an_overdue_visit_is_escalated_to_kabid_by_the_worker(sop):
-    factory = sop
+def test_an_overdue_visit_is_escalated_to_kabid_by_the_worker(deployed_sop):
+    factory = deployed_sop
     iid = start_cycle(factory, {4: day(2), 5: day(30)})
     assert timers.run_due(Context(factory, LIMITS, PROCESSES_DIR)) == 0
     with time_machine.travel(datetime.fromisoformat(f"{day(2)}T16:05:00+07:00").astimezone(UTC), tick=True):
@@ -220,8 +208,8 @@ def test_an_overdue_visit_is_escalated_to_kabid_by_the_worker(sop):
 ASSIGNED = {"reference": "ADU-TEST-1"}  # the number the complaint page assigns
 
 
-def test_a_complaint_from_the_public_form_to_closing(sop):
-    factory = sop
+def test_a_complaint_from_the_public_form_to_closing(deployed_sop):
+    factory = deployed_sop
     complaint = {"name": "Warga Contoh", "contact": "0812-0000-9999", "channel": "whatsapp",
                  "message": "Perpustakaan keliling tidak datang."}
     iid = run_in_transaction(factory, lambda s: instances.start(s, "pengaduan", SYSTEM_ACTOR, complaint,
@@ -238,8 +226,8 @@ def test_a_complaint_from_the_public_form_to_closing(sop):
         assert [d.kind for d in documents.list_for_instance(s, iid)] == ["complaint_reply"]
 
 
-def test_the_instance_diagram_marks_the_running_track_and_its_open_steps(sop):
-    factory = sop
+def test_the_instance_diagram_marks_the_running_track_and_its_open_steps(deployed_sop):
+    factory = deployed_sop
     iid = start_cycle(factory, {1: day(30), 2: day(31)})
     with factory() as s:
         state = instances.progress(s, instances.get(s, iid))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.models import AuditEvent, Task
 from tests.web.helpers import Web, deploy, open_task, start
-from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers
+from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers, one_task
 
 DATA = {"judul": "Laporan Baki", "jumlah": 12, "tanggal": "2027-03-01", "jenis": "desa",
         "jadwal": [{"visit_date": "2027-03-02", "officer": "petugas"}]}
@@ -96,10 +96,7 @@ def run_sop_until(api, index: int) -> tuple[int, str]:
     """Start a cycle as the demo's subkoor and complete STEPS[:index] over the API; the next step's task id."""
     instance_id = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
     for position, (username, name, library, data) in enumerate(STEPS[:index + 1]):
-        queue = [t for scope in ("inbox", "queue")  # visits and monev are in their lead's inbox
-                 for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
-        task_id = next(t["id"] for t in queue if t["instance_id"] == instance_id and t["name"] == name
-                       and (library is None or t.get("item_key") == str(library)))
+        task_id = one_task(api, username, instance_id, name, library)["id"]  # visits and monev: their lead's inbox
         if position == index:
             return instance_id, task_id
         assert api(username).post(f"/tasks/{task_id}/complete", json={"data": data}).status_code == 200

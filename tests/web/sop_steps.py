@@ -77,7 +77,10 @@ STEPS: list[tuple[str, str, int | None, dict[str, Any]]] = [
 ]
 
 
-def callers(app: Flask) -> Callable[[str], Api]:
+Callers = Callable[[str], Api]
+
+
+def callers(app: Flask) -> Callers:
     """One API caller (one token) per demo user."""
     made: dict[str, Api] = {}
 
@@ -86,3 +89,25 @@ def callers(app: Flask) -> Callable[[str], Api]:
             made[username] = Api(app.test_client(), username, password=DEMO_PASSWORD)
         return made[username]
     return api
+
+
+def tasks_of(api: Callers, username: str) -> list[dict[str, Any]]:
+    """Every task a person sees: their inbox (held or shared with them) and their role's queue."""
+    return [t for scope in ("inbox", "queue")
+            for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
+
+
+def one_task(api: Callers, username: str, instance_id: int, name: str, library: int | None = None) -> dict[str, Any]:
+    """The one open task `name` (of `library`) of the cycle that `username` sees."""
+    found = [t for t in tasks_of(api, username) if t["instance_id"] == instance_id and t["name"] == name
+             and (library is None or t.get("item_key") == str(library))]
+    assert len(found) == 1, (username, name, library, [(t["name"], t.get("item_key")) for t in found])
+    return found[0]
+
+
+def complete(api: Callers, username: str, instance_id: int, name: str, library: int | None,
+             data: dict[str, Any]) -> None:
+    """Complete a task over the API."""
+    task = one_task(api, username, instance_id, name, library)
+    done = api(username).post(f"/tasks/{task['id']}/complete", json={"data": data})
+    assert done.status_code == 200, (username, name, library, done.json)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from engine.models import AuditEvent, Task
 from engine.workflow import check
 from tests.web import sop_change
-from tests.web.sop_steps import STEPS, callers
+from tests.web.sop_steps import STEPS, callers, complete
 
 
 def upload(admin, bundle, **fields):
@@ -19,12 +19,7 @@ def upload(admin, bundle, **fields):
 
 def run_steps(api, instance_id: int, steps) -> None:
     for username, name, library, data in steps:
-        queue = [t for scope in ("inbox", "queue")
-                 for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
-        task_id = next(t["id"] for t in queue if t["instance_id"] == instance_id and t["name"] == name
-                       and (library is None or t["item_key"] == str(library)))
-        done = api(username).post(f"/tasks/{task_id}/complete", {"data": data})
-        assert done.status_code == 200, (name, done.text)
+        complete(api, username, instance_id, name, library, data)
 
 
 def open_names(api, instance_id: int) -> list[str]:

@@ -10,17 +10,14 @@ from flask import Flask
 from tests.processes.accreditation import accompaniment, follow_up, result, submission
 from tests.reliability.test_hostile_payloads import run_sop_until, step_index
 from tests.web.helpers import Api, Web
-from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers, coaching, day
+from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers, coaching, day, one_task
 
 
 def complete(api: Callable[[str], Api], username: str, instance_id: int, name: str, library: int,
              data: dict[str, Any]) -> Any:
     """Complete the one open task `name` of `library` that `username` may take or holds; the response."""
-    queue = [t for scope in ("queue", "inbox")
-             for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
-    [task_id] = [t["id"] for t in queue if t["instance_id"] == instance_id and t["name"] == name
-                 and t.get("item_key") == str(library)]
-    return api(username).post(f"/tasks/{task_id}/complete", json={"data": data})
+    task = one_task(api, username, instance_id, name, library)
+    return api(username).post(f"/tasks/{task['id']}/complete", json={"data": data})
 
 
 def open_names(api: Callable[[str], Api], instance_id: int, library: int) -> list[str]:

@@ -7,15 +7,12 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.web.sop_steps import STEPS, callers
+from tests.web.sop_steps import STEPS, callers, complete
 
 
 def run_monev(api, instance_id: int, steps=STEPS) -> None:
     for username, name, library, data in steps[:11]:  # up to and including the third monev report
-        queue = [t for scope in ("inbox", "queue")  # visits and monev are in their lead's inbox
-                 for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
-        [task] = [t for t in queue if t["name"] == name and (library is None or t["item_key"] == str(library))]
-        assert api(username).post(f"/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
+        complete(api, username, instance_id, name, library, data)  # visits and monev are in their lead's inbox
 
 
 def test_monev_results_and_instance_list_exports(demo_app):

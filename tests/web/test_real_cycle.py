@@ -9,7 +9,6 @@ produced is rendered and read back.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from letters.formatting import tanggal
 from tests.letters.pdftext import assert_has, text_of
 from tests.processes.accreditation import accompaniment, result, submission
-from tests.web.helpers import Api, Web
+from tests.web.helpers import Web
 from tests.web.real_cycle_data import (
     COACHING_LETTER,
     COORDINATION,
@@ -40,32 +39,8 @@ from tests.web.real_cycle_data import (
     add_second_officer,
     monev,
 )
-from tests.web.sop_steps import DEMO_PASSWORD, callers, coaching, day, visit
+from tests.web.sop_steps import DEMO_PASSWORD, Callers, callers, coaching, complete, day, one_task, tasks_of, visit
 from tests.web.test_sop_over_http import form_fields
-
-Callers = Callable[[str], Api]
-
-
-def tasks_of(api: Callers, username: str) -> list[dict[str, Any]]:
-    """Every task a person sees: their inbox (held or shared with them) and their role's queue."""
-    return [t for scope in ("inbox", "queue")
-            for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
-
-
-def one_task(api: Callers, username: str, instance_id: int, name: str, library: int | None = None) -> dict[str, Any]:
-    """The one open task `name` (of `library`) of the cycle that `username` sees."""
-    found = [t for t in tasks_of(api, username) if t["instance_id"] == instance_id and t["name"] == name
-             and (library is None or t.get("item_key") == str(library))]
-    assert len(found) == 1, (username, name, library, [(t["name"], t.get("item_key")) for t in found])
-    return found[0]
-
-
-def complete(api: Callers, username: str, instance_id: int, name: str, library: int | None,
-             data: dict[str, Any]) -> None:
-    """Complete a task over the API."""
-    task = one_task(api, username, instance_id, name, library)
-    done = api(username).post(f"/tasks/{task['id']}/complete", json={"data": data})
-    assert done.status_code == 200, (username, name, library, done.json)
 
 
 def submit_form(web: Web, task_id: str, data: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from engine.db import run_in_transaction
 from engine.models import User
 from tests.processes.helpers import answers
 from tests.web.helpers import Web
-from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers
+from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers, complete
 
 
 def test_the_officer_sees_the_librarians_answers_beside_the_monev_form(demo_app: Flask,
@@ -24,11 +24,7 @@ def test_the_officer_sees_the_librarians_answers_beside_the_monev_form(demo_app:
     iid = api("subkoor").post("/instances", json={"definition": "kitapun_senapas", "data": {}}).json["id"]
 
     def step(username: str, name: str, library: int | None, data: dict) -> None:
-        queued = [t for scope in ("inbox", "queue")  # visits and monev are in their lead's inbox
-                  for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
-        [task] = [t for t in queued if t["instance_id"] == iid and t["name"] == name
-                  and (library is None or t["item_key"] == str(library))]
-        assert api(username).post(f"/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
+        complete(api, username, iid, name, library, data)
 
     for username, name, library, data in STEPS[:5]:  # up to the dissemination of the schedule
         step(username, name, library, data)

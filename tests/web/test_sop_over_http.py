@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from tests.web.helpers import Api, Web
-from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers
+from tests.web.sop_steps import DEMO_PASSWORD, STEPS, callers, complete
 
 
 def check_outcome(api: Callable[[str], Api], instance_id: int) -> None:
@@ -44,13 +44,7 @@ def test_the_whole_sop_through_the_api_alone(demo_app: Flask) -> None:
     assert started.status_code == 201, started.json
     instance_id = started.json["id"]
     for username, name, library, data in STEPS:
-        queue = [t for scope in ("inbox", "queue")  # visits and monev are in their lead's inbox
-                 for t in api(username).get(f"/tasks?scope={scope}&per_page=200").json["items"]]
-        mine = [t for t in queue if t["instance_id"] == instance_id and t["name"] == name
-                and (library is None or t.get("item_key") == str(library))]
-        assert len(mine) == 1, (username, name, library, [t["name"] for t in queue])
-        done = api(username).post(f"/tasks/{mine[0]['id']}/complete", json={"data": data})
-        assert done.status_code == 200, (name, done.json)
+        complete(api, username, instance_id, name, library, data)  # visits and monev are in their lead's inbox
     check_outcome(api, instance_id)
 
 

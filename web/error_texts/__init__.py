@@ -42,16 +42,6 @@ FIELDS: dict[str, Any] = {**forms.FIELDS, **libraries.FIELDS, **documents.FIELDS
 PROBLEMS: dict[str, Any] = {**definitions.PROBLEMS, **instruments.PROBLEMS}
 TYPE_NAMES: dict[str, Any] = forms.TYPE_NAMES
 TEXTS: dict[str, Any] = {**GENERAL, **CASES, **FIELDS, **PROBLEMS}
-# Every code an API client can meet in `error.code` (the OpenAPI enum).
-CODES: tuple[str, ...] = (
-    "not_authenticated", "forbidden", "not_found", "invalid_request", "invalid_data", "invalid_definition",
-    "task_completed", "task_cancelled", "task_claimed", "task_not_ready", "task_not_open", "instance_not_running",
-    "invalid_transition", "retry_needs_incident", "failed_task_gone", "npp_taken", "stale", "too_large",
-    "rate_limited", "method_not_allowed", "csrf_failed", "internal_error", "service_unavailable",
-    "definition_retired", "definition_current_retire", "migration_blocked",
-    "document_already_numbered", "letter_number_taken", "document_kind_unnumbered",
-    "scenario_name_taken", "scenario_instance_unfit", "scenario_not_reproduced",
-)
 
 
 class _Params(dict[str, Any]):

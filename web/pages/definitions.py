@@ -107,7 +107,8 @@ def version(key: str, version: int) -> Any:
     if compare_with is not None:
         base_version = versions.get_version(session, key, compare_with)
         changes = diff.compare(base_version, info.definition)
-        picture = Markup(diff.svg(base_version, info.definition, inline=True))  # noqa: S704 - our lxml serializer's output
+        picture = Markup(diff.svg(base_version, info.definition, inline=True,  # noqa: S704 - our lxml serializer's output
+                                  found=changes))
     return render_template("definition_version.html", info=info, definition=info.definition, versions=infos,
                            others=others, compare_with=compare_with, changes=changes, picture=picture,
                            version_labels=STATUS_LABELS)

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from engine import settings, tasks
 from engine.db import run_in_transaction
-from engine.definitions import versions as definitions
-from engine.libraries import importer as library_import
 from engine.libraries import registry
 from engine.libraries import results as library_results
 from engine.models import AuditEvent
-from engine.people import users
-from tests.processes.helpers import LIBRARIES_CSV, PROCESSES_DIR, answers
-from tests.processes.test_sop_engine import ADMIN, PETUGAS, day, do, start_cycle
+from tests.processes.helpers import answers
+from tests.processes.test_sop_engine import PETUGAS, day, do, start_cycle
 
 PROFILE = {"koleksi_judul": 1250, "koleksi_eksemplar": 3100, "tenaga": 2, "tenaga_terlatih": 1,
            "anggaran": 15_000_000, "jam_buka": "Senin–Sabtu 08.00–15.00", "npp": "3311100D0000099"}
 
-@pytest.fixture
-def deployed(factory):
-    """The processes folder deployed, the demo registry imported, and the officer's account."""
-    run_in_transaction(factory, lambda s: definitions.deploy_folder(s, PROCESSES_DIR, ADMIN))
-    run_in_transaction(factory, lambda s: library_import.import_csv(s, LIBRARIES_CSV, ADMIN))
-    run_in_transaction(factory, lambda s: users.create_user(s, "petugas", "petugas-pembina-2027", ["petugas"]))
-    return factory
 
 
 
@@ -36,8 +25,8 @@ def monev(factory, iid: int, library: int, letter: str, extra: dict) -> None:
         "tanggal": day(30), "temuan": "Koleksi tertata.", "rekomendasi": "Tambah koleksi anak."}, **extra}, library)
 
 
-def test_the_monev_records_the_profile_and_updates_the_registry_only_when_the_officer_chooses(deployed):
-    factory = deployed
+def test_the_monev_records_the_profile_and_updates_the_registry_only_when_the_officer_chooses(deployed_sop):
+    factory = deployed_sop
     with factory() as s:
         before = registry.get(s, 7).npp, dict(registry.get(s, 7).profile or {})
     iid = start_cycle(factory, {3: day(30), 7: day(31), 5: day(32)})
@@ -63,8 +52,8 @@ def test_the_monev_records_the_profile_and_updates_the_registry_only_when_the_of
         assert [(e.actor, e.data["library"]) for e in applied] == [("petugas", 3)]
 
 
-def test_readiness_and_grades_follow_the_agency_settings(deployed):
-    factory = deployed
+def test_readiness_and_grades_follow_the_agency_settings(deployed_sop):
+    factory = deployed_sop
     run_in_transaction(factory, lambda s: settings.put(s, "coaching_threshold", 70.0, "admin"))
     run_in_transaction(factory, lambda s: settings.put(s, "grade_bands", [["A", 95.0], ["B", 80.0], ["C", 70.0]],
                                                          "admin"))
