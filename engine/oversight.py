@@ -43,7 +43,7 @@ STAFF_ROLES = frozenset({"kabid", "subkoor", "petugas"})
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED, InstanceStatus.ERROR)
 # A cell of the matrix: not reached yet, open, open past its due time, done, or passed over
 # (a library not chosen for coaching).
-EMPTY, OPEN, OVERDUE, DONE, SKIPPED = "", "open", "overdue", "done", "skipped"
+EMPTY, OPEN, OVERDUE, DONE, SKIPPED, WITHDRAWN = "", "open", "overdue", "done", "skipped", "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -216,27 +216,35 @@ def cycles(session: Session, instance_ids: Iterable[int], when: Reckoning | None
     when = when or reckoning(utcnow())
     open_ = case((Task.status == TaskStatus.OPEN, 1), else_=0)
     late = case(((Task.status == TaskStatus.OPEN) & (Task.due_at < when.overdue_before), 1), else_=0)
+    # A library withdrawn from a running cycle has only cancelled tasks: they keep it in the list.
+    cancelled = case((Task.status == TaskStatus.CANCELLED, 1), else_=0)
     holder = func.max(case((Task.status == TaskStatus.OPEN, Task.assignee), else_=literal(None)))
     rows = session.execute(
         select(Task.instance_id, Task.item_key, Task.name, func.max(Task.item_label), func.count(),
                func.sum(open_), func.sum(late), holder,
                func.min(case((Task.status == TaskStatus.OPEN, Task.due_at), else_=literal(None))),
-               func.max(Task.completed_by))
+               func.max(Task.completed_by), func.sum(cancelled))
         .where(Task.instance_id.in_(ids), Task.name.in_(list(STAGE_OF_TASK)),
-               Task.status.in_((TaskStatus.OPEN, TaskStatus.COMPLETED)))
+               Task.status.in_((TaskStatus.OPEN, TaskStatus.COMPLETED, TaskStatus.CANCELLED)))
         .group_by(Task.instance_id, Task.item_key, Task.name)).all()
     heads = {row.id: row for row in session.execute(
         select(Instance.id, Instance.title, Instance.status).where(Instance.id.in_(ids)))}
     cells: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     selection: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     facts: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for instance_id, item, name, label, total, opened, overdue, assignee, due, completer in rows:
-        stage = STAGE_OF_TASK[name]
+    for instance_id, item, name, label, every, opened, overdue, assignee, due, completer, dropped in rows:
+        stage, total = STAGE_OF_TASK[name], int(every) - int(dropped or 0)
         if stage == "selection" or item is None:
             _add(selection[instance_id], total, opened, overdue)
             continue
+        if not total and heads[instance_id].status != InstanceStatus.RUNNING:
+            continue  # a cancelled cycle's tasks: nothing was withdrawn
         _add(cells[instance_id][item], total, opened, overdue, prefix=stage + ":")
-        known = facts[instance_id].setdefault(item, {"label": label, "officer": None, "done_by": None, "due": None})
+        known = facts[instance_id].setdefault(item, {"label": label, "officer": None, "done_by": None, "due": None,
+                                                     "visit_dropped": False, "reported": False, "open": 0})
+        known["visit_dropped"] = known["visit_dropped"] or (name == "Kunjungan_Monev" and bool(dropped))
+        known["reported"] = known["reported"] or (name == "Monev" and total > int(opened or 0))
+        known["open"] += int(opened or 0)
         known["officer"] = known["officer"] or assignee
         known["done_by"] = completer or known["done_by"]
         if due is not None and (known["due"] is None or due < known["due"]):
@@ -276,6 +284,10 @@ def _library(item: str, facts: dict[str, Any], counts: dict[str, int], selection
                                officer=facts["officer"] or facts["done_by"], due_at=facts["due"])
     for stage in ("monev", "coaching", "accreditation"):
         progress.stages[stage] = _state(counts, stage + ":")
+    if facts["visit_dropped"] and not facts["reported"] and not facts["open"]:
+        # Its visit was cancelled and none replaced it (a supervisor's or an escalation's withdrawal).
+        progress.stages["monev"] = WITHDRAWN
+        return progress
     chosen = progress.stages["coaching"] != EMPTY
     if chosen:
         progress.stages["selection"] = DONE

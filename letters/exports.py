@@ -151,7 +151,8 @@ def _sheet_title(title: str) -> str:
 
 DASHBOARD_HEADER = ["Bagian", "Nama", "Keterangan", "Ukuran", "Nilai"]
 STAGE_WORDS = {"monev": "monev", "selection": "pemilihan", "coaching": "pembinaan", "accreditation": "akreditasi"}
-CELL_WORDS = {"": "", "open": "berjalan", "overdue": "terlambat", "done": "selesai", "skipped": "tidak dipilih"}
+CELL_WORDS = {"": "", "open": "berjalan", "overdue": "terlambat", "done": "selesai", "skipped": "tidak dipilih",
+              "withdrawn": "ditarik"}
 
 
 def dashboard_csv(found: Mapping[str, Any]) -> bytes:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from engine import audit, tasks, visits
+from engine import audit, oversight, tasks, visits
 from engine.db import run_in_transaction
 from engine.definitions import versions as definitions
 from engine.documents import documents
@@ -136,6 +136,9 @@ def test_a_supervisor_withdraws_a_library_and_its_track_ends_without_a_result(of
     assert left == {("Kunjungan_Monev", 2), ("Penilaian_Mandiri", 2)}
     assert [(e.actor, e.reason, e.data["tindak_lanjut"]) for e in withdrawn] == [
         ("kabid", "Perpustakaan tutup selama renovasi.", "tarik")]
+    with office() as s:  # the cycle's overview still lists it, as withdrawn
+        [cycle] = oversight.cycles(s, [iid])
+    assert {lib.library_id: lib.stages["monev"] for lib in cycle.libraries} == {1: "withdrawn", 2: "open"}
     with pytest.raises(NotFound):  # nothing left to change for that library
         run_in_transaction(office, lambda s: visits.change(s, iid, 1, KABID, "withdraw", {"reason": "Lagi."},
                                                            limits=LIMITS))

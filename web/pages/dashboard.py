@@ -20,8 +20,8 @@ STAGE_LABELS: dict[str, Any] = {"monev": _l("Monev"), "selection": _l("Pemilihan
 STAGE_SHORT: dict[str, Any] = {"monev": _l("Mon"), "selection": _l("Pil"), "coaching": _l("Bin"),
                                "accreditation": _l("Akr")}
 CELL_LABELS: dict[str, Any] = {"": _l("belum"), "open": _l("berjalan"), "overdue": _l("terlambat"),
-                               "done": _l("selesai"), "skipped": _l("tidak dipilih")}
-CELL_MARKS = {"": "·", "open": "●", "overdue": "!", "done": "✓", "skipped": "–"}
+                               "done": _l("selesai"), "skipped": _l("tidak dipilih"), "withdrawn": _l("ditarik")}
+CELL_MARKS = {"": "·", "open": "●", "overdue": "!", "done": "✓", "skipped": "–", "withdrawn": "×"}
 
 
 @bp.get("/dashboard")
