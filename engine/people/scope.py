@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from engine.documents.documents import Document
 from engine.models import Task, User
+from engine.people import roles
 from engine.people.users import Actor
 
-STAFF_ROLES = frozenset({"kabid", "subkoor", "petugas", "admin"})
 LIBRARY_LANE = "pustakawan"
 INSTITUTION_LANE = "mitra"
 
@@ -40,7 +40,7 @@ EVERYWHERE = Scope(staff=True)
 
 def of(session: Session, actor: Actor) -> Scope:
     """The scope of an actor: staff see everything; others what their user row links them to."""
-    if actor.roles & STAFF_ROLES:
+    if actor.roles & roles.STAFF_ROLES:
         return EVERYWHERE
     row = session.execute(select(User.library_id, User.institution).where(User.username == actor.username)).first()
     library_id, institution = (row.library_id, (row.institution or "").strip() or None) if row else (None, None)
