@@ -38,8 +38,6 @@ STAGE_OF_TASK: dict[str, str] = {
     "Pendampingan_Akreditasi": "accreditation", "Hasil_Akreditasi": "accreditation",
     "Tindak_Lanjut_Akreditasi": "accreditation",
 }
-# The people whose workload is listed even when they hold nothing: the Bidang Perpustakaan.
-STAFF_ROLES = frozenset({"kabid", "subkoor", "petugas"})
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED, InstanceStatus.ERROR)
 # A cell of the matrix: not reached yet, open, open past its due time, done, or passed over
 # (a library not chosen for coaching).
@@ -202,7 +200,7 @@ def workload(session: Session, when: Reckoning) -> list[Workload]:
     done = per_person(Task.completed_by, Task.completed_at >= when.period_from)
     people = {u.username: u for u in session.scalars(select(User))}
     names = set(held) | set(done) | {u.username for u in people.values()
-                                     if u.active and set(u.roles or ()) & STAFF_ROLES}
+                                     if u.active and set(u.roles or ()) & roles.BIDANG_ROLES}
     rows = [Workload(name, people[name].name if name in people else name, held.get(name, 0), late.get(name, 0),
                      done.get(name, 0)) for name in names]
     return sorted(rows, key=lambda w: (-w.open, -w.overdue, -w.completed_30d, w.username))

@@ -135,12 +135,6 @@ def archive(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50,
     return in_scope(session, actor, "archive", page, per_page, where)
 
 
-def all_open(session: Session, actor: Actor, page: Any = 1, per_page: Any = 50,
-             where: Filters | None = None) -> Page[TaskRow]:
-    """Every open task, held or not, soonest due first (supervisors only)."""
-    return in_scope(session, actor, "all", page, per_page, where)
-
-
 def in_scope(session: Session, actor: Actor, scope: str, page: Any = 1, per_page: Any = 50,
              where: Filters | None = None) -> Page[TaskRow]:
     """One of the task lists by name, narrowed by `where`: inbox, queue, archive, or all (supervisors)."""

@@ -322,8 +322,20 @@ def instrument_for(item: Mapping[str, Any]) -> str:
         raise InstrumentError("instrument_item_not_object")
     root = processes_dir()
     folders = [root, *(sorted(sub for sub in root.iterdir() if sub.is_dir()) if root.is_dir() else [])]
-    candidates = [i for folder in folders if (folder / "instruments").is_dir() for i in typed(folder)]
+    candidates = [i for folder in folders if (folder / "instruments").is_dir() for i in _typed_in(folder)]
     return choose(candidates, str(item.get("library_type") or ""), str(item.get("subtype") or "")).id
+
+
+def _typed_in(folder: Path) -> tuple[Instrument, ...]:
+    """The typed instruments of a folder, loaded once for the same file names (it runs for every library)."""
+    return _typed_cached(str(folder), tuple(path.stem for path in sorted((folder / "instruments").glob("*.json"))))
+
+
+@lru_cache(maxsize=32)
+def _typed_cached(folder: str, names: tuple[str, ...]) -> tuple[Instrument, ...]:
+    # Keyed by the file names as well, so an instrument added to the folder is seen; the files themselves
+    # are immutable versions, as for `_cached`.
+    return tuple(instrument for instrument in (load(name, Path(folder)) for name in names) if instrument.library_types)
 
 
 def _folder_with(instrument_id: str) -> Path:

@@ -16,12 +16,20 @@ LANE_ROLES: dict[str, frozenset[str]] = {
 # Roles that see every instance and may suspend, resume, cancel, reassign and retry.
 SUPERVISOR_ROLES: frozenset[str] = frozenset({"kabid", "subkoor", "admin"})
 
+# The roles of the Bidang Perpustakaan: the officers and their two supervisors. Its people are listed
+# in the supervisors' workload view even when they hold nothing.
+BIDANG_ROLES: frozenset[str] = frozenset({"petugas", "subkoor", "kabid"})
+
 # Roles whose holders may be named for a visit (lead or team member of a monev or coaching visit):
 # the officers and their two supervisors, who sometimes go themselves.
-VISIT_ROLES: frozenset[str] = frozenset({"petugas", "subkoor", "kabid"})
+VISIT_ROLES: frozenset[str] = BIDANG_ROLES
 
 # Roles that may deploy definitions (BPMN scripts are code: only process owners).
 DEPLOY_ROLES: frozenset[str] = frozenset({"admin"})
+
+# The agency's staff, who see every library, cycle and letter: the Bidang Perpustakaan and the
+# process administrators (a pustakawan or a mitra sees only its own, `engine.people.scope`).
+STAFF_ROLES: frozenset[str] = BIDANG_ROLES | DEPLOY_ROLES
 
 LABELS: dict[str, str] = {
     "kabid": "Kepala Bidang Perpustakaan",

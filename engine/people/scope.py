@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from engine.documents.documents import Document
 from engine.models import Task, User
+from engine.people import roles
 from engine.people.users import Actor
 
-STAFF_ROLES = frozenset({"kabid", "subkoor", "petugas", "admin"})
 LIBRARY_LANE = "pustakawan"
 INSTITUTION_LANE = "mitra"
 
@@ -40,7 +40,7 @@ EVERYWHERE = Scope(staff=True)
 
 def of(session: Session, actor: Actor) -> Scope:
     """The scope of an actor: staff see everything; others what their user row links them to."""
-    if actor.roles & STAFF_ROLES:
+    if actor.roles & roles.STAFF_ROLES:
         return EVERYWHERE
     row = session.execute(select(User.library_id, User.institution).where(User.username == actor.username)).first()
     library_id, institution = (row.library_id, (row.institution or "").strip() or None) if row else (None, None)
@@ -98,17 +98,19 @@ def sees_document(scope: Scope, document: Document) -> bool:
     return scope.institution is not None and scope.institution in addressees(context)
 
 
-def addressed_instances(session: Session, institution: str) -> set[int]:
-    """The cycles with a letter addressed to an institution."""
-    rows = session.execute(select(Document.instance_id, Document.context))
-    return {instance_id for instance_id, context in rows if institution in addressees(context or {})}
+def addressed_instances(session: Session, institution: str, instance_id: int | None = None) -> set[int]:
+    """The cycles with a letter addressed to an institution (of one cycle's letters only, given `instance_id`)."""
+    query = select(Document.instance_id, Document.context)
+    if instance_id is not None:
+        query = query.where(Document.instance_id == instance_id)
+    return {found for found, context in session.execute(query) if institution in addressees(context or {})}
 
 
 def task_filter(session: Session, scope: Scope) -> ColumnElement[bool] | None:
     """The SQL condition on tasks of the library and institution lanes for this scope (None: none)."""
     if scope.staff:
         return None
-    own_library = Task.item_key == str(scope.library_id) if scope.library_id is not None else false()
+    own_library = Task.library_id == scope.library_id if scope.library_id is not None else false()
     addressed = (Task.instance_id.in_(sorted(addressed_instances(session, scope.institution)))
                  if scope.institution is not None else false())
     return and_(or_(Task.lane != LIBRARY_LANE, Task.lane.is_(None), own_library),
@@ -120,7 +122,8 @@ def sees_task(session: Session, scope: Scope, task: Task) -> bool:
     if scope.staff:
         return True
     if task.lane == LIBRARY_LANE:
-        return scope.library_id is not None and task.item_key == str(scope.library_id)
+        return scope.library_id is not None and task.library_id == scope.library_id
     if task.lane == INSTITUTION_LANE:
-        return scope.institution is not None and task.instance_id in addressed_instances(session, scope.institution)
+        return scope.institution is not None and bool(
+            addressed_instances(session, scope.institution, task.instance_id))
     return True

@@ -68,7 +68,7 @@ def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
     instance in error with one incident audit event, and nothing of the run is saved.
     """
     instance, workflow = loaded.instance, loaded.workflow
-    started = time.time()  # steps_done keeps the steps that completed from here on
+    started = time.time()  # steps.moved keeps the steps that completed from here on
     try:
         if trigger is not None:
             try:
@@ -94,10 +94,11 @@ def act(session: Session, loaded: Loaded, actor: Actor, limits: Limits, *,
                      task_id=completing.task_id, task_name=completing.task_name, data=completing.data)
     if event is not None:
         audit.record(session, actor.username, event, instance_id=instance.id, **(audited or {}))
-    for fired in steps.timers_fired(workflow, started):
+    moved = steps.moved(workflow, started)
+    for fired in moved.fired:
         audit.record(session, "sistem", "timer_fired", instance_id=instance.id, task_id=fired.task_id,
                      task_name=fired.name, data={"item": fired.item} if fired.item else None)
-    events.after_action(session, loaded, actor, started, opened)
+    events.after_action(session, loaded, actor, moved.done, opened)
     return Outcome(opened)
 
 

@@ -13,12 +13,12 @@ from engine.workflow import steps
 from engine.workflow.runtime import Loaded
 
 
-def after_action(session: Session, loaded: Loaded, actor: Actor, since: float, opened: list[Task]) -> None:
-    """Record results of the steps completed since `since`, then the documents of completed and opened steps.
+def after_action(session: Session, loaded: Loaded, actor: Actor, done: list[steps.StepDone],
+                 opened: list[Task]) -> None:
+    """Record results of the steps the action completed (`done`), then the documents of completed and opened steps.
 
     Results go first because the documents of the same action (a monev report) print them.
     """
-    done = steps.steps_done(loaded.workflow, since)
     for step in done:
         results.on_step_done(session, loaded.instance, step, actor)
     for step in done + steps.steps_opened(loaded.workflow, opened):

@@ -7,7 +7,7 @@ current data and which BPMN elements ran or wait. Spiff types stop here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventDefinition, TimeDateEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
@@ -97,21 +97,6 @@ class StepDone:
         return [v.strip() for v in self.properties.get(prop, "").split(",") if v.strip()]
 
 
-def steps_done(workflow: BpmnWorkflow, since: float) -> list[StepDone]:
-    """Tasks with extension properties that completed at or after `since` (a time.time() value)."""
-    done = []
-    for task in all_tasks(workflow):
-        if task.state != TaskState.COMPLETED or task.last_state_change < since:
-            continue
-        props = properties(task)
-        if props:
-            key, label = item_of(task)
-            spec = task.task_spec
-            done.append(StepDone(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, props,
-                                 dict(task.data), key, label))
-    return sorted(done, key=lambda step: step.name)
-
-
 def steps_opened(workflow: BpmnWorkflow, rows: list[Task]) -> list[StepDone]:
     """The newly projected human tasks as opened steps (e.g. a visit whose surat tugas is due now)."""
     opened = []
@@ -145,13 +130,29 @@ class TimerFired:
     item: dict[str, Any] | None
 
 
-def timers_fired(workflow: BpmnWorkflow, since: float) -> list[TimerFired]:
-    """The date and duration timer events that completed at or after `since` (a time.time() value)."""
-    fired = []
+class Moved(NamedTuple):
+    """What one action moved: the steps with extension properties it completed, and the timers that fired."""
+
+    done: list[StepDone]
+    fired: list[TimerFired]
+
+
+def moved(workflow: BpmnWorkflow, since: float) -> Moved:
+    """The steps and the date or duration timer events completed at or after `since` (a time.time() value).
+
+    One walk over the tasks serves both, as it runs on every action.
+    """
+    done: list[StepDone] = []
+    fired: list[TimerFired] = []
     for task in all_tasks(workflow):
-        event = getattr(task.task_spec, "event_definition", None)
-        if (task.state == TaskState.COMPLETED and task.last_state_change >= since
-                and isinstance(event, TimeDateEventDefinition | DurationTimerEventDefinition)):
-            fired.append(TimerFired(str(task.id), str(task.task_spec.bpmn_id or task.task_spec.name),
-                                    item_marker(task)))
-    return sorted(fired, key=lambda t: (t.name, str(t.item)))
+        if task.state != TaskState.COMPLETED or task.last_state_change < since:
+            continue
+        spec = task.task_spec
+        if isinstance(getattr(spec, "event_definition", None), TimeDateEventDefinition | DurationTimerEventDefinition):
+            fired.append(TimerFired(str(task.id), str(spec.bpmn_id or spec.name), item_marker(task)))
+        props = properties(task)
+        if props:
+            key, label = item_of(task)
+            done.append(StepDone(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, props,
+                                 dict(task.data), key, label))
+    return Moved(sorted(done, key=lambda step: step.name), sorted(fired, key=lambda t: (t.name, str(t.item))))
